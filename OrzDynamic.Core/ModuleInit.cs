@@ -1,0 +1,13 @@
+using System.Runtime.CompilerServices;
+using OrzDynamic.Metrics.Native;
+
+namespace OrzDynamic.Core;
+
+internal static class ModuleInit
+{
+    /// <summary>Any use of Core makes LibTorchSharp loadable before TorchSharp is first touched.</summary>
+#pragma warning disable CA2255 // deliberate: library must fix native loading before any consumer touches TorchSharp
+    [ModuleInitializer]
+    internal static void Initialize() => TorchNativeLoader.EnsureRegistered();
+#pragma warning restore CA2255
+}

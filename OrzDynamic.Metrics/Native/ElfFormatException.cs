@@ -1,0 +1,15 @@
+namespace OrzDynamic.Metrics.Native;
+
+/// <summary>Raised when a file handed to <see cref="ElfVersionNeedPatcher"/> is not the ELF shared object it expects.</summary>
+public sealed class ElfFormatException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="path"/> with a reason.</summary>
+    public ElfFormatException(string path, string reason)
+        : base($"{path}: {reason}")
+    {
+        FilePath = path;
+    }
+
+    /// <summary>The file that was rejected.</summary>
+    public string FilePath { get; }
+}

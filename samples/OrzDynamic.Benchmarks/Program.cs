@@ -1,0 +1,1 @@
+Console.WriteLine("OrzDynamic benchmarks — under construction.");

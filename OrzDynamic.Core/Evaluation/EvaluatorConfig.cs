@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OrzDynamic.Core.Evaluation;
+
+/// <summary>
+/// Settings of one evaluation run, mirroring the Python tool's <c>EvaluatorConfig</c> (same meanings and defaults,
+/// C# names) plus the settings the C# version adds. Validate with <see cref="Validate"/>; the
+/// <see cref="Evaluator"/> does so on construction.
+/// </summary>
+public sealed record EvaluatorConfig
+{
+    /// <summary>Hugging Face checkpoint directory (config.json + model.safetensors[.index.json]).</summary>
+    public string ModelPath { get; init; } = "";
+
+    /// <summary>Directory holding tokenizer.json / tokenizer_config.json; defaults to <see cref="ModelPath"/>.</summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>Sampling temperature (Python default 1.0). 0 means greedy.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Nucleus sampling mass in (0, 1]; 1 = off.</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>Top-k sampling; −1 or 0 = off.</summary>
+    public int TopK { get; init; } = -1;
+
+    /// <summary>Maximum number of generated tokens per answer.</summary>
+    public int GenerateMaxLen { get; init; } = 8000;
+
+    /// <summary>Sample (true) or decode greedily (false).</summary>
+    public bool DoSample { get; init; } = true;
+
+    /// <summary>Evaluation data files (JSON array or JSONL); dataset name = file name without extension.</summary>
+    public IReadOnlyList<string> EvalPromptData { get; init; } = [];
+
+    /// <summary>Prompts longer than this many tokens are skipped (with a warning, and counted).</summary>
+    public int PromptMaxLen { get; init; } = 2048;
+
+    /// <summary>Seeded random subset size over all files; null = all samples.</summary>
+    public int? MaxEvalSamples { get; init; }
+
+    /// <summary>Where JSONL results, summary.json, charts and logs are written.</summary>
+    public string OutputDir { get; init; } = "orz_dynamic_log";
+
+    /// <summary>Write the per-sample JSONL (always used for resume; when false it is removed at the end).</summary>
+    public bool SaveDetailedResults { get; init; } = true;
+
+    /// <summary>Draw comparison charts at the end of the run.</summary>
+    public bool EnableVisualization { get; init; } = true;
+
+    /// <summary>Custom sentence files (<c>{"prompt":…,"response":…}</c>, JSONL or JSON array) scored teacher-forced.</summary>
+    public IReadOnlyList<string> CustomSentenceFiles { get; init; } = [];
+
+    /// <summary>Log per-sample learning-dynamics details.</summary>
+    public bool VerboseLearningDynamics { get; init; }
+
+    /// <summary>Seed for subset selection, sampling and the random-token stratum.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>"cpu", "cuda" or "cuda:N".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>"float32", "bfloat16", "float16", or null for the measured default of the device.</summary>
+    public string? DType { get; init; }
+
+    /// <summary>Prompts generated together (left-padded batch).</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Distinct response positions scored alone per sample for the random-token stratum.</summary>
+    public int RandomTokensPerSample { get; init; } = 5;
+
+    /// <summary>Debug mode: take the first N samples of each file (null = off).</summary>
+    public int? DebugNumSamples { get; init; }
+
+    /// <summary>Positions per lm_head chunk in the scoring pass (memory ∝ chunk × vocab).</summary>
+    public int ScoringChunkSize { get; init; } = 256;
+
+    /// <summary>Reproduce the ORZ fork's clamped A_norm (to compare with existing ORZ logs).</summary>
+    public bool LegacyOrzClamps { get; init; }
+
+    /// <summary>Custom prompt template with <c>{prompt}</c> and <c>{bos_token}</c> placeholders; null = the ORZ template.</summary>
+    public string? PromptTemplate { get; init; }
+
+    /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
+    public string? CheckpointName { get; init; }
+
+    /// <summary>The tokenizer directory actually used.</summary>
+    public string EffectiveTokenizerPath => string.IsNullOrEmpty(TokenizerPath) ? ModelPath : TokenizerPath!;
+
+    /// <summary>The checkpoint label actually used.</summary>
+    public string EffectiveCheckpointName =>
+        !string.IsNullOrEmpty(CheckpointName) ? CheckpointName! :
+        string.IsNullOrEmpty(ModelPath) ? "model" : new DirectoryInfo(ModelPath.TrimEnd('/', '\\')).Name;
+
+    private static readonly Regex DevicePattern = new(@"^(cpu|cuda(:\d+)?)$", RegexOptions.CultureInvariant);
+    private static readonly string[] DTypes = ["float32", "bfloat16", "float16"];
+
+    /// <summary>
+    /// Checks every value and throws one <see cref="EvaluatorConfigException"/> listing all problems.
+    /// </summary>
+    /// <param name="requireModelFiles">Whether <see cref="ModelPath"/> must name an existing directory
+    /// (false when the evaluator is given an already loaded model).</param>
+    public void Validate(bool requireModelFiles = true)
+    {
+        var errors = new List<string>();
+        var ci = CultureInfo.InvariantCulture;
+        if (requireModelFiles)
+        {
+            if (string.IsNullOrWhiteSpace(ModelPath)) errors.Add("ModelPath is required");
+            else if (!Directory.Exists(ModelPath)) errors.Add($"ModelPath '{ModelPath}' is not a directory");
+            if (!string.IsNullOrEmpty(TokenizerPath) && !Directory.Exists(TokenizerPath))
+                errors.Add($"TokenizerPath '{TokenizerPath}' is not a directory");
+        }
+        if (!double.IsFinite(Temperature) || Temperature < 0) errors.Add(string.Format(ci, "Temperature must be ≥ 0, got {0}", Temperature));
+        if (!double.IsFinite(TopP) || TopP <= 0 || TopP > 1) errors.Add(string.Format(ci, "TopP must be in (0, 1], got {0}", TopP));
+        if (TopK < -1) errors.Add($"TopK must be −1 (off), 0 (off) or positive, got {TopK}");
+        if (GenerateMaxLen <= 0) errors.Add($"GenerateMaxLen must be positive, got {GenerateMaxLen}");
+        if (EvalPromptData.Count == 0 && CustomSentenceFiles.Count == 0) errors.Add("EvalPromptData names no data file (and there are no CustomSentenceFiles)");
+        foreach (var f in EvalPromptData)
+            if (string.IsNullOrWhiteSpace(f)) errors.Add("EvalPromptData contains an empty path");
+            else if (!File.Exists(f)) errors.Add($"EvalPromptData file '{f}' does not exist");
+        var stems = EvalPromptData.Where(f => !string.IsNullOrWhiteSpace(f)).GroupBy(f => Path.GetFileNameWithoutExtension(f)).Where(g => g.Count() > 1);
+        foreach (var g in stems) errors.Add($"EvalPromptData has two files with the dataset name '{g.Key}': {string.Join(", ", g)}");
+        foreach (var f in CustomSentenceFiles)
+            if (string.IsNullOrWhiteSpace(f)) errors.Add("CustomSentenceFiles contains an empty path");
+            else if (!File.Exists(f)) errors.Add($"CustomSentenceFiles file '{f}' does not exist");
+        if (PromptMaxLen <= 0) errors.Add($"PromptMaxLen must be positive, got {PromptMaxLen}");
+        if (MaxEvalSamples is <= 0) errors.Add($"MaxEvalSamples must be positive or null (all), got {MaxEvalSamples}");
+        if (string.IsNullOrWhiteSpace(OutputDir)) errors.Add("OutputDir is required");
+        if (!DevicePattern.IsMatch(Device ?? "")) errors.Add($"Device must be 'cpu', 'cuda' or 'cuda:N', got '{Device}'");
+        if (DType is not null && !DTypes.Contains(DType)) errors.Add($"DType must be one of {string.Join(", ", DTypes)} (or unset), got '{DType}'");
+        if (BatchSize <= 0) errors.Add($"BatchSize must be positive, got {BatchSize}");
+        if (RandomTokensPerSample < 0) errors.Add($"RandomTokensPerSample must be ≥ 0, got {RandomTokensPerSample}");
+        if (DebugNumSamples is <= 0) errors.Add($"DebugNumSamples must be positive or null (off), got {DebugNumSamples}");
+        if (ScoringChunkSize <= 0) errors.Add($"ScoringChunkSize must be positive, got {ScoringChunkSize}");
+        if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
+            errors.Add("PromptTemplate must contain the {prompt} placeholder");
+        if (errors.Count > 0) throw new EvaluatorConfigException(errors);
+    }
+}

@@ -1,0 +1,24 @@
+namespace OrzDynamic.Core.Results;
+
+/// <summary>Results of one dataset for one checkpoint.</summary>
+public sealed record DatasetResult
+{
+    /// <summary>Dataset name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Samples generated and checked.</summary>
+    public int Evaluated { get; init; }
+    /// <summary>Samples the checker accepted.</summary>
+    public int Correct { get; init; }
+    /// <summary>Correct / evaluated (NaN when nothing was evaluated).</summary>
+    public double Accuracy => Evaluated == 0 ? double.NaN : (double)Correct / Evaluated;
+    /// <summary>Mean length of the generated answers in characters.</summary>
+    public double ResponseLenInChar { get; init; } = double.NaN;
+    /// <summary>Samples kept out of the metric means (no response tokens or non-finite metrics).</summary>
+    public int Invalid { get; init; }
+    /// <summary>Prompts skipped for exceeding PromptMaxLen.</summary>
+    public int SkippedTooLong { get; init; }
+    /// <summary>Records skipped as malformed (only when skipping bad records was requested).</summary>
+    public int SkippedBadRecords { get; init; }
+    /// <summary>Strata by name (<see cref="StratumResult.Names"/>).</summary>
+    public IReadOnlyDictionary<string, StratumResult> Strata { get; init; } = new Dictionary<string, StratumResult>();
+}

@@ -1,0 +1,115 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrzDynamic.Core.Results;
+
+/// <summary>
+/// Results of one checkpoint's evaluation. Typed, and readable like the Python tool's dict:
+/// <c>results["math500/accuracy"]</c>, <c>["math500/ld_correct/prob_energy"]</c> (mean),
+/// <c>["math500/ld_correct/prob_energy_std"]</c>, <c>["math500/ld_incorrect/count"]</c>,
+/// <c>["math500/ld_random/A_norm"]</c>, <c>["math500/invalid"]</c>, <c>["eval_accuracy"]</c> (mean of dataset
+/// accuracies), <c>["math500/response_len_in_char"]</c>, <c>["custom_sentence_&lt;name&gt;/&lt;metric&gt;"]</c>.
+/// </summary>
+public sealed class EvalResults : IReadOnlyDictionary<string, double>
+{
+    private Dictionary<string, double>? _flat;
+
+    /// <summary>Checkpoint label.</summary>
+    public string Checkpoint { get; init; } = "";
+
+    /// <summary>Training iteration parsed from the checkpoint path (<c>iter(\d+)</c>), if any.</summary>
+    public int? Iteration { get; init; }
+
+    /// <summary>Per-dataset results, by dataset name.</summary>
+    public IReadOnlyDictionary<string, DatasetResult> Datasets { get; init; } = new Dictionary<string, DatasetResult>();
+
+    /// <summary>Custom sentence results, by file stem.</summary>
+    public IReadOnlyDictionary<string, StratumResult> CustomSentences { get; init; } = new Dictionary<string, StratumResult>();
+
+    /// <summary>Mean of the dataset accuracies (NaN when there is none).</summary>
+    public double EvalAccuracy
+    {
+        get
+        {
+            var accs = Datasets.Values.Where(d => d.Evaluated > 0).Select(d => d.Accuracy).ToArray();
+            return accs.Length == 0 ? double.NaN : accs.Average();
+        }
+    }
+
+    /// <summary>The flat Python-style view.</summary>
+    public IReadOnlyDictionary<string, double> Flat => _flat ??= BuildFlat();
+
+    private Dictionary<string, double> BuildFlat()
+    {
+        var d = new Dictionary<string, double>(StringComparer.Ordinal) { ["eval_accuracy"] = EvalAccuracy };
+        foreach (var (name, ds) in Datasets)
+        {
+            d[$"{name}/accuracy"] = ds.Accuracy;
+            d[$"{name}/evaluated"] = ds.Evaluated;
+            d[$"{name}/correct"] = ds.Correct;
+            d[$"{name}/invalid"] = ds.Invalid;
+            d[$"{name}/skipped_too_long"] = ds.SkippedTooLong;
+            d[$"{name}/skipped_bad_records"] = ds.SkippedBadRecords;
+            d[$"{name}/response_len_in_char"] = ds.ResponseLenInChar;
+            foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr);
+        }
+        foreach (var (name, sr) in CustomSentences) AddStratum(d, $"custom_sentence_{name}", sr);
+        return d;
+    }
+
+    private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr)
+    {
+        d[$"{prefix}/count"] = sr.Count;
+        foreach (var (metric, s) in sr.Metrics)
+        {
+            d[$"{prefix}/{metric}"] = s.Mean;
+            d[$"{prefix}/{metric}_std"] = s.Std;
+        }
+    }
+
+    /// <summary>Value of a Python-style key.</summary>
+    /// <exception cref="KeyNotFoundException">The key names no result; the message lists similar keys.</exception>
+    public double this[string key] => Flat.TryGetValue(key, out var v) ? v
+        : throw new KeyNotFoundException($"No result '{key}'. Known keys start with: {string.Join(", ", Flat.Keys.Select(k => k.Split('/')[0]).Distinct())}");
+
+    /// <inheritdoc />
+    public IEnumerable<string> Keys => Flat.Keys;
+    /// <inheritdoc />
+    public IEnumerable<double> Values => Flat.Values;
+    /// <inheritdoc />
+    public int Count => Flat.Count;
+    /// <inheritdoc />
+    public bool ContainsKey(string key) => Flat.ContainsKey(key);
+    /// <inheritdoc />
+    public bool TryGetValue(string key, out double value) => Flat.TryGetValue(key, out value);
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, double>> GetEnumerator() => Flat.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>JSON options used for summary.json (NaN written as the literal "NaN").</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes <c>summary.json</c>: the checkpoint, iteration and the flat key → value map (sorted).</summary>
+    public void WriteSummary(string path)
+    {
+        var doc = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["checkpoint"] = Checkpoint,
+            ["iteration"] = Iteration,
+            ["results"] = new SortedDictionary<string, double>(Flat.ToDictionary(), StringComparer.Ordinal),
+        };
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(doc, JsonOptions));
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Checkpoint}: eval_accuracy={EvalAccuracy:0.####} over {Datasets.Count} dataset(s)");
+}

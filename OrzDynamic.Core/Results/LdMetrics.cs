@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace OrzDynamic.Core.Results;
+
+/// <summary>Learning-dynamics metrics of one answer (or one position), as stored in the JSONL.</summary>
+public sealed record LdMetrics
+{
+    /// <summary>Σ log p(y_t).</summary>
+    [JsonPropertyName("out_token")] public double OutToken { get; init; }
+    /// <summary>Σ log max_v p_v.</summary>
+    [JsonPropertyName("out_argmax")] public double OutArgmax { get; init; }
+    /// <summary>Σ log(1 − max_v p_v).</summary>
+    [JsonPropertyName("out_except_argmax")] public double OutExceptArgmax { get; init; }
+    /// <summary>sqrt(V·(mean‖p‖)² + V − 2).</summary>
+    [JsonPropertyName("A_norm")] public double ANorm { get; init; }
+    /// <summary>mean ‖p − e_y‖₂.</summary>
+    [JsonPropertyName("prob_gap2_mean")] public double ProbGap2Mean { get; init; }
+    /// <summary>mean (1 − p(y)).</summary>
+    [JsonPropertyName("prob_energy")] public double ProbEnergy { get; init; }
+    /// <summary>Share of scored positions whose argmax is the label.</summary>
+    [JsonPropertyName("argmax_match_rate")] public double ArgmaxMatchRate { get; init; }
+    /// <summary>Number of scored positions.</summary>
+    [JsonPropertyName("valid_tokens")] public long ValidTokens { get; init; }
+
+    /// <summary>Value of a metric by its results name (see <see cref="LdMetricNames"/>).</summary>
+    public double Get(string name) => name switch
+    {
+        LdMetricNames.OutToken => OutToken,
+        LdMetricNames.OutArgmax => OutArgmax,
+        LdMetricNames.OutExceptArgmax => OutExceptArgmax,
+        LdMetricNames.ANorm => ANorm,
+        LdMetricNames.ProbGap2Mean => ProbGap2Mean,
+        LdMetricNames.ProbEnergy => ProbEnergy,
+        LdMetricNames.ArgmaxMatchRate => ArgmaxMatchRate,
+        LdMetricNames.ValidTokens => ValidTokens,
+        _ => throw new ArgumentException($"Unknown learning-dynamics metric '{name}'", nameof(name)),
+    };
+
+    /// <summary>True when every metric is a finite number and at least one position was scored.</summary>
+    [JsonIgnore]
+    public bool IsValid => ValidTokens > 0 && LdMetricNames.All.All(n => double.IsFinite(Get(n)));
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace OrzDynamic.Core.Results;
+
+/// <summary>
+/// Append-only JSONL of <see cref="SampleRecord"/>s: every sample is written and flushed to disk as it completes, so
+/// no computed result is lost. Opening an existing journal reads the completed samples (for resume); a torn last line
+/// (a crash in the middle of a write) is cut off and its sample recomputed.
+/// </summary>
+public sealed class ResultsJournal : IDisposable
+{
+    /// <summary>JSON options of the journal lines (compact; NaN/Infinity as named literals).</summary>
+    public static JsonSerializerOptions LineOptions { get; } = new()
+    {
+        WriteIndented = false,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly FileStream _stream;
+    private readonly Dictionary<(string Dataset, int Index), SampleRecord> _records = new();
+    private readonly Lock _gate = new();
+
+    private ResultsJournal(string path, FileStream stream)
+    {
+        FilePath = path;
+        _stream = stream;
+    }
+
+    /// <summary>The journal file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>All samples in the journal (read at open, plus appended since), in file order of first appearance.</summary>
+    public IReadOnlyCollection<SampleRecord> Records
+    {
+        get { lock (_gate) return _records.Values.ToArray(); }
+    }
+
+    /// <summary>Whether the sample is already in the journal.</summary>
+    public bool Contains(string dataset, int index)
+    {
+        lock (_gate) return _records.ContainsKey((dataset, index));
+    }
+
+    /// <summary>Opens (creating if needed) the journal at <paramref name="path"/> and reads what it holds.</summary>
+    /// <exception cref="ResultsFileException">A complete line is not a valid sample record.</exception>
+    public static ResultsJournal Open(string path, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var journal = new ResultsJournal(path, stream);
+        try
+        {
+            journal.ReadExisting(logger);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        return journal;
+    }
+
+    private void ReadExisting(ILogger logger)
+    {
+        var bytes = new byte[_stream.Length];
+        _stream.Position = 0;
+        _stream.ReadExactly(bytes);
+        int lastNewline = Array.LastIndexOf(bytes, (byte)'\n');
+        long complete = lastNewline + 1;
+        if (complete < bytes.Length)
+        {
+            logger.LogWarning("{File}: ignoring a torn last line ({Bytes} bytes); that sample will be recomputed", FilePath, bytes.Length - complete);
+            _stream.SetLength(complete);
+        }
+        var text = Encoding.UTF8.GetString(bytes, 0, (int)complete);
+        int lineNo = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            SampleRecord? rec;
+            try
+            {
+                rec = JsonSerializer.Deserialize<SampleRecord>(line, LineOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new ResultsFileException(FilePath, lineNo, "not a valid sample record: " + ex.Message, ex);
+            }
+            if (rec is null || string.IsNullOrEmpty(rec.Dataset))
+                throw new ResultsFileException(FilePath, lineNo, "sample record has no 'dataset'");
+            if (!_records.TryAdd((rec.Dataset, rec.Index), rec))
+                logger.LogWarning("{File}, line {Line}: duplicate sample {Dataset}#{Index} ignored", FilePath, lineNo, rec.Dataset, rec.Index);
+        }
+        _stream.Position = _stream.Length;
+    }
+
+    /// <summary>Appends one sample and flushes it to disk before returning.</summary>
+    /// <exception cref="InvalidOperationException">The sample is already in the journal.</exception>
+    public void Append(SampleRecord record)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(record, LineOptions);
+        lock (_gate)
+        {
+            if (!_records.TryAdd((record.Dataset, record.Index), record))
+                throw new InvalidOperationException($"Sample {record.Dataset}#{record.Index} is already in {FilePath}");
+            var buffer = new byte[line.Length + 1];
+            line.CopyTo(buffer, 0);
+            buffer[^1] = (byte)'\n';
+            _stream.Write(buffer);
+            _stream.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stream.Dispose();
+}

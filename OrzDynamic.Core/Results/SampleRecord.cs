@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace OrzDynamic.Core.Results;
+
+/// <summary>
+/// One evaluated sample: a line of the results JSONL. Keys follow the Python tool
+/// (<c>prompt, output, final_answer, answer, iscorrect, token_ids, ld_metrics, sampled_tokens</c>) plus
+/// <c>dataset</c>, <c>index</c> and <c>checkpoint</c>.
+/// </summary>
+public sealed record SampleRecord
+{
+    /// <summary>Dataset name (data file name without extension).</summary>
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
+    /// <summary>Index of the record in its data file.</summary>
+    [JsonPropertyName("index")] public int Index { get; init; }
+    /// <summary>Checkpoint label.</summary>
+    [JsonPropertyName("checkpoint")] public string Checkpoint { get; init; } = "";
+    /// <summary>The rendered prompt.</summary>
+    [JsonPropertyName("prompt")] public string Prompt { get; init; } = "";
+    /// <summary>The generated answer text.</summary>
+    [JsonPropertyName("output")] public string Output { get; init; } = "";
+    /// <summary>The answer extracted from the output.</summary>
+    [JsonPropertyName("final_answer")] public string FinalAnswer { get; init; } = "";
+    /// <summary>The gold answer.</summary>
+    [JsonPropertyName("answer")] public string Answer { get; init; } = "";
+    /// <summary>Whether the checker accepted the answer.</summary>
+    [JsonPropertyName("iscorrect")] public bool IsCorrect { get; init; }
+    /// <summary>Generated token ids.</summary>
+    [JsonPropertyName("token_ids")] public IReadOnlyList<int> TokenIds { get; init; } = [];
+    /// <summary>Number of prompt tokens.</summary>
+    [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; init; }
+    /// <summary>Why generation stopped ("eos", "length").</summary>
+    [JsonPropertyName("finish_reason")] public string FinishReason { get; init; } = "";
+    /// <summary>Metrics of the whole response; null when it could not be scored.</summary>
+    [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
+    /// <summary>The random-token stratum of this sample.</summary>
+    [JsonPropertyName("sampled_tokens")] public SampledTokens? SampledTokens { get; init; }
+    /// <summary>Why the sample is kept out of the metric means (zero response tokens, non-finite metrics), or null.</summary>
+    [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
+}

@@ -50,14 +50,22 @@ public static class ChartRenderer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
+
+        // Render and encode fully before touching the file system, so a failure never leaves a partial file.
+        using var png = EncodePng(panels, layout, width, height);
         var directory = Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
 
-        using var stream = File.Create(full);
-        WritePng(panels, layout, stream, width, height);
+        var temporary = full + ".tmp";
+        using (var stream = File.Create(temporary))
+        {
+            png.SaveTo(stream);
+        }
+
+        File.Move(temporary, full, overwrite: true);
     }
 
     /// <summary>Renders <paramref name="panels"/> in <paramref name="layout"/> and writes PNG bytes to <paramref name="stream"/>.</summary>
@@ -69,10 +77,8 @@ public static class ChartRenderer
     public static void WritePng(IReadOnlyList<PlotModel> panels, ChartLayout layout, Stream stream, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var bitmap = Render(panels, layout, width, height);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException("SkiaSharp failed to encode the chart as PNG.");
-        data.SaveTo(stream);
+        using var png = EncodePng(panels, layout, width, height);
+        png.SaveTo(stream);
     }
 
     /// <summary>Renders <paramref name="panels"/> in <paramref name="layout"/> into a new bitmap (the caller disposes it).</summary>
@@ -104,6 +110,13 @@ public static class ChartRenderer
             bitmap.Dispose();
             throw;
         }
+    }
+
+    private static SKData EncodePng(IReadOnlyList<PlotModel> panels, ChartLayout layout, int width, int height)
+    {
+        using var bitmap = Render(panels, layout, width, height);
+        return bitmap.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException("SkiaSharp failed to encode the chart as PNG.");
     }
 
     private static void Validate(IReadOnlyList<PlotModel> panels, ChartLayout layout, int width, int height)

@@ -1,6 +1,7 @@
 using OrzDynamic.Plotting.Charts;
+using OrzDynamic.Plotting.Data;
 using OrzDynamic.Plotting.Rendering;
-using SkiaSharp;
+using OxyPlot;
 
 namespace OrzDynamic.Plotting.Tests;
 
@@ -18,7 +19,7 @@ public class ChartRendererTests
     [TearDown]
     public void TearDown()
     {
-        if (Environment.GetEnvironmentVariable("ORZ_KEEP_TEST_PNG") is null && Directory.Exists(this.dir))
+        if (Environment.GetEnvironmentVariable("ORZ_KEEP_TEST_PNG") is null)
         {
             Directory.Delete(this.dir, recursive: true);
         }
@@ -29,29 +30,87 @@ public class ChartRendererTests
     }
 
     [Test]
-    public void ComparisonPng_HasRequestedSize_AndIsNotBlank()
+    public void ComparisonPng_DecodesWithPreferredSize_AndShowsTheThreeStratumColours()
     {
         var chart = ComparisonChartBuilder.Build(SampleData.Comparison());
         var path = Path.Combine(this.dir, "comparison.png");
 
         ChartRenderer.SavePng(chart, path);
 
-        using var bitmap = SKBitmap.Decode(path);
-        Assert.That(bitmap, Is.Not.Null, "PNG does not decode");
-        Assert.That(bitmap.Width, Is.EqualTo(chart.PreferredWidth));
-        Assert.That(bitmap.Height, Is.EqualTo(chart.PreferredHeight));
+        using var bitmap = PngAssert.DecodesWithSize(path, chart.PreferredWidth, chart.PreferredHeight);
+        Assert.That(PngAssert.NonBackgroundFraction(bitmap), Is.GreaterThan(0.05));
+        foreach (var stratum in StratumExtensions.All)
+        {
+            Assert.That(PngAssert.CountColour(bitmap, stratum.HexColor()), Is.GreaterThan(500), stratum.ToString());
+        }
     }
 
     [Test]
-    public void TrendsPng_HasRequestedSize_AndIsNotBlank()
+    public void ComparisonPng_WithoutRandom_HasNoRandomColour()
+    {
+        var chart = ComparisonChartBuilder.Build(SampleData.Comparison(withRandom: false));
+        var path = Path.Combine(this.dir, "comparison2.png");
+
+        ChartRenderer.SavePng(chart, path, 1200, 500);
+
+        using var bitmap = PngAssert.DecodesWithSize(path, 1200, 500);
+        Assert.That(PngAssert.CountColour(bitmap, Stratum.Correct.HexColor()), Is.GreaterThan(200));
+        Assert.That(PngAssert.CountColour(bitmap, Stratum.Random.HexColor()), Is.EqualTo(0));
+    }
+
+    [Test]
+    public void TrendsPng_DecodesWithRequestedSize_AndIsNotBlank()
     {
         var chart = TrendsChartBuilder.Build(SampleData.Trend());
-        var path = Path.Combine(this.dir, "trends.png");
+        var path = Path.Combine(this.dir, "sub", "trends.png");
 
-        ChartRenderer.SavePng(chart, path);
+        ChartRenderer.SavePng(chart.Panels, chart.Layout, path, 1500, 900);
 
-        using var bitmap = SKBitmap.Decode(path);
-        Assert.That(bitmap, Is.Not.Null, "PNG does not decode");
-        Assert.That(bitmap.Width, Is.EqualTo(chart.PreferredWidth));
+        using var bitmap = PngAssert.DecodesWithSize(path, 1500, 900);
+        Assert.That(PngAssert.NonBackgroundFraction(bitmap), Is.GreaterThan(0.03));
+        Assert.That(PngAssert.CountColour(bitmap, Stratum.Incorrect.HexColor()), Is.GreaterThan(100));
+    }
+
+    [Test]
+    public void EmptyData_StillRendersTitleAndNoDataPanels()
+    {
+        var trend = new DatasetTrend("empty", new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>());
+        var comparison = new DatasetComparison("empty", new Dictionary<Stratum, StratumSummary>());
+        var trendsPath = Path.Combine(this.dir, "t.png");
+        var comparisonPath = Path.Combine(this.dir, "c.png");
+
+        ChartRenderer.SavePng(TrendsChartBuilder.Build(trend), trendsPath);
+        ChartRenderer.SavePng(ComparisonChartBuilder.Build(comparison), comparisonPath);
+
+        using var t = PngAssert.DecodesWithSize(trendsPath, TrendsChartBuilder.DefaultWidth, TrendsChartBuilder.DefaultHeight);
+        using var c = PngAssert.DecodesWithSize(comparisonPath, ComparisonChartBuilder.DefaultWidth, ComparisonChartBuilder.DefaultHeight);
+        Assert.That(PngAssert.NonBackgroundFraction(t), Is.GreaterThan(0.01));
+        Assert.That(PngAssert.NonBackgroundFraction(c), Is.GreaterThan(0.01));
+    }
+
+    [Test]
+    public void SinglePlainPanel_RendersIntoTheGrid()
+    {
+        var model = new PlotModel { Title = "plain" };
+        model.Series.Add(new OxyPlot.Series.LineSeries { Color = OxyColors.Black, Points = { new DataPoint(0, 0), new DataPoint(1, 1) } });
+        using var bitmap = ChartRenderer.Render([model], new ChartLayout(1, 1, "One"), 300, 200);
+
+        Assert.That(bitmap.Width, Is.EqualTo(300));
+        Assert.That(PngAssert.NonBackgroundFraction(bitmap), Is.GreaterThan(0.01));
+    }
+
+    [Test]
+    public void BadArguments_AreRejected()
+    {
+        var panels = ComparisonChartBuilder.Build(SampleData.Comparison()).Panels;
+        var path = Path.Combine(this.dir, "x.png");
+
+        Assert.That(() => ChartRenderer.SavePng(panels, new ChartLayout(2, 2, "t"), path, 800, 600),
+            Throws.ArgumentException.With.Message.Contains("5 panels"));
+        Assert.That(() => ChartRenderer.SavePng(panels, new ChartLayout(1, 5, "t"), path, 0, 600),
+            Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => ChartRenderer.SavePng(panels, new ChartLayout(0, 5, "t"), path, 800, 600),
+            Throws.ArgumentException);
+        Assert.That(File.Exists(path), Is.False);
     }
 }

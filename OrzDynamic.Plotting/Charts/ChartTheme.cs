@@ -1,4 +1,5 @@
 using OxyPlot;
+using OxyPlot.Annotations;
 using OxyPlot.Axes;
 
 namespace OrzDynamic.Plotting.Charts;
@@ -7,16 +8,34 @@ namespace OrzDynamic.Plotting.Charts;
 internal static class ChartTheme
 {
     public const string Font = "DejaVu Sans";
-    public const double PanelTitleSize = 15;
-    public const double AxisTitleSize = 12;
-    public const double TickSize = 11;
-    public const double ValueLabelSize = 11;
+    public const double PanelTitleSize = 16;
+    public const double AxisTitleSize = 13;
+    public const double TickSize = 12;
+    public const double ValueLabelSize = 12;
 
     public static readonly OxyColor Text = OxyColor.Parse("#2c3e50");
     public static readonly OxyColor MutedText = OxyColor.Parse("#7f8c8d");
     public static readonly OxyColor Border = OxyColor.Parse("#bdc3c7");
     public static readonly OxyColor Grid = OxyColor.Parse("#e5e8ea");
     public static readonly OxyColor AccuracyLine = OxyColor.Parse("#8e44ad");
+    public static readonly OxyColor NoDataBackground = OxyColor.Parse("#f7f9f9");
+
+    public const string NoDataText = "No Data";
+
+    public static TextAnnotation NoDataAnnotation(DataPoint at, string xAxisKey, string yAxisKey) => new()
+    {
+        Text = NoDataText,
+        TextPosition = at,
+        TextHorizontalAlignment = HorizontalAlignment.Center,
+        TextVerticalAlignment = VerticalAlignment.Middle,
+        FontSize = 18,
+        FontWeight = FontWeights.Bold,
+        TextColor = MutedText,
+        Stroke = OxyColors.Transparent,
+        StrokeThickness = 0,
+        XAxisKey = xAxisKey,
+        YAxisKey = yAxisKey,
+    };
 
     public static PlotModel NewPanel(string title) => new()
     {

@@ -27,6 +27,9 @@ public static class ComparisonChartBuilder
     /// <summary>Key of the value (y) axis of each panel.</summary>
     public const string ValueAxisKey = "value";
 
+    /// <summary>Text of the centred annotation of a panel in which no stratum has a mean.</summary>
+    public const string NoDataText = "No Data";
+
     /// <summary>Title of the value axis of each panel.</summary>
     public const string ValueAxisTitle = "mean ± std";
 
@@ -180,6 +183,16 @@ public static class ComparisonChartBuilder
         }
 
         model.Series.Add(series);
+
+        if (series.Items.Count == 0)
+        {
+            // Nothing to scale: hide the meaningless 0..1 value axis and say so in the middle of the panel.
+            valueAxis.IsAxisVisible = false;
+            model.PlotMargins = new OxyThickness(62, double.NaN, double.NaN, double.NaN);
+            model.PlotAreaBackground = ChartTheme.NoDataBackground;
+            model.Annotations.Add(ChartTheme.NoDataAnnotation(
+                new DataPoint((strata.Count - 1) / 2.0, 0.5), CategoryAxisKey, ValueAxisKey));
+        }
         return model;
     }
 

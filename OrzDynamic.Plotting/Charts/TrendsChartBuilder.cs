@@ -24,7 +24,7 @@ public static class TrendsChartBuilder
     public const int Columns = 3;
 
     /// <summary>Text of the annotation shown in panels without data.</summary>
-    public const string NoDataText = "No Data";
+    public const string NoDataText = ChartTheme.NoDataText;
 
     /// <summary>Title of the accuracy panel.</summary>
     public const string AccuracyTitle = "Accuracy";
@@ -165,8 +165,8 @@ public static class TrendsChartBuilder
         var xMin = list.Min(p => p.X);
         var xMax = list.Max(p => p.X);
         var xSpan = xMax - xMin;
-        var xPad = Math.Max(xSpan * 0.06, 1);
-        var x = new LinearAxis
+        var xPad = Math.Max(xSpan * 0.08, 1);
+        var x = new IterationAxis(list.Select(p => p.X))
         {
             Key = IterationAxisKey,
             Position = AxisPosition.Bottom,
@@ -237,24 +237,11 @@ public static class TrendsChartBuilder
         };
         model.Axes.Add(x);
         model.Axes.Add(y);
-        model.PlotAreaBackground = OxyColor.Parse("#f7f9f9");
+        model.PlotAreaBackground = ChartTheme.NoDataBackground;
 
         // Roughly the margins axes take in the other panels, so the empty panel lines up with its neighbours.
         model.PlotMargins = new OxyThickness(62, 0, 0, 42);
-        model.Annotations.Add(new TextAnnotation
-        {
-            Text = NoDataText,
-            TextPosition = new DataPoint(0.5, 0.5),
-            TextHorizontalAlignment = HorizontalAlignment.Center,
-            TextVerticalAlignment = VerticalAlignment.Middle,
-            FontSize = 18,
-            FontWeight = FontWeights.Bold,
-            TextColor = ChartTheme.MutedText,
-            Stroke = OxyColors.Transparent,
-            StrokeThickness = 0,
-            XAxisKey = IterationAxisKey,
-            YAxisKey = ValueAxisKey,
-        });
+        model.Annotations.Add(ChartTheme.NoDataAnnotation(new DataPoint(0.5, 0.5), IterationAxisKey, ValueAxisKey));
         return model;
     }
 

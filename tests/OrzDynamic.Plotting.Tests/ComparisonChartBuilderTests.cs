@@ -159,6 +159,7 @@ public class ComparisonChartBuilderTests
         Assert.That(items.Select(i => i.CategoryIndex), Is.EqualTo(new[] { 1 }), "only the Incorrect bar remains");
         Assert.That(Labels(panel)[0].Text, Is.EqualTo("n/a"));
         Assert.That(Labels(panel)[0].TextPosition.Y, Is.EqualTo(0));
+        Assert.That(Labels(panel).Select(l => l.Text), Has.No.Member(ComparisonChartBuilder.NoDataText));
     }
 
     [Test]
@@ -169,9 +170,10 @@ public class ComparisonChartBuilderTests
         foreach (var panel in chart.Panels)
         {
             Assert.That(Bars(panel).Items, Is.Empty);
-            Assert.That(Labels(panel).Select(l => l.Text), Is.All.EqualTo("n/a"));
+            Assert.That(Labels(panel).Select(l => l.Text), Is.EqualTo(new[] { "n/a", "n/a", ComparisonChartBuilder.NoDataText }));
             var value = panel.Axes.OfType<LinearAxis>().Single(a => a is not CategoryAxis);
             Assert.That(value.Maximum, Is.GreaterThan(value.Minimum));
+            Assert.That(value.IsAxisVisible, Is.False, "a 0..1 axis without data would be misleading");
         }
 
         Assert.That(chart.Layout.Footer, Does.Contain("Correct: n = 0").And.Contain("Accuracy: n/a"));

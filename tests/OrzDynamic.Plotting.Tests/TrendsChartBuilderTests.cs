@@ -45,6 +45,20 @@ public class TrendsChartBuilderTests
         Assert.That(y.Title, Is.EqualTo(LdMetricNames.ANorm));
         Assert.That(x.Minimum, Is.LessThan(0));
         Assert.That(x.Maximum, Is.GreaterThan(90));
+        Assert.That(x, Is.TypeOf<IterationAxis>());
+        ((IterationAxis)x).GetTickValues(out var labels, out _, out _);
+        Assert.That(labels, Is.EqualTo(new double[] { 0, 45, 90 }), "ticks sit on the checkpoints");
+    }
+
+    [Test]
+    public void IterationAxis_FallsBackToAutomaticTicks_ForManyCheckpoints()
+    {
+        var many = new IterationAxis(Enumerable.Range(0, 40).Select(i => i * 5.0));
+        var few = new IterationAxis([90, 0, 45, 45]);
+
+        Assert.That(many.UsesExplicitTicks, Is.False);
+        Assert.That(few.UsesExplicitTicks, Is.True);
+        Assert.That(few.Iterations, Is.EqualTo(new double[] { 0, 45, 90 }));
     }
 
     [Test]

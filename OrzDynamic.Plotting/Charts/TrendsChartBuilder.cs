@@ -9,7 +9,8 @@ namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
 /// Builds the per-dataset trends chart (<c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>) as pure data: a grid
-/// with one panel per metric (x = checkpoint iteration, one line with markers per stratum) and a last panel with the
+/// with one panel per metric (x = checkpoint iteration, one line with markers per stratum, marker shape per
+/// stratum) and a last panel with the
 /// accuracy in percent. Panels without any finite value show a "No Data" annotation instead of lines.
 /// </summary>
 public static class TrendsChartBuilder
@@ -92,7 +93,7 @@ public static class TrendsChartBuilder
             }
 
             var color = stratum.Color();
-            var line = NewLine(stratum.DisplayName(), color);
+            var line = NewLine(stratum.DisplayName(), color, stratum.Marker());
             line.Points.AddRange(FinitePoints(data, 1));
             series.Add(line);
         }
@@ -123,7 +124,7 @@ public static class TrendsChartBuilder
             return NoDataPanel(model, AccuracyAxisTitle);
         }
 
-        var line = NewLine(AccuracyTitle, ChartTheme.AccuracyLine);
+        var line = NewLine(AccuracyTitle, ChartTheme.AccuracyLine, MarkerType.Circle);
         line.Points.AddRange(FinitePoints(accuracy, 100));
         line.LabelFormatString = "{1:0.0}%";
         line.FontSize = ChartTheme.ValueLabelSize;
@@ -134,13 +135,13 @@ public static class TrendsChartBuilder
         return model;
     }
 
-    private static LineSeries NewLine(string title, OxyColor color) => new()
+    private static LineSeries NewLine(string title, OxyColor color, MarkerType marker) => new()
     {
         Title = title,
         Color = color,
         StrokeThickness = 2.5,
-        MarkerType = MarkerType.Circle,
-        MarkerSize = 5,
+        MarkerType = marker,
+        MarkerSize = marker == MarkerType.Circle ? 5 : 5.5,
         MarkerFill = color,
         MarkerStroke = OxyColors.White,
         MarkerStrokeThickness = 1.2,

@@ -12,6 +12,26 @@ public sealed record DatasetComparison(
     IReadOnlyDictionary<Stratum, StratumSummary> Strata,
     string? Checkpoint = null)
 {
+    /// <summary>
+    /// Creates a comparison from plain per-stratum metric statistics; each stratum's answer count is taken as the
+    /// largest <see cref="MetricStats.Count"/> among its metrics (use the constructor when the exact count is known).
+    /// </summary>
+    /// <param name="dataset">Dataset name.</param>
+    /// <param name="stats">Stratum → metric name → aggregate.</param>
+    /// <param name="checkpoint">Optional checkpoint label.</param>
+    /// <returns>The comparison.</returns>
+    public static DatasetComparison FromStats(
+        string dataset,
+        IReadOnlyDictionary<Stratum, IReadOnlyDictionary<string, MetricStats>> stats,
+        string? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var strata = stats.ToDictionary(
+            kv => kv.Key,
+            kv => new StratumSummary(kv.Value.Count == 0 ? 0 : kv.Value.Values.Max(m => m.Count), kv.Value));
+        return new DatasetComparison(dataset, strata, checkpoint);
+    }
+
     /// <summary>Gets the summary of <paramref name="stratum"/>, or <c>null</c> when the stratum is absent.</summary>
     /// <param name="stratum">The stratum.</param>
     /// <returns>The summary or <c>null</c>.</returns>

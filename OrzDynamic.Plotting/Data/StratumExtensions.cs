@@ -46,6 +46,19 @@ public static class StratumExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
     };
 
+    /// <summary>Gets the line-marker shape of the stratum in trend charts (circle, square, diamond), so that
+    /// coinciding points of different strata stay distinguishable.</summary>
+    /// <param name="stratum">The stratum.</param>
+    /// <returns>The marker type.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
+    public static MarkerType Marker(this Stratum stratum) => stratum switch
+    {
+        Stratum.Correct => MarkerType.Circle,
+        Stratum.Incorrect => MarkerType.Square,
+        Stratum.Random => MarkerType.Diamond,
+        _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
+    };
+
     /// <summary>Gets the chart colour of the stratum as an <see cref="OxyColor"/>.</summary>
     /// <param name="stratum">The stratum.</param>
     /// <returns>The colour (see <see cref="HexColor"/>).</returns>

@@ -100,6 +100,36 @@ public class ChartRendererTests
     }
 
     [Test]
+    public void MixedSigns_NaNMeans_AndSingleCheckpoint_Render()
+    {
+        var metrics = new Dictionary<string, MetricStats>
+        {
+            [LdMetricNames.OutToken] = new(-250, 30, 10),
+            [LdMetricNames.OutArgmax] = new(double.NaN, double.NaN, 0),
+            [LdMetricNames.ANorm] = new(12, 40, 10),
+            [LdMetricNames.ProbEnergy] = new(0.5, double.NaN, 1),
+        };
+        var other = LdMetricNames.All.ToDictionary(m => m, _ => new MetricStats(-0.25, 0.1, 4));
+        var comparison = new DatasetComparison("mixed", new Dictionary<Stratum, StratumSummary>
+        {
+            [Stratum.Correct] = new(10, metrics),
+            [Stratum.Incorrect] = new(4, other),
+            [Stratum.Random] = new(4, other),
+        });
+        var trend = new TrendDataBuilder().Add(45, comparison).Build().Datasets[0];
+        var comparisonPath = Path.Combine(this.dir, "mixed_comparison.png");
+        var trendsPath = Path.Combine(this.dir, "single_trends.png");
+
+        ChartRenderer.SavePng(ComparisonChartBuilder.Build(comparison), comparisonPath);
+        ChartRenderer.SavePng(TrendsChartBuilder.Build(trend), trendsPath);
+
+        using var c = PngAssert.DecodesWithSize(comparisonPath, ComparisonChartBuilder.DefaultWidth, ComparisonChartBuilder.DefaultHeight);
+        using var t = PngAssert.DecodesWithSize(trendsPath, TrendsChartBuilder.DefaultWidth, TrendsChartBuilder.DefaultHeight);
+        Assert.That(PngAssert.CountColour(c, Stratum.Random.HexColor()), Is.GreaterThan(100));
+        Assert.That(PngAssert.CountColour(t, Stratum.Correct.HexColor()), Is.GreaterThan(20), "single-point markers are drawn");
+    }
+
+    [Test]
     public void BadArguments_AreRejected()
     {
         var panels = ComparisonChartBuilder.Build(SampleData.Comparison()).Panels;

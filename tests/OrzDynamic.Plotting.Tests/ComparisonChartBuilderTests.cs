@@ -220,6 +220,24 @@ public class ComparisonChartBuilderTests
     }
 
     [Test]
+    public void FromStats_TakesTheLargestMetricCountAsAnswerCount()
+    {
+        var stats = new Dictionary<Stratum, IReadOnlyDictionary<string, MetricStats>>
+        {
+            [Stratum.Correct] = new Dictionary<string, MetricStats> { ["A_norm"] = new(1, 0.1, 7), ["out_token"] = new(-3, 1, 9) },
+            [Stratum.Random] = new Dictionary<string, MetricStats>(),
+        };
+
+        var comparison = DatasetComparison.FromStats("d", stats, "iter0");
+
+        Assert.That(comparison.CountOf(Stratum.Correct), Is.EqualTo(9));
+        Assert.That(comparison.CountOf(Stratum.Random), Is.EqualTo(0));
+        Assert.That(comparison.HasRandom, Is.False);
+        Assert.That(comparison.Accuracy, Is.EqualTo(1.0));
+        Assert.That(comparison.Get(Stratum.Correct)!.Get("A_norm"), Is.EqualTo(new MetricStats(1, 0.1, 7)));
+    }
+
+    [Test]
     public void ValueRange_IncludesZero_AndLeavesRoomForLabelsOnTheLabelSide()
     {
         var (min, max) = ComparisonChartBuilder.ValueRange([new MetricStats(10, 2, 5), new MetricStats(4, 1, 5)]);

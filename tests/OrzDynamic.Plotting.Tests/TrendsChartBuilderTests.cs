@@ -34,7 +34,7 @@ public class TrendsChartBuilderTests
             var stratum = StratumExtensions.All[i];
             var expected = trend.Get(stratum, LdMetricNames.ANorm);
             Assert.That(lines[i].Color, Is.EqualTo(stratum.Color()));
-            Assert.That(lines[i].MarkerType, Is.EqualTo(MarkerType.Circle));
+            Assert.That(lines[i].MarkerType, Is.EqualTo(stratum.Marker()).And.Not.EqualTo(MarkerType.None));
             Assert.That(lines[i].Points.Select(p => p.X), Is.EqualTo(new double[] { 0, 45, 90 }));
             Assert.That(lines[i].Points.Select(p => p.Y), Is.EqualTo(expected.Values));
         }

@@ -1,0 +1,257 @@
+using System.Globalization;
+using OrzDynamic.Plotting.Data;
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Series;
+
+namespace OrzDynamic.Plotting.Charts;
+
+/// <summary>
+/// Builds the per-dataset trends chart (<c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>) as pure data: a grid
+/// with one panel per metric (x = checkpoint iteration, one line with markers per stratum, marker shape per
+/// stratum) and a last panel with the
+/// accuracy in percent. Panels without any finite value show a "No Data" annotation instead of lines.
+/// </summary>
+public static class TrendsChartBuilder
+{
+    /// <summary>Recommended image width in pixels (three panel columns).</summary>
+    public const int DefaultWidth = 1600;
+
+    /// <summary>Recommended image height in pixels (two panel rows).</summary>
+    public const int DefaultHeight = 980;
+
+    /// <summary>Number of panel columns of the grid.</summary>
+    public const int Columns = 3;
+
+    /// <summary>Text of the annotation shown in panels without data.</summary>
+    public const string NoDataText = ChartTheme.NoDataText;
+
+    /// <summary>Title of the accuracy panel.</summary>
+    public const string AccuracyTitle = "Accuracy";
+
+    /// <summary>Title of the iteration (x) axis of every panel.</summary>
+    public const string IterationAxisTitle = "Iteration";
+
+    /// <summary>Title of the value axis of the accuracy panel.</summary>
+    public const string AccuracyAxisTitle = "Accuracy (%)";
+
+    /// <summary>Key of the iteration (x) axis of every panel.</summary>
+    public const string IterationAxisKey = "iteration";
+
+    /// <summary>Key of the value (y) axis of every panel.</summary>
+    public const string ValueAxisKey = "value";
+
+    /// <summary>Builds the trends chart of one dataset: metric panels in order, then the accuracy panel.</summary>
+    /// <param name="trend">The dataset's trends.</param>
+    /// <param name="metrics">Metrics to show, in order; <c>null</c> for <see cref="LdMetricNames.All"/> (giving a 2×3 grid).</param>
+    /// <returns>Panels and layout.</returns>
+    /// <exception cref="PlotDataException">A series is invalid (length mismatch, unordered iterations, accuracy outside [0, 1]).</exception>
+    public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null)
+    {
+        DataValidation.Validate(trend);
+        metrics ??= LdMetricNames.All;
+
+        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        var panels = new List<PlotModel>(metrics.Count + 1);
+        panels.AddRange(metrics.Select(m => BuildMetricPanel(trend, m)));
+        panels.Add(BuildAccuracyPanel(trend));
+
+        var rows = (panels.Count + Columns - 1) / Columns;
+        var iterations = AllIterations(trend);
+        var subtitle = iterations.Count == 0
+            ? "No checkpoints"
+            : $"Mean per stratum across {iterations.Count} checkpoint{(iterations.Count == 1 ? string.Empty : "s")} (iterations {string.Join(", ", iterations.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        var layout = new ChartLayout(
+            Rows: rows,
+            Columns: Columns,
+            Title: $"Learning-dynamics trends — {trend.Dataset}",
+            Subtitle: subtitle,
+            Legend: strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList(),
+            Footer: null);
+        return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight * rows / 2);
+    }
+
+    /// <summary>Builds the panel of one metric: one <see cref="LineSeries"/> (with markers) per stratum present in
+    /// <paramref name="trend"/>; non-finite values are skipped; "No Data" when nothing is finite.</summary>
+    /// <param name="trend">The dataset's trends.</param>
+    /// <param name="metric">The metric (panel title and y-axis title).</param>
+    /// <returns>The panel.</returns>
+    public static PlotModel BuildMetricPanel(DatasetTrend trend, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        ArgumentException.ThrowIfNullOrWhiteSpace(metric);
+
+        var model = ChartTheme.NewPanel(metric);
+        var series = new List<LineSeries>();
+        foreach (var stratum in StratumExtensions.All.Where(trend.Metrics.ContainsKey))
+        {
+            var data = trend.Get(stratum, metric);
+            if (!data.HasData)
+            {
+                continue;
+            }
+
+            var color = stratum.Color();
+            var line = NewLine(stratum.DisplayName(), color, stratum.Marker());
+            line.Points.AddRange(FinitePoints(data, 1));
+            series.Add(line);
+        }
+
+        if (series.Count == 0)
+        {
+            return NoDataPanel(model, metric);
+        }
+
+        AddAxes(model, series.SelectMany(s => s.Points), metric, fixedRange: null);
+        foreach (var s in series)
+        {
+            model.Series.Add(s);
+        }
+
+        return model;
+    }
+
+    /// <summary>Builds the accuracy panel: accuracy in percent per iteration with point labels; "No Data" when absent.</summary>
+    /// <param name="trend">The dataset's trends.</param>
+    /// <returns>The panel.</returns>
+    public static PlotModel BuildAccuracyPanel(DatasetTrend trend)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        var model = ChartTheme.NewPanel(AccuracyTitle);
+        if (trend.Accuracy is not { HasData: true } accuracy)
+        {
+            return NoDataPanel(model, AccuracyAxisTitle);
+        }
+
+        var line = NewLine(AccuracyTitle, ChartTheme.AccuracyLine, MarkerType.Circle);
+        line.Points.AddRange(FinitePoints(accuracy, 100));
+        line.LabelFormatString = "{1:0.0}%";
+        line.FontSize = ChartTheme.ValueLabelSize;
+        line.TextColor = ChartTheme.Text;
+        line.LabelMargin = 8;
+        AddAxes(model, line.Points, AccuracyAxisTitle, fixedRange: (0, 105));
+        model.Series.Add(line);
+        return model;
+    }
+
+    private static LineSeries NewLine(string title, OxyColor color, MarkerType marker) => new()
+    {
+        Title = title,
+        Color = color,
+        StrokeThickness = 2.5,
+        MarkerType = marker,
+        MarkerSize = marker == MarkerType.Circle ? 5 : 5.5,
+        MarkerFill = color,
+        MarkerStroke = OxyColors.White,
+        MarkerStrokeThickness = 1.2,
+        XAxisKey = IterationAxisKey,
+        YAxisKey = ValueAxisKey,
+    };
+
+    private static IEnumerable<DataPoint> FinitePoints(TrendSeries data, double scale)
+    {
+        for (var i = 0; i < data.Iterations.Count; i++)
+        {
+            if (double.IsFinite(data.Values[i]))
+            {
+                yield return new DataPoint(data.Iterations[i], data.Values[i] * scale);
+            }
+        }
+    }
+
+    private static void AddAxes(PlotModel model, IEnumerable<DataPoint> points, string valueTitle, (double Min, double Max)? fixedRange)
+    {
+        var list = points.ToList();
+        var xMin = list.Min(p => p.X);
+        var xMax = list.Max(p => p.X);
+        var xSpan = xMax - xMin;
+        var xPad = Math.Max(xSpan * 0.08, 1);
+        var x = new IterationAxis(list.Select(p => p.X))
+        {
+            Key = IterationAxisKey,
+            Position = AxisPosition.Bottom,
+            Title = IterationAxisTitle,
+            Minimum = xMin - xPad,
+            Maximum = xMax + xPad,
+            StringFormat = "0",
+            MinimumMajorStep = 1,
+            MinimumMinorStep = 1,
+            TickStyle = TickStyle.Outside,
+        };
+        ChartTheme.StyleAxis(x);
+        ChartTheme.AddGrid(x);
+
+        var y = new LinearAxis
+        {
+            Key = ValueAxisKey,
+            Position = AxisPosition.Left,
+            Title = valueTitle,
+            StringFormat = "G4",
+            MinimumPadding = 0.1,
+            MaximumPadding = 0.1,
+            TickStyle = TickStyle.Outside,
+        };
+        if (fixedRange is { } range)
+        {
+            y.Minimum = range.Min;
+            y.Maximum = range.Max;
+        }
+        else
+        {
+            var yMin = list.Min(p => p.Y);
+            var yMax = list.Max(p => p.Y);
+            if (yMax - yMin < 1e-12 * Math.Max(1, Math.Abs(yMax)))
+            {
+                // A flat line: give the axis a visible span around the value.
+                var pad = Math.Max(Math.Abs(yMax) * 0.05, 1e-3);
+                y.Minimum = yMin - pad;
+                y.Maximum = yMax + pad;
+            }
+        }
+
+        ChartTheme.StyleAxis(y);
+        ChartTheme.AddGrid(y);
+        model.Axes.Add(x);
+        model.Axes.Add(y);
+    }
+
+    private static PlotModel NoDataPanel(PlotModel model, string valueTitle)
+    {
+        var x = new LinearAxis
+        {
+            Key = IterationAxisKey,
+            Position = AxisPosition.Bottom,
+            Title = IterationAxisTitle,
+            Minimum = 0,
+            Maximum = 1,
+            IsAxisVisible = false,
+        };
+        var y = new LinearAxis
+        {
+            Key = ValueAxisKey,
+            Position = AxisPosition.Left,
+            Title = valueTitle,
+            Minimum = 0,
+            Maximum = 1,
+            IsAxisVisible = false,
+        };
+        model.Axes.Add(x);
+        model.Axes.Add(y);
+        model.PlotAreaBackground = ChartTheme.NoDataBackground;
+
+        // Roughly the margins axes take in the other panels, so the empty panel lines up with its neighbours.
+        model.PlotMargins = new OxyThickness(62, 0, 0, 42);
+        model.Annotations.Add(ChartTheme.NoDataAnnotation(new DataPoint(0.5, 0.5), IterationAxisKey, ValueAxisKey));
+        return model;
+    }
+
+    private static List<int> AllIterations(DatasetTrend trend) =>
+        trend.Metrics.Values
+            .SelectMany(m => m.Values)
+            .Append(trend.Accuracy ?? TrendSeries.Empty)
+            .SelectMany(s => s.Iterations)
+            .Distinct()
+            .Order()
+            .ToList();
+}

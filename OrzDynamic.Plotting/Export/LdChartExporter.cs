@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Plotting.Charts;
+using OrzDynamic.Plotting.Data;
+using OrzDynamic.Plotting.Rendering;
+
+namespace OrzDynamic.Plotting.Export;
+
+/// <summary>
+/// Writes the evaluator's chart files into one output directory: comparison charts, trends charts and
+/// <c>trends.csv</c>. The file-name timestamp is taken once, at construction, from the injected
+/// <see cref="TimeProvider"/> (local time), so all files of one run share it and tests can fix it.
+/// </summary>
+public sealed class LdChartExporter
+{
+    private readonly ILogger logger;
+
+    /// <summary>Initializes a new instance of the <see cref="LdChartExporter"/> class.</summary>
+    /// <param name="outputDirectory">Directory receiving the files (created on first write).</param>
+    /// <param name="timeProvider">Clock for the file-name timestamp; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Logger; <c>null</c> for none.</param>
+    public LdChartExporter(string outputDirectory, TimeProvider? timeProvider = null, ILogger<LdChartExporter>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        this.OutputDirectory = Path.GetFullPath(outputDirectory);
+        this.Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Gets the absolute output directory.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>Gets the timestamp used in file names (local time at construction).</summary>
+    public DateTime Timestamp { get; }
+
+    /// <summary>Renders and saves <c>ld_comparison_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>.</summary>
+    /// <param name="comparison">The dataset's per-stratum aggregates.</param>
+    /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
+    /// <param name="height">Image height; <c>null</c> for the chart's preferred height.</param>
+    /// <returns>The absolute path of the written file.</returns>
+    /// <exception cref="PlotDataException">The comparison is invalid.</exception>
+    public string SaveComparison(DatasetComparison comparison, int? width = null, int? height = null)
+    {
+        var chart = ComparisonChartBuilder.Build(comparison);
+        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Comparison(comparison.Dataset, this.Timestamp));
+        ChartRenderer.SavePng(chart, path, width, height);
+        this.logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
+        return path;
+    }
+
+    /// <summary>Renders and saves <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>.</summary>
+    /// <param name="trend">The dataset's trends.</param>
+    /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
+    /// <param name="height">Image height; <c>null</c> for the chart's preferred height.</param>
+    /// <returns>The absolute path of the written file.</returns>
+    /// <exception cref="PlotDataException">The trend data is invalid.</exception>
+    public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
+    {
+        var chart = TrendsChartBuilder.Build(trend);
+        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset, this.Timestamp));
+        ChartRenderer.SavePng(chart, path, width, height);
+        this.logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
+        return path;
+    }
+
+    /// <summary>Writes <c>trends.csv</c> and one trends chart per dataset.</summary>
+    /// <param name="data">Trends of all datasets.</param>
+    /// <param name="progress">Receives each written path; may be <c>null</c>.</param>
+    /// <param name="cancellationToken">Cancels between files.</param>
+    /// <returns>The written paths, CSV first.</returns>
+    /// <exception cref="PlotDataException">The trend data is invalid.</exception>
+    public IReadOnlyList<string> SaveTrends(TrendData data, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var written = new List<string>();
+        var csv = Path.Combine(this.OutputDirectory, ChartFileNames.TrendsCsv);
+        var rows = TrendsCsvWriter.Write(data, csv, cancellationToken);
+        this.logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
+        written.Add(csv);
+        progress?.Report(csv);
+
+        foreach (var trend in data.Datasets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = this.SaveTrends(trend);
+            written.Add(path);
+            progress?.Report(path);
+        }
+
+        return written;
+    }
+}

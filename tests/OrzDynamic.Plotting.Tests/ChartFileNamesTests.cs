@@ -1,0 +1,39 @@
+using OrzDynamic.Plotting.Charts;
+using OrzDynamic.Plotting.Export;
+
+namespace OrzDynamic.Plotting.Tests;
+
+public class ChartFileNamesTests
+{
+    private static readonly DateTime When = new(2025, 3, 7, 9, 5, 2);
+
+    [Test]
+    public void Names_FollowThePattern()
+    {
+        Assert.That(ChartFileNames.Comparison("gsm8k", When), Is.EqualTo("ld_comparison_gsm8k_20250307_090502.png"));
+        Assert.That(ChartFileNames.Trends("gsm8k", When), Is.EqualTo("ld_trends_gsm8k_20250307_090502.png"));
+    }
+
+    [TestCase("math/500", "math_500")]
+    [TestCase("AIME 2024", "AIME_2024")]
+    [TestCase("a:b*c?", "a_b_c_")]
+    [TestCase("..", "_")]
+    [TestCase("gpqa-diamond.v2", "gpqa-diamond.v2")]
+    public void DatasetNames_AreMadeFileSafe(string dataset, string expected)
+    {
+        Assert.That(ChartFileNames.SanitizeDataset(dataset), Is.EqualTo(expected));
+    }
+
+    [TestCase(-312.44, "-312.4")]
+    [TestCase(45.6789, "45.68")]
+    [TestCase(0.45231, "0.4523")]
+    [TestCase(0, "0")]
+    [TestCase(0.0000123, "1.2E-05")]
+    [TestCase(-123456.7, "-123457")]
+    [TestCase(double.NaN, "n/a")]
+    [TestCase(double.NegativeInfinity, "n/a")]
+    public void ValueFormatter_IsCompact(double value, string expected)
+    {
+        Assert.That(ValueFormatter.Format(value), Is.EqualTo(expected));
+    }
+}

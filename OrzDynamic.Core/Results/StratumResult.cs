@@ -1,3 +1,5 @@
+using OrzDynamic.Plotting.Data;
+
 namespace OrzDynamic.Core.Results;
 
 /// <summary>Aggregated learning-dynamics metrics of one stratum (correct, incorrect, random tokens, custom).</summary>
@@ -20,12 +22,12 @@ public sealed record StratumResult
     public int Count { get; init; }
 
     /// <summary>Summary per metric name (see <see cref="LdMetricNames"/>).</summary>
-    public IReadOnlyDictionary<string, MetricSummary> Metrics { get; init; } = new Dictionary<string, MetricSummary>();
+    public IReadOnlyDictionary<string, MetricStats> Metrics { get; init; } = new Dictionary<string, MetricStats>();
 
     /// <summary>Aggregates metric records into a stratum.</summary>
     public static StratumResult Of(IReadOnlyCollection<LdMetrics> items) => new()
     {
         Count = items.Count,
-        Metrics = LdMetricNames.All.ToDictionary(n => n, n => MetricSummary.Of(items.Select(m => m.Get(n)).ToArray())),
+        Metrics = LdMetricNames.All.ToDictionary(n => n, n => MetricStatistics.Of(items.Select(m => m.Get(n)).ToArray())),
     };
 }

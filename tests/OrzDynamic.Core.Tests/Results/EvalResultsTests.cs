@@ -7,14 +7,14 @@ namespace OrzDynamic.Core.Tests.Results;
 public class EvalResultsTests
 {
     [Test]
-    public void MetricSummaryUsesSampleStd()
+    public void MetricStatisticsUsesSampleStd()
     {
-        var s = MetricSummary.Of([1.0, 2.0, 3.0, 4.0]);
+        var s = MetricStatistics.Of([1.0, 2.0, 3.0, 4.0]);
         Assert.That(s.Mean, Is.EqualTo(2.5));
         Assert.That(s.Std, Is.EqualTo(Math.Sqrt(5.0 / 3.0)).Within(1e-12));
         Assert.That(s.Count, Is.EqualTo(4));
-        Assert.That(MetricSummary.Of([7.0]).Std, Is.Zero);
-        Assert.That(double.IsNaN(MetricSummary.Of([]).Mean), Is.True);
+        Assert.That(MetricStatistics.Of([7.0]).Std, Is.Zero);
+        Assert.That(double.IsNaN(MetricStatistics.Of([]).Mean), Is.True);
     }
 
     [Test]

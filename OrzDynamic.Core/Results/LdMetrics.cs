@@ -22,21 +22,21 @@ public sealed record LdMetrics
     /// <summary>Number of scored positions.</summary>
     [JsonPropertyName("valid_tokens")] public long ValidTokens { get; init; }
 
-    /// <summary>Value of a metric by its results name (see <see cref="LdMetricNames"/>).</summary>
+    /// <summary>Value of a metric by its results name (see <see cref="LdMetricKeys"/>).</summary>
     public double Get(string name) => name switch
     {
-        LdMetricNames.OutToken => OutToken,
-        LdMetricNames.OutArgmax => OutArgmax,
-        LdMetricNames.OutExceptArgmax => OutExceptArgmax,
-        LdMetricNames.ANorm => ANorm,
-        LdMetricNames.ProbGap2Mean => ProbGap2Mean,
-        LdMetricNames.ProbEnergy => ProbEnergy,
-        LdMetricNames.ArgmaxMatchRate => ArgmaxMatchRate,
-        LdMetricNames.ValidTokens => ValidTokens,
+        LdMetricKeys.OutToken => OutToken,
+        LdMetricKeys.OutArgmax => OutArgmax,
+        LdMetricKeys.OutExceptArgmax => OutExceptArgmax,
+        LdMetricKeys.ANorm => ANorm,
+        LdMetricKeys.ProbGap2Mean => ProbGap2Mean,
+        LdMetricKeys.ProbEnergy => ProbEnergy,
+        LdMetricKeys.ArgmaxMatchRate => ArgmaxMatchRate,
+        LdMetricKeys.ValidTokens => ValidTokens,
         _ => throw new ArgumentException($"Unknown learning-dynamics metric '{name}'", nameof(name)),
     };
 
     /// <summary>True when every metric is a finite number and at least one position was scored.</summary>
     [JsonIgnore]
-    public bool IsValid => ValidTokens > 0 && LdMetricNames.All.All(n => double.IsFinite(Get(n)));
+    public bool IsValid => ValidTokens > 0 && LdMetricKeys.All.All(n => double.IsFinite(Get(n)));
 }

@@ -21,13 +21,13 @@ public sealed record StratumResult
     /// <summary>Number of scored items in the stratum.</summary>
     public int Count { get; init; }
 
-    /// <summary>Summary per metric name (see <see cref="LdMetricNames"/>).</summary>
+    /// <summary>Summary per metric name (see <see cref="LdMetricKeys"/>).</summary>
     public IReadOnlyDictionary<string, MetricStats> Metrics { get; init; } = new Dictionary<string, MetricStats>();
 
     /// <summary>Aggregates metric records into a stratum.</summary>
     public static StratumResult Of(IReadOnlyCollection<LdMetrics> items) => new()
     {
         Count = items.Count,
-        Metrics = LdMetricNames.All.ToDictionary(n => n, n => MetricStatistics.Of(items.Select(m => m.Get(n)).ToArray())),
+        Metrics = LdMetricKeys.All.ToDictionary(n => n, n => MetricStatistics.Of(items.Select(m => m.Get(n)).ToArray())),
     };
 }

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Results;
 
 /// <summary>Names of the per-answer learning-dynamics metrics as they appear in results keys and JSONL.</summary>
-public static class LdMetricNames
+public static class LdMetricKeys
 {
     /// <summary>Σ log p(y_t).</summary>
     public const string OutToken = Plotting.Data.LdMetricNames.OutToken;

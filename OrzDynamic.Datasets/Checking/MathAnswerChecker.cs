@@ -63,11 +63,13 @@ public sealed class MathAnswerChecker : IAnswerChecker
 
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutCts.CancelAfter(Timeout);
+        var deadline = new Deadline(System.Diagnostics.Stopwatch.StartNew(), Timeout, timeoutCts);
         try
         {
             if (Repetitiveness.IsLongAndRepetitive(gold, timeoutCts.Token) || Repetitiveness.IsLongAndRepetitive(predicted, timeoutCts.Token))
                 return (false, AnswerCheckStage.Repetitive);
-            return CompareLatex(gold, predicted, timeoutCts.Token);
+            deadline.ThrowIfExpired();
+            return CompareLatex(gold, predicted, deadline);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -83,18 +85,34 @@ public sealed class MathAnswerChecker : IAnswerChecker
         }
     }
 
-    private (bool, AnswerCheckStage) CompareLatex(string gold, string predicted, CancellationToken ct)
+    private (bool, AnswerCheckStage) CompareLatex(string gold, string predicted, Deadline deadline)
     {
+        var ct = deadline.Token;
         var e1 = LatexParser.TryParse(gold, ct);
         var e2 = e1 is null ? null : LatexParser.TryParse(predicted, ct);
+        deadline.ThrowIfExpired();
         if (e1 is not null && e2 is not null && _equivalence.AreEquivalent(e1, e2, ct)) return (true, AnswerCheckStage.Expression);
 
         var n1 = MinervaNormalizer.Normalize(gold);
         var n2 = MinervaNormalizer.Normalize(predicted);
+        deadline.ThrowIfExpired();
         var m1 = LatexParser.TryParse(n1, ct);
         var m2 = m1 is null ? null : LatexParser.TryParse(n2, ct);
+        deadline.ThrowIfExpired();
         if (m1 is not null && m2 is not null) return (_equivalence.AreEquivalent(m1, m2, ct), AnswerCheckStage.Expression);
         return (n1 == n2, AnswerCheckStage.MinervaString);
+    }
+
+    /// <summary>The time limit of one check: a cancelling timer plus explicit checks between stages.</summary>
+    private readonly record struct Deadline(System.Diagnostics.Stopwatch Clock, TimeSpan Limit, CancellationTokenSource Source)
+    {
+        public CancellationToken Token => Source.Token;
+
+        public void ThrowIfExpired()
+        {
+            if (Clock.Elapsed > Limit) Source.Cancel();
+            Source.Token.ThrowIfCancellationRequested();
+        }
     }
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";

@@ -5,8 +5,9 @@ namespace OrzDynamic.Datasets.Checking;
 /// <summary>
 /// Multiple-choice answers (GPQA style, letters A–D). The letter is read from the answer text (see
 /// <see cref="AnswerTextCleanup.FindAnswerText"/>): <c>C</c>, <c>(C)</c>, <c>C.</c>, <c>C)</c>, <c>C. option text</c>,
-/// <c>Option C</c>, or the exact text of one option (case-insensitive). Lower-case single letters are not read as
-/// letters because option texts can themselves be lower-case letters.
+/// <c>Option C</c>; else the exact text of one option (case-insensitive); else a decorated lower-case letter such as
+/// <c>(c)</c>. A bare lower-case letter is not read as a letter because option texts can themselves be lower-case
+/// letters (GPQA's "A. d").
 /// </summary>
 public sealed partial class MultipleChoiceChecker : IAnswerChecker
 {
@@ -48,21 +49,23 @@ public sealed partial class MultipleChoiceChecker : IAnswerChecker
         ArgumentNullException.ThrowIfNull(answerText);
         var s = AnswerTextCleanup.StripMarkup(answerText);
         if (s.Length == 0) return null;
-        // Exact option text first (an option may itself look like "B" or "a").
+        var m = LetterPattern().Match(s);
+        char letter = m.Success ? m.Groups["l"].Value[0] : '\0';
+        // 1. An upper-case letter form: "C", "(C)", "C.", "C) text", "Answer: C".
+        if (m.Success && char.IsAsciiLetterUpper(letter) && IsValidLetter(letter, choices)) return letter.ToString();
+        // 2. The exact text of one option (options can themselves be lower-case letters such as "a").
         if (choices is not null)
         {
             var norm = NormalizeOption(s);
             var hits = choices.Where(kv => NormalizeOption(kv.Value) == norm).Select(kv => kv.Key).Distinct().ToList();
-            if (hits.Count == 1 && !(s.Length == 1 && char.IsAsciiLetterUpper(s[0]) && choices.ContainsKey(s))) return hits[0].ToUpperInvariant();
+            if (hits.Count == 1) return hits[0].ToUpperInvariant();
         }
-        var m = LetterPattern().Match(s);
-        if (m.Success)
+        // 3. A decorated lower-case letter ("(c)", "c.") when no option text is that letter.
+        if (m.Success && char.IsAsciiLetterLower(letter))
         {
-            char c = m.Groups["l"].Value[0];
             bool decorated = m.Groups["p"].Length > 0 || m.Groups["o"].Success || m.Groups["c"].Success || m.Groups["rest"].Success;
-            if (char.IsAsciiLetterUpper(c) && IsValidLetter(c, choices)) return c.ToString();
-            char upper = char.ToUpperInvariant(c);
-            if (char.IsAsciiLetterLower(c) && decorated && IsValidLetter(upper, choices) && !IsOptionText(c, choices)) return upper.ToString();
+            char upper = char.ToUpperInvariant(letter);
+            if (decorated && IsValidLetter(upper, choices) && !IsOptionText(letter, choices)) return upper.ToString();
         }
         return null;
     }

@@ -13,8 +13,8 @@ public sealed class LatexParser
     /// <summary>Longest input accepted (longer strings are rejected, not parsed).</summary>
     public const int MaxInputLength = 2000;
 
-    /// <summary>Deepest nesting accepted.</summary>
-    public const int MaxDepth = 100;
+    /// <summary>Deepest recursion accepted (each bracket level uses about three, so roughly 100 nested brackets).</summary>
+    public const int MaxDepth = 300;
 
     private static readonly HashSet<string> Functions = new(StringComparer.Ordinal)
     {

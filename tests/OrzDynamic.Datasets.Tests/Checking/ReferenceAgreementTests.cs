@@ -33,7 +33,7 @@ public class ReferenceAgreementTests
         var cases = LoadCases();
         Assert.That(cases, Has.Count.EqualTo(300));
         var checker = new MathAnswerChecker(TimeSpan.FromSeconds(5));
-        int agreeOrz = 0, agreeMv = 0;
+        int agreeOrz = 0, agreeMv = 0, agreeBaseline = 0;
         var stages = new Dictionary<AnswerCheckStage, int>();
         foreach (var c in cases)
         {
@@ -42,10 +42,16 @@ public class ReferenceAgreementTests
             if (r.IsCorrect == c.Orz) agreeOrz++;
             else TestContext.Out.WriteLine($"DISAGREE(orz) line {c.Line}: ours={r.IsCorrect} orz={c.Orz} stage={r.Stage} gold=[{c.Gold}] extracted=[{r.ExtractedAnswer}] output=[{c.Output}]");
             if (r.IsCorrect == c.MathVerify) agreeMv++;
+            else TestContext.Out.WriteLine($"differs(math_verify) line {c.Line}: ours={r.IsCorrect} math_verify={c.MathVerify} gold=[{c.Gold}] extracted=[{r.ExtractedAnswer}]");
+            // Baseline for context: the MATH string normalisation alone (no expression parsing, no Minerva step).
+            bool baseline = MathNormalizer.IsEquivalent(AnswerExtraction.SolutionToAnswer(c.Gold),
+                AnswerExtraction.SolutionToAnswer(AnswerExtraction.ExtractFinalAnswer(c.Output)));
+            if (baseline == c.Orz) agreeBaseline++;
         }
         double orz = agreeOrz / (double)cases.Count, mv = agreeMv / (double)cases.Count;
         TestContext.Out.WriteLine($"Agreement with orz (Python ORZ checker): {agreeOrz}/{cases.Count} = {orz:P2}");
         TestContext.Out.WriteLine($"Agreement with math_verify (HF Math-Verify, informational): {agreeMv}/{cases.Count} = {mv:P2}");
+        TestContext.Out.WriteLine($"Baseline (MATH normalisation only) agreement with orz: {agreeBaseline}/{cases.Count} = {agreeBaseline / (double)cases.Count:P2}");
         TestContext.Out.WriteLine("Deciding stages: " + string.Join(", ", stages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")));
         Assert.That(orz, Is.GreaterThanOrEqualTo(0.98));
     }

@@ -14,14 +14,3 @@ public interface IAnswerChecker
     AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
         CancellationToken cancellationToken = default);
 }
-
-/// <summary>The available answer checkers.</summary>
-public enum AnswerCheckerKind
-{
-    /// <summary>Math answers: ORZ's boxed extraction and equality (<see cref="MathAnswerChecker"/>).</summary>
-    Math,
-    /// <summary>Multiple choice with letters A–D (<see cref="MultipleChoiceChecker"/>).</summary>
-    MultipleChoice,
-    /// <summary>Text-game actions (<see cref="TextGameChecker"/>).</summary>
-    TextGame,
-}

@@ -6,9 +6,3 @@ namespace OrzDynamic.Datasets.Loading;
 /// <param name="Prompt">The prompt text.</param>
 /// <param name="Response">The response text.</param>
 public sealed record CustomSentence(string SourcePath, int Index, string Prompt, string Response);
-
-/// <summary>The result of <see cref="CustomSentenceLoader.Load"/>.</summary>
-/// <param name="Sentences">The sentences, in file order then record order.</param>
-/// <param name="SkippedInvalidRecords">Malformed records skipped (only when skipping was requested).</param>
-/// <param name="InvalidRecordErrors">The problems of the skipped records.</param>
-public sealed record CustomSentenceSet(IReadOnlyList<CustomSentence> Sentences, int SkippedInvalidRecords, IReadOnlyList<DataRecordError> InvalidRecordErrors);

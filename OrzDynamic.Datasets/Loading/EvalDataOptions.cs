@@ -20,7 +20,7 @@ public sealed record EvalDataOptions
     /// <summary>Samples kept per file in <see cref="DebugMode"/> (default 2).</summary>
     public int DebugSamplesPerFile { get; init; } = 2;
 
-    /// <summary>Prompts with more tokens than this are skipped with a warning (requires a tokenizer); null = no limit.</summary>
+    /// <summary>Rendered prompts (template applied) with more tokens than this are skipped with a warning and counted (requires a tokenizer); null = no limit.</summary>
     public int? PromptMaxLen { get; init; }
 
     /// <summary>

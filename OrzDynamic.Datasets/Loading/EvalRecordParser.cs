@@ -2,12 +2,6 @@ using System.Text.Json;
 
 namespace OrzDynamic.Datasets.Loading;
 
-/// <summary>The fields of a well-formed evaluation record.</summary>
-/// <param name="Question">The question text.</param>
-/// <param name="Answer">The gold answer text.</param>
-/// <param name="Choices">Options by letter, or null.</param>
-public sealed record EvalRecordFields(string Question, string Answer, IReadOnlyDictionary<string, string>? Choices);
-
 /// <summary>
 /// Validates one evaluation record. Accepted forms: the Python tool's
 /// <c>{"prompt":[{"from":"user","value":…},…], "final_answer":…, "choices"?:{…}}</c> (the question is the first user

@@ -1,0 +1,106 @@
+namespace OrzDynamic.Datasets.Checking.Latex;
+
+/// <summary>A parsed mathematical expression (the result of <see cref="LatexParser"/>).</summary>
+public abstract record MathExpression
+{
+    /// <summary>Number of nodes in this tree.</summary>
+    public abstract int Size { get; }
+}
+
+/// <summary>A decimal constant.</summary>
+/// <param name="Value">The value.</param>
+public sealed record NumberExpression(double Value) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size => 1;
+}
+
+/// <summary>A named constant: <c>pi</c> or <c>infinity</c>.</summary>
+/// <param name="Name">"pi" or "infty".</param>
+public sealed record ConstantExpression(string Name) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size => 1;
+
+    /// <summary>The numeric value.</summary>
+    public double Value => Name == "pi" ? Math.PI : double.PositiveInfinity;
+}
+
+/// <summary>A free variable (a letter, a Greek or other control word, optionally with a subscript: <c>x_1</c>).</summary>
+/// <param name="Name">The variable's name.</param>
+public sealed record VariableExpression(string Name) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size => 1;
+}
+
+/// <summary>Arithmetic operators of <see cref="BinaryExpression"/>.</summary>
+public enum BinaryOperator
+{
+    /// <summary>a + b</summary>
+    Add,
+    /// <summary>a − b</summary>
+    Subtract,
+    /// <summary>a · b (explicit or implicit)</summary>
+    Multiply,
+    /// <summary>a / b, \frac{a}{b}</summary>
+    Divide,
+    /// <summary>a ^ b</summary>
+    Power,
+}
+
+/// <summary>A binary arithmetic operation.</summary>
+public sealed record BinaryExpression(BinaryOperator Operator, MathExpression Left, MathExpression Right) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Left.Size + Right.Size;
+}
+
+/// <summary>Negation −a.</summary>
+public sealed record NegateExpression(MathExpression Operand) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Operand.Size;
+}
+
+/// <summary>A function application such as <c>\sin x</c>, <c>\log_2 8</c>, |x| ("abs") or n! ("factorial").</summary>
+/// <param name="Name">sin, cos, tan, cot, sec, csc, arcsin, arccos, arctan, sinh, cosh, tanh, ln, log, exp, abs, factorial.</param>
+/// <param name="Argument">The argument.</param>
+/// <param name="Base">The logarithm base for <c>\log_b</c>, else null.</param>
+public sealed record FunctionExpression(string Name, MathExpression Argument, MathExpression? Base = null) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Argument.Size + (Base?.Size ?? 0);
+}
+
+/// <summary>A root <c>\sqrt[Index]{Radicand}</c>; Index null means square root.</summary>
+public sealed record RootExpression(MathExpression Radicand, MathExpression? Index) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Radicand.Size + (Index?.Size ?? 0);
+}
+
+/// <summary>
+/// A tuple, list or interval: items with their delimiters (<c>(</c>, <c>[</c>, or '\0' for a bare top-level
+/// comma list; closers <c>)</c>/<c>]</c>). Parentheses around a single scalar are grouping, not a tuple; parentheses
+/// around a single tuple make a one-element tuple (so <c>((1,2))</c> is not <c>(1,2)</c>).
+/// </summary>
+public sealed record TupleExpression(IReadOnlyList<MathExpression> Items, char Open, char Close) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Items.Sum(i => i.Size);
+
+    /// <inheritdoc />
+    public bool Equals(TupleExpression? other)
+        => other is not null && Open == other.Open && Close == other.Close && Items.SequenceEqual(other.Items);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Open, Close, Items.Count);
+}
+
+/// <summary>A relation <c>Left Op Right</c> with Op one of <c>= ≠ &lt; &gt; ≤ ≥</c> (written "=", "!=", "&lt;", "&gt;", "&lt;=", "&gt;=").</summary>
+public sealed record RelationExpression(string Operator, MathExpression Left, MathExpression Right) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Left.Size + Right.Size;
+}

@@ -1,0 +1,8 @@
+namespace OrzDynamic.Datasets.Loading;
+
+/// <summary>A fixed prompt/response pair whose learning dynamics are tracked (custom sentence files).</summary>
+/// <param name="SourcePath">The file it was read from.</param>
+/// <param name="Index">0-based record index in that file.</param>
+/// <param name="Prompt">The prompt text.</param>
+/// <param name="Response">The response text.</param>
+public sealed record CustomSentence(string SourcePath, int Index, string Prompt, string Response);

@@ -1,0 +1,74 @@
+using NUnit.Framework;
+using OrzDynamic.Datasets.Checking;
+
+namespace OrzDynamic.Datasets.Tests.Checking;
+
+/// <summary>One test per Minerva normalisation rule.</summary>
+public class MinervaNormalizerTests
+{
+    [TestCase("an apple", "apple")]
+    [TestCase("a b", "b")]
+    [TestCase("5.$", "5")]
+    [TestCase("\\$5", "5")]
+    [TestCase("1\\ 000", "1000")]
+    [TestCase("1 000", "1000")]
+    [TestCase("\\mbox{x}", "x")]
+    [TestCase("x,\\text{and}y", "x,y")]
+    [TestCase("x\\text{and}y", "x,y")]
+    [TestCase("5\\text{m}", "5")]
+    public void Substitutions(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+
+    [TestCase("12 square inches", "12")]
+    [TestCase("5 dollars", "5")]
+    [TestCase("30 mph", "30")]
+    [TestCase("3 hours", "3")]
+    [TestCase("2 km", "2")]
+    [TestCase("7 units", "7")]
+    [TestCase("4 points", "4")]
+    [TestCase("6 feet", "6")]
+    [TestCase("9 minutes", "9")]
+    [TestCase("5.4 cents", "5.4")]
+    [TestCase("90 degrees", "90")]
+    [TestCase("3 cm", "3")]
+    [TestCase("8 pounds", "8")]
+    [TestCase("100 meters", "100")]
+    [TestCase("12 students", "12")]
+    [TestCase("3\\text{s}", "3")]
+    [TestCase("3\\text{}^2", "3")]
+    [TestCase("5\\mathrm{th}", "5")]
+    [TestCase("45^\\circ", "45")]
+    [TestCase("45^{\\circ}", "45")]
+    [TestCase("1\\;2", "12")]
+    [TestCase("1,\\!000", "1000")]
+    [TestCase("1{,}000", "1000")]
+    [TestCase("\"x\"", "x")]
+    [TestCase("x,y,\\dots", "x,y,")]
+    [TestCase("x,y,\\ldots", "x,y,")]
+    public void RemovedExpressions(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+
+    [Test]
+    public void RemovalIsLiteralSubstringRemoval()
+    {
+        // "ft" is removed wherever it occurs, including inside \left — the reference checker's verdicts rely on this.
+        Assert.That(MinervaNormalizer.Normalize("\\left(18.90\\right)"), Is.EqualTo("\\le(18.90\\right)"));
+    }
+
+    [Test] public void KeepsMathBetweenDollars() => Assert.That(MinervaNormalizer.Normalize("is $x+1$ here"), Is.EqualTo("x+1"));
+    [Test] public void UnwrapsTextNonGreedily() => Assert.That(MinervaNormalizer.Normalize("\\text{\\frac{2}{3}}"), Is.EqualTo("\\frac{2{3}}"));
+    [Test] public void UnwrapsTextbf() => Assert.That(MinervaNormalizer.Normalize("\\textbf{7}"), Is.EqualTo("7"));
+    [Test] public void UnwrapsOverline() => Assert.That(MinervaNormalizer.Normalize("0.\\overline{3}"), Is.EqualTo("0.3"));
+    [Test] public void UnwrapsBoxedGreedily() => Assert.That(MinervaNormalizer.Normalize("\\boxed{\\frac{1}{2}}"), Is.EqualTo("\\frac{1}{2}"));
+
+    [TestCase("\\frac12", "\\frac{1}{2}")]
+    [TestCase("\\fracab", "\\frac{a}{b}")]
+    [TestCase("\\frac{1}{2}", "\\frac{1}{2}")]
+    public void ExpandsShortFrac(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+
+    [TestCase("\\sqrt2", "\\sqrt{2}")]
+    [TestCase("\\sqrt{2}", "\\sqrt{2}")]
+    public void ExpandsShortSqrt(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+
+    [TestCase("100,000", "100000")]
+    [TestCase("1,2,x", "1,2,x")]
+    public void RemovesThousandsSeparatorsOfPureNumbers(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+}

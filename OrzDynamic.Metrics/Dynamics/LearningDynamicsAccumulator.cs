@@ -175,7 +175,7 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         var st = PositionReduction.Compute(logits, labels, _computeType);
         var values = stack([st.LogProbLabel, st.LogProbMax, st.LogOneMinusProbMax, st.ProbNorm, st.ProbGap, st.Energy], 1);
         var masked = where(st.Valid.unsqueeze(1), values, zeros_like(values));
-        _sums!.add_(masked.sum(0));
+        _sums!.add_(masked.sum(0L));  // 0L: a literal 0 would bind to sum(ScalarType)
         var matches = st.Argmax.eq(labels).logical_and_(st.Valid);
         _counts!.add_(stack([st.Valid.sum(), matches.sum()]));
         _argmax.Add(st.Argmax.DetachFromDisposeScope());

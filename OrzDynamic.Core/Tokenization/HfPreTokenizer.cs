@@ -107,8 +107,21 @@ internal sealed class HfPreTokenizer : PreTokenizer
         switch (step)
         {
             case RegexSplit r:
-                foreach (var m in r.Regex.EnumerateMatches(piece))
-                    if (m.Length > 0) AddMatch(m.Index, m.Length);
+                var proxy = CodePointProxy.TryCreate(piece);
+                if (proxy is null)
+                {
+                    foreach (var m in r.Regex.EnumerateMatches(piece))
+                        if (m.Length > 0) AddMatch(m.Index, m.Length);
+                }
+                else
+                {
+                    foreach (var m in r.Regex.EnumerateMatches(proxy.Text))
+                    {
+                        if (m.Length == 0) continue;
+                        var start = proxy.OriginalOffset(m.Index);
+                        AddMatch(start, proxy.OriginalOffset(m.Index + m.Length) - start);
+                    }
+                }
                 break;
             case LiteralSplit l when l.Literal.Length > 0:
                 var pos = 0;
@@ -136,27 +149,38 @@ internal sealed class HfPreTokenizer : PreTokenizer
                 break;
             case Behavior.MergedWithPrevious:
             {
-                var start = -1; var end = -1;
+                // A match joins the part before it, unless that part was itself a match (as in tokenizers' Split).
+                var first = output.Count;
+                var previousMatch = false;
                 foreach (var p in parts)
                 {
-                    if (p.IsMatch && start >= 0) { end = p.Offset + p.Length; continue; }
-                    if (start >= 0) output.Add((start, end - start));
-                    start = p.Offset; end = p.Offset + p.Length;
+                    if (p.IsMatch && !previousMatch && output.Count > first)
+                    {
+                        var last = output[^1];
+                        output[^1] = (last.Offset, p.Offset + p.Length - last.Offset);
+                    }
+                    else output.Add((p.Offset, p.Length));
+                    previousMatch = p.IsMatch;
                 }
-                if (start >= 0) output.Add((start, end - start));
                 break;
             }
             case Behavior.MergedWithNext:
             {
-                var start = -1;
-                foreach (var p in parts)
+                // A match joins the part after it, unless that part is itself a match.
+                var merged = new List<(int Offset, int Length)>();
+                var nextMatch = false;
+                for (var k = parts.Count - 1; k >= 0; k--)
                 {
-                    if (start < 0) start = p.Offset;
-                    if (p.IsMatch) continue;
-                    output.Add((start, p.Offset + p.Length - start));
-                    start = -1;
+                    var p = parts[k];
+                    if (p.IsMatch && !nextMatch && merged.Count > 0)
+                    {
+                        var last = merged[^1];
+                        merged[^1] = (p.Offset, last.Offset + last.Length - p.Offset);
+                    }
+                    else merged.Add((p.Offset, p.Length));
+                    nextMatch = p.IsMatch;
                 }
-                if (start >= 0) { var lastPart = parts[^1]; output.Add((start, lastPart.Offset + lastPart.Length - start)); }
+                for (var k = merged.Count - 1; k >= 0; k--) output.Add(merged[k]);
                 break;
             }
             case Behavior.Contiguous:

@@ -11,10 +11,12 @@ namespace OrzDynamic.Core.Tokenization;
 internal sealed class ByteLevelBpeModel : ITokenModel
 {
     private readonly BpeTokenizer _bpe;
+    private readonly BpeTokenizer? _bpeWithPreTokenizer;
+    private readonly HfPreTokenizer? _preTokenizer;
     private readonly VocabularyTable _vocab;
     private readonly bool _ignoreMerges;
 
-    public ByteLevelBpeModel(VocabularyTable vocab, IReadOnlyList<(string Left, string Right)> merges, bool ignoreMerges, string file)
+    public ByteLevelBpeModel(VocabularyTable vocab, IReadOnlyList<(string Left, string Right)> merges, bool ignoreMerges, string file, HfPreTokenizer? preTokenizer = null)
     {
         _vocab = vocab;
         MaxId = vocab.MaxId;
@@ -34,6 +36,18 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         try
         {
             _bpe = BpeTokenizer.Create(options);
+            if (preTokenizer is not null && !ignoreMerges)
+            {
+                // Without ignore_merges the library can run the whole segment (pre-tokenizer + BPE) in one call.
+                _preTokenizer = preTokenizer;
+                _bpeWithPreTokenizer = BpeTokenizer.Create(new BpeOptions(vocab.ToId)
+                {
+                    Merges = merges.Select(m => m.Left + " " + m.Right),
+                    ByteLevel = true,
+                    PreTokenizer = preTokenizer,
+                    Normalizer = null,
+                });
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -50,6 +64,19 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         if (word.IsEmpty) return;
         if (_ignoreMerges && TryWholeWord(word, out var id)) { ids.Add(id); return; }
         ids.AddRange(_bpe.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false));
+    }
+
+    public void EncodeSegment(string segment, HfPreTokenizer preTokenizer, List<int> ids)
+    {
+        if (segment.Length == 0) return;
+        if (_bpeWithPreTokenizer is not null && ReferenceEquals(preTokenizer, _preTokenizer))
+        {
+            ids.AddRange(_bpeWithPreTokenizer.EncodeToIds(segment, considerPreTokenization: true, considerNormalization: false));
+            return;
+        }
+        var words = new List<(int Offset, int Length)>();
+        preTokenizer.Split(segment, words);
+        foreach (var (offset, length) in words) EncodeWord(segment.AsSpan(offset, length), ids);
     }
 
     private bool TryWholeWord(ReadOnlySpan<char> word, out int id)

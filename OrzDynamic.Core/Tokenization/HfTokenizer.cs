@@ -141,7 +141,6 @@ public sealed class HfTokenizer : IPromptTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
-        var words = new List<(int Offset, int Length)>();
         var first = true;
         foreach (var segment in _matcher.Split(text))
         {
@@ -150,9 +149,7 @@ public sealed class HfTokenizer : IPromptTokenizer
             if (_parts.Normalizer is not null) piece = _parts.Normalizer.Normalize(piece);
             if (_parts.PreTokenizer.TransformsText) piece = _parts.PreTokenizer.TransformSegment(piece, first);
             first = false;
-            words.Clear();
-            _parts.PreTokenizer.Split(piece, words);
-            foreach (var (offset, length) in words) _parts.Model.EncodeWord(piece.AsSpan(offset, length), ids);
+            _parts.Model.EncodeSegment(piece, _parts.PreTokenizer, ids);
         }
         return addSpecialTokens && !_postProcessor.IsIdentity ? _postProcessor.Apply(ids) : ids;
     }

@@ -12,6 +12,17 @@ internal interface ITokenModel
     /// <summary>Encodes <paramref name="word"/> and appends the ids to <paramref name="ids"/>.</summary>
     void EncodeWord(ReadOnlySpan<char> word, List<int> ids);
 
+    /// <summary>
+    /// Encodes a whole normalized segment, pre-tokenizing it with <paramref name="preTokenizer"/>. Models may do
+    /// this in one library call instead of one call per word.
+    /// </summary>
+    void EncodeSegment(string segment, HfPreTokenizer preTokenizer, List<int> ids)
+    {
+        var words = new List<(int Offset, int Length)>();
+        preTokenizer.Split(segment, words);
+        foreach (var (offset, length) in words) EncodeWord(segment.AsSpan(offset, length), ids);
+    }
+
     /// <summary>The id of vocabulary entry <paramref name="token"/>.</summary>
     bool TryGetId(string token, out int id);
 

@@ -49,7 +49,7 @@ internal static class TokenizerJsonLoader
         ITokenModel tokenModel;
         if (preTokenizer.HasByteLevel)
         {
-            tokenModel = new ByteLevelBpeModel(vocab, merges, ignoreMerges, file);
+            tokenModel = new ByteLevelBpeModel(vocab, merges, ignoreMerges, file, preTokenizer);
         }
         else
         {

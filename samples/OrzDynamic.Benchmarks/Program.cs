@@ -5,6 +5,7 @@ using OrzDynamic.Benchmarks.Metrics;
 var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["metrics"] = MetricsBenchmark.Run,
+    ["tokenizer"] = OrzDynamic.Benchmarks.Tokenizer.TokenizerBenchmark.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

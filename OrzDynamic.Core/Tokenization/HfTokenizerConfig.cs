@@ -1,0 +1,128 @@
+using System.Text.Json;
+
+namespace OrzDynamic.Core.Tokenization;
+
+/// <summary>
+/// What a Hugging Face checkpoint says about special tokens outside tokenizer.json: <c>tokenizer_config.json</c>
+/// (bos/eos/pad/unk token text, add_bos_token / add_eos_token, clean_up_tokenization_spaces, tokenizer_class,
+/// chat_template) and <c>generation_config.json</c> (bos/eos/pad token ids; eos may be a list).
+/// </summary>
+public sealed record HfTokenizerConfig
+{
+    /// <summary>Beginning-of-sequence token text (a string or an AddedToken object's <c>content</c>), or null.</summary>
+    public string? BosToken { get; init; }
+
+    /// <summary>End-of-sequence token text, or null.</summary>
+    public string? EosToken { get; init; }
+
+    /// <summary>Padding token text, or null.</summary>
+    public string? PadToken { get; init; }
+
+    /// <summary>Unknown token text, or null.</summary>
+    public string? UnkToken { get; init; }
+
+    /// <summary>The <c>add_bos_token</c> flag when the file sets it.</summary>
+    public bool? AddBosToken { get; init; }
+
+    /// <summary>The <c>add_eos_token</c> flag when the file sets it.</summary>
+    public bool? AddEosToken { get; init; }
+
+    /// <summary>Whether decoding removes spaces before punctuation (<c>clean_up_tokenization_spaces</c>; default false).</summary>
+    public bool CleanUpTokenizationSpaces { get; init; }
+
+    /// <summary>The <c>tokenizer_class</c>, e.g. "Qwen2Tokenizer" or "LlamaTokenizer", or null.</summary>
+    public string? TokenizerClass { get; init; }
+
+    /// <summary>The Jinja chat template when it is a single string, or null.</summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary><c>bos_token_id</c> from generation_config.json, or null.</summary>
+    public int? GenerationBosTokenId { get; init; }
+
+    /// <summary><c>eos_token_id</c> from generation_config.json (one id or a list), empty when absent.</summary>
+    public IReadOnlyList<int> GenerationEosTokenIds { get; init; } = [];
+
+    /// <summary><c>pad_token_id</c> from generation_config.json, or null.</summary>
+    public int? GenerationPadTokenId { get; init; }
+
+    /// <summary>An empty configuration (no file present).</summary>
+    public static HfTokenizerConfig Empty { get; } = new();
+
+    /// <summary>
+    /// Reads <paramref name="tokenizerConfigPath"/> and <paramref name="generationConfigPath"/>; either may be null
+    /// or point to a missing file, which leaves its fields unset.
+    /// </summary>
+    /// <exception cref="TokenizerLoadException">A file is not valid JSON or a field has the wrong type.</exception>
+    public static HfTokenizerConfig Load(string? tokenizerConfigPath, string? generationConfigPath)
+    {
+        var config = new HfTokenizerConfig();
+        if (tokenizerConfigPath is not null && File.Exists(tokenizerConfigPath))
+        {
+            using var doc = JsonReaders.ParseFile(tokenizerConfigPath);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(tokenizerConfigPath, null, "top level must be a JSON object.");
+            var file = tokenizerConfigPath;
+            config = config with
+            {
+                BosToken = TokenText(root, "bos_token", file),
+                EosToken = TokenText(root, "eos_token", file),
+                PadToken = TokenText(root, "pad_token", file),
+                UnkToken = TokenText(root, "unk_token", file),
+                AddBosToken = JsonReaders.OptionalNode(root, "add_bos_token") is null ? null : JsonReaders.OptionalBool(root, "add_bos_token", false, file, "add_bos_token"),
+                AddEosToken = JsonReaders.OptionalNode(root, "add_eos_token") is null ? null : JsonReaders.OptionalBool(root, "add_eos_token", false, file, "add_eos_token"),
+                CleanUpTokenizationSpaces = JsonReaders.OptionalBool(root, "clean_up_tokenization_spaces", false, file, "clean_up_tokenization_spaces"),
+                TokenizerClass = JsonReaders.OptionalString(root, "tokenizer_class", file, "tokenizer_class"),
+                ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null,
+            };
+        }
+        if (generationConfigPath is not null && File.Exists(generationConfigPath))
+        {
+            using var doc = JsonReaders.ParseFile(generationConfigPath);
+            var root = doc.RootElement;
+            var file = generationConfigPath;
+            if (root.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(file, null, "top level must be a JSON object.");
+            config = config with
+            {
+                GenerationBosTokenId = OptionalId(root, "bos_token_id", file),
+                GenerationPadTokenId = OptionalId(root, "pad_token_id", file),
+                GenerationEosTokenIds = IdList(root, "eos_token_id", file),
+            };
+        }
+        return config;
+    }
+
+    private static string? TokenText(JsonElement root, string name, string file)
+    {
+        var node = JsonReaders.OptionalNode(root, name);
+        if (node is null) return null;
+        return node.Value.ValueKind switch
+        {
+            JsonValueKind.String => node.Value.GetString(),
+            JsonValueKind.Object => JsonReaders.RequireString(node.Value, "content", file, name + ".content"),
+            _ => throw new TokenizerLoadException(file, name, $"must be a string, an AddedToken object with \"content\", or null, but is {JsonReaders.Describe(node.Value)}."),
+        };
+    }
+
+    private static int? OptionalId(JsonElement root, string name, string file)
+    {
+        var node = JsonReaders.OptionalNode(root, name);
+        if (node is null) return null;
+        if (node.Value.ValueKind == JsonValueKind.Array)
+        {
+            var ids = IdList(root, name, file);
+            return ids.Count > 0 ? ids[0] : null;
+        }
+        return JsonReaders.AsInt(node.Value, file, name);
+    }
+
+    private static IReadOnlyList<int> IdList(JsonElement root, string name, string file)
+    {
+        var node = JsonReaders.OptionalNode(root, name);
+        if (node is null) return [];
+        if (node.Value.ValueKind != JsonValueKind.Array) return [JsonReaders.AsInt(node.Value, file, name)];
+        var result = new List<int>();
+        var i = 0;
+        foreach (var item in node.Value.EnumerateArray()) result.Add(JsonReaders.AsInt(item, file, $"{name}[{i++}]"));
+        return result;
+    }
+}

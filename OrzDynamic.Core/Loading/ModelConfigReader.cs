@@ -15,10 +15,19 @@ public static class ModelConfigReader
     public static ModelConfig Read(string configPath)
     {
         configPath = Path.GetFullPath(configPath);
+        return Parse(File.ReadAllBytes(configPath), configPath);
+    }
+
+    /// <summary>Parses config.json content; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="CheckpointFormatException">Malformed JSON, a missing/invalid field.</exception>
+    /// <exception cref="NotSupportedException">Unknown <c>model_type</c>, activation or rope scaling type.</exception>
+    public static ModelConfig Parse(ReadOnlyMemory<byte> json, string sourceName)
+    {
+        var configPath = sourceName;
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            doc = JsonDocument.Parse(json);
         }
         catch (JsonException ex)
         {

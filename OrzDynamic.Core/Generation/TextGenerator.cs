@@ -74,13 +74,12 @@ public sealed class TextGenerator
         var generated = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
         var reasons = new FinishReason?[b];
         using var cache = _model.CreateCache(b, maxPrompt + options.MaxNewTokens);
-        var mask = tensor(maskData, [b, maxPrompt], ScalarType.Int64).to(device).DetachFromDisposeScope();
+        var mask = OnDevice(tensor(maskData, [b, maxPrompt], ScalarType.Int64), device).DetachFromDisposeScope();
         try
         {
             Tensor logits;
-            using (var input = tensor(padded, [b, maxPrompt], ScalarType.Int64).to(device))
-            using (var prefill = _model.Forward(input, mask, cache: cache, logits: LogitsMode.LastPosition))
-                logits = prefill.Logits!.DetachFromDisposeScope();
+            using (var input = OnDevice(tensor(padded, [b, maxPrompt], ScalarType.Int64), device))
+                logits = _model.Forward(input, mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
             var prefillMs = sw.Elapsed.TotalMilliseconds;
             var total = 0;
             for (var step = 0; ; step++)
@@ -107,9 +106,8 @@ public sealed class TextGenerator
                 var grown = cat([mask, ones1], 1).DetachFromDisposeScope();
                 mask.Dispose();
                 mask = grown;
-                using var stepIds = tensor(next, [b, 1], ScalarType.Int64).to(device);
-                using var result = _model.Forward(stepIds, mask, cache: cache, logits: LogitsMode.LastPosition);
-                logits = result.Logits!.DetachFromDisposeScope();
+                using var stepIds = OnDevice(tensor(next, [b, 1], ScalarType.Int64), device);
+                logits = _model.Forward(stepIds, mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
             }
             _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms)",
                 total, b, maxPrompt, sw.Elapsed.TotalMilliseconds, prefillMs);
@@ -119,7 +117,21 @@ public sealed class TextGenerator
             mask.Dispose();
         }
 
-        return Enumerable.Range(0, b).Select(r =>
+        return Collect(prompts, generated, reasons, decode);
+    }
+
+    private static Tensor OnDevice(Tensor cpu, Device device)
+    {
+        if (device.type == DeviceType.CPU) return cpu;
+        var moved = cpu.to(device);
+        cpu.Dispose();
+        return moved;
+    }
+
+    private static GenerationResult[] Collect(IReadOnlyList<IReadOnlyList<int>> prompts, List<int>[] generated, FinishReason?[] reasons,
+        Func<IReadOnlyList<int>, string>? decode)
+    {
+        return Enumerable.Range(0, prompts.Count).Select(r =>
         {
             var ids = generated[r];
             var reason = reasons[r]!.Value;

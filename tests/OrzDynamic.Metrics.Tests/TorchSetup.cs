@@ -1,0 +1,11 @@
+using NUnit.Framework;
+
+namespace OrzDynamic.Metrics.Tests;
+
+/// <summary>Registers the LibTorchSharp loader before any test touches TorchSharp.</summary>
+[SetUpFixture]
+public sealed class TorchSetup
+{
+    [OneTimeSetUp]
+    public void RegisterNativeLoader() => OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+}

@@ -72,9 +72,10 @@ public static class LearningDynamics
         InputValidation.RequireLabelRange(y, v, nameof(labels));
 
         var rows = new SequenceMetrics[b];
+        using var workspace = new ChunkWorkspace(options.Precision == MetricsPrecision.Float64 ? ScalarType.Float64 : ScalarType.Float32);
         for (long row = 0; row < b; row++)
         {
-            using var acc = new LearningDynamicsAccumulator(v, options, validateLabels: false);
+            using var acc = new LearningDynamicsAccumulator(v, options, validateLabels: false, workspace);
             if (t > 1)
                 acc.Add(logits[row].narrow(0, 0, t - 1), y[row].narrow(0, 1, t - 1));
             rows[row] = acc.GetResult(averageLogProb);

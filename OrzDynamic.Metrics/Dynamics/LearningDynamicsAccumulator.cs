@@ -7,8 +7,9 @@ namespace OrzDynamic.Metrics;
 /// Streaming learning-dynamics metrics for one sequence: feed it [N, V] logits chunks (e.g. straight out of
 /// lm_head) with their already-shifted labels, then read <see cref="GetResult"/>. Never needs more than one chunk of
 /// logits at a time; all running state stays on the logits' device (a few scalars plus the [N] argmax ids) until a
-/// result is requested. <see cref="LearningDynamics.GetBatchLogps"/> uses this same class for each row, so both paths
-/// share one implementation. Dispose it to release its device tensors promptly.
+/// result is requested. Extra memory is one reused [ChunkSize, V] buffer of the compute type. <see
+/// cref="LearningDynamics.GetBatchLogps"/> uses this same class for each row, so both paths share one implementation.
+/// Dispose it to release its device tensors (and the buffer) promptly.
 /// </summary>
 public sealed class LearningDynamicsAccumulator : IDisposable
 {
@@ -16,6 +17,8 @@ public sealed class LearningDynamicsAccumulator : IDisposable
     private readonly MetricsOptions _options;
     private readonly bool _validateLabels;
     private readonly ScalarType _computeType;
+    private readonly ChunkWorkspace _workspace;
+    private readonly bool _ownsWorkspace;
     private readonly List<Tensor> _argmax = [];
     private readonly List<Tensor> _traces = [];
     private readonly List<Tensor> _traceLabels = [];
@@ -31,11 +34,15 @@ public sealed class LearningDynamicsAccumulator : IDisposable
     /// <param name="options">Chunking, precision, legacy and trace options; <see cref="MetricsOptions.Default"/> when null.</param>
     /// <exception cref="ArgumentException">vocabSize &lt; 1 or invalid options.</exception>
     public LearningDynamicsAccumulator(long vocabSize, MetricsOptions? options = null)
-        : this(vocabSize, options, validateLabels: true)
+        : this(vocabSize, options, validateLabels: true, workspace: null)
     {
     }
 
-    internal LearningDynamicsAccumulator(long vocabSize, MetricsOptions? options, bool validateLabels)
+    /// <param name="vocabSize">V.</param>
+    /// <param name="options">Options (default when null).</param>
+    /// <param name="validateLabels">False when the caller has already range-checked the labels.</param>
+    /// <param name="workspace">A shared working buffer (not disposed by this instance), or null to own one.</param>
+    internal LearningDynamicsAccumulator(long vocabSize, MetricsOptions? options, bool validateLabels, ChunkWorkspace? workspace)
     {
         if (vocabSize < 1)
             throw new ArgumentException($"vocabSize must be at least 1, got {vocabSize}.", nameof(vocabSize));
@@ -44,6 +51,8 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         _validateLabels = validateLabels;
         _computeType = _options.Precision == MetricsPrecision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         VocabSize = vocabSize;
+        _ownsWorkspace = workspace is null;
+        _workspace = workspace ?? new ChunkWorkspace(_computeType);
     }
 
     /// <summary>V, the vocabulary size this accumulator expects.</summary>
@@ -160,6 +169,7 @@ public sealed class LearningDynamicsAccumulator : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        if (_ownsWorkspace) _workspace.Dispose();
         _sums?.Dispose();
         _counts?.Dispose();
         foreach (var t in _argmax) t.Dispose();
@@ -172,7 +182,7 @@ public sealed class LearningDynamicsAccumulator : IDisposable
 
     private void AddChunk(Tensor logits, Tensor labels)
     {
-        var st = PositionReduction.Compute(logits, labels, _computeType);
+        var st = PositionReduction.Compute(logits, labels, _computeType, _workspace);
         var values = stack([st.LogProbLabel, st.LogProbMax, st.LogOneMinusProbMax, st.ProbNorm, st.ProbGap, st.Energy], 1);
         var masked = where(st.Valid.unsqueeze(1), values, zeros_like(values));
         _sums!.add_(masked.sum(0L));  // 0L: a literal 0 would bind to sum(ScalarType)

@@ -5,7 +5,7 @@ namespace OrzDynamic.Metrics;
 
 /// <summary>
 /// The single implementation of the per-position reductions. For a chunk of N logits rows z (any float dtype) it
-/// computes, in the compute type and in log-space, with one [N, V] working buffer:
+/// computes, in the compute type and in log-space, with one reused [N, V] working buffer (the only [N, V] memory):
 /// <list type="bullet">
 /// <item>m = max_v z_v and its argmax a (first index on ties, as torch.argmax);</item>
 /// <item>e_v = exp(z_v − m) with e_a set to 0, S = Σ e_v, Q = Σ e_v² — so lse(z) = m + log1p(S) and
@@ -19,31 +19,34 @@ namespace OrzDynamic.Metrics;
 /// </summary>
 internal static class PositionReduction
 {
-    public static PositionStats Compute(Tensor logits, Tensor labels, ScalarType computeType)
+    /// <param name="logits">[N, V] logits of any float dtype.</param>
+    /// <param name="labels">[N] int64 labels on the same device, −100 = ignored.</param>
+    /// <param name="computeType">float32 or float64.</param>
+    /// <param name="workspace">Provides the [N, V] working buffer (the only [N, V] allocation).</param>
+    public static PositionStats Compute(Tensor logits, Tensor labels, ScalarType computeType, ChunkWorkspace workspace)
     {
-        var z = logits.dtype == computeType ? logits : logits.to_type(computeType);
+        var n = logits.shape[0];
+        var v = logits.shape[1];
         var valid = labels.ne(LearningDynamics.IgnoreIndex);
         var y = labels.clamp_min(0).unsqueeze(1);
 
-        var (m, argmax) = z.max(1, true);                 // [N,1]
-        var e = z.sub(m);                                 // working buffer [N,V]
-        e.exp_();
-        e.scatter_(1, argmax, zeros(argmax.shape, computeType, z.device));
-        var s = e.sum(1);                                 // Σ_{v≠a} e^{z_v−m}
+        var e = workspace.Rent(n, v, logits.device);
+        e.copy_(logits);                                  // converts bf16/f16 → compute type on the way
+        var (m, argmax) = e.max(1, true);                 // [N,1]
+        var zyMinusM = e.gather(1, y).sub_(m).squeeze(1);  // z_y − m
+        e.sub_(m).exp_();                                 // e^{z_v − m} ∈ (0, 1]
+        e.scatter_(1, argmax, zeros(argmax.shape, computeType, logits.device));
+        var s = e.sum(1);                                 // S = Σ_{v≠a} e^{z_v−m}
         var q = linalg.vector_norm(e, 2, [1L], false).pow_(2);
-        e.Dispose();
-
-        var zy = z.gather(1, y).squeeze(1);
-        m = m.squeeze(1);
         var d = s.log();
-        if (z.shape[1] > 1)
-            d = FixUnderflow(z, argmax, m, s, d);
+        if (v > 1)
+            d = FixUnderflow(logits, computeType, argmax, s, d);
 
         // L = log1p(exp(d)) = softplus(d), evaluated stably for any d.
         var l = d.clamp_min(0).add_(d.abs().neg_().exp_().log1p_());
         var logPmax = l.neg();
         var log1mPmax = d.sub(l);
-        var logPy = zy.sub(m).sub_(l);
+        var logPy = zyMinusM.sub_(l);
         var twoL = l.mul(-2).exp_();                      // e^{−2L} = p_max²
         var normSq = twoL.mul(q.add(1));
         var py = logPy.exp();
@@ -66,17 +69,18 @@ internal static class PositionReduction
     }
 
     /// <summary>Recomputes log Σ_{v≠a} exp(z_v − m) for the rows where that sum underflowed to 0.</summary>
-    private static Tensor FixUnderflow(Tensor z, Tensor argmax, Tensor m, Tensor s, Tensor d)
+    private static Tensor FixUnderflow(Tensor logits, ScalarType computeType, Tensor argmax, Tensor s, Tensor d)
     {
         using var under = s.eq(0);
         if (!under.any().item<bool>()) return d;
         var rows = under.nonzero().squeeze(1);
-        var zr = z.index_select(0, rows).clone();
+        var zr = logits.index_select(0, rows).to_type(computeType);
         var ar = argmax.index_select(0, rows);
-        zr.scatter_(1, ar, full(ar.shape, double.NegativeInfinity, zr.dtype, zr.device));
+        var m = zr.gather(1, ar);
+        zr.scatter_(1, ar, full(ar.shape, double.NegativeInfinity, computeType, zr.device));
         var (m2, _) = zr.max(1, true);
         var s2 = zr.sub_(m2).exp_().sum(1);               // ≥ 1 (the second max contributes exp(0))
-        var dr = m2.squeeze(1).sub(m.index_select(0, rows)).add_(s2.log_());
+        var dr = m2.sub(m).squeeze(1).add_(s2.log_());
         return d.index_put_(dr, [rows]);
     }
 }

@@ -1,1 +1,15 @@
-Console.WriteLine("OrzDynamic benchmarks — under construction.");
+// OrzDynamic benchmarks: `dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- <suite> [options]`.
+// Each suite lives in its own folder and registers one line here.
+using OrzDynamic.Benchmarks.Metrics;
+
+var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["metrics"] = MetricsBenchmark.Run,
+};
+
+if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
+{
+    Console.Error.WriteLine($"usage: OrzDynamic.Benchmarks <{string.Join("|", suites.Keys)}> [options]");
+    return 2;
+}
+return suite(args[1..]);

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using OrzDynamic.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Benchmarks.Metrics;
+
+/// <summary>
+/// Fused (chunked, log-space) learning-dynamics metrics versus a one-to-one port of the published formula on
+/// [1, T, V] float32 logits. Every variant runs in a fresh child process: it builds the same seeded input, resets the
+/// kernel's peak-RSS counter (/proc/self/clear_refs ← 5) and records VmRSS, then runs warm-up + timed calls; the
+/// extra peak memory is VmHWM after all calls minus that VmRSS (a 1 ms VmRSS sampling thread is the fallback and a
+/// cross-check). Writes a Markdown report.
+/// </summary>
+internal static class MetricsBenchmark
+{
+    private const string Marker = "RESULT ";
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static int Run(string[] args)
+    {
+        BenchmarkSettings settings;
+        try
+        {
+            settings = BenchmarkSettings.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"metrics: {e.Message}");
+            Console.Error.WriteLine("options: --positions N --vocab V --runs N --warmup N --chunks 16,32,64 --no-naive --out FILE");
+            return 2;
+        }
+        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        return settings.ChildVariant is null ? RunParent(settings) : RunChild(settings);
+    }
+
+    private static int RunParent(BenchmarkSettings s)
+    {
+        var results = new List<VariantMeasurement>();
+        foreach (var chunk in s.Chunks)
+            results.Add(Spawn(s, "fused", chunk));
+        if (s.Naive)
+            results.Add(Spawn(s, "naive", 0));
+        var report = Report(s, results);
+        var path = s.Output ?? DefaultOutput();
+        File.WriteAllText(path, report);
+        Console.WriteLine(report);
+        Console.WriteLine($"written to {path}");
+        return 0;
+    }
+
+    private static string DefaultOutput()
+    {
+        var inRepo = Path.Combine("samples", "OrzDynamic.Benchmarks");
+        return Directory.Exists(inRepo) ? Path.Combine(inRepo, "RESULTS-metrics.md") : "RESULTS-metrics.md";
+    }
+
+    private static VariantMeasurement Spawn(BenchmarkSettings s, string variant, int chunk)
+    {
+        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot locate the running executable.");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(exe).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            psi.ArgumentList.Add(typeof(MetricsBenchmark).Assembly.Location);
+        foreach (var a in s.ChildArgs(variant, chunk)) psi.ArgumentList.Add(a);
+        Console.Error.WriteLine($"[metrics] measuring {variant}{(chunk > 0 ? $" chunk {chunk}" : "")} in a child process …");
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the child process.");
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
+        if (p.ExitCode != 0 || line is null)
+            throw new InvalidOperationException($"child '{variant}' failed (exit {p.ExitCode}): {output}");
+        var m = JsonSerializer.Deserialize<VariantMeasurement>(line[Marker.Length..], Json)!;
+        Console.Error.WriteLine($"[metrics]   median {m.MedianMs:F0} ms, extra peak {m.PeakExtraBytes / 1e6:F0} MB");
+        return m;
+    }
+
+    private static int RunChild(BenchmarkSettings s)
+    {
+        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        torch.manual_seed(20251125);
+        using var logits = randn(1, s.Positions, s.Vocab).mul_(3);
+        using var labels = randint(0, s.Vocab, [1, s.Positions], ScalarType.Int64);
+        // Mask a prompt prefix and a padded tail, as in real scoring.
+        labels[0, TensorIndex.Slice(0, 16)] = tensor(-100L);
+        labels[0, TensorIndex.Slice(s.Positions - 64, s.Positions)] = tensor(-100L);
+
+        Func<double[]> call = s.ChildVariant switch
+        {
+            "fused" => () =>
+            {
+                var r = LearningDynamics.GetBatchLogps(logits, labels, options: new MetricsOptions { ChunkSize = s.ChildChunk }).Rows[0];
+                return [r.OutToken, r.OutArgmax, r.OutExceptArgmax, r.ANorm, r.ProbGap2Mean, r.ProbEnergy];
+            },
+            "naive" => () =>
+            {
+                var r = NaivePublishedFormula.Compute(logits, labels);
+                return [r.OutToken[0], r.OutArgmax[0], r.OutExceptArgmax[0], r.ANorm[0], r.ProbGap2Mean[0], r.ProbEnergy[0]];
+            },
+            _ => throw new ArgumentException($"unknown variant {s.ChildVariant}"),
+        };
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var hwmOk = ProcessMemory.TryResetPeak();
+        var rss0 = ProcessMemory.RssBytes();
+        var times = new List<double>();
+        double[] values = [];
+        using (var sampler = new PeakRssSampler())
+        {
+            for (var i = 0; i < s.Warmup + s.Runs; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                values = call();
+                sw.Stop();
+                if (i >= s.Warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            var sampledExtra = sampler.PeakBytes - rss0;
+            var hwmExtra = hwmOk ? ProcessMemory.PeakRssBytes() - rss0 : sampledExtra;
+            var m = new VariantMeasurement
+            {
+                Variant = s.ChildVariant!,
+                Chunk = s.ChildVariant == "fused" ? s.ChildChunk : 0,
+                Milliseconds = times.ToArray(),
+                RssBeforeBytes = rss0,
+                PeakExtraBytes = hwmExtra,
+                SampledPeakExtraBytes = sampledExtra,
+                PeakFromHwm = hwmOk,
+                LogitsBytes = logits.numel() * 4,
+                OutToken = values[0],
+                OutArgmax = values[1],
+                OutExceptArgmax = values[2],
+                ANorm = values[3],
+                ProbGap2Mean = values[4],
+                ProbEnergy = values[5],
+            };
+            Console.WriteLine(Marker + JsonSerializer.Serialize(m, Json));
+        }
+        return 0;
+    }
+
+    private static string Report(BenchmarkSettings s, List<VariantMeasurement> results)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        var logitsBytes = results[0].LogitsBytes;
+        sb.AppendLine("# Learning-dynamics metrics benchmark");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Input: float32 logits [1, {s.Positions}, {s.Vocab}] ({logitsBytes / 1e9:F2} GB), int64 labels with the first 16 and last 64 labels set to −100; CPU, {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}, TorchSharp-cpu 0.107.0, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        sb.AppendLine(inv, $"Time: median of {s.Runs} calls after {s.Warmup} warm-up call(s). Extra peak memory: each variant runs in a fresh child process; after building the input it resets the kernel's peak-RSS counter (`/proc/self/clear_refs` ← 5) and reads VmRSS, then makes all calls; extra = VmHWM at the end − that VmRSS (so memory the allocator keeps between calls counts too). A 1 ms VmRSS sampling thread gives the cross-check column.");
+        sb.AppendLine();
+        sb.AppendLine("| variant | ChunkSize | median time | runs (ms) | extra peak RSS | ÷ logits bytes | sampled peak |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---:|");
+        foreach (var r in results)
+            sb.AppendLine(inv, $"| {(r.Variant == "fused" ? "fused (LearningDynamics.GetBatchLogps)" : "naive port of published formula")} | {(r.Chunk > 0 ? r.Chunk.ToString(inv) : "–")} | {r.MedianMs:F0} ms | {string.Join(", ", r.Milliseconds.Select(x => x.ToString("F0", inv)))} | {r.PeakExtraBytes / 1e6:F1} MB | {(double)r.PeakExtraBytes / r.LogitsBytes:F4} | {r.SampledPeakExtraBytes / 1e6:F1} MB |");
+        var naive = results.FirstOrDefault(r => r.Variant == "naive");
+        var def = results.FirstOrDefault(r => r.Variant == "fused" && r.Chunk == MetricsOptions.DefaultChunkSize)
+            ?? results.First(r => r.Variant == "fused");
+        sb.AppendLine();
+        if (naive is not null)
+        {
+            sb.AppendLine(inv, $"Default ChunkSize {def.Chunk}: **{def.MedianMs / naive.MedianMs:F3}× the naive time** (goal ≤ 0.5) and **{(double)def.PeakExtraBytes / logitsBytes:F4}× the logits' bytes of extra memory** (goal ≤ 0.1); naive extra memory = {(double)naive.PeakExtraBytes / logitsBytes:F2}× the logits' bytes.");
+            sb.AppendLine();
+            sb.AppendLine("Values (same input; the naive port's out_except_argmax is NaN because masked positions exist — the published bug):");
+            sb.AppendLine();
+            sb.AppendLine("| variant | out_token | out_argmax | out_except_argmax | A_norm | prob_gap2_mean | prob_energy |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in new[] { def, naive })
+                sb.AppendLine(inv, $"| {r.Variant} | {r.OutToken:R} | {r.OutArgmax:R} | {r.OutExceptArgmax:R} | {r.ANorm:R} | {r.ProbGap2Mean:R} | {r.ProbEnergy:R} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("Reproduce: `dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- metrics` (options: `--positions`, `--vocab`, `--runs`, `--warmup`, `--chunks 16,32,64`, `--no-naive`, `--out FILE`).");
+        return sb.ToString();
+    }
+}

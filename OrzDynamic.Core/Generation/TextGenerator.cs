@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Generation;
+
+/// <summary>
+/// Batched autoregressive generation with a KV cache: prompts are left-padded into one batch (attention mask and
+/// per-row positions), prefilled in one pass, then decoded one token per step; each row stops on any eos id or at
+/// <see cref="GenerationOptions.MaxNewTokens"/>. Sampling uses a seeded generator, so runs are reproducible.
+/// </summary>
+public sealed class TextGenerator
+{
+    private readonly CausalLM _model;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a generator for <paramref name="model"/>.</summary>
+    public TextGenerator(CausalLM model, ILogger? logger = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate"/>.</summary>
+    public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
+        Func<IReadOnlyList<int>, string>? decode = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Generate(prompts, options, decode, progress, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Generates continuations of <paramref name="prompts"/> (token ids, all non-empty) as one batch.
+    /// </summary>
+    /// <param name="prompts">Prompt token ids per row.</param>
+    /// <param name="options">Decoding settings.</param>
+    /// <param name="decode">Optional detokenizer for <see cref="GenerationResult.Text"/>.</param>
+    /// <param name="progress">Receives the total number of tokens generated so far (all rows).</param>
+    /// <param name="cancellationToken">Checked before every decoding step.</param>
+    public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
+        Func<IReadOnlyList<int>, string>? decode = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (prompts.Count == 0) return [];
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            if (prompts[i] is null || prompts[i].Count == 0) throw new ArgumentException($"Prompt {i} is empty.", nameof(prompts));
+            foreach (var id in prompts[i])
+                if (id < 0 || id >= _model.Config.VocabSize)
+                    throw new ArgumentException($"Prompt {i} contains token id {id} outside the vocabulary [0, {_model.Config.VocabSize}).", nameof(prompts));
+        }
+
+        var eos = (options.EosTokenIds ?? _model.Config.EosTokenIds).ToHashSet();
+        var sampler = new TokenSampler(options);
+        var device = _model.Device;
+        using var generator = new torch.Generator((ulong)(options.Seed ?? 0), device);
+        int b = prompts.Count, maxPrompt = prompts.Max(p => p.Count);
+        var sw = Stopwatch.StartNew();
+
+        var padded = new long[b * maxPrompt];
+        var maskData = new long[b * maxPrompt];
+        for (var r = 0; r < b; r++)
+        {
+            var offset = maxPrompt - prompts[r].Count;
+            for (var j = 0; j < maxPrompt; j++)
+            {
+                padded[r * maxPrompt + j] = j < offset ? options.PadTokenId : prompts[r][j - offset];
+                maskData[r * maxPrompt + j] = j < offset ? 0 : 1;
+            }
+        }
+
+        var generated = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
+        var reasons = new FinishReason?[b];
+        using var cache = _model.CreateCache(b, maxPrompt + options.MaxNewTokens);
+        var mask = OnDevice(tensor(maskData, [b, maxPrompt], ScalarType.Int64), device).DetachFromDisposeScope();
+        try
+        {
+            Tensor logits;
+            using (var input = OnDevice(tensor(padded, [b, maxPrompt], ScalarType.Int64), device))
+                logits = _model.Forward(input, mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
+            var prefillMs = sw.Elapsed.TotalMilliseconds;
+            var total = 0;
+            for (var step = 0; ; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long[] next;
+                using (var chosen = sampler.Next(logits, generator)) next = chosen.cpu().data<long>().ToArray();
+                logits.Dispose();
+                for (var r = 0; r < b; r++)
+                {
+                    if (reasons[r] is not null)
+                    {
+                        next[r] = options.PadTokenId;
+                        continue;
+                    }
+                    generated[r].Add((int)next[r]);
+                    total++;
+                    if (eos.Contains((int)next[r])) reasons[r] = FinishReason.EndOfSequence;
+                    else if (generated[r].Count >= options.MaxNewTokens) reasons[r] = FinishReason.MaxNewTokens;
+                }
+                progress?.Report(total);
+                if (reasons.All(x => x is not null)) break;
+                using var ones1 = ones([b, 1], ScalarType.Int64, device);
+                var grown = cat([mask, ones1], 1).DetachFromDisposeScope();
+                mask.Dispose();
+                mask = grown;
+                using var stepIds = OnDevice(tensor(next, [b, 1], ScalarType.Int64), device);
+                logits = _model.Forward(stepIds, mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
+            }
+            _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms)",
+                total, b, maxPrompt, sw.Elapsed.TotalMilliseconds, prefillMs);
+        }
+        finally
+        {
+            mask.Dispose();
+        }
+
+        return Collect(prompts, generated, reasons, decode);
+    }
+
+    private static Tensor OnDevice(Tensor cpu, Device device)
+    {
+        if (device.type == DeviceType.CPU) return cpu;
+        var moved = cpu.to(device);
+        cpu.Dispose();
+        return moved;
+    }
+
+    private static GenerationResult[] Collect(IReadOnlyList<IReadOnlyList<int>> prompts, List<int>[] generated, FinishReason?[] reasons,
+        Func<IReadOnlyList<int>, string>? decode)
+    {
+        return Enumerable.Range(0, prompts.Count).Select(r =>
+        {
+            var ids = generated[r];
+            var reason = reasons[r]!.Value;
+            string? text = null;
+            if (decode is not null)
+                text = decode(reason == FinishReason.EndOfSequence ? ids.Take(ids.Count - 1).ToList() : ids);
+            return new GenerationResult(ids.ToArray(), reason, prompts[r].Count, text);
+        }).ToArray();
+    }
+}

@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Generation;
+
+/// <summary>Chooses the next token from float32 logits [B, V]: greedy, or temperature / top-k / top-p sampling.</summary>
+public sealed class TokenSampler
+{
+    private readonly GenerationOptions _options;
+
+    /// <summary>Creates a sampler for <paramref name="options"/>.</summary>
+    public TokenSampler(GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>Returns the next ids [B] (int64).</summary>
+    public Tensor Next(Tensor logits, torch.Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        if (!_options.DoSample) return logits.argmax(-1).MoveToOuterDisposeScope();
+        var scores = logits.to(ScalarType.Float32) / _options.Temperature;
+        var vocab = scores.shape[^1];
+        if (_options.TopK > 0 && _options.TopK < vocab)
+        {
+            var (kth, _) = scores.topk(_options.TopK, -1);
+            var threshold = kth.narrow(-1, _options.TopK - 1, 1);
+            scores = scores.masked_fill(scores.lt(threshold), float.NegativeInfinity);
+        }
+        if (_options.TopP < 1.0)
+        {
+            var (sorted, order) = scores.sort(-1, descending: true);
+            var probs = sorted.softmax(-1);
+            // Drop a token when the tokens ranked above it already reach top_p (the first token is always kept).
+            var before = probs.cumsum(-1) - probs;
+            var drop = before.ge(_options.TopP);
+            var dropOriginal = zeros_like(drop).scatter(-1, order, drop);
+            scores = scores.masked_fill(dropOriginal, float.NegativeInfinity);
+        }
+        var p = scores.softmax(-1);
+        return p.multinomial(1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,27 @@
+namespace OrzDynamic.Core.Loading;
+
+/// <summary>A checkpoint directory file (config.json, index, weights) is malformed or inconsistent.</summary>
+public sealed class CheckpointFormatException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="filePath">The offending file.</param>
+    /// <param name="item">The config field or tensor concerned, or null.</param>
+    /// <param name="reason">What is wrong.</param>
+    /// <param name="inner">Underlying error, if any.</param>
+    public CheckpointFormatException(string filePath, string? item, string reason, Exception? inner = null)
+        : base(item is null ? $"Invalid checkpoint file '{filePath}': {reason}" : $"Invalid checkpoint file '{filePath}', '{item}': {reason}", inner)
+    {
+        FilePath = filePath;
+        Item = item;
+        Reason = reason;
+    }
+
+    /// <summary>The offending file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The config field or tensor concerned, or null.</summary>
+    public string? Item { get; }
+
+    /// <summary>What is wrong.</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Loading;
+
+/// <summary>Reads a Hugging Face <c>config.json</c> for the supported architectures (<c>qwen2</c>, <c>llama</c>).</summary>
+public static class ModelConfigReader
+{
+    /// <summary>The <c>model_type</c> values this library can run.</summary>
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["qwen2", "llama"];
+
+    /// <summary>Reads and validates <paramref name="configPath"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Malformed JSON, a missing/invalid field.</exception>
+    /// <exception cref="NotSupportedException">Unknown <c>model_type</c>, activation or rope scaling type.</exception>
+    public static ModelConfig Read(string configPath)
+    {
+        configPath = Path.GetFullPath(configPath);
+        return Parse(File.ReadAllBytes(configPath), configPath);
+    }
+
+    /// <summary>Parses config.json content; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="CheckpointFormatException">Malformed JSON, a missing/invalid field.</exception>
+    /// <exception cref="NotSupportedException">Unknown <c>model_type</c>, activation or rope scaling type.</exception>
+    public static ModelConfig Parse(ReadOnlyMemory<byte> json, string sourceName)
+    {
+        var configPath = sourceName;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointFormatException(configPath, null, $"not valid JSON: {ex.Message}", ex);
+        }
+        using (doc)
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(configPath, null, "config must be a JSON object");
+            var f = new Fields(configPath, r);
+            var modelType = f.String("model_type") ?? throw new CheckpointFormatException(configPath, "model_type", "missing");
+            if (!SupportedModelTypes.Contains(modelType))
+                throw new NotSupportedException($"model_type '{modelType}' in '{configPath}' is not supported (supported: {string.Join(", ", SupportedModelTypes)}).");
+            var act = f.String("hidden_act") ?? "silu";
+            if (act != "silu") throw new NotSupportedException($"hidden_act '{act}' in '{configPath}' is not supported (only silu).");
+
+            var hidden = f.RequiredInt("hidden_size");
+            var heads = f.RequiredInt("num_attention_heads");
+            var kvHeads = f.Int("num_key_value_heads") ?? heads;
+            if (heads % kvHeads != 0)
+                throw new CheckpointFormatException(configPath, "num_key_value_heads", $"{kvHeads} does not divide num_attention_heads {heads}");
+            var headDim = f.Int("head_dim") ?? (hidden % heads == 0 ? hidden / heads
+                : throw new CheckpointFormatException(configPath, "hidden_size", $"{hidden} is not divisible by num_attention_heads {heads} and head_dim is absent"));
+            if (headDim % 2 != 0) throw new CheckpointFormatException(configPath, "head_dim", $"{headDim} must be even for rotary embeddings");
+            var isQwen = modelType == "qwen2";
+            var attnBias = f.Bool("attention_bias") ?? false;
+            return new ModelConfig
+            {
+                ModelType = modelType,
+                VocabSize = f.RequiredInt("vocab_size"),
+                HiddenSize = hidden,
+                IntermediateSize = f.RequiredInt("intermediate_size"),
+                NumHiddenLayers = f.RequiredInt("num_hidden_layers"),
+                NumAttentionHeads = heads,
+                NumKeyValueHeads = kvHeads,
+                HeadDim = headDim,
+                RmsNormEps = f.Double("rms_norm_eps") ?? 1e-6,
+                RopeTheta = f.Double("rope_theta") ?? 10000.0,
+                RopeScaling = ReadRopeScaling(configPath, r),
+                MaxPositionEmbeddings = f.Int("max_position_embeddings") ?? 2048,
+                TieWordEmbeddings = f.Bool("tie_word_embeddings") ?? false,
+                QkvBias = isQwen || attnBias,
+                OutputBias = !isQwen && attnBias,
+                MlpBias = !isQwen && (f.Bool("mlp_bias") ?? false),
+                BosTokenId = f.Int("bos_token_id"),
+                EosTokenIds = f.IntOrList("eos_token_id"),
+                TorchDType = f.String("torch_dtype"),
+            };
+        }
+    }
+
+    private static RopeScaling? ReadRopeScaling(string path, JsonElement root)
+    {
+        if (!root.TryGetProperty("rope_scaling", out var e) || e.ValueKind == JsonValueKind.Null) return null;
+        if (e.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(path, "rope_scaling", "must be an object or null");
+        var f = new Fields(path, e, "rope_scaling.");
+        var type = f.String("rope_type") ?? f.String("type") ?? throw new CheckpointFormatException(path, "rope_scaling.rope_type", "missing");
+        if (type == "default") return null;
+        if (type != "llama3")
+            throw new NotSupportedException($"rope_scaling type '{type}' in '{path}' is not supported (supported: llama3).");
+        return new RopeScaling(type, f.RequiredDouble("factor"), f.RequiredDouble("low_freq_factor"), f.RequiredDouble("high_freq_factor"),
+            f.RequiredInt("original_max_position_embeddings"));
+    }
+
+    private readonly struct Fields(string path, JsonElement obj, string prefix = "")
+    {
+        private JsonElement? Get(string name) =>
+            obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+        private CheckpointFormatException Bad(string name, JsonElement v, string want) =>
+            new(path, prefix + name, $"expected {want}, found {v.ValueKind} {v}");
+
+        public string? String(string name) => Get(name) is { } v ? (v.ValueKind == JsonValueKind.String ? v.GetString() : throw Bad(name, v, "a string")) : null;
+
+        public int? Int(string name) => Get(name) is { } v
+            ? (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0 ? i : throw Bad(name, v, "a non-negative integer"))
+            : null;
+
+        public int RequiredInt(string name) => Int(name) is { } i && i > 0 ? i : throw new CheckpointFormatException(path, prefix + name, "missing or not a positive integer");
+
+        public double? Double(string name) => Get(name) is { } v
+            ? (v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw Bad(name, v, "a number"))
+            : null;
+
+        public double RequiredDouble(string name) => Double(name) ?? throw new CheckpointFormatException(path, prefix + name, "missing");
+
+        public bool? Bool(string name) => Get(name) is { } v
+            ? (v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Bad(name, v, "a boolean"))
+            : null;
+
+        public IReadOnlyList<int> IntOrList(string name)
+        {
+            if (Get(name) is not { } v) return [];
+            if (v.ValueKind == JsonValueKind.Number) return [Int(name)!.Value];
+            if (v.ValueKind != JsonValueKind.Array) throw Bad(name, v, "an integer or a list of integers");
+            var list = new List<int>();
+            foreach (var x in v.EnumerateArray())
+                list.Add(x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out var i) && i >= 0 ? i : throw Bad(name, x, "a non-negative integer"));
+            return list;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Loading;
+
+/// <summary>How to materialise a checkpoint.</summary>
+public sealed record ModelLoadOptions
+{
+    /// <summary>
+    /// Weight dtype (float32, bfloat16 or float16). Null = <see cref="DefaultDType"/> for the device: float32 on CPU
+    /// (measured faster than bfloat16 on this project's reference machine, see samples/OrzDynamic.Benchmarks/RESULTS-model.md),
+    /// bfloat16 on CUDA.
+    /// </summary>
+    public ScalarType? DType { get; init; }
+
+    /// <summary>Device: <c>"cpu"</c>, <c>"cuda"</c> or <c>"cuda:N"</c>.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The dtype used when <see cref="DType"/> is null.</summary>
+    public static ScalarType DefaultDType(Device device) =>
+        device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+
+    /// <summary>Parses a dtype name: float32/fp32/f32, bfloat16/bf16, float16/fp16/half.</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static ScalarType ParseDType(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "float32" or "fp32" or "f32" or "float" => ScalarType.Float32,
+        "bfloat16" or "bf16" => ScalarType.BFloat16,
+        "float16" or "fp16" or "f16" or "half" => ScalarType.Float16,
+        _ => throw new ArgumentException($"Unknown model dtype '{name}' (expected float32, bfloat16 or float16).", nameof(name)),
+    };
+
+    /// <summary>Parses a device string (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
+    /// <exception cref="ArgumentException">Malformed device string.</exception>
+    /// <exception cref="NotSupportedException">CUDA requested but not available.</exception>
+    public static Device ParseDevice(string name)
+    {
+        var n = name.Trim().ToLowerInvariant();
+        if (n == "cpu") return CPU;
+        if (n == "cuda" || (n.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(n.AsSpan(5), out var idx) && idx >= 0))
+        {
+            if (!cuda.is_available()) throw new NotSupportedException($"Device '{name}' requested but CUDA is not available in this process.");
+            return device(n);
+        }
+        throw new ArgumentException($"Unknown device '{name}' (expected cpu, cuda or cuda:N).", nameof(name));
+    }
+}

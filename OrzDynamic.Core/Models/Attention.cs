@@ -1,0 +1,61 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>Grouped-query self-attention with rotary embeddings, computed by <c>scaled_dot_product_attention</c>.</summary>
+public sealed class Attention : nn.Module
+{
+    private readonly ModelConfig _config;
+
+    /// <summary>Creates the layer with uninitialised weights.</summary>
+    public Attention(ModelConfig config, ScalarType dtype, Device device) : base("self_attn")
+    {
+        _config = config;
+        long h = config.HiddenSize, q = (long)config.NumAttentionHeads * config.HeadDim, kv = (long)config.NumKeyValueHeads * config.HeadDim;
+        QProj = new LinearProjection("q_proj", h, q, config.QkvBias, dtype, device);
+        KProj = new LinearProjection("k_proj", h, kv, config.QkvBias, dtype, device);
+        VProj = new LinearProjection("v_proj", h, kv, config.QkvBias, dtype, device);
+        OProj = new LinearProjection("o_proj", q, h, config.OutputBias, dtype, device);
+        register_module("q_proj", QProj);
+        register_module("k_proj", KProj);
+        register_module("v_proj", VProj);
+        register_module("o_proj", OProj);
+    }
+
+    /// <summary>Query projection.</summary>
+    public LinearProjection QProj { get; }
+
+    /// <summary>Key projection.</summary>
+    public LinearProjection KProj { get; }
+
+    /// <summary>Value projection.</summary>
+    public LinearProjection VProj { get; }
+
+    /// <summary>Output projection.</summary>
+    public LinearProjection OProj { get; }
+
+    /// <summary>
+    /// x [B, T, hidden] → [B, T, hidden]. <paramref name="mask"/> is a boolean [B, 1, T, S] (true = may attend) over the
+    /// S key slots (cache slots followed by the T new ones). When <paramref name="cache"/> is given, the new keys and
+    /// values are appended to layer <paramref name="layerIndex"/> of it.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layerIndex)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1];
+        int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim, g = _config.GroupSize;
+        var q = QProj.Forward(x).view(b, t, hq, d).transpose(1, 2);
+        var k = KProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
+        var v = VProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        if (cache is not null) (k, v) = cache.Append(layerIndex, k, v);
+        // GQA without copying K/V: the g query heads sharing a KV head are stacked along the sequence axis.
+        var qGrouped = q.reshape(b, hkv, g * t, d);
+        var maskGrouped = g == 1 ? mask : mask.repeat(1, 1, g, 1);
+        var o = nn.functional.scaled_dot_product_attention(qGrouped, k, v, maskGrouped);
+        o = o.view(b, hq, t, d).transpose(1, 2).reshape(b, t, hq * d);
+        return OProj.Forward(o).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>
+/// Decoder-only causal language model (Qwen2 / Llama family) with Hugging Face parameter names
+/// (<c>model.embed_tokens.weight</c>, <c>model.layers.N.self_attn.q_proj.weight</c>, …, <c>lm_head.weight</c>).
+/// Weights start uninitialised; <see cref="Loading.CheckpointLoader"/> fills them.
+/// </summary>
+public sealed class CausalLM : nn.Module
+{
+    private readonly RotaryEmbedding _rope;
+
+    /// <summary>Creates the model with uninitialised weights of <paramref name="dtype"/> on <paramref name="device"/>.</summary>
+    public CausalLM(ModelConfig config, ScalarType dtype, Device device) : base("CausalLM")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            throw new NotSupportedException($"Model dtype {dtype} is not supported (float32, bfloat16, float16).");
+        Config = config;
+        DType = dtype;
+        Device = device;
+        Model = new DecoderModel(config, dtype, device);
+        register_module("model", Model);
+        if (!config.TieWordEmbeddings)
+        {
+            LmHead = new LinearProjection("lm_head", config.HiddenSize, config.VocabSize, false, dtype, device);
+            register_module("lm_head", LmHead);
+        }
+        _rope = new RotaryEmbedding(config, device);
+    }
+
+    /// <summary>The architecture.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Weight dtype.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>Device holding the weights.</summary>
+    public Device Device { get; }
+
+    /// <summary>The transformer trunk.</summary>
+    public DecoderModel Model { get; }
+
+    /// <summary>Separate output projection, or null when tied to the embedding.</summary>
+    public LinearProjection? LmHead { get; }
+
+    /// <summary>The lm_head weight [vocab, hidden] (the embedding table when tied).</summary>
+    public Tensor LmHeadWeight => LmHead is null ? Model.EmbedTokens.Weight : LmHead.Weight;
+
+    /// <summary>Allocates a KV cache for <paramref name="batchSize"/> rows and <paramref name="capacity"/> positions.</summary>
+    public KvCache CreateCache(long batchSize, long capacity) => new(Config, batchSize, capacity, DType, Device);
+
+    /// <summary>
+    /// Runs the model.
+    /// </summary>
+    /// <param name="inputIds">Token ids [B, T] (int64).</param>
+    /// <param name="attentionMask">Optional [B, S] (1 = token, 0 = padding) over all S = cache length + T slots; left padding expected.</param>
+    /// <param name="positions">Optional rotary positions [B, T]; default: from the mask (cumulative count of real tokens − 1), else cache length + 0..T−1.</param>
+    /// <param name="cache">Optional KV cache; the new keys/values are appended and its length advanced by T.</param>
+    /// <param name="logits">Which positions to project to float32 logits.</param>
+    /// <param name="returnHiddenStates">Also return the final-norm hidden states.</param>
+    public ForwardResult Forward(Tensor inputIds, Tensor? attentionMask = null, Tensor? positions = null, KvCache? cache = null,
+        LogitsMode logits = LogitsMode.AllPositions, bool returnHiddenStates = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [B, T], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+        using var grad = no_grad();
+        using var scope = NewDisposeScope();
+        long b = inputIds.shape[0], t = inputIds.shape[1];
+        var past = cache?.Length ?? 0;
+        var s = past + t;
+        var ids = inputIds.to(ScalarType.Int64, Device);
+        Tensor mask;
+        if (attentionMask is not null)
+        {
+            if (attentionMask.dim() != 2 || attentionMask.shape[0] != b || attentionMask.shape[1] != s)
+                throw new ArgumentException($"attentionMask must be [B={b}, S={s}] (cache length {past} + {t} new), got [{string.Join(", ", attentionMask.shape)}].", nameof(attentionMask));
+            mask = attentionMask.to(ScalarType.Bool, Device);
+        }
+        else
+        {
+            mask = ones([b, s], ScalarType.Bool, Device);
+        }
+        Tensor pos;
+        if (positions is not null)
+        {
+            if (positions.dim() != 2 || positions.shape[0] != b || positions.shape[1] != t)
+                throw new ArgumentException($"positions must be [B={b}, T={t}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
+            pos = positions.to(ScalarType.Int64, Device);
+        }
+        else if (attentionMask is not null)
+        {
+            pos = (mask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, t);
+        }
+        else
+        {
+            pos = arange(past, s, ScalarType.Int64, Device).unsqueeze(0).expand(b, t);
+        }
+
+        // [B,1,T,S]: key slot ≤ query slot and key is a real token; a slot may always see itself so that fully padded
+        // query rows stay finite (their outputs are never used).
+        var qSlot = arange(past, s, ScalarType.Int64, Device).unsqueeze(1);
+        var kSlot = arange(0, s, ScalarType.Int64, Device).unsqueeze(0);
+        var causal = kSlot.le(qSlot);
+        var allowed = causal.unsqueeze(0).logical_and(mask.unsqueeze(1)).logical_or(kSlot.eq(qSlot).unsqueeze(0)).unsqueeze(1);
+
+        var (cos, sin) = _rope.Compute(pos, DType);
+        var h = Model.EmbedTokens.Forward(ids);
+        foreach (var layer in Model.Layers)
+        {
+            var next = layer.Forward(h, cos, sin, allowed, cache);
+            h.Dispose();
+            h = next;
+        }
+        cache?.Advance(t);
+        h = Model.Norm.Forward(h);
+
+        Tensor? logitsOut = logits switch
+        {
+            LogitsMode.None => null,
+            LogitsMode.LastPosition => ComputeLogits(h.select(1, t - 1)),
+            _ => ComputeLogits(h),
+        };
+        logitsOut?.MoveToOuterDisposeScope();
+        if (returnHiddenStates) h.MoveToOuterDisposeScope();
+        return new ForwardResult(logitsOut, returnHiddenStates ? h : null);
+    }
+
+    /// <summary>Projects final-norm hidden states [.., hidden] through lm_head to float32 logits [.., vocab].</summary>
+    public Tensor ComputeLogits(Tensor hidden)
+    {
+        using var grad = no_grad();
+        using var scope = NewDisposeScope();
+        return nn.functional.linear(hidden, LmHeadWeight).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Parameter names and tensors, in Hugging Face naming (tied lm_head not listed separately).</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> NamedWeights() =>
+        named_parameters().Select(p => (p.name, p.parameter)).ToList();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rope.Dispose();
+        base.Dispose(disposing);
+    }
+}

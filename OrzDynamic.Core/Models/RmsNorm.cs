@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>RMSNorm as in Llama/Qwen2: normalise in float32, cast back, then scale by <c>weight</c>.</summary>
+public sealed class RmsNorm : nn.Module
+{
+    private readonly double _eps;
+
+    /// <summary>Creates the norm with an uninitialised weight of size <paramref name="size"/>.</summary>
+    public RmsNorm(string name, long size, double eps, ScalarType dtype, Device device) : base(name)
+    {
+        _eps = eps;
+        Weight = ParameterFactory.Empty([size], dtype, device);
+        register_parameter("weight", Weight);
+    }
+
+    /// <summary>Scale [size].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>Normalises over the last dimension.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var inputType = x.dtype;
+        var h = x.to(ScalarType.Float32);
+        var variance = h.square().mean([-1L], keepdim: true);
+        h = h * (variance + _eps).rsqrt();
+        return (Weight * h.to(inputType)).MoveToOuterDisposeScope();
+    }
+}

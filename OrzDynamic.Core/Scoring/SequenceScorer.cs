@@ -1,0 +1,91 @@
+using OrzDynamic.Core.Models;
+using OrzDynamic.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Scoring;
+
+/// <summary>
+/// Teacher-forced scoring: one forward pass per batch, then the final hidden states go through lm_head in position
+/// chunks straight into <see cref="LearningDynamicsAccumulator"/>, so [T, V] logits are never held. The result equals
+/// <see cref="LearningDynamics.GetBatchLogps"/> on the full logits (position t's label is scored by the logits at t − 1).
+/// </summary>
+public sealed class SequenceScorer
+{
+    private readonly CausalLM _model;
+    private readonly MetricsOptions _options;
+
+    /// <summary>Creates a scorer.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="options">Metric options (chunk size, precision, legacy clamps, traces).</param>
+    /// <param name="positionChunk">
+    /// Positions projected through lm_head at once. Default: 4 × the metrics chunk size, so the accumulator sees exactly
+    /// the same chunks as <see cref="LearningDynamics.GetBatchLogps"/> would.
+    /// </param>
+    public SequenceScorer(CausalLM model, MetricsOptions? options = null, int? positionChunk = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? MetricsOptions.Default;
+        if (_options.ChunkSize < 1) throw new ArgumentException($"MetricsOptions.ChunkSize must be positive, got {_options.ChunkSize}.", nameof(options));
+        PositionChunk = positionChunk ?? 4 * _options.ChunkSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(PositionChunk, 1, nameof(positionChunk));
+    }
+
+    /// <summary>Positions projected through lm_head at once.</summary>
+    public int PositionChunk { get; }
+
+    /// <summary>Scores one sequence; <paramref name="labels"/> has the same length, −100 = ignored.</summary>
+    /// <exception cref="ArgumentException">Lengths differ, empty sequence, or ids outside the vocabulary.</exception>
+    public SequenceMetrics Score(IReadOnlyList<int> sequence, IReadOnlyList<long> labels, bool averageLogProb = false)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        var ids = tensor(sequence.Select(i => (long)i).ToArray(), [1, sequence.Count], ScalarType.Int64);
+        var y = tensor(labels.ToArray(), [1, labels.Count], ScalarType.Int64);
+        return ScoreBatch(ids, y, null, averageLogProb).Rows[0];
+    }
+
+    /// <summary>
+    /// Scores a batch: <paramref name="inputIds"/> [B, T], <paramref name="labels"/> [B, T] (−100 = ignored),
+    /// optional <paramref name="attentionMask"/> [B, T] for left padding (right padding only needs −100 labels).
+    /// </summary>
+    /// <exception cref="ArgumentException">Shape mismatch or ids/labels outside the vocabulary.</exception>
+    public BatchMetrics ScoreBatch(Tensor inputIds, Tensor labels, Tensor? attentionMask = null, bool averageLogProb = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputIds.dim() != 2 || labels.dim() != 2 || !inputIds.shape.SequenceEqual(labels.shape))
+            throw new ArgumentException($"inputIds [{string.Join(", ", inputIds.shape)}] and labels [{string.Join(", ", labels.shape)}] must both be [B, T].", nameof(labels));
+        long b = inputIds.shape[0], t = inputIds.shape[1];
+        if (t == 0) throw new ArgumentException("Sequences are empty.", nameof(inputIds));
+        using var scope = NewDisposeScope();
+        using var grad = no_grad();
+        var vocab = _model.Config.VocabSize;
+        var ids = inputIds.to(ScalarType.Int64);
+        if (ids.lt(0).any().item<bool>() || ids.ge(vocab).any().item<bool>())
+            throw new ArgumentException($"inputIds contain ids outside the vocabulary [0, {vocab}).", nameof(inputIds));
+        var y = labels.to(ScalarType.Int64, _model.Device);
+        if (y.ne(LearningDynamics.IgnoreIndex).logical_and(y.lt(0).logical_or(y.ge(vocab))).any().item<bool>())
+            throw new ArgumentException($"labels contain values that are neither {LearningDynamics.IgnoreIndex} nor in [0, {vocab}).", nameof(labels));
+
+        using var forward = _model.Forward(ids, attentionMask, logits: LogitsMode.None, returnHiddenStates: true);
+        var hidden = forward.HiddenStates!;
+        var rows = new SequenceMetrics[b];
+        for (long r = 0; r < b; r++)
+        {
+            using var acc = new LearningDynamicsAccumulator(vocab, _options);
+            for (long start = 0; start < t - 1; start += PositionChunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var chunkScope = NewDisposeScope();
+                var len = Math.Min(PositionChunk, t - 1 - start);
+                var logits = _model.ComputeLogits(hidden[r].narrow(0, start, len));
+                acc.Add(logits, y[r].narrow(0, start + 1, len));
+            }
+            rows[r] = acc.GetResult(averageLogProb);
+        }
+        return new BatchMetrics(rows);
+    }
+}

@@ -56,7 +56,7 @@ public sealed record EvaluatorConfig
     public bool VerboseLearningDynamics { get; init; }
 
     /// <summary>Seed for subset selection, sampling and the random-token stratum.</summary>
-    public long Seed { get; init; } = 42;
+    public int Seed { get; init; } = 42;
 
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "cpu";
@@ -81,6 +81,9 @@ public sealed record EvaluatorConfig
 
     /// <summary>Custom prompt template with <c>{prompt}</c> and <c>{bos_token}</c> placeholders; null = the ORZ template.</summary>
     public string? PromptTemplate { get; init; }
+
+    /// <summary>Skip malformed data records (a warning each, counted in the results) instead of refusing the files.</summary>
+    public bool SkipInvalidRecords { get; init; }
 
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }

@@ -171,4 +171,35 @@ public static class LearningDynamics
         if (id is < int.MinValue or > int.MaxValue) return id.ToString(CultureInfo.InvariantCulture);
         return tokenizer((int)id);
     }
+
+    /// <summary>
+    /// The metrics of one position scored alone (only its label set): what <see cref="GetBatchLogps"/> returns for a
+    /// row whose labels are all −100 but this one, computed from the position's trace without another forward pass.
+    /// </summary>
+    /// <param name="trace">A valid trace (label ≠ −100) collected with <see cref="MetricsOptions.CollectTokenTraces"/>.</param>
+    /// <param name="vocabSize">Vocabulary size V (for A_norm).</param>
+    /// <param name="legacyOrzClamps">Apply the ORZ fork's A_norm clamps.</param>
+    /// <exception cref="ArgumentException">The trace is of an ignored position.</exception>
+    public static SequenceMetrics SinglePositionMetrics(TokenTrace trace, long vocabSize, bool legacyOrzClamps = false)
+    {
+        if (!trace.IsValid) throw new ArgumentException($"Position {trace.Position} is ignored (label {IgnoreIndex}); it has no metrics.", nameof(trace));
+        double py = Math.Exp(trace.LogProbLabel);
+        double normSq = trace.ProbNorm * trace.ProbNorm;
+        bool match = trace.Argmax == trace.Label;
+        return new SequenceMetrics
+        {
+            OutToken = trace.LogProbLabel,
+            OutArgmax = Math.Log(trace.ProbMax),
+            OutExceptArgmax = trace.LogOneMinusProbMax,
+            MeanProbNorm = trace.ProbNorm,
+            ANorm = ANormFormula.Compute(trace.ProbNorm, vocabSize, legacyOrzClamps),
+            ProbGap2Mean = Math.Sqrt(Math.Max(normSq - 2 * py + 1, 0)),
+            ProbEnergy = 1 - py,
+            ArgmaxMatchRate = match ? 1 : 0,
+            ValidTokens = 1,
+            ArgmaxMatches = match ? 1 : 0,
+            LabelsArgmax = [trace.Argmax],
+            AverageLogProb = false,
+        };
+    }
 }

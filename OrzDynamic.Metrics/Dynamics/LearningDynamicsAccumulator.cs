@@ -159,7 +159,8 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         {
             var valid = labels[i] != LearningDynamics.IgnoreIndex;
             result[i] = new TokenTrace(i, labels[i], argmax[i],
-                valid ? values[3 * i] : double.NaN, Math.Exp(values[3 * i + 1]), values[3 * i + 2]);
+                valid ? values[TraceWidth * i] : double.NaN, Math.Exp(values[TraceWidth * i + 1]), values[TraceWidth * i + 2],
+                values[TraceWidth * i + 3]);
         }
         return result;
     }
@@ -180,6 +181,8 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         _traceLabels.Clear();
     }
 
+    private const int TraceWidth = 4;
+
     private void AddChunk(Tensor logits, Tensor labels)
     {
         var st = PositionReduction.Compute(logits, labels, _computeType, _workspace);
@@ -191,7 +194,7 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         _argmax.Add(st.Argmax.DetachFromDisposeScope());
         if (_options.CollectTokenTraces)
         {
-            _traces.Add(stack([st.LogProbLabel, st.LogProbMax, st.LogOneMinusProbMax], 1).DetachFromDisposeScope());
+            _traces.Add(stack([st.LogProbLabel, st.LogProbMax, st.LogOneMinusProbMax, st.ProbNorm], 1).DetachFromDisposeScope());
             _traceLabels.Add(labels.clone().DetachFromDisposeScope());
         }
     }

@@ -7,7 +7,9 @@ namespace OrzDynamic.Metrics;
 /// <param name="LogProbLabel">log p(label), or NaN when the position is ignored.</param>
 /// <param name="ProbMax">The largest probability max_v p_v.</param>
 /// <param name="LogOneMinusProbMax">log(1 − p_max), exact even when p_max rounds to 1.</param>
-public readonly record struct TokenTrace(long Position, long Label, long Argmax, double LogProbLabel, double ProbMax, double LogOneMinusProbMax)
+/// <param name="ProbNorm">‖p‖₂ of the position's distribution.</param>
+public readonly record struct TokenTrace(long Position, long Label, long Argmax, double LogProbLabel, double ProbMax, double LogOneMinusProbMax,
+    double ProbNorm)
 {
     /// <summary>True when the position is scored (its label is not −100).</summary>
     public bool IsValid => Label != LearningDynamics.IgnoreIndex;

@@ -1,0 +1,357 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Generation;
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Models;
+using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Datasets.Checking;
+using OrzDynamic.Datasets.Loading;
+using OrzDynamic.Datasets.Templates;
+using OrzDynamic.Metrics;
+using OrzDynamic.Plotting.Data;
+using OrzDynamic.Plotting.Export;
+
+namespace OrzDynamic.Core.Evaluation;
+
+/// <summary>
+/// Evaluates one checkpoint: for every selected prompt it generates an answer, checks it, scores prompt+answer in one
+/// teacher-forced pass (prompt masked) and stores the learning-dynamics metrics; then aggregates them per dataset into
+/// correct / incorrect / random-token strata. Mirrors the Python tool's <c>Evaluator</c>:
+/// <code>
+/// await using var evaluator = new Evaluator(config);
+/// var results = await evaluator.EvalAsync();   // results["math500/accuracy"], ["math500/ld_correct/prob_energy"], …
+/// </code>
+/// Every finished sample is appended to <c>results.jsonl</c> in <see cref="EvaluatorConfig.OutputDir"/> and flushed
+/// at once; rerunning with the same output directory and settings resumes where the last run stopped.
+/// </summary>
+public sealed class Evaluator : IAsyncDisposable, IDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly bool _ownsModel;
+    private readonly List<string> _chartPaths = [];
+    private bool _disposed;
+
+    /// <summary>Loads the checkpoint and tokenizer named by <paramref name="config"/>.</summary>
+    /// <exception cref="EvaluatorConfigException">A setting is invalid (every problem listed).</exception>
+    public Evaluator(EvaluatorConfig config, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate(requireModelFiles: true);
+        Config = config;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<Evaluator>();
+        Tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, _loggerFactory.CreateLogger<HfTokenizer>());
+        var sw = Stopwatch.StartNew();
+        Model = CheckpointLoader.Load(config.ModelPath, new ModelLoadOptions
+        {
+            Device = config.Device,
+            DType = config.DType is null ? null : ModelLoadOptions.ParseDType(config.DType),
+        }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
+        _ownsModel = true;
+        _logger.LogInformation("Loaded {Checkpoint} ({Type}, {DType}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Model.DType, sw.Elapsed.TotalSeconds);
+        CheckVocabulary();
+    }
+
+    /// <summary>Uses an already loaded model and tokenizer (not disposed by the evaluator).</summary>
+    /// <exception cref="EvaluatorConfigException">A setting is invalid (every problem listed).</exception>
+    public Evaluator(EvaluatorConfig config, CausalLM model, HfTokenizer tokenizer, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate(requireModelFiles: false);
+        Config = config;
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<Evaluator>();
+        CheckVocabulary();
+    }
+
+    /// <summary>The settings of this evaluation.</summary>
+    public EvaluatorConfig Config { get; }
+
+    /// <summary>The model being evaluated.</summary>
+    public CausalLM Model { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public HfTokenizer Tokenizer { get; }
+
+    /// <summary>The per-sample journal.</summary>
+    public string JournalPath => Path.Combine(Config.OutputDir, OutputFiles.Journal);
+
+    /// <summary>The summary written at the end of <see cref="EvalAsync"/>.</summary>
+    public string SummaryPath => Path.Combine(Config.OutputDir, OutputFiles.Summary);
+
+    /// <summary>Charts written by the last <see cref="EvalAsync"/>.</summary>
+    public IReadOnlyList<string> ChartPaths => _chartPaths;
+
+    private void CheckVocabulary()
+    {
+        if (Tokenizer.VocabSize > Model.Config.VocabSize)
+            throw new EvaluatorConfigException([$"Tokenizer '{Tokenizer.Source}' has {Tokenizer.VocabSize} tokens but the model's vocabulary is {Model.Config.VocabSize}"]);
+    }
+
+    /// <summary>
+    /// Runs the evaluation on a worker thread. Cancelling stops after the sample being written; the journal stays valid
+    /// and a later run resumes from it.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="DataFormatException">Malformed data files (every bad record listed).</exception>
+    /// <exception cref="ResultsFileException">The output directory holds results of a run with other settings.</exception>
+    public Task<EvalResults> EvalAsync(CancellationToken cancellationToken = default, IProgress<EvalProgress>? progress = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Task.Run(() => Run(progress, cancellationToken), cancellationToken);
+    }
+
+    private EvalResults Run(IProgress<EvalProgress>? progress, CancellationToken ct)
+    {
+        var checkpoint = Config.EffectiveCheckpointName;
+        Directory.CreateDirectory(Config.OutputDir);
+        BuildManifest().WriteOrVerify(Config.OutputDir);
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
+
+        var data = LoadData(ct);
+        var checkers = new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+        using var journal = ResultsJournal.Open(JournalPath, _logger);
+        var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
+        int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
+        if (done > 0) _logger.LogInformation("Resuming: {Done} of {Total} samples already in {Journal}", done, data.Samples.Count, JournalPath);
+
+        var scorer = new ResponseScorer(Model, Tokenizer, Config);
+        var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
+        var options = GenerationOptionsFor(0);
+        long generatedTokens = 0;
+        var sw = Stopwatch.StartNew();
+        for (int start = 0; start < data.Samples.Count; start += Config.BatchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            var batch = data.Samples.Skip(start).Take(Config.BatchSize).ToArray();
+            if (batch.All(s => journal.Contains(s.DatasetName, s.Index))) continue;
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
+            var prompts = batch.Select(s => Tokenizer.Encode(s.Prompt)).ToArray();
+            long before = generatedTokens;
+            var tokenProgress = progress is null ? null : new Progress<int>(n =>
+                progress.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, before + n, Rate(before + n, sw))));
+            // The batch (fixed partition of the selection) and its seed do not depend on what is already done, so a
+            // resumed run regenerates exactly the answers the interrupted run would have produced.
+            var generations = generator.Generate(prompts, options with { Seed = BatchSeed(batch[0]) }, null, tokenProgress, ct);
+            generatedTokens += generations.Sum(g => g.TokenIds.Count);
+
+            var todo = Enumerable.Range(0, batch.Length).Where(i => !journal.Contains(batch[i].DatasetName, batch[i].Index)).ToArray();
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
+            var scored = scorer.Score(todo.Select(i => (prompts[i], generations[i].TokenIds)).ToArray(), ct);
+            for (int k = 0; k < todo.Length; k++)
+            {
+                var sample = batch[todo[k]];
+                var gen = generations[todo[k]];
+                var record = BuildRecord(sample, gen, prompts[todo[k]].Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
+                journal.Append(record);
+                done++;
+                LogSample(record);
+                progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw), sample.DatasetName));
+            }
+        }
+
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.CustomSentences, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
+        var custom = ScoreCustomSentences(scorer, ct);
+
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.Finishing, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
+        var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
+        var skips = data.Files.GroupBy(f => f.DatasetName).ToDictionary(g => g.Key, g => new ResultsAggregator.SkipCounts(
+            g.Sum(f => f.Valid - f.WithinLength), g.Sum(f => f.Records - f.Valid)));
+        var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, data.DatasetNames.Distinct().ToArray(), skips, custom);
+        WriteOutputs(results, records, ct);
+        _logger.LogInformation("{Checkpoint}: {Results}", checkpoint, results);
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.Done, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
+        return results;
+    }
+
+    private static double Rate(long tokens, Stopwatch sw) => sw.Elapsed.TotalSeconds <= 0 ? 0 : tokens / sw.Elapsed.TotalSeconds;
+
+    private EvalDataSet LoadData(CancellationToken ct)
+    {
+        if (Config.EvalPromptData.Count == 0) return new EvalDataSet([], [], 0, [], 0);
+        var options = new EvalDataOptions
+        {
+            MaxEvalSamples = Config.MaxEvalSamples,
+            Seed = Config.Seed,
+            DebugMode = Config.DebugNumSamples is not null,
+            DebugSamplesPerFile = Config.DebugNumSamples ?? 2,
+            PromptMaxLen = Config.PromptMaxLen,
+            SkipInvalidRecords = Config.SkipInvalidRecords,
+            Template = Config.PromptTemplate is null ? PromptTemplate.Orz : PromptTemplate.FromText(Config.PromptTemplate),
+        };
+        var data = new EvalDataLoader(_loggerFactory.CreateLogger<EvalDataLoader>()).Load(Config.EvalPromptData, options, Tokenizer, ct);
+        _logger.LogInformation("Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
+            data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, Config.PromptMaxLen, data.SkippedInvalidRecords);
+        return data;
+    }
+
+    private GenerationOptions GenerationOptionsFor(long seed)
+    {
+        var eos = Tokenizer.EosTokenIds.Concat(Model.Config.EosTokenIds).Distinct().ToArray();
+        return new GenerationOptions
+        {
+            MaxNewTokens = Config.GenerateMaxLen,
+            Temperature = Config.DoSample ? Config.Temperature : 0,
+            TopK = Config.TopK,
+            TopP = Config.TopP,
+            Seed = seed,
+            EosTokenIds = eos,
+            PadTokenId = Tokenizer.PadTokenId ?? (eos.Length > 0 ? eos[0] : 0),
+        };
+    }
+
+    private long BatchSeed(EvalSample first) =>
+        (uint)RandomTokenStratum.SampleSeed(Config.Seed, "generate:" + first.DatasetName, first.Index);
+
+    private SampleRecord BuildRecord(EvalSample sample, GenerationResult gen, int promptTokens, ScoredResponse scored,
+        IAnswerChecker checker, string checkpoint, CancellationToken ct)
+    {
+        var responseIds = gen.FinishReason == FinishReason.EndOfSequence ? gen.TokenIds.Take(gen.TokenIds.Count - 1) : gen.TokenIds;
+        var output = Tokenizer.Decode(responseIds, skipSpecialTokens: true);
+        var check = checker.Check(sample.Answer, output, sample.Choices, ct);
+        var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+        string? invalid = metrics.ValidTokens == 0 ? "the response has no tokens to score"
+            : !metrics.IsValid ? "non-finite metrics: " + string.Join(", ", LdMetricKeys.All.Where(n => !double.IsFinite(metrics.Get(n))))
+            : null;
+        if (invalid is not null)
+            _logger.LogWarning("{Dataset}#{Index}: kept out of the metric means: {Reason}", sample.DatasetName, sample.Index, invalid);
+        return new SampleRecord
+        {
+            Dataset = sample.DatasetName,
+            Index = sample.Index,
+            Checkpoint = checkpoint,
+            Prompt = sample.Prompt,
+            Output = output,
+            FinalAnswer = check.ExtractedAnswer,
+            Answer = sample.Answer,
+            IsCorrect = check.IsCorrect,
+            TokenIds = gen.TokenIds,
+            PromptTokens = promptTokens,
+            FinishReason = gen.FinishReason == FinishReason.EndOfSequence ? "eos" : "length",
+            LdMetrics = metrics,
+            SampledTokens = invalid is null
+                ? RandomTokenStratum.Draw(scored.Traces, Config.RandomTokensPerSample,
+                    RandomTokenStratum.SampleSeed(Config.Seed, sample.DatasetName, sample.Index),
+                    Model.Config.VocabSize, Config.LegacyOrzClamps, id => Tokenizer.Decode([id]))
+                : null,
+            InvalidReason = invalid,
+        };
+    }
+
+    private void LogSample(SampleRecord r)
+    {
+        if (!Config.VerboseLearningDynamics || r.LdMetrics is null) return;
+        var m = r.LdMetrics;
+        _logger.LogInformation(
+            "{Dataset}#{Index} correct={Correct} tokens={Tokens} out_token={OutToken:0.###} out_argmax={OutArgmax:0.###} A_norm={ANorm:0.###} prob_gap2_mean={Gap:0.####} prob_energy={Energy:0.####} argmax_match={Match:0.###}",
+            r.Dataset, r.Index, r.IsCorrect, m.ValidTokens, m.OutToken, m.OutArgmax, m.ANorm, m.ProbGap2Mean, m.ProbEnergy, m.ArgmaxMatchRate);
+    }
+
+    private Dictionary<string, StratumResult> ScoreCustomSentences(ResponseScorer scorer, CancellationToken ct)
+    {
+        var result = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
+        if (Config.CustomSentenceFiles.Count == 0) return result;
+        var loader = new CustomSentenceLoader(_loggerFactory.CreateLogger<CustomSentenceLoader>());
+        foreach (var path in Config.CustomSentenceFiles)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            var set = loader.Load(path, Config.SkipInvalidRecords, ct);
+            var outPath = Path.Combine(Config.OutputDir, OutputFiles.CustomSentences(stem));
+            var items = new List<LdMetrics>();
+            using (var writer = new StreamWriter(outPath, append: false))
+            {
+                foreach (var sentence in set.Sentences)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var prompt = Tokenizer.Encode(sentence.Prompt);
+                    var response = Tokenizer.Encode(sentence.Response);
+                    var scored = scorer.Score([(prompt, response)], ct)[0];
+                    var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+                    if (metrics.IsValid) items.Add(metrics);
+                    else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
+                    writer.WriteLine(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
+                    writer.Flush();
+                }
+            }
+            result[stem] = StratumResult.Of(items);
+            _logger.LogInformation("Custom sentences {File}: {Count} scored", path, items.Count);
+        }
+        return result;
+    }
+
+    private void WriteOutputs(EvalResults results, IReadOnlyList<SampleRecord> records, CancellationToken ct)
+    {
+        results.WriteSummary(SummaryPath);
+        if (Config.SaveDetailedResults)
+        {
+            foreach (var ds in results.Datasets.Values)
+            {
+                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
+                    File.Delete(stale);
+                var path = Path.Combine(Config.OutputDir, OutputFiles.DatasetResults(ds.Name, ds.Accuracy));
+                File.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
+                    .Select(r => JsonSerializer.Serialize(r, ResultsJournal.LineOptions)));
+            }
+        }
+        _chartPaths.Clear();
+        if (!Config.EnableVisualization) return;
+        var exporter = new LdChartExporter(Config.OutputDir, logger: _loggerFactory.CreateLogger<LdChartExporter>());
+        foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
+        {
+            ct.ThrowIfCancellationRequested();
+            _chartPaths.Add(exporter.SaveComparison(ChartDataMapper.ToComparison(ds, results.Checkpoint)));
+        }
+    }
+
+    private RunManifest BuildManifest() => new RunManifest()
+        .With("model_path", string.IsNullOrEmpty(Config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(Config.ModelPath))
+        .With("tokenizer", Tokenizer.Source)
+        .With("model_dtype", Model.DType)
+        .With("temperature", Config.DoSample ? Config.Temperature : 0.0)
+        .With("top_p", Config.TopP)
+        .With("top_k", Config.TopK)
+        .With("generate_max_len", Config.GenerateMaxLen)
+        .With("seed", Config.Seed)
+        .With("batch_size", Config.BatchSize)
+        .With("random_tokens_per_sample", Config.RandomTokensPerSample)
+        .With("legacy_orz_clamps", Config.LegacyOrzClamps)
+        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+
+    /// <summary>
+    /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →
+    /// (iterations, values), sorted by iteration (see <see cref="MultiCheckpointAggregator"/>).
+    /// </summary>
+    public static TrendData AggregateMultiCheckpointResults(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint) =>
+        MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
+
+    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c> per dataset; returns the chart paths.</summary>
+    public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(outputDir);
+        TrendsCsvWriter.Write(trends, Path.Combine(outputDir, OutputFiles.TrendsCsv), cancellationToken);
+        var exporter = new LdChartExporter(outputDir, logger: (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LdChartExporter>());
+        return exporter.SaveTrends(trends, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_ownsModel) Model.Dispose();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,6 +1,63 @@
-using TorchSharp;
+using System.CommandLine;
+using OrzDynamic.Cli;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Datasets.Loading;
+using OrzDynamic.Metrics.SafeTensors;
+using Spectre.Console;
 
-Console.WriteLine($"OrzDynamic CLI — under construction. torch {torch.__version__}");
-using var t = torch.randn(3, 3);
-Console.WriteLine(t.sum().item<float>());
-return 0;
+var definition = new CommandLineDefinition();
+var root = definition.Build();
+var embedded = args.Length == 0;
+string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
+var parse = root.Parse(effectiveArgs);
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C: finish writing the current sample, then stop. Second: let the runtime end the process.
+    if (cts.IsCancellationRequested) return;
+    e.Cancel = true;
+    cts.Cancel();
+    Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
+};
+
+root.SetAction(async (result, _) =>
+{
+    var console = AnsiConsole.Console;
+    try
+    {
+        return await new EvaluationRun(definition.Read(result, embedded), console).RunAsync(cts.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        console.MarkupLine("[yellow]Cancelled.[/] Finished samples are in the results.jsonl journal; rerun the same command to resume.");
+        return ExitCodes.Cancelled;
+    }
+    catch (Exception ex) when (IsBadInput(ex))
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        return ExitCodes.BadInput;
+    }
+});
+
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+return await parse.InvokeAsync(invocation);
+
+static bool IsBadInput(Exception ex) => ex is CliInputException or EvaluatorConfigException or DataFormatException
+    or CheckpointFormatException or CheckpointTensorMismatchException or TokenizerLoadException or SafeTensorsFormatException
+    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException;
+
+static string[] EmbeddedDefaultArgs()
+{
+    if (!EmbeddedDefault.IsAvailable)
+    {
+        Console.Error.WriteLine($"error: the embedded demo is missing from {EmbeddedDefault.Root}; pass --checkpoint_paths and --data.");
+        Environment.Exit(ExitCodes.BadInput);
+    }
+    return ["--checkpoint_paths", .. EmbeddedDefault.Checkpoints, "--data", .. EmbeddedDefault.DataFiles,
+        "--custom_sentence", .. EmbeddedDefault.CustomSentenceFiles, "--output_dir", "orz_dynamic_log",
+        "--generate_max_len", "64", "--max_eval_samples", "40", "--batch_size", "8"];
+}

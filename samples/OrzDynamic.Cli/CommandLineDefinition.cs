@@ -1,0 +1,78 @@
+using System.CommandLine;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>The command line: the Python tool's flags plus the C# version's additions.</summary>
+internal sealed class CommandLineDefinition
+{
+    public Option<string[]> CheckpointPaths { get; } = new("--checkpoint_paths")
+    {
+        Description = "Checkpoint directories (Hugging Face format), e.g. runs/iter0 runs/iter45 runs/iter90. Trends use iter(\\d+) from the path.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public Option<string?> TokenizerPath { get; } = new("--tokenizer_path") { Description = "Directory with tokenizer.json (default: each checkpoint's own)." };
+
+    public Option<string[]> Data { get; } = new("--data")
+    {
+        Description = "Evaluation data files (JSON array or JSONL), e.g. math500.json aime2024.json.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public Option<string[]> CustomSentence { get; } = new("--custom_sentence")
+    {
+        Description = "Custom sentence files ({\"prompt\":…,\"response\":…}) scored teacher-forced.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public Option<int> MaxEvalSamples { get; } = new("--max_eval_samples") { Description = "Seeded random subset size over all files; -1 = all.", DefaultValueFactory = _ => -1 };
+    public Option<string> OutputDir { get; } = new("--output_dir") { Description = "Output directory (one sub-directory per checkpoint).", DefaultValueFactory = _ => "orz_dynamic_log" };
+    public Option<int> GenerateMaxLen { get; } = new("--generate_max_len") { Description = "Maximum generated tokens per answer.", DefaultValueFactory = _ => 8000 };
+    public Option<double> Temperature { get; } = new("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1.0 };
+    public Option<double> TopP { get; } = new("--top_p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => 1.0 };
+    public Option<int> TopK { get; } = new("--top_k") { Description = "Top-k sampling (-1 = off).", DefaultValueFactory = _ => -1 };
+    public Option<bool> Greedy { get; } = new("--greedy") { Description = "Greedy decoding instead of sampling." };
+    public Option<bool> Debug { get; } = new("--debug") { Description = "Debug run: 2 samples per dataset, at most 256 generated tokens." };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of subset selection, sampling and the random-token stratum.", DefaultValueFactory = _ => 42 };
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
+    public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+
+    public RootCommand Build()
+    {
+        var root = new RootCommand(
+            "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
+            "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
+        foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose })
+            root.Options.Add(o);
+        return root;
+    }
+
+    public CliSettings Read(ParseResult r, bool embeddedDefault)
+    {
+        var max = r.GetValue(MaxEvalSamples);
+        return new CliSettings
+        {
+            CheckpointPaths = r.GetValue(CheckpointPaths) ?? [],
+            TokenizerPath = r.GetValue(TokenizerPath),
+            Data = r.GetValue(Data) ?? [],
+            CustomSentences = r.GetValue(CustomSentence) ?? [],
+            MaxEvalSamples = max == -1 ? null : max,
+            OutputDir = r.GetValue(OutputDir)!,
+            GenerateMaxLen = r.GetValue(GenerateMaxLen),
+            Temperature = r.GetValue(Temperature),
+            TopP = r.GetValue(TopP),
+            TopK = r.GetValue(TopK),
+            Greedy = r.GetValue(Greedy),
+            Debug = r.GetValue(Debug),
+            Seed = r.GetValue(Seed),
+            Device = r.GetValue(Device)!,
+            DType = r.GetValue(DType),
+            BatchSize = r.GetValue(BatchSize),
+            Verbose = r.GetValue(Verbose),
+            IsEmbeddedDefault = embeddedDefault,
+        };
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Results;
+using Spectre.Console;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>Evaluates every checkpoint of the command line, then draws the multi-checkpoint trends.</summary>
+internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
+{
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var configs = BuildConfigs();
+        foreach (var (_, config) in configs) config.Validate();   // every config checked before any model is loaded
+
+        Directory.CreateDirectory(settings.OutputDir);
+        var logPath = Path.Combine(settings.OutputDir, OutputFiles.LogFile(DateTime.Now));
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Information)
+            .AddProvider(new FileLoggerProvider(logPath))
+            .AddProvider(new ConsoleWarningLoggerProvider(console)));
+        var log = loggerFactory.CreateLogger("OrzDynamic.Cli");
+        log.LogInformation("OrzDynamic CLI: {Count} checkpoint(s), data: {Data}", configs.Count, string.Join(", ", settings.Data));
+        if (settings.IsEmbeddedDefault)
+            console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
+
+        var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
+        var outputs = new List<(string Checkpoint, Evaluator Evaluator)>();
+        for (int k = 0; k < configs.Count; k++)
+        {
+            var (path, config) = configs[k];
+            console.MarkupLine($"[bold]Checkpoint {k + 1}/{configs.Count}[/]: {Markup.Escape(path)}");
+            var evaluator = new Evaluator(config, loggerFactory);
+            try
+            {
+                var results = await RunOneAsync(evaluator, k, configs.Count, ct);
+                all[path] = results;
+                ResultsTables.Write(console, results);
+                WritePaths(evaluator);
+            }
+            finally
+            {
+                await evaluator.DisposeAsync();
+            }
+        }
+
+        if (all.Count > 1)
+        {
+            var trends = Evaluator.AggregateMultiCheckpointResults(all);
+            var charts = Evaluator.SaveTrends(trends, settings.OutputDir, loggerFactory, ct);
+            console.MarkupLine("[bold]Trends across checkpoints[/]");
+            console.MarkupLine($"  trends.csv : {Markup.Escape(Path.Combine(settings.OutputDir, OutputFiles.TrendsCsv))}");
+            foreach (var c in charts) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
+        }
+        console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
+        return ExitCodes.Ok;
+    }
+
+    private async Task<EvalResults> RunOneAsync(Evaluator evaluator, int index, int count, CancellationToken ct)
+    {
+        var name = evaluator.Config.EffectiveCheckpointName;
+        return await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"[{index + 1}/{count}] {Markup.Escape(name)}", maxValue: 1);
+                var progress = new SyncProgress<EvalProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.TotalSamples);
+                    task.Value = p.CompletedSamples;
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"[{index + 1}/{count}] {Markup.Escape(name)} · {p.Stage} · sample {p.CompletedSamples}/{p.TotalSamples} · {p.TokensPerSecond:0} tok/s");
+                });
+                var results = await evaluator.EvalAsync(ct, progress);
+                task.Value = task.MaxValue;
+                return results;
+            });
+    }
+
+    private void WritePaths(Evaluator evaluator)
+    {
+        console.MarkupLine($"  results    : {Markup.Escape(evaluator.JournalPath)}");
+        console.MarkupLine($"  summary    : {Markup.Escape(evaluator.SummaryPath)}");
+        foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
+    }
+
+    private List<(string Path, EvaluatorConfig Config)> BuildConfigs()
+    {
+        if (settings.CheckpointPaths.Count == 0)
+            throw new CliInputException("--checkpoint_paths is required (run with no arguments for the embedded demo).");
+        if (settings.Data.Count == 0 && settings.CustomSentences.Count == 0)
+            throw new CliInputException("--data is required: give at least one evaluation file (or --custom_sentence files).");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<(string, EvaluatorConfig)>();
+        foreach (var path in settings.CheckpointPaths)
+        {
+            var baseName = new DirectoryInfo(path.TrimEnd('/', '\\')).Name;
+            var name = baseName;
+            for (int i = 2; !names.Add(name); i++) name = $"{baseName}_{i}";
+            list.Add((path, new EvaluatorConfig
+            {
+                ModelPath = path,
+                TokenizerPath = settings.TokenizerPath,
+                CheckpointName = name,
+                Temperature = settings.Temperature,
+                TopP = settings.TopP,
+                TopK = settings.TopK,
+                DoSample = !settings.Greedy,
+                GenerateMaxLen = settings.Debug ? Math.Min(256, settings.GenerateMaxLen) : settings.GenerateMaxLen,
+                EvalPromptData = settings.Data,
+                CustomSentenceFiles = settings.CustomSentences,
+                MaxEvalSamples = settings.MaxEvalSamples,
+                DebugNumSamples = settings.Debug ? 2 : null,
+                OutputDir = Path.Combine(settings.OutputDir, name),
+                VerboseLearningDynamics = settings.Verbose,
+                Seed = settings.Seed,
+                Device = settings.Device,
+                DType = settings.DType,
+                BatchSize = settings.BatchSize,
+            }));
+        }
+        return list;
+    }
+
+    /// <summary>Reports on the calling thread (Spectre's live display is thread-safe; no sync context needed).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using OrzDynamic.Core.Results;
+using Spectre.Console;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>Renders evaluation results as console tables.</summary>
+internal static class ResultsTables
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    public static void Write(IAnsiConsole console, EvalResults results)
+    {
+        var overview = new Table().Title($"[bold]{Markup.Escape(results.Checkpoint)}[/]  eval_accuracy = {Fmt(results.EvalAccuracy, "0.0%")}")
+            .AddColumns("dataset", "accuracy", "evaluated", "correct", "incorrect", "random tokens", "invalid", "skipped (too long)", "mean answer chars");
+        foreach (var ds in results.Datasets.Values)
+        {
+            int Count(string s) => ds.Strata.TryGetValue(s, out var r) ? r.Count : 0;
+            overview.AddRow(Markup.Escape(ds.Name), Fmt(ds.Accuracy, "0.0%"), I(ds.Evaluated), I(ds.Correct),
+                I(Count(StratumResult.Names.Incorrect)), I(Count(StratumResult.Names.Random)), I(ds.Invalid), I(ds.SkippedTooLong),
+                Fmt(ds.ResponseLenInChar, "0"));
+        }
+        console.Write(overview);
+
+        foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
+        {
+            var t = new Table().Title($"{Markup.Escape(ds.Name)}: metric mean ± std by stratum").AddColumn("metric");
+            foreach (var s in StratumResult.Names.All) t.AddColumn($"ld_{s} (n={(ds.Strata.TryGetValue(s, out var r) ? r.Count : 0)})");
+            foreach (var metric in LdMetricKeys.All)
+                t.AddRow([metric, .. StratumResult.Names.All.Select(s => Cell(ds.Strata.GetValueOrDefault(s), metric))]);
+            console.Write(t);
+        }
+
+        if (results.CustomSentences.Count > 0)
+        {
+            var t = new Table().Title("custom sentences").AddColumns(["file", "n", .. LdMetricKeys.Charted]);
+            foreach (var (name, sr) in results.CustomSentences)
+                t.AddRow([Markup.Escape(name), I(sr.Count), .. LdMetricKeys.Charted.Select(m => Cell(sr, m))]);
+            console.Write(t);
+        }
+    }
+
+    private static string Cell(StratumResult? sr, string metric) =>
+        sr is null || sr.Count == 0 || !sr.Metrics.TryGetValue(metric, out var m) ? "[grey]–[/]"
+            : $"{Fmt(m.Mean, "0.####")} ± {Fmt(m.Std, "0.####")}";
+
+    private static string Fmt(double v, string format) => double.IsFinite(v) ? v.ToString(format, Ci) : "n/a";
+
+    private static string I(int v) => v.ToString(Ci);
+}

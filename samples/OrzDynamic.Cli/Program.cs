@@ -13,6 +13,11 @@ var root = definition.Build();
 var embedded = args.Length == 0;
 string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
 var parse = root.Parse(effectiveArgs);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    return ExitCodes.BadInput;
+}
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -330,12 +330,11 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     public static TrendData AggregateMultiCheckpointResults(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint) =>
         MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
 
-    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c> per dataset; returns the chart paths.</summary>
+    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c> per dataset; returns the written paths, CSV first.</summary>
     public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(outputDir);
-        TrendsCsvWriter.Write(trends, Path.Combine(outputDir, OutputFiles.TrendsCsv), cancellationToken);
         var exporter = new LdChartExporter(outputDir, logger: (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LdChartExporter>());
         return exporter.SaveTrends(trends, null, cancellationToken);
     }

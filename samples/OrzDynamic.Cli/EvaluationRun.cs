@@ -48,10 +48,9 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         if (all.Count > 1)
         {
             var trends = Evaluator.AggregateMultiCheckpointResults(all);
-            var charts = Evaluator.SaveTrends(trends, settings.OutputDir, loggerFactory, ct);
+            var written = Evaluator.SaveTrends(trends, settings.OutputDir, loggerFactory, ct);
             console.MarkupLine("[bold]Trends across checkpoints[/]");
-            console.MarkupLine($"  trends.csv : {Markup.Escape(Path.Combine(settings.OutputDir, OutputFiles.TrendsCsv))}");
-            foreach (var c in charts) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
+            foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
         }
         console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
         return ExitCodes.Ok;

@@ -50,13 +50,14 @@ public sealed class HfTokenizer : IPromptTokenizer
         VocabSize = Math.Max(maxId, parts.Model.MaxId) + 1;
 
         BosToken = config.BosToken;
-        BosTokenId = ResolveId(config.BosToken, config.GenerationBosTokenId, TokenizerConfigFileName, "bos_token");
+        var configFile = config.TokenizerConfigPath ?? TokenizerConfigFileName;
+        BosTokenId = ResolveId(config.BosToken, config.GenerationBosTokenId, configFile, "bos_token");
         EosToken = config.EosToken;
         var eos = new SortedSet<int>(config.GenerationEosTokenIds);
-        if (ResolveId(config.EosToken, null, TokenizerConfigFileName, "eos_token") is { } eosId) eos.Add(eosId);
+        if (ResolveId(config.EosToken, null, configFile, "eos_token") is { } eosId) eos.Add(eosId);
         EosTokenIds = eos;
         PadToken = config.PadToken;
-        PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, TokenizerConfigFileName, "pad_token");
+        PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, configFile, "pad_token");
         _postProcessor = ChoosePostProcessor(parts.PostProcessor, config);
     }
 

@@ -45,6 +45,12 @@ public sealed record HfTokenizerConfig
     /// <summary><c>pad_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationPadTokenId { get; init; }
 
+    /// <summary>Path of the tokenizer_config.json that was read, or null when there was none.</summary>
+    public string? TokenizerConfigPath { get; init; }
+
+    /// <summary>Path of the generation_config.json that was read, or null when there was none.</summary>
+    public string? GenerationConfigPath { get; init; }
+
     /// <summary>An empty configuration (no file present).</summary>
     public static HfTokenizerConfig Empty { get; } = new();
 
@@ -64,6 +70,7 @@ public sealed record HfTokenizerConfig
             var file = tokenizerConfigPath;
             config = config with
             {
+                TokenizerConfigPath = file,
                 BosToken = TokenText(root, "bos_token", file),
                 EosToken = TokenText(root, "eos_token", file),
                 PadToken = TokenText(root, "pad_token", file),
@@ -83,6 +90,7 @@ public sealed record HfTokenizerConfig
             if (root.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(file, null, "top level must be a JSON object.");
             config = config with
             {
+                GenerationConfigPath = file,
                 GenerationBosTokenId = OptionalId(root, "bos_token_id", file),
                 GenerationPadTokenId = OptionalId(root, "pad_token_id", file),
                 GenerationEosTokenIds = IdList(root, "eos_token_id", file),

@@ -88,6 +88,8 @@ public static class TokenizerBenchmark
             report.AppendLine(line);
         }
 
+        report.AppendLine().Append(TrainerSection(shared));
+
         Console.WriteLine();
         if (output is not null)
         {
@@ -96,6 +98,53 @@ public static class TokenizerBenchmark
         }
         else Console.WriteLine(report);
         return 0;
+    }
+
+    private static string TrainerSection(string shared)
+    {
+        var corpus = new List<string>();
+        foreach (var name in new[] { "math500", "aime2024", "gpqa_diamond", "eval_jericho_dataset_4games_1.4k_instruct_20251012" })
+        {
+            var path = Path.Combine(shared, "data", "eval_data", name + ".json");
+            if (File.Exists(path)) corpus.AddRange(LoadPrompts(path));
+        }
+        var bytes = corpus.Sum(c => (long)Encoding.UTF8.GetByteCount(c));
+        var options = new ByteLevelBpeTrainerOptions { VocabSize = 1000, SpecialTokens = ["<|endoftext|>", "<think>", "</think>", "<answer>", "</answer>"] };
+        var watch = Stopwatch.StartNew();
+        var trained = new ByteLevelBpeTrainer(options).Train(corpus);
+        var trainMs = watch.Elapsed.TotalMilliseconds;
+        var dir = Path.Combine(Path.GetTempPath(), "orz-bench-tok-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            trained.Save(dir);
+            var tok = HfTokenizer.FromDirectory(dir);
+            long tokens = 0;
+            var roundTrips = 0;
+            watch.Restart();
+            foreach (var text in corpus)
+            {
+                var ids = tok.Encode(text);
+                tokens += ids.Count;
+                if (tok.Decode(ids) == text) roundTrips++;
+            }
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"| {corpus.Count} prompts | {bytes:N0} | {trained.VocabSize} | {trainMs:F0} | {(double)bytes / tokens:F2} | {roundTrips}/{corpus.Count} |");
+            Console.WriteLine(line);
+            return new StringBuilder()
+                .AppendLine("## ByteLevelBpeTrainer")
+                .AppendLine()
+                .AppendLine("Training a byte-level BPE (target 1000 ids, 5 special tokens) on all eval_data prompts, then encoding the same prompts ")
+                .AppendLine("with the written tokenizer.json (bytes per token = compression) and checking decode(encode(x)) == x.")
+                .AppendLine()
+                .AppendLine("| corpus | UTF-8 bytes | ids | train (ms) | bytes/token | round trips |")
+                .AppendLine("|---|---:|---:|---:|---:|---:|")
+                .AppendLine(line)
+                .ToString();
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static List<string> LoadPrompts(string path)

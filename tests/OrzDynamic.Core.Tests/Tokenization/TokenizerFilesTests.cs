@@ -143,7 +143,7 @@ public sealed class TokenizerFilesTests
     {
         using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson(), config);
         var ex = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromDirectory(files.Directory));
-        Assert.That(Path.GetFileName(ex!.FilePath), Is.EqualTo(fileName));
+        Assert.That(ex!.FilePath, Is.EqualTo(Path.Combine(files.Directory, fileName)));
         Assert.That(ex.Field, Is.EqualTo(field), ex.Message);
     }
 

@@ -36,7 +36,7 @@ public sealed class HfTokenizer : IPromptTokenizer
         Config = config;
         Source = source;
         AddedTokens = parts.AddedTokens;
-        _matcher = new AddedTokenMatcher(parts.AddedTokens);
+        _matcher = new AddedTokenMatcher(config.SplitSpecialTokens ? parts.AddedTokens.Where(t => !t.Special) : parts.AddedTokens);
         _addedById = new Dictionary<int, AddedToken>();
         _addedByContent = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
         foreach (var token in parts.AddedTokens)

@@ -30,6 +30,12 @@ public sealed record HfTokenizerConfig
     /// <summary>Whether decoding removes spaces before punctuation (<c>clean_up_tokenization_spaces</c>; default false).</summary>
     public bool CleanUpTokenizationSpaces { get; init; }
 
+    /// <summary>
+    /// <c>split_special_tokens</c>: when true, special-token text inside the input is tokenized as ordinary text
+    /// (only non-special added tokens are matched). Default false.
+    /// </summary>
+    public bool SplitSpecialTokens { get; init; }
+
     /// <summary>The <c>tokenizer_class</c>, e.g. "Qwen2Tokenizer" or "LlamaTokenizer", or null.</summary>
     public string? TokenizerClass { get; init; }
 
@@ -79,6 +85,7 @@ public sealed record HfTokenizerConfig
                 AddEosToken = JsonReaders.OptionalNode(root, "add_eos_token") is null ? null : JsonReaders.OptionalBool(root, "add_eos_token", false, file, "add_eos_token"),
                 CleanUpTokenizationSpaces = JsonReaders.OptionalBool(root, "clean_up_tokenization_spaces", false, file, "clean_up_tokenization_spaces"),
                 TokenizerClass = JsonReaders.OptionalString(root, "tokenizer_class", file, "tokenizer_class"),
+                SplitSpecialTokens = JsonReaders.OptionalBool(root, "split_special_tokens", false, file, "split_special_tokens"),
                 ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null,
             };
         }

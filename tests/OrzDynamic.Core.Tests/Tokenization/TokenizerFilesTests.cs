@@ -85,6 +85,16 @@ public sealed class TokenizerFilesTests
     }
 
     [Test]
+    public void SplitSpecialTokens_TokenizesSpecialTextAsOrdinaryText()
+    {
+        using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson(), """{"split_special_tokens": true}""");
+        var tok = HfTokenizer.FromDirectory(files.Directory);
+        Assert.That(tok.Config.SplitSpecialTokens, Is.True);
+        Assert.That(tok.Encode("<|eot|>"), Does.Not.Contain(259));
+        Assert.That(tok.Encode("<mask>"), Is.EqualTo(new[] { 260 }), "non-special added tokens are still matched");
+    }
+
+    [Test]
     public void MissingDirectoryOrFile_NamesThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-tokenizer-" + Guid.NewGuid().ToString("N"));

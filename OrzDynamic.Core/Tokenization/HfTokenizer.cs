@@ -146,7 +146,7 @@ public sealed class HfTokenizer : IPromptTokenizer
         foreach (var segment in _matcher.Split(text))
         {
             if (segment.Token is not null) { ids.Add(segment.Token.Id); first = false; continue; }
-            var piece = text.Substring(segment.Start, segment.Length);
+            var piece = segment.Length == text.Length ? text : text.Substring(segment.Start, segment.Length);
             if (_parts.Normalizer is not null) piece = _parts.Normalizer.Normalize(piece);
             if (_parts.PreTokenizer.TransformsText) piece = _parts.PreTokenizer.TransformSegment(piece, first);
             first = false;

@@ -11,7 +11,6 @@ namespace OrzDynamic.Core.Tokenization;
 internal sealed class ByteLevelBpeModel : ITokenModel
 {
     private readonly BpeTokenizer _bpe;
-    private readonly BpeTokenizer? _bpeWithPreTokenizer;
     private readonly HfPreTokenizer? _preTokenizer;
     private readonly VocabularyTable _vocab;
     private readonly bool _ignoreMerges;
@@ -26,28 +25,19 @@ internal sealed class ByteLevelBpeModel : ITokenModel
             if (!vocab.TryGetId(ByteLevelAlphabet.ByteToChar((byte)b).ToString(), out _))
                 throw new TokenizerLoadException(file, "model.vocab", $"byte-level vocabulary lacks the single-byte token for byte 0x{b:X2} ('{ByteLevelAlphabet.ByteToChar((byte)b)}').");
         }
+        // Without ignore_merges the library runs whole segments (our pre-tokenizer + BPE) in one call; single words
+        // are encoded with considerPreTokenization: false on the same instance.
+        _preTokenizer = ignoreMerges ? null : preTokenizer;
         var options = new BpeOptions(vocab.ToId)
         {
             Merges = merges.Select(m => m.Left + " " + m.Right),
             ByteLevel = true,
-            PreTokenizer = null,
+            PreTokenizer = _preTokenizer,
             Normalizer = null,
         };
         try
         {
             _bpe = BpeTokenizer.Create(options);
-            if (preTokenizer is not null && !ignoreMerges)
-            {
-                // Without ignore_merges the library can run the whole segment (pre-tokenizer + BPE) in one call.
-                _preTokenizer = preTokenizer;
-                _bpeWithPreTokenizer = BpeTokenizer.Create(new BpeOptions(vocab.ToId)
-                {
-                    Merges = merges.Select(m => m.Left + " " + m.Right),
-                    ByteLevel = true,
-                    PreTokenizer = preTokenizer,
-                    Normalizer = null,
-                });
-            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -69,9 +59,9 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     public void EncodeSegment(string segment, HfPreTokenizer preTokenizer, List<int> ids)
     {
         if (segment.Length == 0) return;
-        if (_bpeWithPreTokenizer is not null && ReferenceEquals(preTokenizer, _preTokenizer))
+        if (_preTokenizer is not null && ReferenceEquals(preTokenizer, _preTokenizer))
         {
-            ids.AddRange(_bpeWithPreTokenizer.EncodeToIds(segment, considerPreTokenization: true, considerNormalization: false));
+            ids.AddRange(_bpe.EncodeToIds(segment, considerPreTokenization: true, considerNormalization: false));
             return;
         }
         var words = new List<(int Offset, int Length)>();

@@ -36,7 +36,7 @@ public sealed class HfTokenizer : IPromptTokenizer
         Config = config;
         Source = source;
         AddedTokens = parts.AddedTokens;
-        _matcher = new AddedTokenMatcher(parts.AddedTokens);
+        _matcher = new AddedTokenMatcher(config.SplitSpecialTokens ? parts.AddedTokens.Where(t => !t.Special) : parts.AddedTokens);
         _addedById = new Dictionary<int, AddedToken>();
         _addedByContent = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
         foreach (var token in parts.AddedTokens)
@@ -50,13 +50,14 @@ public sealed class HfTokenizer : IPromptTokenizer
         VocabSize = Math.Max(maxId, parts.Model.MaxId) + 1;
 
         BosToken = config.BosToken;
-        BosTokenId = ResolveId(config.BosToken, config.GenerationBosTokenId, TokenizerConfigFileName, "bos_token");
+        var configFile = config.TokenizerConfigPath ?? TokenizerConfigFileName;
+        BosTokenId = ResolveId(config.BosToken, config.GenerationBosTokenId, configFile, "bos_token");
         EosToken = config.EosToken;
         var eos = new SortedSet<int>(config.GenerationEosTokenIds);
-        if (ResolveId(config.EosToken, null, TokenizerConfigFileName, "eos_token") is { } eosId) eos.Add(eosId);
+        if (ResolveId(config.EosToken, null, configFile, "eos_token") is { } eosId) eos.Add(eosId);
         EosTokenIds = eos;
         PadToken = config.PadToken;
-        PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, TokenizerConfigFileName, "pad_token");
+        PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, configFile, "pad_token");
         _postProcessor = ChoosePostProcessor(parts.PostProcessor, config);
     }
 
@@ -145,7 +146,7 @@ public sealed class HfTokenizer : IPromptTokenizer
         foreach (var segment in _matcher.Split(text))
         {
             if (segment.Token is not null) { ids.Add(segment.Token.Id); first = false; continue; }
-            var piece = text.Substring(segment.Start, segment.Length);
+            var piece = segment.Length == text.Length ? text : text.Substring(segment.Start, segment.Length);
             if (_parts.Normalizer is not null) piece = _parts.Normalizer.Normalize(piece);
             if (_parts.PreTokenizer.TransformsText) piece = _parts.PreTokenizer.TransformSegment(piece, first);
             first = false;

@@ -30,6 +30,12 @@ public sealed record HfTokenizerConfig
     /// <summary>Whether decoding removes spaces before punctuation (<c>clean_up_tokenization_spaces</c>; default false).</summary>
     public bool CleanUpTokenizationSpaces { get; init; }
 
+    /// <summary>
+    /// <c>split_special_tokens</c>: when true, special-token text inside the input is tokenized as ordinary text
+    /// (only non-special added tokens are matched). Default false.
+    /// </summary>
+    public bool SplitSpecialTokens { get; init; }
+
     /// <summary>The <c>tokenizer_class</c>, e.g. "Qwen2Tokenizer" or "LlamaTokenizer", or null.</summary>
     public string? TokenizerClass { get; init; }
 
@@ -44,6 +50,12 @@ public sealed record HfTokenizerConfig
 
     /// <summary><c>pad_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationPadTokenId { get; init; }
+
+    /// <summary>Path of the tokenizer_config.json that was read, or null when there was none.</summary>
+    public string? TokenizerConfigPath { get; init; }
+
+    /// <summary>Path of the generation_config.json that was read, or null when there was none.</summary>
+    public string? GenerationConfigPath { get; init; }
 
     /// <summary>An empty configuration (no file present).</summary>
     public static HfTokenizerConfig Empty { get; } = new();
@@ -64,6 +76,7 @@ public sealed record HfTokenizerConfig
             var file = tokenizerConfigPath;
             config = config with
             {
+                TokenizerConfigPath = file,
                 BosToken = TokenText(root, "bos_token", file),
                 EosToken = TokenText(root, "eos_token", file),
                 PadToken = TokenText(root, "pad_token", file),
@@ -72,6 +85,7 @@ public sealed record HfTokenizerConfig
                 AddEosToken = JsonReaders.OptionalNode(root, "add_eos_token") is null ? null : JsonReaders.OptionalBool(root, "add_eos_token", false, file, "add_eos_token"),
                 CleanUpTokenizationSpaces = JsonReaders.OptionalBool(root, "clean_up_tokenization_spaces", false, file, "clean_up_tokenization_spaces"),
                 TokenizerClass = JsonReaders.OptionalString(root, "tokenizer_class", file, "tokenizer_class"),
+                SplitSpecialTokens = JsonReaders.OptionalBool(root, "split_special_tokens", false, file, "split_special_tokens"),
                 ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null,
             };
         }
@@ -83,6 +97,7 @@ public sealed record HfTokenizerConfig
             if (root.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(file, null, "top level must be a JSON object.");
             config = config with
             {
+                GenerationConfigPath = file,
                 GenerationBosTokenId = OptionalId(root, "bos_token_id", file),
                 GenerationPadTokenId = OptionalId(root, "pad_token_id", file),
                 GenerationEosTokenIds = IdList(root, "eos_token_id", file),

@@ -59,7 +59,7 @@ internal static class TokenizerJsonLoader
         return new TokenizerParts(tokenModel, normalizer, preTokenizer, postProcessor, decoder, added, preTokenizer.HasByteLevel, type);
     }
 
-    private static Dictionary<string, int> ReadVocab(JsonElement model, string file)
+    internal static Dictionary<string, int> ReadVocab(JsonElement model, string file)
     {
         var node = JsonReaders.RequireObject(model, "vocab", file, "model.vocab");
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -72,7 +72,7 @@ internal static class TokenizerJsonLoader
         return vocab;
     }
 
-    private static List<(string, string)> ReadMerges(JsonElement model, string file)
+    internal static List<(string, string)> ReadMerges(JsonElement model, string file)
     {
         var node = JsonReaders.OptionalNode(model, "merges");
         var merges = new List<(string, string)>();

@@ -9,7 +9,7 @@ public sealed class ByteLevelBpeTrainerTests
 {
     private static readonly string[] Specials = ["<|endoftext|>", "<think>", "</think>", "<answer>", "</answer>"];
 
-    private static IEnumerable<string> Corpus()
+    internal static IEnumerable<string> Corpus()
     {
         var rng = new Random(1234);
         string[] subjects = ["the triangle", "a number", "the sum of the digits", "the probability", "the integer", "a circle"];

@@ -85,6 +85,34 @@ public sealed class TokenizerFilesTests
     }
 
     [Test]
+    public void SplitSpecialTokens_TokenizesSpecialTextAsOrdinaryText()
+    {
+        using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson(), """{"split_special_tokens": true}""");
+        var tok = HfTokenizer.FromDirectory(files.Directory);
+        Assert.That(tok.Config.SplitSpecialTokens, Is.True);
+        Assert.That(tok.Encode("<|eot|>"), Does.Not.Contain(259));
+        Assert.That(tok.Encode("<mask>"), Is.EqualTo(new[] { 260 }), "non-special added tokens are still matched");
+    }
+
+    [Test]
+    public void SequencePostProcessor_WithTemplate_AddsBosOnlyWithSpecialTokens()
+    {
+        // The shape of Meta's own Llama-3 tokenizer.json: Sequence[ByteLevel, TemplateProcessing(<|begin_of_text|> $A)].
+        var json = TinyTokenizerFiles.ByteLevelJson();
+        json["post_processor"] = JsonNode.Parse("""
+            {"type":"Sequence","processors":[
+              {"type":"ByteLevel","add_prefix_space":true,"trim_offsets":false,"use_regex":true},
+              {"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<|eot|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],
+               "pair":[],"special_tokens":{"<|eot|>":{"id":"<|eot|>","ids":[259],"tokens":["<|eot|>"]}}}]}
+            """);
+        using var files = new TinyTokenizerFiles().Write(json);
+        var tok = HfTokenizer.FromDirectory(files.Directory);
+        Assert.That(tok.Encode("hello", addSpecialTokens: true), Is.EqualTo(new[] { 259, 258, 'o' }));
+        Assert.That(tok.Encode("hello"), Is.EqualTo(new[] { 258, 'o' }));
+        Assert.That(tok.Encode("", addSpecialTokens: true), Is.EqualTo(new[] { 259 }));
+    }
+
+    [Test]
     public void MissingDirectoryOrFile_NamesThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-tokenizer-" + Guid.NewGuid().ToString("N"));
@@ -143,7 +171,7 @@ public sealed class TokenizerFilesTests
     {
         using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson(), config);
         var ex = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromDirectory(files.Directory));
-        Assert.That(Path.GetFileName(ex!.FilePath), Is.EqualTo(fileName));
+        Assert.That(ex!.FilePath, Is.EqualTo(Path.Combine(files.Directory, fileName)));
         Assert.That(ex.Field, Is.EqualTo(field), ex.Message);
     }
 

@@ -6,6 +6,7 @@ internal sealed record VariantMeasurement
     public required string Variant { get; init; }
     public required int Chunk { get; init; }
     public required double[] Milliseconds { get; init; }
+    public required double[] CpuMilliseconds { get; init; }
     public required long RssBeforeBytes { get; init; }
     public required long PeakExtraBytes { get; init; }
     public required long SampledPeakExtraBytes { get; init; }
@@ -18,13 +19,14 @@ internal sealed record VariantMeasurement
     public required double ProbGap2Mean { get; init; }
     public required double ProbEnergy { get; init; }
 
-    public double MedianMs
+    public double MedianMs => Median(Milliseconds);
+
+    public double MedianCpuMs => Median(CpuMilliseconds);
+
+    private static double Median(double[] values)
     {
-        get
-        {
-            var sorted = Milliseconds.Order().ToArray();
-            var n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
+        var sorted = values.Order().ToArray();
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -9,6 +9,7 @@ internal sealed record VariantMeasurement
     public required double[] CpuMilliseconds { get; init; }
     public required long RssBeforeBytes { get; init; }
     public required long PeakExtraBytes { get; init; }
+    public required long PeakExtraInclInitBytes { get; init; }
     public required long SampledPeakExtraBytes { get; init; }
     public required bool PeakFromHwm { get; init; }
     public required long LogitsBytes { get; init; }

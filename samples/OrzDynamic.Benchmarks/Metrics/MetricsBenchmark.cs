@@ -39,12 +39,13 @@ internal static class MetricsBenchmark
 
     private static int RunParent(BenchmarkSettings s)
     {
+        var loadBefore = LoadAverage();
         var results = new List<VariantMeasurement>();
         foreach (var chunk in s.Chunks)
             results.Add(Spawn(s, "fused", chunk));
         if (s.Naive)
             results.Add(Spawn(s, "naive", 0));
-        var report = Report(s, results);
+        var report = Report(s, results, $"load average {loadBefore} before, {LoadAverage()} after (other jobs share the 2 cores, so wall times are noisy)");
         var path = s.Output ?? DefaultOutput();
         File.WriteAllText(path, report);
         Console.WriteLine(report);
@@ -163,14 +164,26 @@ internal static class MetricsBenchmark
         return 0;
     }
 
-    private static string Report(BenchmarkSettings s, List<VariantMeasurement> results)
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Report(BenchmarkSettings s, List<VariantMeasurement> results, string load)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         var logitsBytes = results[0].LogitsBytes;
         sb.AppendLine("# Learning-dynamics metrics benchmark");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Input: float32 logits [1, {s.Positions}, {s.Vocab}] ({logitsBytes / 1e9:F2} GB), int64 labels with the first 16 and last 64 labels set to −100; CPU, {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}, TorchSharp-cpu 0.107.0, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        sb.AppendLine(inv, $"Input: float32 logits [1, {s.Positions}, {s.Vocab}] ({logitsBytes / 1e9:F2} GB), int64 labels with the first 16 and last 64 labels set to −100; CPU, {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}, TorchSharp-cpu 0.107.0, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {load}.");
         sb.AppendLine(inv, $"Time: median of {s.Runs} calls after {s.Warmup} warm-up call(s) on the same input. Extra peak memory: each variant runs in a fresh child process. After building the input it makes one small call on a [1, 8, V] input (runtime initialisation: JIT, OpenMP threads and their malloc arenas, kernels), then resets the kernel's peak-RSS counter (`/proc/self/clear_refs` ← 5), reads VmRSS and makes all the warm-up and timed calls; **extra peak = VmHWM at the end − that VmRSS** (memory the allocator keeps between calls counts too). \"incl. init\" measures from before the small call instead, so it adds the one-time initialisation. A 1 ms VmRSS sampling thread gives the cross-check column.");
         sb.AppendLine();
         sb.AppendLine("CPU time = the process's user + system time during the call (all threads); it is less sensitive than wall time to other load on the machine.");

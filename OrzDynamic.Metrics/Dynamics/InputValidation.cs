@@ -28,8 +28,11 @@ internal static class InputValidation
                 $"{paramName} must have rank {rank} ({what}), got rank {t.dim()} with shape {Shape(t)}.", paramName);
     }
 
-    /// <summary>Throws when a label is neither −100 nor in [0, V); names the first offending index and value.</summary>
-    public static void RequireLabelRange(Tensor labels, long vocabSize, string paramName)
+    /// <summary>
+    /// Throws when a label is neither −100 nor in [0, V); names the first offending index and value.
+    /// <paramref name="lastDimOffset"/> is added to the last index in the message (when a shifted view is checked).
+    /// </summary>
+    public static void RequireLabelRange(Tensor labels, long vocabSize, string paramName, long lastDimOffset = 0)
     {
         if (labels.numel() == 0) return;
         using var scope = NewDisposeScope();
@@ -38,6 +41,7 @@ internal static class InputValidation
         var first = bad.nonzero()[0].cpu();
         var index = first.data<long>().ToArray();
         var value = labels.cpu()[index.Select(i => TensorIndex.Single(i)).ToArray()].item<long>();
+        index[^1] += lastDimOffset;
         throw new ArgumentException(
             $"{paramName}[{string.Join(", ", index)}] = {value} is out of range: labels must be in [0, {vocabSize}) " +
             $"or exactly {LearningDynamics.IgnoreIndex} (ignored).", paramName);

@@ -43,7 +43,8 @@ public static class LearningDynamics
     /// Per-row learning-dynamics metrics of a batch.
     /// </summary>
     /// <param name="logits">[B, T, V] float32/bfloat16/float16/float64 logits on any device (computation happens there).</param>
-    /// <param name="labels">[B, T] int64 labels (any device; moved to the logits' device), −100 = ignored.</param>
+    /// <param name="labels">[B, T] int64 labels (any device; moved to the logits' device), −100 = ignored. labels[:, 0]
+    /// is never scored (position t's label is predicted by the logits at t − 1) and is not checked.</param>
     /// <param name="averageLogProb">Divide out_token, out_argmax and out_except_argmax by M.</param>
     /// <param name="options">Chunk size, precision, legacy clamps, traces.</param>
     /// <returns>One <see cref="SequenceMetrics"/> per row (also available as per-row arrays).</returns>
@@ -69,7 +70,9 @@ public static class LearningDynamics
         var y = labels.device_type == logits.device_type && labels.device_index == logits.device_index
             ? labels
             : labels.to(logits.device);
-        InputValidation.RequireLabelRange(y, v, nameof(labels));
+        // Only labels[:, 1:] are scored; the first column is never read and so not checked.
+        if (t > 1)
+            InputValidation.RequireLabelRange(y.narrow(1, 1, t - 1), v, nameof(labels), lastDimOffset: 1);
 
         var rows = new SequenceMetrics[b];
         using var workspace = new ChunkWorkspace(options.Precision == MetricsPrecision.Float64 ? ScalarType.Float64 : ScalarType.Float32);

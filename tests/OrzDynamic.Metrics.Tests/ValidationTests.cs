@@ -72,6 +72,14 @@ public sealed class ValidationTests
     }
 
     [Test]
+    public void FirstLabelColumnIsNeverScoredNorChecked()
+    {
+        using var logits = randn(1, 4, 10);
+        using var labels = tensor(new long[] { -1, 9, 3, 0 }, new long[] { 1, 4 });
+        Assert.That(LearningDynamics.GetBatchLogps(logits, labels).ValidTokens, Is.EqualTo(new long[] { 3 }));
+    }
+
+    [Test]
     public void MinusHundredIsAccepted()
     {
         using var logits = randn(1, 4, 10);

@@ -6,8 +6,10 @@ internal sealed record VariantMeasurement
     public required string Variant { get; init; }
     public required int Chunk { get; init; }
     public required double[] Milliseconds { get; init; }
+    public required double[] CpuMilliseconds { get; init; }
     public required long RssBeforeBytes { get; init; }
     public required long PeakExtraBytes { get; init; }
+    public required long PeakExtraInclInitBytes { get; init; }
     public required long SampledPeakExtraBytes { get; init; }
     public required bool PeakFromHwm { get; init; }
     public required long LogitsBytes { get; init; }
@@ -18,13 +20,14 @@ internal sealed record VariantMeasurement
     public required double ProbGap2Mean { get; init; }
     public required double ProbEnergy { get; init; }
 
-    public double MedianMs
+    public double MedianMs => Median(Milliseconds);
+
+    public double MedianCpuMs => Median(CpuMilliseconds);
+
+    private static double Median(double[] values)
     {
-        get
-        {
-            var sorted = Milliseconds.Order().ToArray();
-            var n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
+        var sorted = values.Order().ToArray();
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

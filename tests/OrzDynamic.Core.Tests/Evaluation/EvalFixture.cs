@@ -77,6 +77,7 @@ public sealed class EvalFixture : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("ORZ_KEEP_FIXTURES") == "1") return;   // for debugging by hand
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NUnit.Framework;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tests.Evaluation;
+
+namespace OrzDynamic.Core.Tests.Cli;
+
+/// <summary>Runs the built CLI (samples/OrzDynamic.Cli) as a separate process and checks exit codes and outputs.</summary>
+[TestFixture]
+[NonParallelizable]
+public class CliProcessTests
+{
+    private EvalFixture _fx = null!;
+    private string _cliDll = "";
+
+    [OneTimeSetUp]
+    public void SetUp()
+    {
+        _fx = new EvalFixture();
+        var baseDir = AppContext.BaseDirectory;
+        var repo = new DirectoryInfo(baseDir);
+        while (repo != null && !File.Exists(Path.Combine(repo.FullName, "OrzDynamic.sln"))) repo = repo.Parent;
+        Assert.That(repo, Is.Not.Null, "repository root (OrzDynamic.sln) not found above " + baseDir);
+        var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        _cliDll = Path.Combine(repo!.FullName, "samples", "OrzDynamic.Cli", "bin", configuration, "net10.0", "orz-dynamic.dll");
+        Assert.That(File.Exists(_cliDll), Is.True, "CLI not built: " + _cliDll);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _fx.Dispose();
+
+    private Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
+        psi.ArgumentList.Add(_cliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        return Process.Start(psi)!;
+    }
+
+    private (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var p = Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "CLI did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Test]
+    public void BadFlagValue_Exit2_OneLineNoStackTrace()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--top_k", "many");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.StartWith("error: ").And.Contain("--top_k").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void InvalidConfig_Exit2_ListsEveryProblem()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", "/no/such/ckpt", "--data", _fx.DatasetA, "--top_p", "1.5", "--batch_size", "0");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("ModelPath '/no/such/ckpt' is not a directory").And.Contain("TopP").And.Contain("BatchSize").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void MissingData_Exit2()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0]);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--data"));
+    }
+
+    [Test]
+    public void MalformedDataFile_Exit2_NamesFileAndRecord()
+    {
+        var bad = Path.Combine(_fx.Root, "bad.json");
+        File.WriteAllText(bad, """[{"prompt":[{"from":"user","value":"q"}],"final_answer":"1"},{"prompt":3}]""");
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", bad, "--output_dir", Path.Combine(_fx.Root, "bad-out"));
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain("bad.json").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void TwoCheckpoints_Exit0_WritesResultsAndTrends()
+    {
+        var outDir = Path.Combine(_fx.Root, "cli-ok");
+        var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, _fx.DatasetB,
+            "--output_dir", outDir, "--generate_max_len", "8", "--greedy", "--batch_size", "4");
+        Assert.That(code, Is.EqualTo(0), stdout + err);
+        foreach (var ckpt in new[] { "iter0", "iter10" })
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputFiles.Journal)), Is.True);
+            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputFiles.Summary)), Is.True);
+        }
+        Assert.That(File.Exists(Path.Combine(outDir, OutputFiles.TrendsCsv)), Is.True);
+        Assert.That(Directory.GetFiles(outDir, "ld_trends_*.png"), Has.Length.EqualTo(2));
+        Assert.That(Directory.GetFiles(outDir, "eval_*.log"), Has.Length.EqualTo(1));
+        Assert.That(stdout, Does.Contain("alpha").And.Contain("ld_correct").And.Contain("summary"));
+    }
+
+    [Test]
+    public void CtrlC_Exit130_JournalStaysValid()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/perl") || !File.Exists("/usr/bin/timeout"))
+            Assert.Ignore("needs Linux with coreutils timeout and /usr/bin/perl");
+        var outDir = Path.Combine(_fx.Root, "cli-cancel");
+        // coreutils timeout sends SIGINT (a real Ctrl-C) after 15 s and passes the CLI's exit status through. The perl
+        // shim unblocks SIGINT and restores its default first: a test host may run with it blocked or ignored, and
+        // both survive fork and exec. The run itself (7 answers of up to 3000 tokens) takes far longer than 15 s.
+        var psi = new ProcessStartInfo("/usr/bin/timeout") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
+        foreach (var a in new[] { "--preserve-status", "--signal=INT", "15s", "/usr/bin/perl", "-e",
+                     "use POSIX; sigprocmask(SIG_UNBLOCK, POSIX::SigSet->new(SIGINT)); $SIG{INT} = 'DEFAULT'; exec { 'dotnet' } 'dotnet', @ARGV or die \"exec dotnet: $!\"",
+                     _cliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, _fx.DatasetB,
+                     "--output_dir", outDir, "--generate_max_len", "3000", "--batch_size", "1" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "CLI did not stop after SIGINT");
+        Assert.That(p.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
+        Assert.That(stderr.Result, Does.Contain("Cancelling after the current sample"));
+        var journal = Path.Combine(outDir, "iter0", OutputFiles.Journal);
+        var lines = File.Exists(journal) ? File.ReadAllLines(journal) : [];
+        Assert.That(lines.Length, Is.LessThan(7), "the run was interrupted");
+        Assert.That(lines.All(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions) is not null), Is.True);
+    }
+}

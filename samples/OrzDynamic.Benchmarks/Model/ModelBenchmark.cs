@@ -12,13 +12,13 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--out FILE]</c>.
 /// </summary>
 internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly);
 
     public static int Run(string[] args)
     {
@@ -30,14 +30,14 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : "Qwen2.5-0.5B")} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
-        report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {LoadAverage()}.");
         report.AppendLine();
 
         CausalLM? f32Model = null;
@@ -49,12 +49,15 @@ internal static class ModelBenchmark
             if (f32Model is null) FillRandom(model);
             else CopyWeights(f32Model, model);
             if (dtype == ScalarType.Float32) f32Model = model;
-            rows.Add(Measure(model, s, report));
+            LayerProfile.Run(model, s.Prefill, report);
+            if (!s.ProfileOnly) rows.Add(Measure(model, s, report));
             if (dtype != ScalarType.Float32 && f32Model is not null) CompareLogits(f32Model, model, report);
             if (!ReferenceEquals(model, f32Model)) model.Dispose();
         }
         f32Model?.Dispose();
 
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {LoadAverage()} (other helpers build and test concurrently on this 2-core machine).");
+        report.AppendLine();
         var text = new StringBuilder();
         text.Append(report);
         text.AppendLine("| dtype | matmul GFLOP/s | prefill B=1 tok/s (util) | prefill B=8 tok/s (util) | decode B=1 tok/s | decode B=8 tok/s | B8/B1 | decode ms/token @64 | @1024 | ratio |");
@@ -68,6 +71,9 @@ internal static class ModelBenchmark
         return 0;
     }
 
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     private static string DefaultOutput()
     {
         var inRepo = Path.Combine("samples", "OrzDynamic.Benchmarks");
@@ -79,6 +85,7 @@ internal static class ModelBenchmark
         ScalarType[] dtypes = [ScalarType.Float32, ScalarType.BFloat16];
         int prefill = 512, steps = 16;
         var small = false;
+        var profileOnly = false;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -88,13 +95,14 @@ internal static class ModelBenchmark
                 case "--prefill": prefill = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--small": small = true; break;
+                case "--profile": profileOnly = true; break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly);
     }
 
     private static void FillRandom(CausalLM model)
@@ -140,65 +148,94 @@ internal static class ModelBenchmark
             var a = randn([m, k]).to(dtype);
             var w = randn([n, k]).to(dtype);
             nn.functional.linear(a, w).Dispose();
-            var sec = Time(() => nn.functional.linear(a, w).Dispose(), 10);
+            var sec = Time(() => nn.functional.linear(a, w).Dispose(), 3);
             best = Math.Max(best, 2.0 * m * k * n / sec / 1e9);
         }
         return best;
     }
 
-    private static double Prefill(CausalLM model, int batch, int tokens)
+    /// <summary>
+    /// Decode step times (lower quartile, seconds) for B=1 after 64 prompt tokens, B=8 after 64 and B=1 after 1024. The
+    /// three caches are stepped round-robin so that all three see the same background load (the machine is shared).
+    /// </summary>
+    private static (double B1At64, double B8At64, double B1At1024) DecodeSteps(CausalLM model, int steps)
+    {
+        using var scope = NewDisposeScope();
+        var configs = new (int Batch, int Position)[] { (1, 64), (8, 64), (1, 1024) };
+        var caches = new KvCache[configs.Length];
+        var next = new Tensor[configs.Length];
+        var times = configs.Select(_ => new List<double>()).ToArray();
+        try
+        {
+            for (var i = 0; i < configs.Length; i++)
+            {
+                var (b, p) = configs[i];
+                caches[i] = model.CreateCache(b, p + steps + 2);
+                var ids = randint(0, model.Config.VocabSize, [b, p], ScalarType.Int64, generator: new torch.Generator(2));
+                next[i] = model.Forward(ids, cache: caches[i], logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(b, 1);
+                next[i] = model.Forward(next[i], cache: caches[i], logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(b, 1); // warm-up step
+            }
+            for (var step = 0; step < steps; step++)
+            {
+                for (var i = 0; i < configs.Length; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    using var r = model.Forward(next[i], cache: caches[i], logits: LogitsMode.LastPosition);
+                    next[i] = r.Logits!.argmax(-1).view(configs[i].Batch, 1);
+                    times[i].Add(sw.Elapsed.TotalSeconds);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var c in caches) c?.Dispose();
+        }
+        static double LowerQuartile(List<double> t)
+        {
+            t.Sort();
+            return t[t.Count / 4];
+        }
+        return (LowerQuartile(times[0]), LowerQuartile(times[1]), LowerQuartile(times[2]));
+    }
+
+    /// <summary>Prefill tokens/s and utilisation: each repetition measures matmul throughput right before the prefill; the best pair is kept.</summary>
+    private static (double TokensPerSecond, double MatmulGflops, double Utilisation) PrefillWithUtilisation(CausalLM model, int batch, int tokens)
     {
         using var scope = NewDisposeScope();
         var ids = randint(0, model.Config.VocabSize, [batch, tokens], ScalarType.Int64, generator: new torch.Generator(1));
         model.Forward(ids.narrow(1, 0, Math.Min(8, tokens)), logits: LogitsMode.AllPositions).Dispose(); // warm-up
-        return Time(() => model.Forward(ids, logits: LogitsMode.AllPositions).Dispose(), Reps);
-    }
-
-    /// <summary>Seconds per decode step at batch <paramref name="batch"/> after a prompt of <paramref name="position"/> tokens.</summary>
-    private static double DecodeStep(CausalLM model, int batch, int position, int steps)
-    {
-        using var scope = NewDisposeScope();
-        using var cache = model.CreateCache(batch, position + steps + 2);
-        var ids = randint(0, model.Config.VocabSize, [batch, position], ScalarType.Int64, generator: new torch.Generator(2));
-        var next = model.Forward(ids, cache: cache, logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(batch, 1);
-        next = model.Forward(next, cache: cache, logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(batch, 1); // warm-up step
-        var times = new List<double>();
-        for (var i = 0; i < steps; i++)
+        var flopsPerToken = 2.0 * model.Config.ParameterCount;
+        (double, double, double) best = (0, 0, 0);
+        for (var rep = 0; rep < Reps; rep++)
         {
+            var gflops = MatmulGflops(model.Config, model.DType, batch * tokens);
             var sw = Stopwatch.StartNew();
-            using var r = model.Forward(next, cache: cache, logits: LogitsMode.LastPosition);
-            next = r.Logits!.argmax(-1).view(batch, 1);
-            times.Add(sw.Elapsed.TotalSeconds);
+            model.Forward(ids, logits: LogitsMode.AllPositions).Dispose();
+            var tps = batch * tokens / sw.Elapsed.TotalSeconds;
+            var util = flopsPerToken * tps / 1e9 / gflops;
+            if (util > best.Item3) best = (tps, gflops, util);
         }
-        // Lower quartile of the per-step times: robust against steps disturbed by other processes.
-        times.Sort();
-        return times[times.Count / 4];
+        return best;
     }
 
     private static string Measure(CausalLM model, Settings s, StringBuilder report)
     {
         var c = model.Config;
         var name = model.DType == ScalarType.Float32 ? "float32" : model.DType == ScalarType.BFloat16 ? "bfloat16" : "float16";
-        Console.Error.WriteLine($"[model] {name}: matmul throughput");
-        var gflopsBefore = MatmulGflops(c, model.DType, s.Prefill);
-        var flopsPerToken = 2.0 * c.ParameterCount;
         Console.Error.WriteLine($"[model] {name}: prefill");
-        var p1 = s.Prefill / Prefill(model, 1, s.Prefill);
-        var p8 = s.Prefill / Prefill(model, 8, s.Prefill / 8);
+        var p1 = PrefillWithUtilisation(model, 1, s.Prefill);
+        var p8 = PrefillWithUtilisation(model, 8, s.Prefill / 8);
         Console.Error.WriteLine($"[model] {name}: decode");
-        var d1 = DecodeStep(model, 1, 64, s.Steps);
-        var d8 = DecodeStep(model, 8, 64, s.Steps);
-        var d1Long = DecodeStep(model, 1, 1024, s.Steps);
-        var gflops = Math.Max(gflopsBefore, MatmulGflops(c, model.DType, s.Prefill));
+        var (d1, d8, d1Long) = DecodeSteps(model, s.Steps);
         // Generation API end to end (greedy, batch 8, short prompts) as a cross-check of the raw decode loop.
         var gen = new TextGenerator(model);
         var prompts = Enumerable.Range(0, 8).Select(r => (IReadOnlyList<int>)Enumerable.Range(0, 16 + r).Select(i => (i * 7919 + r) % c.VocabSize).ToArray()).ToArray();
         var sw = Stopwatch.StartNew();
         var results = gen.Generate(prompts, new GenerationOptions { MaxNewTokens = s.Steps, EosTokenIds = [] });
         var genTps = results.Sum(r => r.TokenIds.Count) / sw.Elapsed.TotalSeconds;
-        report.AppendLine(CultureInfo.InvariantCulture, $"- {name}: matmul {gflops:F1} GFLOP/s (best of the model's GEMM shapes at M={s.Prefill}); prefill B=1×{s.Prefill}: {p1:F1} tok/s = {flopsPerToken * p1 / 1e9:F1} GFLOP/s; prefill B=8×{s.Prefill / 8}: {p8:F1} tok/s; decode B=1 {1 / d1:F2} tok/s ({d1 * 1000:F0} ms/step), B=8 {8 / d8:F2} tok/s ({d8 * 1000:F0} ms/step); decode at position 1024 {d1Long * 1000:F0} ms/step; TextGenerator B=8 end-to-end (prefill included) {genTps:F2} tok/s.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"- {name}: prefill B=1×{s.Prefill}: {p1.TokensPerSecond:F1} tok/s with matmul {p1.MatmulGflops:F1} GFLOP/s measured just before (best of the model's GEMM shapes at M={s.Prefill}); prefill B=8×{s.Prefill / 8}: {p8.TokensPerSecond:F1} tok/s (matmul {p8.MatmulGflops:F1} GFLOP/s); decode B=1 {1 / d1:F2} tok/s ({d1 * 1000:F0} ms/step), B=8 {8 / d8:F2} tok/s ({d8 * 1000:F0} ms/step); decode at position 1024 {d1Long * 1000:F0} ms/step; TextGenerator B=8 end-to-end (prefill included) {genTps:F2} tok/s.");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {gflops:F1} | {p1:F1} ({100 * flopsPerToken * p1 / 1e9 / gflops:F0}%) | {p8:F1} ({100 * flopsPerToken * p8 / 1e9 / gflops:F0}%) | {1 / d1:F2} | {8 / d8:F2} | {d1 / d8 * 8:F1}× | {d1 * 1000:F0} | {d1Long * 1000:F0} | {d1Long / d1:F2} |");
+            $"| {name} | {p1.MatmulGflops:F1} | {p1.TokensPerSecond:F1} ({100 * p1.Utilisation:F0}%) | {p8.TokensPerSecond:F1} ({100 * p8.Utilisation:F0}%) | {1 / d1:F2} | {8 / d8:F2} | {d1 / d8 * 8:F1}× | {d1 * 1000:F0} | {d1Long * 1000:F0} | {d1Long / d1:F2} |");
     }
 
     private static void CompareLogits(CausalLM reference, CausalLM model, StringBuilder report)

@@ -12,13 +12,13 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--threads N] [--out FILE]</c>.
 /// </summary>
 internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly);
 
     public static int Run(string[] args)
     {
@@ -30,10 +30,11 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --threads N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        if (s.Threads > 0) set_num_threads(s.Threads);
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : "Qwen2.5-0.5B")} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
@@ -49,6 +50,13 @@ internal static class ModelBenchmark
             if (f32Model is null) FillRandom(model);
             else CopyWeights(f32Model, model);
             if (dtype == ScalarType.Float32) f32Model = model;
+            if (s.DecodeOnly)
+            {
+                var (d1, d8, dl) = DecodeSteps(model, s.Steps);
+                report.AppendLine(CultureInfo.InvariantCulture, $"- {model.DType} decode only: B=1 {d1 * 1000:F0} ms/step, B=8 {d8 * 1000:F0} ms/step (B8/B1 tokens/s {d1 / d8 * 8:F1}×), B=1 at 1024 {dl * 1000:F0} ms/step ({dl / d1:F2}× of 64).");
+                if (!ReferenceEquals(model, f32Model)) model.Dispose();
+                continue;
+            }
             LayerProfile.Run(model, s.Prefill, report);
             if (!s.ProfileOnly) rows.Add(Measure(model, s, report));
             if (dtype != ScalarType.Float32 && f32Model is not null) CompareLogits(f32Model, model, report);
@@ -86,6 +94,8 @@ internal static class ModelBenchmark
         int prefill = 512, steps = 16;
         var small = false;
         var profileOnly = false;
+        var decodeOnly = false;
+        var threads = 0;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -96,13 +106,15 @@ internal static class ModelBenchmark
                 case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--small": small = true; break;
                 case "--profile": profileOnly = true; break;
+                case "--decode-only": decodeOnly = true; break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly);
     }
 
     private static void FillRandom(CausalLM model)

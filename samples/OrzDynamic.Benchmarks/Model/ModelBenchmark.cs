@@ -12,13 +12,13 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--threads N] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--threads N] [--out FILE]</c>.
 /// </summary>
 internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe);
 
     public static int Run(string[] args)
     {
@@ -30,7 +30,7 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --threads N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --threads N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -41,6 +41,14 @@ internal static class ModelBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {LoadAverage()}.");
         report.AppendLine();
 
+        if (s.GemmProbe)
+        {
+            var probe = new StringBuilder();
+            foreach (var d in s.DTypes) GemmProbe.Run(d, probe);
+            probe.AppendLine(CultureInfo.InvariantCulture, $"Load average: {LoadAverage()}.");
+            Console.WriteLine(probe);
+            return 0;
+        }
         CausalLM? f32Model = null;
         var rows = new List<string>();
         foreach (var dtype in s.DTypes)
@@ -95,6 +103,7 @@ internal static class ModelBenchmark
         var small = false;
         var profileOnly = false;
         var decodeOnly = false;
+        var gemmProbe = false;
         var threads = 0;
         string? output = null;
         for (var i = 0; i < args.Length; i++)
@@ -107,6 +116,7 @@ internal static class ModelBenchmark
                 case "--small": small = true; break;
                 case "--profile": profileOnly = true; break;
                 case "--decode-only": decodeOnly = true; break;
+                case "--gemm-probe": gemmProbe = true; break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
@@ -114,7 +124,7 @@ internal static class ModelBenchmark
         }
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe);
     }
 
     private static void FillRandom(CausalLM model)

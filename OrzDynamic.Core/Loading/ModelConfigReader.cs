@@ -53,6 +53,8 @@ public static class ModelConfigReader
                 : throw new CheckpointFormatException(configPath, "hidden_size", $"{hidden} is not divisible by num_attention_heads {heads} and head_dim is absent"));
             if (headDim % 2 != 0) throw new CheckpointFormatException(configPath, "head_dim", $"{headDim} must be even for rotary embeddings");
             var isQwen = modelType == "qwen2";
+            if (isQwen && f.Bool("use_sliding_window") == true)
+                throw new NotSupportedException($"use_sliding_window = true in '{configPath}' is not supported (sliding-window attention is not implemented; every released Qwen2/Qwen2.5 config sets it to false).");
             var attnBias = f.Bool("attention_bias") ?? false;
             return new ModelConfig
             {

@@ -35,9 +35,13 @@ public sealed class Attention : nn.Module
     /// <summary>Output projection.</summary>
     public LinearProjection OProj { get; }
 
+    /// <summary>Repeats a [B, 1, T, S] mask to the [B, 1, G·T, S] layout of the grouped queries (once per forward pass).</summary>
+    public static Tensor GroupMask(Tensor mask, int groupSize) => groupSize == 1 ? mask.alias() : mask.repeat(1, 1, groupSize, 1);
+
     /// <summary>
-    /// x [B, T, hidden] → [B, T, hidden]. <paramref name="mask"/> is a boolean [B, 1, T, S] (true = may attend) over the
-    /// S key slots (cache slots followed by the T new ones). When <paramref name="cache"/> is given, the new keys and
+    /// x [B, T, hidden] → [B, T, hidden]. <paramref name="mask"/> is a boolean [B, 1, G·T, S] (true = may attend) over the
+    /// S key slots (cache slots followed by the T new ones), already repeated for the G = heads / kv-heads query heads
+    /// that share a key/value head (see <see cref="GroupMask"/>). When <paramref name="cache"/> is given, the new keys and
     /// values are appended to layer <paramref name="layerIndex"/> of it.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layerIndex)
@@ -53,8 +57,7 @@ public sealed class Attention : nn.Module
         if (cache is not null) (k, v) = cache.Append(layerIndex, k, v);
         // GQA without copying K/V: the g query heads sharing a KV head are stacked along the sequence axis.
         var qGrouped = q.reshape(b, hkv, g * t, d);
-        var maskGrouped = g == 1 ? mask : mask.repeat(1, 1, g, 1);
-        var o = nn.functional.scaled_dot_product_attention(qGrouped, k, v, maskGrouped);
+        var o = nn.functional.scaled_dot_product_attention(qGrouped, k, v, mask);
         o = o.view(b, hq, t, d).transpose(1, 2).reshape(b, t, hq * d);
         return OProj.Forward(o).MoveToOuterDisposeScope();
     }

@@ -101,12 +101,13 @@ public sealed class CausalLM : nn.Module
             pos = arange(past, s, ScalarType.Int64, Device).unsqueeze(0).expand(b, t);
         }
 
-        // [B,1,T,S]: key slot ≤ query slot and key is a real token; a slot may always see itself so that fully padded
+        // [B,1,T,S] (then grouped to [B,1,G·T,S]): key slot ≤ query slot and key is a real token; a slot may always see itself so that fully padded
         // query rows stay finite (their outputs are never used).
         var qSlot = arange(past, s, ScalarType.Int64, Device).unsqueeze(1);
         var kSlot = arange(0, s, ScalarType.Int64, Device).unsqueeze(0);
         var causal = kSlot.le(qSlot);
         var allowed = causal.unsqueeze(0).logical_and(mask.unsqueeze(1)).logical_or(kSlot.eq(qSlot).unsqueeze(0)).unsqueeze(1);
+        allowed = Attention.GroupMask(allowed, Config.GroupSize);
 
         var (cos, sin) = _rope.Compute(pos, DType);
         var h = Model.EmbedTokens.Forward(ids);

@@ -1,11 +1,13 @@
 // OrzDynamic benchmarks: `dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- <suite> [options]`.
 // Each suite lives in its own folder and registers one line here.
 using OrzDynamic.Benchmarks.Metrics;
+using OrzDynamic.Benchmarks.Model;
 
 var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["metrics"] = MetricsBenchmark.Run,
     ["tokenizer"] = OrzDynamic.Benchmarks.Tokenizer.TokenizerBenchmark.Run,
+    ["model"] = ModelBenchmark.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -187,6 +187,18 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
+    public void SlidingWindowAttentionIsRefusedNotIgnored()
+    {
+        using var tmp = new TempDirectory();
+        var json = new TinyCheckpointBuilder().ConfigJson().Replace("\"model_type\"", "\"use_sliding_window\": true, \"sliding_window\": 4096, \"model_type\"");
+        File.WriteAllText(tmp.Sub("config.json"), json);
+        var ex = Assert.Throws<NotSupportedException>(() => CheckpointLoader.ReadConfig(tmp.Path))!;
+        Assert.That(ex.Message, Does.Contain("use_sliding_window"));
+        File.WriteAllText(tmp.Sub("config.json"), json.Replace("\"use_sliding_window\": true", "\"use_sliding_window\": false"));
+        Assert.That(CheckpointLoader.ReadConfig(tmp.Path).ModelType, Is.EqualTo("qwen2"));
+    }
+
+    [Test]
     public void BadConfigFieldsAreNamed()
     {
         using var tmp = new TempDirectory();

@@ -48,3 +48,32 @@ public sealed class StoriesReferenceTests
         Assert.That(c.BosTokenId, Is.EqualTo(1));
     }
 }
+
+/// <summary>bfloat16 inference of the real trained stories260K checkpoint against the float32 reference.</summary>
+public sealed class StoriesBf16Tests
+{
+    [Test]
+    public void Bf16LogitsAndTokenLogProbsStayWithinStatedTolerance()
+    {
+        var dir = SharedData.PathOrIgnore("models/stories260K");
+        using var model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.BFloat16 });
+        using var r = SafeTensorsFile.Open(Path.Combine(dir, "reference_logits.safetensors"));
+        using var scope = NewDisposeScope();
+        var ids = r.Load("input_ids_2").view(1, -1);
+        var expected = r.Load("logits_2").view(1, ids.shape[1], -1);
+        using var result = model.Forward(ids);
+        var diff = (result.Logits! - expected).abs();
+        var lpA = result.Logits!.log_softmax(-1).narrow(1, 0, 255).gather(-1, ids.narrow(1, 1, 255).unsqueeze(-1));
+        var lpE = expected.log_softmax(-1).narrow(1, 0, 255).gather(-1, ids.narrow(1, 1, 255).unsqueeze(-1));
+        var tokenLp = (lpA - lpE).abs();
+        var sumDiff = Math.Abs(lpA.sum().item<float>() - lpE.sum().item<float>());
+        var agree = result.Logits!.argmax(-1).eq(expected.argmax(-1)).to(ScalarType.Float32).mean().item<float>();
+        TestContext.Out.WriteLine($"bf16 vs reference: max |Δlogit| {diff.max().item<float>():F4}, mean {diff.mean().item<float>():F4}, logit std {expected.std().item<float>():F3}; " +
+            $"per-token |Δ log p(label)| max {tokenLp.max().item<float>():F4} mean {tokenLp.mean().item<float>():F4}; |Δ Σ log p| {sumDiff:F4} of {lpE.sum().item<float>():F2}; argmax agreement {100 * agree:F1}%");
+        // Stated bf16 tolerance (measured: max 1.9, mean per-token 0.18 nats, 87.5% argmax agreement on this dim-64
+        // float32-trained model; this is why float32 stays the CPU default, see RESULTS-model.md).
+        Assert.That(diff.max().item<float>(), Is.LessThan(3f));
+        Assert.That(tokenLp.mean().item<float>(), Is.LessThan(0.3f));
+        Assert.That(agree, Is.GreaterThan(0.8f));
+    }
+}

@@ -241,6 +241,18 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                     Model.Config.VocabSize, Config.LegacyOrzClamps, id => Tokenizer.Decode([id]))
                 : null,
             InvalidReason = invalid,
+            TokenTraces = Config.SaveTokenTraces ? TracesOf(scored) : null,
+        };
+    }
+
+    private static TokenTraces TracesOf(ScoredResponse scored)
+    {
+        var valid = scored.Traces.Where(t => t.IsValid).ToArray();
+        return new TokenTraces
+        {
+            LogProbs = valid.Select(t => t.LogProbLabel).ToArray(),
+            ArgmaxIds = valid.Select(t => t.Argmax).ToArray(),
+            ProbMax = valid.Select(t => t.ProbMax).ToArray(),
         };
     }
 

@@ -82,6 +82,9 @@ public sealed record EvaluatorConfig
     /// <summary>Custom prompt template with <c>{prompt}</c> and <c>{bos_token}</c> placeholders; null = the ORZ template.</summary>
     public string? PromptTemplate { get; init; }
 
+    /// <summary>Store per-token traces (log p of each response token, argmax id, p_max) in each JSONL line.</summary>
+    public bool SaveTokenTraces { get; init; }
+
     /// <summary>Skip malformed data records (a warning each, counted in the results) instead of refusing the files.</summary>
     public bool SkipInvalidRecords { get; init; }
 

@@ -35,6 +35,8 @@ public sealed record SampleRecord
     [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
     /// <summary>The random-token stratum of this sample.</summary>
     [JsonPropertyName("sampled_tokens")] public SampledTokens? SampledTokens { get; init; }
+    /// <summary>Per-token traces of the response (only with <c>SaveTokenTraces</c>).</summary>
+    [JsonPropertyName("token_traces")] public TokenTraces? TokenTraces { get; init; }
     /// <summary>Why the sample is kept out of the metric means (zero response tokens, non-finite metrics), or null.</summary>
     [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
 }

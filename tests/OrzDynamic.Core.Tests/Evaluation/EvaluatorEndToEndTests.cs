@@ -125,6 +125,20 @@ public class EvaluatorEndToEndTests
     }
 
     [Test]
+    public async Task TokenTracesOnRequest_OnePerResponseToken()
+    {
+        await using var e = new Evaluator(_fx.Config(0, Out("traces")) with { EvalPromptData = [_fx.DatasetB], CustomSentenceFiles = [], SaveTokenTraces = true });
+        await e.EvalAsync();
+        foreach (var line in File.ReadAllLines(e.JournalPath))
+        {
+            var r = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions)!;
+            Assert.That(r.TokenTraces!.LogProbs, Has.Count.EqualTo(r.TokenIds.Count));
+            Assert.That(r.TokenTraces.LogProbs.Sum(), Is.EqualTo(r.LdMetrics!.OutToken).Within(1e-3));
+            Assert.That(r.TokenTraces.ArgmaxIds, Has.Count.EqualTo(r.TokenIds.Count));
+        }
+    }
+
+    [Test]
     public async Task ChangedSettingsOnResumeAreRefused()
     {
         var outDir = Out("mismatch");

@@ -107,13 +107,15 @@ public class CliProcessTests
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/perl") || !File.Exists("/usr/bin/timeout"))
             Assert.Ignore("needs Linux with coreutils timeout and /usr/bin/perl");
         var outDir = Path.Combine(_fx.Root, "cli-cancel");
-        // coreutils timeout sends SIGINT (a real Ctrl-C) after 15 s and passes the CLI's exit status through. The perl
+        var many = Path.Combine(_fx.Root, "many.jsonl");
+        File.WriteAllLines(many, Enumerable.Range(0, 300).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} + 1?", answer = $"\\boxed{{{i + 1}}}" })));
+        // coreutils timeout sends SIGINT (a real Ctrl-C) after 12 s and passes the CLI's exit status through. The perl
         // shim unblocks SIGINT and restores its default first: a test host may run with it blocked or ignored, and
-        // both survive fork and exec. The run itself (7 answers of up to 3000 tokens) takes far longer than 15 s.
+        // both survive fork and exec. The run itself (300 answers of up to 3000 tokens, one at a time) takes minutes.
         var psi = new ProcessStartInfo("/usr/bin/timeout") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
-        foreach (var a in new[] { "--preserve-status", "--signal=INT", "15s", "/usr/bin/perl", "-e",
+        foreach (var a in new[] { "--preserve-status", "--signal=INT", "12s", "/usr/bin/perl", "-e",
                      "use POSIX; sigprocmask(SIG_UNBLOCK, POSIX::SigSet->new(SIGINT)); $SIG{INT} = 'DEFAULT'; exec { 'dotnet' } 'dotnet', @ARGV or die \"exec dotnet: $!\"",
-                     _cliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, _fx.DatasetB,
+                     _cliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", many,
                      "--output_dir", outDir, "--generate_max_len", "3000", "--batch_size", "1" })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -124,7 +126,7 @@ public class CliProcessTests
         Assert.That(stderr.Result, Does.Contain("Cancelling after the current sample"));
         var journal = Path.Combine(outDir, "iter0", OutputFiles.Journal);
         var lines = File.Exists(journal) ? File.ReadAllLines(journal) : [];
-        Assert.That(lines.Length, Is.LessThan(7), "the run was interrupted");
+        Assert.That(lines.Length, Is.LessThan(300), "the run was interrupted");
         Assert.That(lines.All(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions) is not null), Is.True);
     }
 }

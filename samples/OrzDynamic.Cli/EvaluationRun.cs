@@ -65,13 +65,13 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask($"[{index + 1}/{count}] {Markup.Escape(name)}", maxValue: 1);
+                var task = ctx.AddTask($"[[{index + 1}/{count}]] {Markup.Escape(name)}", maxValue: 1);
                 var progress = new SyncProgress<EvalProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.TotalSamples);
                     task.Value = p.CompletedSamples;
                     task.Description = string.Create(CultureInfo.InvariantCulture,
-                        $"[{index + 1}/{count}] {Markup.Escape(name)} · {p.Stage} · sample {p.CompletedSamples}/{p.TotalSamples} · {p.TokensPerSecond:0} tok/s");
+                        $"[[{index + 1}/{count}]] {Markup.Escape(name)} · {p.Stage} · sample {p.CompletedSamples}/{p.TotalSamples} · {p.TokensPerSecond:0} tok/s");
                 });
                 var results = await evaluator.EvalAsync(ct, progress);
                 task.Value = task.MaxValue;

@@ -42,6 +42,12 @@ public sealed class CausalLM : nn.Module
     /// <summary>Device holding the weights.</summary>
     public Device Device { get; }
 
+    /// <summary>
+    /// When true, <see cref="Forward"/> and <see cref="ComputeLogits"/> record the autograd graph (for training with
+    /// parameters that require gradients); default false: inference runs under <c>no_grad</c>.
+    /// </summary>
+    public bool AutogradEnabled { get; set; }
+
     /// <summary>The transformer trunk.</summary>
     public DecoderModel Model { get; }
 
@@ -68,7 +74,7 @@ public sealed class CausalLM : nn.Module
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [B, T], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
-        using var grad = no_grad();
+        using var grad = set_grad_enabled(AutogradEnabled);
         using var scope = NewDisposeScope();
         long b = inputIds.shape[0], t = inputIds.shape[1];
         var past = cache?.Length ?? 0;
@@ -134,7 +140,7 @@ public sealed class CausalLM : nn.Module
     /// <summary>Projects final-norm hidden states [.., hidden] through lm_head to float32 logits [.., vocab].</summary>
     public Tensor ComputeLogits(Tensor hidden)
     {
-        using var grad = no_grad();
+        using var grad = set_grad_enabled(AutogradEnabled);
         using var scope = NewDisposeScope();
         return nn.functional.linear(hidden, LmHeadWeight).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }

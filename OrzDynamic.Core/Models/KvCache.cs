@@ -28,6 +28,35 @@ public sealed class KvCache : IDisposable
         }
     }
 
+    private KvCache(Tensor[] keys, Tensor[] values, long batchSize, long capacity, long length)
+    {
+        _keys = keys;
+        _values = values;
+        BatchSize = batchSize;
+        Capacity = capacity;
+        Length = length;
+    }
+
+    /// <summary>
+    /// A new cache in which every row of this one is repeated <paramref name="times"/> times (rows r0…r0, r1…r1, …),
+    /// with the same length, e.g. to continue one shared prompt prefix in many rows.
+    /// </summary>
+    public KvCache RepeatRows(long times)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        var keys = new Tensor[_keys.Length];
+        var values = new Tensor[_values.Length];
+        using (no_grad())
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = _keys[i].repeat_interleave(times, 0).DetachFromDisposeScope();
+                values[i] = _values[i].repeat_interleave(times, 0).DetachFromDisposeScope();
+            }
+        }
+        return new KvCache(keys, values, BatchSize * times, Capacity, Length);
+    }
+
     /// <summary>Rows in the cache.</summary>
     public long BatchSize { get; }
 
@@ -51,6 +80,9 @@ public sealed class KvCache : IDisposable
             _keys[layer].narrow(2, Length, t).copy_(k);
             _values[layer].narrow(2, Length, t).copy_(v);
         }
+        // Training: keep the autograd graph of the new keys/values (cached slots are constants).
+        if (is_grad_enabled() && (k.requires_grad || v.requires_grad))
+            return (cat([_keys[layer].narrow(2, 0, Length), k], 2), cat([_values[layer].narrow(2, 0, Length), v], 2));
         return (_keys[layer].narrow(2, 0, Length + t), _values[layer].narrow(2, 0, Length + t));
     }
 

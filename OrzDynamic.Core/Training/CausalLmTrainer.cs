@@ -144,7 +144,7 @@ public sealed class CausalLmTrainer
         for (var r = 0; r < rows; r++)
         {
             var e = batch[r];
-            for (var k = 0; k < prefixLength + e.Length - prefixLength; k++) mask[r * (prefixLength + suffixLength) + k] = 1;
+            for (var k = 0; k < e.Length; k++) mask[r * (prefixLength + suffixLength) + k] = 1;
             for (var k = prefixLength; k < e.Length; k++)
             {
                 var isResponse = k >= e.PromptIds.Count;

@@ -55,9 +55,24 @@ public sealed class DemoTrainer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputRoot);
         var sw = Stopwatch.StartNew();
+        var previousThreads = get_num_threads();
         set_num_threads(_settings.Threads);
+        try
+        {
+            return RunSeeded(outputRoot, sw, progress, cancellationToken);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private DemoTrainingResult RunSeeded(string outputRoot, Stopwatch sw, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         manual_seed(_settings.Seed);
-        var split = ArithmeticSplit.Create(_settings.Seed, _settings.TrainProblems, _settings.EvalProblems, _settings.CustomSentences);
+        var split = ArithmeticSplit.Create(_settings.Seed, _settings.TrainProblems, _settings.EvalProblems, _settings.CustomSentences,
+            _settings.MinOperand, _settings.MaxOperand, _settings.WithoutCarry,
+            (_settings.MinSecondOperand ?? _settings.MinOperand, _settings.MaxSecondOperand ?? _settings.MaxOperand));
 
         var tokenizerDir = Path.Combine(Path.GetTempPath(), "orz-demo-tokenizer-" + Guid.NewGuid().ToString("N"));
         try

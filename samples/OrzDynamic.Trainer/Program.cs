@@ -18,9 +18,18 @@ try
             case "--seed": settings = settings with { Seed = IntValue() }; break;
             case "--steps": settings = settings with { Optimizer = settings.Optimizer with { Steps = IntValue() } }; break;
             case "--middle": settings = settings with { MiddleStep = IntValue() }; break;
+            case "--min-operand": settings = settings with { MinOperand = IntValue() }; break;
+            case "--max-operand": settings = settings with { MaxOperand = IntValue() }; break;
+            case "--lr": settings = settings with { Optimizer = settings.Optimizer with { LearningRate = double.Parse(Value(), CultureInfo.InvariantCulture) } }; break;
+            case "--batch": settings = settings with { Optimizer = settings.Optimizer with { BatchSize = IntValue() } }; break;
+            case "--min-second": settings = settings with { MinSecondOperand = IntValue() }; break;
+            case "--max-second": settings = settings with { MaxSecondOperand = IntValue() }; break;
+            case "--without-carry": settings = settings with { WithoutCarry = true }; break;
+            case "--with-carry": settings = settings with { WithoutCarry = false }; break;
+            case "--extra-checkpoints": settings = settings with { ExtraCheckpointSteps = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() }; break;
             case "--threads": settings = settings with { Threads = IntValue() }; break;
             case "--help" or "-h":
-                Console.WriteLine("orz-demo-trainer [--out <dir>] [--seed N] [--steps N] [--middle N] [--threads N]");
+                Console.WriteLine("orz-demo-trainer [--out <dir>] [--seed N] [--steps N] [--middle N] [--threads N] [--lr X] [--batch N] [--min-operand N] [--max-operand N] [--min-second N] [--max-second N] [--with-carry|--without-carry] [--extra-checkpoints a,b,…]");
                 Console.WriteLine("Writes <dir>/demo-checkpoints/iter*, <dir>/demo-data/arith_demo.json, <dir>/demo-custom/arith_sentences.json.");
                 Console.WriteLine("Default <dir>: the samples/ folder of the repository containing the current directory.");
                 return 0;

@@ -31,13 +31,29 @@ public sealed class ArithmeticProblemGenerator
     private readonly Random _random;
 
     /// <summary>Creates a generator with operands in [<paramref name="minOperand"/>, <paramref name="maxOperand"/>].</summary>
-    public ArithmeticProblemGenerator(int seed, int minOperand = 10, int maxOperand = 99)
+    /// <param name="seed">Seed of the sequence.</param>
+    /// <param name="minOperand">Smallest operand.</param>
+    /// <param name="maxOperand">Largest operand.</param>
+    /// <param name="secondOperandRange">Range of the second operand; null = the same as the first.</param>
+    /// <param name="withoutCarry">Only problems whose digit-wise sums stay below 10 (addition) or whose digits of the
+    /// first operand are each at least those of the second (subtraction): no carrying or borrowing.</param>
+    public ArithmeticProblemGenerator(int seed, int minOperand = 10, int maxOperand = 99, bool withoutCarry = false, (int Min, int Max)? secondOperandRange = null)
     {
         if (minOperand < 0 || maxOperand < minOperand) throw new ArgumentOutOfRangeException(nameof(maxOperand), "Need 0 ≤ minOperand ≤ maxOperand.");
         _random = new Random(seed);
         MinOperand = minOperand;
         MaxOperand = maxOperand;
+        WithoutCarry = withoutCarry;
+        SecondOperandRange = secondOperandRange ?? (minOperand, maxOperand);
+        if (SecondOperandRange.Min < 0 || SecondOperandRange.Max < SecondOperandRange.Min)
+            throw new ArgumentOutOfRangeException(nameof(secondOperandRange), "Need 0 ≤ min ≤ max.");
     }
+
+    /// <summary>Range of the second operand.</summary>
+    public (int Min, int Max) SecondOperandRange { get; }
+
+    /// <summary>Whether carrying and borrowing are excluded.</summary>
+    public bool WithoutCarry { get; }
 
     /// <summary>Smallest operand.</summary>
     public int MinOperand { get; }
@@ -49,9 +65,14 @@ public sealed class ArithmeticProblemGenerator
     public ArithmeticProblem Next()
     {
         var op = _random.Next(2) == 0 ? ArithmeticOperation.Add : ArithmeticOperation.Subtract;
-        var a = _random.Next(MinOperand, MaxOperand + 1);
-        var b = _random.Next(MinOperand, MaxOperand + 1);
-        if (op == ArithmeticOperation.Subtract && b > a) (a, b) = (b, a);
+        int a, b;
+        do
+        {
+            a = _random.Next(MinOperand, MaxOperand + 1);
+            b = _random.Next(SecondOperandRange.Min, SecondOperandRange.Max + 1);
+            if (op == ArithmeticOperation.Subtract && b > a) (a, b) = (b, a);
+        }
+        while (WithoutCarry && !IsCarryFree(a, b, op));
         var templates = op == ArithmeticOperation.Add ? AddTemplates : SubtractTemplates;
         var template = templates[_random.Next(templates.Length)];
         var (name, pronoun) = People[_random.Next(People.Length)];
@@ -61,5 +82,16 @@ public sealed class ArithmeticProblemGenerator
             .Replace("{a}", a.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{b}", b.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         return new ArithmeticProblem(question, a, b, op);
+    }
+
+    /// <summary>True when <paramref name="a"/> op <paramref name="b"/> needs no carrying or borrowing in any digit.</summary>
+    public static bool IsCarryFree(int a, int b, ArithmeticOperation op)
+    {
+        for (; a > 0 || b > 0; a /= 10, b /= 10)
+        {
+            int da = a % 10, db = b % 10;
+            if (op == ArithmeticOperation.Add ? da + db > 9 : da < db) return false;
+        }
+        return true;
     }
 }

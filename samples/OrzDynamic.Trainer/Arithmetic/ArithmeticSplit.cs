@@ -10,9 +10,9 @@ namespace OrzDynamic.Trainer.Arithmetic;
 public sealed record ArithmeticSplit(IReadOnlyList<ArithmeticProblem> Train, IReadOnlyList<ArithmeticProblem> Eval, IReadOnlyList<ArithmeticProblem> Custom)
 {
     /// <summary>Builds the split deterministically from <paramref name="seed"/>.</summary>
-    public static ArithmeticSplit Create(int seed, int trainCount, int evalCount, int customCount, int minOperand = 10, int maxOperand = 99)
+    public static ArithmeticSplit Create(int seed, int trainCount, int evalCount, int customCount, int minOperand = 10, int maxOperand = 99, bool withoutCarry = false, (int Min, int Max)? secondOperandRange = null)
     {
-        var heldOutGenerator = new ArithmeticProblemGenerator(seed, minOperand, maxOperand);
+        var heldOutGenerator = new ArithmeticProblemGenerator(seed, minOperand, maxOperand, withoutCarry, secondOperandRange);
         var heldOutKeys = new HashSet<(ArithmeticOperation, int, int)>();
         var heldOut = new List<ArithmeticProblem>();
         while (heldOut.Count < evalCount + customCount)
@@ -20,7 +20,7 @@ public sealed record ArithmeticSplit(IReadOnlyList<ArithmeticProblem> Train, IRe
             var p = heldOutGenerator.Next();
             if (heldOutKeys.Add(p.Key)) heldOut.Add(p);
         }
-        var trainGenerator = new ArithmeticProblemGenerator(seed + 1, minOperand, maxOperand);
+        var trainGenerator = new ArithmeticProblemGenerator(seed + 1, minOperand, maxOperand, withoutCarry, secondOperandRange);
         var train = new List<ArithmeticProblem>(trainCount);
         while (train.Count < trainCount)
         {

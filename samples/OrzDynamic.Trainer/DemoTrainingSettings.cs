@@ -56,7 +56,7 @@ public sealed record DemoTrainingSettings
     /// <summary>Optimiser settings (steps, batch, learning-rate schedule, AdamW).</summary>
     public CausalLmTrainerOptions Optimizer { get; init; } = new()
     {
-        Steps = 2000,
+        Steps = 2200,
         BatchSize = 32,
         LearningRate = 3e-3,
         WarmupSteps = 30,

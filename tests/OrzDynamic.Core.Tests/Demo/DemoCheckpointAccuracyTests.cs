@@ -62,7 +62,7 @@ public sealed class DemoCheckpointAccuracyTests
     {
         Assert.That(_results[First][Dataset + "/evaluated"], Is.EqualTo(100));
         Assert.That(_results[First][Dataset + "/accuracy"], Is.LessThanOrEqualTo(0.02));
-        Assert.That(_results[Last][Dataset + "/accuracy"], Is.GreaterThanOrEqualTo(0.6));
+        Assert.That(_results[Last][Dataset + "/accuracy"], Is.GreaterThanOrEqualTo(0.9));
     }
 
     [Test]
@@ -80,7 +80,7 @@ public sealed class DemoCheckpointAccuracyTests
         var finalCorrect = Get(Last, "ld_correct/prob_energy");
         var iter0Incorrect = Get(First, "ld_incorrect/prob_energy");
         Assert.That(finalCorrect, Is.LessThan(iter0Incorrect));
-        Assert.That(Get(Last, "ld_correct/count"), Is.GreaterThanOrEqualTo(60));
+        Assert.That(Get(Last, "ld_correct/count"), Is.GreaterThanOrEqualTo(90));
     }
 
     [Test]

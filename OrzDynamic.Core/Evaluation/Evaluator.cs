@@ -123,7 +123,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 
         var scorer = new ResponseScorer(Model, Tokenizer, Config);
         var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
-        var options = GenerationOptionsFor(0);
+        var options = BaseGenerationOptions();
         long generatedTokens = 0;
         var sw = Stopwatch.StartNew();
         for (int start = 0; start < data.Samples.Count; start += Config.BatchSize)
@@ -191,7 +191,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         return data;
     }
 
-    private GenerationOptions GenerationOptionsFor(long seed)
+    private GenerationOptions BaseGenerationOptions()
     {
         var eos = Tokenizer.EosTokenIds.Concat(Model.Config.EosTokenIds).Distinct().ToArray();
         return new GenerationOptions
@@ -200,7 +200,6 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             Temperature = Config.DoSample ? Config.Temperature : 0,
             TopK = Config.TopK,
             TopP = Config.TopP,
-            Seed = seed,
             EosTokenIds = eos,
             PadTokenId = Tokenizer.PadTokenId ?? (eos.Length > 0 ? eos[0] : 0),
         };

@@ -100,7 +100,6 @@ public sealed record EvaluatorConfig
         string.IsNullOrEmpty(ModelPath) ? "model" : new DirectoryInfo(ModelPath.TrimEnd('/', '\\')).Name;
 
     private static readonly Regex DevicePattern = new(@"^(cpu|cuda(:\d+)?)$", RegexOptions.CultureInvariant);
-    private static readonly string[] DTypes = ["float32", "bfloat16", "float16"];
 
     /// <summary>
     /// Checks every value and throws one <see cref="EvaluatorConfigException"/> listing all problems.
@@ -135,7 +134,7 @@ public sealed record EvaluatorConfig
         if (MaxEvalSamples is <= 0) errors.Add($"MaxEvalSamples must be positive or null (all), got {MaxEvalSamples}");
         if (string.IsNullOrWhiteSpace(OutputDir)) errors.Add("OutputDir is required");
         if (!DevicePattern.IsMatch(Device ?? "")) errors.Add($"Device must be 'cpu', 'cuda' or 'cuda:N', got '{Device}'");
-        if (DType is not null && !DTypes.Contains(DType)) errors.Add($"DType must be one of {string.Join(", ", DTypes)} (or unset), got '{DType}'");
+        if (DType is not null && !IsKnownDType(DType)) errors.Add($"DType must be one of float32, bfloat16, float16 (or unset), got '{DType}'");
         if (BatchSize <= 0) errors.Add($"BatchSize must be positive, got {BatchSize}");
         if (RandomTokensPerSample < 0) errors.Add($"RandomTokensPerSample must be ≥ 0, got {RandomTokensPerSample}");
         if (DebugNumSamples is <= 0) errors.Add($"DebugNumSamples must be positive or null (off), got {DebugNumSamples}");
@@ -143,5 +142,19 @@ public sealed record EvaluatorConfig
         if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
             errors.Add("PromptTemplate must contain the {prompt} placeholder");
         if (errors.Count > 0) throw new EvaluatorConfigException(errors);
+    }
+
+    /// <summary>Whether the model loader accepts <paramref name="name"/> (one rule for validation and loading).</summary>
+    private static bool IsKnownDType(string name)
+    {
+        try
+        {
+            Loading.ModelLoadOptions.ParseDType(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

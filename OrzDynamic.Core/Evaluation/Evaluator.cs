@@ -122,39 +122,11 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         if (done > 0) _logger.LogInformation("Resuming: {Done} of {Total} samples already in {Journal}", done, data.Samples.Count, JournalPath);
 
         var scorer = new ResponseScorer(Model, Tokenizer, Config);
-        var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
-        var options = BaseGenerationOptions();
-        long generatedTokens = 0;
-        var sw = Stopwatch.StartNew();
-        for (int start = 0; start < data.Samples.Count; start += Config.BatchSize)
-        {
-            ct.ThrowIfCancellationRequested();
-            var batch = data.Samples.Skip(start).Take(Config.BatchSize).ToArray();
-            if (batch.All(s => journal.Contains(s.DatasetName, s.Index))) continue;
-            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-            var prompts = batch.Select(s => Tokenizer.Encode(s.Prompt)).ToArray();
-            long before = generatedTokens;
-            var tokenProgress = progress is null ? null : new Progress<int>(n =>
-                progress.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, before + n, Rate(before + n, sw))));
-            // The batch (fixed partition of the selection) and its seed do not depend on what is already done, so a
-            // resumed run regenerates exactly the answers the interrupted run would have produced.
-            var generations = generator.Generate(prompts, options with { Seed = BatchSeed(batch[0]) }, null, tokenProgress, ct);
-            generatedTokens += generations.Sum(g => g.TokenIds.Count);
-
-            var todo = Enumerable.Range(0, batch.Length).Where(i => !journal.Contains(batch[i].DatasetName, batch[i].Index)).ToArray();
-            progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-            var scored = scorer.Score(todo.Select(i => (prompts[i], generations[i].TokenIds)).ToArray(), ct);
-            for (int k = 0; k < todo.Length; k++)
-            {
-                var sample = batch[todo[k]];
-                var gen = generations[todo[k]];
-                var record = BuildRecord(sample, gen, prompts[todo[k]].Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
-                journal.Append(record);
-                done++;
-                LogSample(record);
-                progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw), sample.DatasetName));
-            }
-        }
+        var counters = new BatchCounters { Done = done };
+        RunBatches(data.Samples, 0, (data.Samples.Count + Config.BatchSize - 1) / Config.BatchSize, null, journal, scorer, checkers, counters, progress, ct);
+        done = counters.Done;
+        long generatedTokens = counters.GeneratedTokens;
+        var sw = counters.Clock;
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.CustomSentences, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
         var custom = ScoreCustomSentences(scorer, ct);
@@ -169,6 +141,71 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Done, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
         return results;
     }
+
+    /// <summary>Progress counters shared by <see cref="RunBatches"/> calls.</summary>
+    internal sealed class BatchCounters
+    {
+        public int Done { get; set; }
+        public long GeneratedTokens { get; set; }
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+    }
+
+    /// <summary>
+    /// Generates, checks and scores the generation batches <paramref name="firstBatch"/> … +<paramref name="batchCount"/>
+    /// of <paramref name="samples"/> (the fixed partition of the selection into <see cref="EvaluatorConfig.BatchSize"/>
+    /// prompts, each with its own seed) and appends the samples of <paramref name="onlyDataset"/> (null = all) that are
+    /// not yet in <paramref name="journal"/>. Every batch is generated and scored whole, so a sample's record does not
+    /// depend on which part of the selection a process runs (the hook for sharded runs).
+    /// </summary>
+    internal void RunBatches(IReadOnlyList<EvalSample> samples, int firstBatch, int batchCount, string? onlyDataset, ResultsJournal journal,
+        ResponseScorer scorer, IReadOnlyDictionary<string, IAnswerChecker> checkers, BatchCounters counters, IProgress<EvalProgress>? progress,
+        CancellationToken ct)
+    {
+        var checkpoint = Config.EffectiveCheckpointName;
+        var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
+        var options = BaseGenerationOptions();
+        var sw = counters.Clock;
+        int total = samples.Count;
+        bool Wanted(EvalSample s) => (onlyDataset is null || s.DatasetName == onlyDataset) && !journal.Contains(s.DatasetName, s.Index);
+        for (int b = firstBatch; b < firstBatch + batchCount; b++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var batch = samples.Skip(b * Config.BatchSize).Take(Config.BatchSize).ToArray();
+            if (!batch.Any(Wanted)) continue;
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw)));
+            var prompts = batch.Select(s => Tokenizer.Encode(s.Prompt)).ToArray();
+            long before = counters.GeneratedTokens;
+            var tokenProgress = progress is null ? null : new Progress<int>(n =>
+                progress.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, before + n, Rate(before + n, sw))));
+            // The batch (fixed partition of the selection) and its seed do not depend on what is already done, so a
+            // resumed run regenerates exactly the answers the interrupted run would have produced.
+            var generations = generator.Generate(prompts, options with { Seed = BatchSeed(batch[0]) }, null, tokenProgress, ct);
+            counters.GeneratedTokens += generations.Sum(g => g.TokenIds.Count);
+
+            var todo = Enumerable.Range(0, batch.Length).Where(i => !journal.Contains(batch[i].DatasetName, batch[i].Index)).ToArray();
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw)));
+            var scored = scorer.Score(todo.Select(i => (prompts[i], generations[i].TokenIds)).ToArray(), ct);
+            for (int k = 0; k < todo.Length; k++)
+            {
+                var sample = batch[todo[k]];
+                if (onlyDataset is not null && sample.DatasetName != onlyDataset) continue;
+                var gen = generations[todo[k]];
+                var record = BuildRecord(sample, gen, prompts[todo[k]].Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
+                journal.Append(record);
+                counters.Done++;
+                LogSample(record);
+                progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw), sample.DatasetName));
+            }
+        }
+    }
+
+    // Hooks for sharded runs (OrzDynamic.Core.Sharding): the same selection, checkers, scorer and manifest as Run.
+    internal EvalDataSet LoadSelection(CancellationToken ct) => LoadData(ct);
+    internal IReadOnlyDictionary<string, IAnswerChecker> CreateCheckers(EvalDataSet data) =>
+        new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+    internal ResponseScorer CreateScorer() => new(Model, Tokenizer, Config);
+    internal Dictionary<string, StratumResult> ScoreCustomSentences(CancellationToken ct) => ScoreCustomSentences(CreateScorer(), ct);
+    internal RunManifest Manifest() => BuildManifest();
 
     private static double Rate(long tokens, Stopwatch sw) => sw.Elapsed.TotalSeconds <= 0 ? 0 : tokens / sw.Elapsed.TotalSeconds;
 
@@ -320,19 +357,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         }
     }
 
-    private RunManifest BuildManifest() => new RunManifest()
-        .With("model_path", string.IsNullOrEmpty(Config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(Config.ModelPath))
-        .With("tokenizer", Tokenizer.Source)
-        .With("model_dtype", Model.DType)
-        .With("temperature", Config.DoSample ? Config.Temperature : 0.0)
-        .With("top_p", Config.TopP)
-        .With("top_k", Config.TopK)
-        .With("generate_max_len", Config.GenerateMaxLen)
-        .With("seed", Config.Seed)
-        .With("batch_size", Config.BatchSize)
-        .With("random_tokens_per_sample", Config.RandomTokensPerSample)
-        .With("legacy_orz_clamps", Config.LegacyOrzClamps)
-        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+    private RunManifest BuildManifest() => RunManifestFactory.For(Config, Tokenizer.Source, Model.DType);
 
     /// <summary>
     /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →

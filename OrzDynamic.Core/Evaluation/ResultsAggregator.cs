@@ -14,41 +14,40 @@ public static class ResultsAggregator
     /// <summary>
     /// Aggregates <paramref name="records"/>. Accuracy = correct / evaluated. Samples with an
     /// <see cref="SampleRecord.InvalidReason"/> count as evaluated (and correct if the checker said so) but are kept out
-    /// of the metric strata and counted as invalid.
+    /// of the metric strata and counted as invalid. Records are fed per dataset in ascending index order through the
+    /// streaming <see cref="DatasetAccumulator"/>, exactly as a sharded merge does.
     /// </summary>
     public static EvalResults Aggregate(string checkpoint, string? checkpointPath, IEnumerable<SampleRecord> records,
         IReadOnlyCollection<string> datasetNames, IReadOnlyDictionary<string, SkipCounts>? skips = null,
         IReadOnlyDictionary<string, StratumResult>? customSentences = null)
     {
         var byDataset = records.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
-        var datasets = new Dictionary<string, DatasetResult>(StringComparer.Ordinal);
+        var accumulators = new List<DatasetAccumulator>();
         foreach (var name in datasetNames)
         {
-            var list = byDataset.GetValueOrDefault(name) ?? [];
-            var valid = list.Where(r => r.InvalidReason is null && r.LdMetrics is not null).ToList();
-            var skip = skips?.GetValueOrDefault(name) ?? default;
-            datasets[name] = new DatasetResult
-            {
-                Name = name,
-                Evaluated = list.Count,
-                Correct = list.Count(r => r.IsCorrect),
-                ResponseLenInChar = list.Count == 0 ? double.NaN : list.Average(r => (double)r.Output.Length),
-                Invalid = list.Count - valid.Count,
-                SkippedTooLong = skip.SkippedTooLong,
-                SkippedBadRecords = skip.SkippedBadRecords,
-                Strata = new Dictionary<string, StratumResult>
-                {
-                    [StratumResult.Names.Correct] = StratumResult.Of(valid.Where(r => r.IsCorrect).Select(r => r.LdMetrics!).ToArray()),
-                    [StratumResult.Names.Incorrect] = StratumResult.Of(valid.Where(r => !r.IsCorrect).Select(r => r.LdMetrics!).ToArray()),
-                    [StratumResult.Names.Random] = StratumResult.Of(valid.SelectMany(r => r.SampledTokens?.Metrics ?? []).ToArray()),
-                },
-            };
+            var acc = new DatasetAccumulator(name);
+            foreach (var r in byDataset.GetValueOrDefault(name) ?? []) acc.Add(r);
+            accumulators.Add(acc);
+        }
+        return Build(checkpoint, checkpointPath, accumulators, skips, customSentences);
+    }
+
+    /// <summary>Builds the results of one checkpoint from streamed per-dataset accumulators (in dataset order).</summary>
+    public static EvalResults Build(string checkpoint, string? checkpointPath, IEnumerable<DatasetAccumulator> datasets,
+        IReadOnlyDictionary<string, SkipCounts>? skips = null, IReadOnlyDictionary<string, StratumResult>? customSentences = null)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var results = new Dictionary<string, DatasetResult>(StringComparer.Ordinal);
+        foreach (var acc in datasets)
+        {
+            var skip = skips?.GetValueOrDefault(acc.Name) ?? default;
+            results[acc.Name] = acc.ToResult(skip.SkippedTooLong, skip.SkippedBadRecords);
         }
         return new EvalResults
         {
             Checkpoint = checkpoint,
             Iteration = checkpointPath is not null && IterationParser.TryParse(checkpointPath, out var it) ? it : null,
-            Datasets = datasets,
+            Datasets = results,
             CustomSentences = customSentences ?? new Dictionary<string, StratumResult>(),
         };
     }

@@ -24,10 +24,12 @@ public sealed record StratumResult
     /// <summary>Summary per metric name (see <see cref="LdMetricKeys"/>).</summary>
     public IReadOnlyDictionary<string, MetricStats> Metrics { get; init; } = new Dictionary<string, MetricStats>();
 
-    /// <summary>Aggregates metric records into a stratum.</summary>
-    public static StratumResult Of(IReadOnlyCollection<LdMetrics> items) => new()
+    /// <summary>Aggregates metric records into a stratum (in the given order, through <see cref="StratumAccumulator"/>).</summary>
+    public static StratumResult Of(IEnumerable<LdMetrics> items)
     {
-        Count = items.Count,
-        Metrics = LdMetricKeys.All.ToDictionary(n => n, n => MetricStatistics.Of(items.Select(m => m.Get(n)).ToArray())),
-    };
+        ArgumentNullException.ThrowIfNull(items);
+        var acc = new StratumAccumulator();
+        foreach (var m in items) acc.Add(m);
+        return acc.ToResult();
+    }
 }

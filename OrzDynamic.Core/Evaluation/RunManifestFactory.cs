@@ -1,0 +1,31 @@
+using OrzDynamic.Core.Results;
+using OrzDynamic.Datasets.Templates;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Evaluation;
+
+/// <summary>
+/// The result-relevant settings of one checkpoint's evaluation (<see cref="RunManifest"/>): written beside every
+/// journal and hashed into sharded work plans, so neither a resumed run nor a shard mixes incomparable results.
+/// </summary>
+public static class RunManifestFactory
+{
+    /// <summary>The manifest of <paramref name="config"/> run with the given tokenizer source and weight dtype.</summary>
+    public static RunManifest For(EvaluatorConfig config, string tokenizerSource, ScalarType modelDType)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new RunManifest()
+            .With("model_path", string.IsNullOrEmpty(config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(config.ModelPath))
+            .With("tokenizer", tokenizerSource)
+            .With("model_dtype", modelDType)
+            .With("temperature", config.DoSample ? config.Temperature : 0.0)
+            .With("top_p", config.TopP)
+            .With("top_k", config.TopK)
+            .With("generate_max_len", config.GenerateMaxLen)
+            .With("seed", config.Seed)
+            .With("batch_size", config.BatchSize)
+            .With("random_tokens_per_sample", config.RandomTokensPerSample)
+            .With("legacy_orz_clamps", config.LegacyOrzClamps)
+            .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+    }
+}

@@ -1,0 +1,73 @@
+namespace OrzDynamic.Core.Results;
+
+/// <summary>
+/// Streams the sample records of one dataset into a <see cref="DatasetResult"/> in constant memory: counts, mean
+/// response length and the correct / incorrect / random strata. Records must arrive in ascending sample index (the
+/// canonical order every aggregation path uses, so single-process, resumed and merged results are bit-identical).
+/// </summary>
+public sealed class DatasetAccumulator
+{
+    private readonly StratumAccumulator _correct = new();
+    private readonly StratumAccumulator _incorrect = new();
+    private readonly StratumAccumulator _random = new();
+    private double _responseChars;
+
+    /// <summary>Creates an accumulator for dataset <paramref name="name"/>.</summary>
+    public DatasetAccumulator(string name) => Name = name ?? throw new ArgumentNullException(nameof(name));
+
+    /// <summary>Dataset name.</summary>
+    public string Name { get; }
+
+    /// <summary>Samples added.</summary>
+    public int Evaluated { get; private set; }
+
+    /// <summary>Samples the checker accepted.</summary>
+    public int Correct { get; private set; }
+
+    /// <summary>Samples kept out of the metric strata.</summary>
+    public int Invalid { get; private set; }
+
+    /// <summary>Adds one sample record.</summary>
+    public void Add(SampleRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics);
+    }
+
+    /// <summary>
+    /// Adds one sample: whether it is correct, its answer length in UTF-16 chars, its metrics when valid (null keeps it
+    /// out of the strata and counts it as invalid) and the metrics of its random-token positions.
+    /// </summary>
+    public void Add(bool isCorrect, int outputChars, LdMetrics? validMetrics, IReadOnlyList<LdMetrics>? sampledTokens)
+    {
+        Evaluated++;
+        if (isCorrect) Correct++;
+        _responseChars += outputChars;
+        if (validMetrics is null)
+        {
+            Invalid++;
+            return;
+        }
+        (isCorrect ? _correct : _incorrect).Add(validMetrics);
+        if (sampledTokens is null) return;
+        foreach (var m in sampledTokens) _random.Add(m);
+    }
+
+    /// <summary>The dataset result of everything added so far.</summary>
+    public DatasetResult ToResult(int skippedTooLong = 0, int skippedBadRecords = 0) => new()
+    {
+        Name = Name,
+        Evaluated = Evaluated,
+        Correct = Correct,
+        ResponseLenInChar = Evaluated == 0 ? double.NaN : _responseChars / Evaluated,
+        Invalid = Invalid,
+        SkippedTooLong = skippedTooLong,
+        SkippedBadRecords = skippedBadRecords,
+        Strata = new Dictionary<string, StratumResult>
+        {
+            [StratumResult.Names.Correct] = _correct.ToResult(),
+            [StratumResult.Names.Incorrect] = _incorrect.ToResult(),
+            [StratumResult.Names.Random] = _random.ToResult(),
+        },
+    };
+}

@@ -212,17 +212,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     private EvalDataSet LoadData(CancellationToken ct)
     {
         if (Config.EvalPromptData.Count == 0) return new EvalDataSet([], [], 0, [], 0);
-        var options = new EvalDataOptions
-        {
-            MaxEvalSamples = Config.MaxEvalSamples,
-            Seed = Config.Seed,
-            DebugMode = Config.DebugNumSamples is not null,
-            DebugSamplesPerFile = Config.DebugNumSamples ?? 2,
-            PromptMaxLen = Config.PromptMaxLen,
-            SkipInvalidRecords = Config.SkipInvalidRecords,
-            Template = Config.PromptTemplate is null ? PromptTemplate.Orz : PromptTemplate.FromText(Config.PromptTemplate),
-        };
-        var data = new EvalDataLoader(_loggerFactory.CreateLogger<EvalDataLoader>()).Load(Config.EvalPromptData, options, Tokenizer, ct);
+        var data = EvalDataSelection.Load(Config, Tokenizer, _loggerFactory, ct);
         _logger.LogInformation("Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
             data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, Config.PromptMaxLen, data.SkippedInvalidRecords);
         return data;

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Datasets.Loading;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// The settings that make results incomparable, per checkpoint: the run manifest (<see cref="RunManifestFactory"/>)
+/// plus what decides the selection, and their SHA-256 hash recorded in <c>plan.json</c>.
+/// </summary>
+public static class PlanSettings
+{
+    /// <summary>The settings of one checkpoint run with the given tokenizer source and weight dtype.</summary>
+    public static SortedDictionary<string, string> Of(string key, EvaluatorConfig config, string tokenizerSource, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var manifest = RunManifestFactory.For(config, tokenizerSource, dtype)
+            .With("checkpoint_key", key)
+            .With("checkpoint_name", config.EffectiveCheckpointName)
+            .With("data", string.Join("|", EvalDataLoader.ExpandPaths(config.EvalPromptData).Select(Path.GetFullPath)))
+            .With("max_eval_samples", config.MaxEvalSamples)
+            .With("debug_num_samples", config.DebugNumSamples)
+            .With("prompt_max_len", config.PromptMaxLen)
+            .With("skip_invalid_records", config.SkipInvalidRecords)
+            .With("custom_sentence_files", string.Join("|", config.CustomSentenceFiles.Select(Path.GetFullPath)))
+            .With("save_token_traces", config.SaveTokenTraces)
+            .With("save_detailed_results", config.SaveDetailedResults)
+            .With("enable_visualization", config.EnableVisualization)
+            .With("scoring_chunk_size", config.ScoringChunkSize);
+        return manifest.Settings;
+    }
+
+    /// <summary>The dtype a checkpoint will be loaded in (explicit, else the device default) without loading it.</summary>
+    public static ScalarType ExpectedDType(EvaluatorConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.DType is not null) return ModelLoadOptions.ParseDType(config.DType);
+        return config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? ScalarType.BFloat16 : ScalarType.Float32;
+    }
+
+    /// <summary>SHA-256 (hex) of every checkpoint's settings, in plan order, and the batch size.</summary>
+    public static string Hash(IEnumerable<SortedDictionary<string, string>> perCheckpoint)
+    {
+        ArgumentNullException.ThrowIfNull(perCheckpoint);
+        var json = JsonSerializer.Serialize(perCheckpoint.ToArray());
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>Lines "key: 'a' in the plan, 'b' here" for every setting that differs.</summary>
+    public static IReadOnlyList<string> Differences(string checkpoint, IReadOnlyDictionary<string, string> planned, IReadOnlyDictionary<string, string> actual)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        ArgumentNullException.ThrowIfNull(actual);
+        return planned.Keys.Union(actual.Keys).Order(StringComparer.Ordinal)
+            .Where(k => planned.GetValueOrDefault(k) != actual.GetValueOrDefault(k))
+            .Select(k => string.Create(CultureInfo.InvariantCulture,
+                $"{checkpoint} {k}: '{Shorten(planned.GetValueOrDefault(k))}' in the plan, '{Shorten(actual.GetValueOrDefault(k))}' now"))
+            .ToArray();
+    }
+
+    private static string Shorten(string? s) => s is null ? "(absent)" : s.Length <= 60 ? s : s[..57] + "...";
+}

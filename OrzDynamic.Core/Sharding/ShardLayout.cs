@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// Where a sharded run keeps its files inside the output directory DIR:
+/// <code>
+/// DIR/plan.json                                         the work plan (written once, temp + rename)
+/// DIR/shards/shard-0002/unit-00007.&lt;planid&gt;.jsonl       journal of a samples unit (appended + flushed per sample)
+/// DIR/shards/shard-0002/unit-00008.&lt;planid&gt;.custom/     finished custom-sentence unit (directory renamed into place)
+/// DIR/slurm/                                            sbatch scripts, submission record, task logs
+/// DIR/&lt;checkpoint&gt;/…, DIR/trends.csv, …                 what merge writes (the outputs of a single-process run)
+/// </code>
+/// Every file has exactly one writer: a unit belongs to one shard, and a shard index runs in one task at a time.
+/// </summary>
+public static class ShardLayout
+{
+    /// <summary>Plan file name.</summary>
+    public const string PlanFile = "plan.json";
+
+    /// <summary>Folder of the shard journals.</summary>
+    public const string ShardsFolder = "shards";
+
+    /// <summary>Folder of the Slurm scripts and logs.</summary>
+    public const string SlurmFolder = "slurm";
+
+    /// <summary>Folder of one shard.</summary>
+    public static string ShardDir(string dir, int shard) =>
+        Path.Combine(dir, ShardsFolder, string.Create(CultureInfo.InvariantCulture, $"shard-{shard:D4}"));
+
+    /// <summary>Journal of a samples unit.</summary>
+    public static string UnitJournal(string dir, ShardPlan plan, WorkUnit unit) =>
+        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.jsonl"));
+
+    /// <summary>Finished custom-sentence unit directory.</summary>
+    public static string CustomUnitDir(string dir, ShardPlan plan, WorkUnit unit) =>
+        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.custom"));
+
+    /// <summary>The plan file of DIR.</summary>
+    public static string PlanPath(string dir) => Path.Combine(dir, PlanFile);
+}

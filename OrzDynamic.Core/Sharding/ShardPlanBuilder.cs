@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Datasets.Loading;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// Makes the work plan of an evaluation: loads each checkpoint's tokenizer and data selection (no model weights),
+/// records every result-relevant setting and partitions the work with <see cref="ShardPlanner"/>.
+/// </summary>
+public static class ShardPlanBuilder
+{
+    /// <summary>
+    /// Plans <paramref name="checkpoints"/> (path as given → config) over <paramref name="shards"/> shards for the output
+    /// directory <paramref name="outputDir"/>. Paths in the configs are made absolute.
+    /// </summary>
+    /// <exception cref="EvaluatorConfigException">A config is invalid.</exception>
+    /// <exception cref="DataFormatException">Malformed data files.</exception>
+    public static ShardPlan Create(IReadOnlyList<(string Key, EvaluatorConfig Config)> checkpoints, int shards, string outputDir,
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        if (shards < 1) throw new ShardPlanException($"--shards must be at least 1 (got {shards}).");
+        if (checkpoints.Count == 0) throw new ShardPlanException("A plan needs at least one checkpoint.");
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var planned = new List<PlanCheckpoint>();
+        var selections = new List<CheckpointSelection>();
+        int batchSize = checkpoints[0].Config.BatchSize;
+        foreach (var (key, original) in checkpoints)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            original.Validate(requireModelFiles: true);
+            if (original.BatchSize != batchSize) throw new ShardPlanException("All checkpoints of a plan must use the same batch size.");
+            var config = original with
+            {
+                ModelPath = Path.GetFullPath(original.ModelPath),
+                TokenizerPath = string.IsNullOrEmpty(original.TokenizerPath) ? original.TokenizerPath : Path.GetFullPath(original.TokenizerPath),
+                CheckpointName = original.EffectiveCheckpointName,
+                EvalPromptData = original.EvalPromptData.Select(Path.GetFullPath).ToArray(),
+                CustomSentenceFiles = original.CustomSentenceFiles.Select(Path.GetFullPath).ToArray(),
+                OutputDir = Path.GetFullPath(Path.Combine(outputDir, original.EffectiveCheckpointName)),
+            };
+            var tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, loggerFactory.CreateLogger<HfTokenizer>());
+            var data = EvalDataSelection.Load(config, tokenizer, loggerFactory, cancellationToken);
+            int custom = 0;
+            var loader = new CustomSentenceLoader(loggerFactory.CreateLogger<CustomSentenceLoader>());
+            foreach (var file in config.CustomSentenceFiles) custom += loader.Load(file, config.SkipInvalidRecords, cancellationToken).Sentences.Count;
+            var keys = data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
+            planned.Add(new PlanCheckpoint
+            {
+                Key = key,
+                Name = config.EffectiveCheckpointName,
+                Config = config,
+                Settings = PlanSettings.Of(key, config, tokenizer.Source, PlanSettings.ExpectedDType(config)),
+                Selected = keys.Length,
+                SelectionFingerprint = SelectionFingerprint(keys),
+                Datasets = data.Files.GroupBy(f => f.DatasetName).Select(g => new PlanDataset
+                {
+                    Name = g.Key,
+                    SkippedTooLong = g.Sum(f => f.Valid - f.WithinLength),
+                    SkippedBadRecords = g.Sum(f => f.Records - f.Valid),
+                }).ToArray(),
+                CustomSentenceStems = config.CustomSentenceFiles.Select(Path.GetFileNameWithoutExtension).ToArray()!,
+            });
+            selections.Add(new CheckpointSelection(keys, custom));
+        }
+        var names = planned.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (names is not null) throw new ShardPlanException($"Two checkpoints are named '{names.Key}'; checkpoint names must be unique.");
+        var units = ShardPlanner.Partition(selections, batchSize, shards);
+        var hash = PlanSettings.Hash(planned.Select(p => p.Settings));
+        return new ShardPlan
+        {
+            PlanId = ShardPlan.ComputeId(hash, shards, units, planned),
+            SettingsHash = hash,
+            ShardCount = shards,
+            Checkpoints = planned,
+            Units = units,
+        };
+    }
+
+    /// <summary>Fingerprint of a selection: (dataset, index) pairs in batch order.</summary>
+    public static string SelectionFingerprint(IEnumerable<(string Dataset, int Index)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var fp = new Fingerprint();
+        int n = 0;
+        foreach (var (d, i) in keys)
+        {
+            fp.Add(d);
+            fp.Add(i);
+            n++;
+        }
+        fp.Add(n);
+        return fp.ToString();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="plan"/> as DIR/plan.json, or, when DIR already holds a plan, checks that it was made with
+    /// the same settings and shard count and returns the existing one (so resubmitting reuses it).
+    /// </summary>
+    /// <exception cref="ShardPlanException">DIR holds a plan made with other settings or another shard count.</exception>
+    public static ShardPlan WriteOrReuse(ShardPlan plan, string outputDir)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var path = ShardLayout.PlanPath(outputDir);
+        if (File.Exists(path))
+        {
+            var existing = ShardPlan.Load(path);
+            var diffs = new List<string>();
+            if (existing.ShardCount != plan.ShardCount) diffs.Add($"shards: {existing.ShardCount} in the plan, {plan.ShardCount} now");
+            if (existing.Checkpoints.Count != plan.Checkpoints.Count) diffs.Add($"checkpoints: {existing.Checkpoints.Count} in the plan, {plan.Checkpoints.Count} now");
+            else
+                for (int i = 0; i < plan.Checkpoints.Count; i++)
+                    diffs.AddRange(PlanSettings.Differences(plan.Checkpoints[i].Name, existing.Checkpoints[i].Settings, plan.Checkpoints[i].Settings));
+            if (diffs.Count == 0 && existing.PlanId != plan.PlanId) diffs.Add("the data selection changed since the plan was made");
+            if (diffs.Count > 0)
+                throw new ShardPlanException($"{path}: this directory holds a plan made with other settings; use another output directory. Differences: {string.Join("; ", diffs)}");
+            return existing;
+        }
+        Directory.CreateDirectory(outputDir);
+        plan.Save(path);
+        return plan;
+    }
+}

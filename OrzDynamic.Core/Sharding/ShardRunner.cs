@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// Runs one shard of a plan: for each of its checkpoints (loaded once) it generates, checks and scores the samples of
+/// its unfinished units and appends them to the units' journals (flushed per sample). A rerun resumes: complete units
+/// are skipped without loading their checkpoint, a partial journal continues where it stopped (a torn last line is cut
+/// and recomputed), and every answer is the one a single-process run produces (same batches, same seeds).
+/// </summary>
+public static class ShardRunner
+{
+    /// <summary>Environment variables consulted for the shard index, in order.</summary>
+    public static IReadOnlyList<string> IndexVariables { get; } = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
+
+    /// <summary>The shard index from <c>SLURM_ARRAY_TASK_ID</c>, else <c>JOB_COMPLETION_INDEX</c> (Kubernetes Indexed Jobs), else null.</summary>
+    /// <exception cref="ShardPlanException">The variable is set but not a non-negative integer.</exception>
+    public static int? IndexFromEnvironment()
+    {
+        foreach (var name in IndexVariables)
+        {
+            var value = Environment.GetEnvironmentVariable(name);
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                throw new ShardPlanException($"environment variable {name}='{value}' is not a shard index (a non-negative integer).");
+            return index;
+        }
+        return null;
+    }
+
+    /// <summary>Runs shard <paramref name="shardIndex"/> of the plan at <paramref name="planPath"/>.</summary>
+    /// <exception cref="ShardPlanException">Index out of range, plan made with other settings, foreign journals, data changed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (journals stay valid; rerun to resume).</exception>
+    public static Task<ShardRunResult> RunAsync(string planPath, int shardIndex, ILoggerFactory? loggerFactory = null,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(planPath);
+        return Task.Run(() => Run(planPath, shardIndex, loggerFactory ?? NullLoggerFactory.Instance, progress, cancellationToken), cancellationToken);
+    }
+
+    private static ShardRunResult Run(string planPath, int shardIndex, ILoggerFactory loggerFactory, IProgress<EvalProgress>? progress, CancellationToken ct)
+    {
+        var log = loggerFactory.CreateLogger(typeof(ShardRunner).FullName!);
+        var plan = ShardPlan.Load(planPath);
+        if (shardIndex < 0 || shardIndex >= plan.ShardCount)
+            throw new ShardPlanException($"{planPath}: shard index {shardIndex} is out of range: the plan has {plan.ShardCount} shard(s), 0–{plan.ShardCount - 1}.");
+        plan.VerifyConfigs(planPath);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
+        PlanStatus.CheckForeignFiles(dir, plan);
+
+        var mine = plan.Units.Where(u => u.Shard == shardIndex).ToArray();
+        int already = 0, written = 0;
+        foreach (var group in mine.GroupBy(u => u.Checkpoint).OrderBy(g => g.Key))
+        {
+            ct.ThrowIfCancellationRequested();
+            var todo = group.Where(u => PlanStatus.Done(dir, plan, u) < u.Samples).ToArray();
+            already += group.Count() - todo.Length;
+            if (todo.Length == 0) continue;
+            var ck = plan.Checkpoints[group.Key];
+            var scratch = AtomicFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
+            log.LogInformation("Shard {Shard}: {Checkpoint}: {Units} unit(s) to run", shardIndex, ck.Name, todo.Length);
+            using var evaluator = new Evaluator(ck.Config with { OutputDir = scratch }, loggerFactory);
+            var actual = PlanSettings.Of(ck.Key, ck.Config, evaluator.Tokenizer.Source, evaluator.Model.DType);
+            var diffs = PlanSettings.Differences(ck.Name, ck.Settings, actual);
+            if (diffs.Count > 0)
+                throw new ShardPlanException($"{planPath}: plan was made with other settings than this shard runs with: {string.Join("; ", diffs)}");
+            var data = evaluator.LoadSelection(ct);
+            var keys = data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
+            if (ShardPlanBuilder.SelectionFingerprint(keys) != ck.SelectionFingerprint)
+                throw new ShardPlanException($"{planPath}: the data of checkpoint {ck.Name} changed since the plan was made " +
+                                             $"(field 'selection_fingerprint': {keys.Length} samples now, {ck.Selected} planned); make a new plan in another directory.");
+            var checkers = evaluator.CreateCheckers(data);
+            var scorer = evaluator.CreateScorer();
+            var counters = new Evaluator.BatchCounters();
+            foreach (var unit in todo)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (unit.Kind == WorkUnitKind.CustomSentences)
+                {
+                    Directory.CreateDirectory(scratch);
+                    evaluator.ScoreCustomSentences(ct);
+                    Directory.Move(scratch, ShardLayout.CustomUnitDir(dir, plan, unit));
+                    written += unit.Samples;
+                    log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
+                    continue;
+                }
+                var path = ShardLayout.UnitJournal(dir, plan, unit);
+                using var journal = ResultsJournal.Open(path, log);
+                int before = journal.Records.Count;
+                evaluator.RunBatches(data.Samples, unit.FirstBatch, unit.BatchCount, unit.Dataset, journal, scorer, checkers, counters, progress, ct);
+                int now = journal.Records.Count;
+                written += now - before;
+                if (now != unit.Samples)
+                    throw new ShardPlanException($"{path}: {unit.Describe(plan)} holds {now} samples after running, expected {unit.Samples}.");
+                log.LogInformation("Shard {Shard}: {Unit} done ({New} new)", shardIndex, unit.Describe(plan), now - before);
+            }
+        }
+        log.LogInformation("Shard {Shard}: {Units} unit(s), {Already} already complete, {Written} sample(s) written", shardIndex, mine.Length, already, written);
+        return new ShardRunResult(shardIndex, mine.Length, already, written);
+    }
+}

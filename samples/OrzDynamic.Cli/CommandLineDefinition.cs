@@ -39,14 +39,16 @@ internal sealed class CommandLineDefinition
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
 
+    /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
+    public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
+        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose];
+
     public RootCommand Build()
     {
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
-        foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose })
-            root.Options.Add(o);
+        foreach (var o in RunOptions) root.Options.Add(o);
         return root;
     }
 

@@ -11,7 +11,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var configs = BuildConfigs();
+        var configs = BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();   // every config checked before any model is loaded
 
         Directory.CreateDirectory(settings.OutputDir);
@@ -85,7 +85,8 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
     }
 
-    private List<(string Path, EvaluatorConfig Config)> BuildConfigs()
+    /// <summary>One evaluation config per checkpoint of the command line (also the input of a sharded plan).</summary>
+    internal static List<(string Path, EvaluatorConfig Config)> BuildConfigs(CliSettings settings)
     {
         if (settings.CheckpointPaths.Count == 0)
             throw new CliInputException("--checkpoint_paths is required (run with no arguments for the embedded demo).");

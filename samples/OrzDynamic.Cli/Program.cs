@@ -8,27 +8,12 @@ using OrzDynamic.Datasets.Loading;
 using OrzDynamic.Metrics.SafeTensors;
 using Spectre.Console;
 
+using var cts = new CancellationTokenSource();
 var definition = new CommandLineDefinition();
 var root = definition.Build();
+ShardCommands.Register(root, definition, cts);
 var embedded = args.Length == 0;
 string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
-var parse = root.Parse(effectiveArgs);
-if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
-{
-    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
-    return ExitCodes.BadInput;
-}
-
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl-C: finish writing the current sample, then stop. Second: let the runtime end the process.
-    if (cts.IsCancellationRequested) return;
-    e.Cancel = true;
-    cts.Cancel();
-    Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
-};
-
 root.SetAction(async (result, _) =>
 {
     var console = AnsiConsole.Console;
@@ -41,19 +26,31 @@ root.SetAction(async (result, _) =>
         console.MarkupLine("[yellow]Cancelled.[/] Finished samples are in the results.jsonl journal; rerun the same command to resume.");
         return ExitCodes.Cancelled;
     }
-    catch (Exception ex) when (IsBadInput(ex))
+    catch (Exception ex) when (BadInput.Is(ex))
     {
         Console.Error.WriteLine($"error: {ex.Message}");
         return ExitCodes.BadInput;
     }
 });
+var parse = root.Parse(effectiveArgs);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    return ExitCodes.BadInput;
+}
+
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C: finish writing the current sample, then stop. Second: let the runtime end the process.
+    if (cts.IsCancellationRequested) return;
+    e.Cancel = true;
+    cts.Cancel();
+    Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
+};
+
 
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await parse.InvokeAsync(invocation);
-
-static bool IsBadInput(Exception ex) => ex is CliInputException or EvaluatorConfigException or DataFormatException
-    or CheckpointFormatException or CheckpointTensorMismatchException or TokenizerLoadException or SafeTensorsFormatException
-    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException;
 
 static string[] EmbeddedDefaultArgs()
 {

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// The fields of a journal line that merging reads (prompt, token ids and traces are skipped unparsed); the line
+/// itself is copied byte for byte.
+/// </summary>
+internal sealed record MergeRecordView
+{
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
+    [JsonPropertyName("index")] public int Index { get; init; }
+    [JsonPropertyName("checkpoint")] public string Checkpoint { get; init; } = "";
+    [JsonPropertyName("output")] public string Output { get; init; } = "";
+    [JsonPropertyName("iscorrect")] public bool IsCorrect { get; init; }
+    [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
+    [JsonPropertyName("sampled_tokens")] public SampledMetricsView? SampledTokens { get; init; }
+    [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
+}
+
+/// <summary>The metrics of a sample's random-token positions.</summary>
+internal sealed record SampledMetricsView
+{
+    [JsonPropertyName("ld_metrics")] public IReadOnlyList<LdMetrics> Metrics { get; init; } = [];
+}
+
+/// <summary>A line of a custom sentence results file.</summary>
+internal sealed record CustomSentenceLineView
+{
+    [JsonPropertyName("index")] public int Index { get; init; }
+    [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
+}

@@ -1,0 +1,222 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Results;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Sharding;
+
+/// <summary>
+/// Merges the shard journals of a plan into everything a single-process run writes: per checkpoint
+/// <c>results.jsonl</c> (selection order), <c>summary.json</c>, <c>eval_results_*</c>, <c>custom_sentence_*</c>,
+/// <c>run_manifest.json</c>; and <c>trends.csv</c> across checkpoints. It streams: each journal line is copied byte for
+/// byte and fed to the same streaming accumulators the single-process aggregation uses, in the same order (per
+/// dataset, ascending index), so every number is bit-identical and memory does not grow with the number of records.
+/// Every file is written to a temporary name and renamed into place.
+/// </summary>
+public static class PlanMerger
+{
+    private static readonly JsonSerializerOptions ViewOptions = ResultsJournal.LineOptions;
+
+    /// <summary>Merges the sharded run in <paramref name="dir"/> (which holds <c>plan.json</c>).</summary>
+    /// <exception cref="IncompletePlanException">Units are missing and <see cref="MergeOptions.Partial"/> is off.</exception>
+    /// <exception cref="ShardPlanException">Plan unreadable or edited, or journals of another plan in the directory.</exception>
+    /// <exception cref="ResultsFileException">A journal line is malformed or belongs to another unit.</exception>
+    public static MergeResult Merge(string dir, MergeOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dir);
+        options ??= new MergeOptions();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var log = loggerFactory.CreateLogger(typeof(PlanMerger).FullName!);
+        var planPath = ShardLayout.PlanPath(dir);
+        var plan = ShardPlan.Load(planPath);
+        plan.VerifyConfigs(planPath);
+        var status = PlanStatus.Read(dir, plan);
+        var missing = status.Where(s => !s.IsComplete).ToArray();
+        if (missing.Length > 0 && !options.Partial) throw new IncompletePlanException(planPath, missing);
+        if (missing.Length > 0) log.LogWarning("Partial merge: {Count} unit(s) missing", missing.Length);
+
+        var files = new List<string>();
+        var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
+        long records = 0;
+        for (int c = 0; c < plan.Checkpoints.Count; c++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ck = plan.Checkpoints[c];
+            var units = status.Where(s => s.Unit.Checkpoint == c).ToArray();
+            var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, cancellationToken);
+            records += n;
+            all[ck.Key] = results;
+            log.LogInformation("Merged {Checkpoint}: {Records} record(s); {Results}", ck.Name, n, results.ToString());
+        }
+        if (all.Count > 1)
+        {
+            var trends = Evaluator.AggregateMultiCheckpointResults(all);
+            files.AddRange(Evaluator.SaveTrends(trends, dir, loggerFactory, cancellationToken));
+        }
+        return new MergeResult(all, missing, records, files);
+    }
+
+    private static (EvalResults Results, long Records) MergeCheckpoint(string dir, ShardPlan plan, PlanCheckpoint ck, IReadOnlyList<UnitStatus> units,
+        IReadOnlyList<UnitStatus> missing, List<string> files, CancellationToken ct)
+    {
+        var ckDir = Path.Combine(dir, ck.Name);
+        Directory.CreateDirectory(ckDir);
+        WriteManifest(ck, ckDir, files);
+
+        var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
+        var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
+        var resultsPath = Path.Combine(ckDir, OutputFiles.Journal);
+        var resultsTmp = AtomicFile.TempPath(resultsPath);
+        var detailTmp = ck.Config.SaveDetailedResults
+            ? datasets.ToDictionary(d => d, d => AtomicFile.TempPath(Path.Combine(ckDir, OutputFiles.DatasetResults(d, 0))), StringComparer.Ordinal)
+            : [];
+        long count = 0;
+        var custom = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
+        using (var results = Open(resultsTmp))
+        {
+            var detail = detailTmp.ToDictionary(kv => kv.Key, kv => Open(kv.Value), StringComparer.Ordinal);
+            try
+            {
+                foreach (var status in units)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (status.Unit.Kind == WorkUnitKind.CustomSentences)
+                    {
+                        if (status.IsComplete) MergeCustom(dir, plan, ck, status.Unit, ckDir, custom, files);
+                        continue;
+                    }
+                    count += MergeUnit(dir, plan, ck, status, accumulators, results, detail);
+                }
+            }
+            finally
+            {
+                foreach (var w in detail.Values) w.Dispose();
+            }
+        }
+
+        var skips = ck.Datasets.GroupBy(d => d.Name).ToDictionary(g => g.Key,
+            g => new ResultsAggregator.SkipCounts(g.Sum(d => d.SkippedTooLong), g.Sum(d => d.SkippedBadRecords)), StringComparer.Ordinal);
+        var customOrdered = ck.CustomSentenceStems.Where(custom.ContainsKey).ToDictionary(s => s, s => custom[s], StringComparer.Ordinal);
+        var evalResults = ResultsAggregator.Build(ck.Name, ck.Key, datasets.Select(d => accumulators[d]), skips, customOrdered);
+
+        var summaryPath = Path.Combine(ckDir, OutputFiles.Summary);
+        evalResults.WriteSummary(summaryPath);
+        var missingHere = missing.Where(m => m.Unit.Checkpoint == units.FirstOrDefault()?.Unit.Checkpoint).ToArray();
+        if (missing.Count > 0) MarkPartial(summaryPath, missingHere);
+        files.Add(summaryPath);
+        foreach (var (name, tmp) in detailTmp)
+        {
+            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputFiles.DatasetResultsPattern(name)))
+                File.Delete(stale);
+            var final = Path.Combine(ckDir, OutputFiles.DatasetResults(name, evalResults.Datasets[name].Accuracy));
+            AtomicFile.Commit(tmp, final);
+            files.Add(final);
+        }
+        AtomicFile.Commit(resultsTmp, resultsPath);
+        files.Add(resultsPath);
+        return (evalResults, count);
+    }
+
+    private static long MergeUnit(string dir, ShardPlan plan, PlanCheckpoint ck, UnitStatus status, Dictionary<string, DatasetAccumulator> accumulators,
+        Stream results, Dictionary<string, FileStream> detail)
+    {
+        var unit = status.Unit;
+        var path = ShardLayout.UnitJournal(dir, plan, unit);
+        if (!File.Exists(path)) return 0;
+        var fp = new Fingerprint();
+        long n = 0;
+        var acc = accumulators.GetValueOrDefault(unit.Dataset ?? "")
+                  ?? throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: {unit.Describe(plan)} names a dataset the checkpoint does not have.");
+        detail.TryGetValue(unit.Dataset!, out var detailStream);
+        using var reader = new JsonlLineReader(path);
+        while (reader.TryReadLine(out var line))
+        {
+            if (line.Span.Trim((byte)' ').IsEmpty) continue;
+            MergeRecordView? r;
+            try
+            {
+                r = JsonSerializer.Deserialize<MergeRecordView>(line.Span, ViewOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new ResultsFileException(path, reader.LineNumber, $"not a valid sample record (field {ex.Path}): {ex.Message}", ex);
+            }
+            if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
+            if (r.Checkpoint != ck.Name)
+                throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
+            if (r.Dataset != unit.Dataset)
+                throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
+            fp.Add(r.Index);
+            n++;
+            results.Write(line.Span);
+            results.WriteByte((byte)'\n');
+            if (detailStream is not null)
+            {
+                detailStream.Write(line.Span);
+                detailStream.WriteByte((byte)'\n');
+            }
+            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics);
+        }
+        if (status.IsComplete && (n != unit.Samples || fp.ToString() != unit.IndexFingerprint))
+            throw new ResultsFileException(path, null,
+                $"the journal's samples do not match the plan for {unit.Describe(plan)}: {n} record(s), index fingerprint {fp} (plan: {unit.Samples}, {unit.IndexFingerprint})");
+        return n;
+    }
+
+    private static void MergeCustom(string dir, ShardPlan plan, PlanCheckpoint ck, WorkUnit unit, string ckDir,
+        Dictionary<string, StratumResult> custom, List<string> files)
+    {
+        var unitDir = ShardLayout.CustomUnitDir(dir, plan, unit);
+        foreach (var stem in ck.CustomSentenceStems)
+        {
+            var name = OutputFiles.CustomSentences(stem);
+            var source = Path.Combine(unitDir, name);
+            if (!File.Exists(source)) throw new ResultsFileException(source, null, $"missing from the finished {unit.Describe(plan)}");
+            var acc = new StratumAccumulator();
+            using (var reader = new JsonlLineReader(source))
+            {
+                while (reader.TryReadLine(out var line))
+                {
+                    CustomSentenceLineView? v;
+                    try
+                    {
+                        v = JsonSerializer.Deserialize<CustomSentenceLineView>(line.Span, ViewOptions);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw new ResultsFileException(source, reader.LineNumber, $"not a valid custom sentence record (field {ex.Path}): {ex.Message}", ex);
+                    }
+                    if (v?.LdMetrics is { IsValid: true } m) acc.Add(m);
+                }
+            }
+            custom[stem] = acc.ToResult();
+            var target = Path.Combine(ckDir, name);
+            var tmp = AtomicFile.TempPath(target);
+            File.Copy(source, tmp, overwrite: true);
+            AtomicFile.Commit(tmp, target);
+            files.Add(target);
+        }
+    }
+
+    private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)
+    {
+        var dtype = Enum.Parse<ScalarType>(ck.Settings["model_dtype"]);
+        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"], dtype);
+        var path = Path.Combine(ckDir, RunManifest.FileName);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
+        files.Add(path);
+    }
+
+    private static void MarkPartial(string summaryPath, IReadOnlyList<UnitStatus> missing)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(summaryPath))!.AsObject();
+        node["partial"] = true;
+        node["missing_units"] = new JsonArray(missing.Select(m => (JsonNode)JsonValue.Create(m.Describe())!).ToArray());
+        AtomicFile.WriteAllText(summaryPath, node.ToJsonString(EvalResults.JsonOptions));
+    }
+
+    private static FileStream Open(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+}

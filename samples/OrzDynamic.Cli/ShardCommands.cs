@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Sharding;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>
+/// The sharded-run commands: <c>shard plan</c>, <c>shard run</c>, <c>shard status</c>, <c>merge</c> and
+/// <c>slurm submit</c>. Bad input (including an incomplete plan at merge) exits 2 with a one-line message.
+/// </summary>
+internal static class ShardCommands
+{
+    public static void Register(RootCommand root, CommandLineDefinition definition, CancellationTokenSource cts)
+    {
+        var shards = new Option<int>("--shards") { Description = "Number of shards (array tasks).", Required = true };
+
+        var plan = new Command("plan", "Write DIR/plan.json (DIR = --output_dir) for the usual run flags, without running anything.");
+        AddRunOptions(plan, definition);
+        plan.Options.Add(shards);
+        plan.SetAction((r, _) => Guard(() =>
+        {
+            var (dir, p) = MakePlan(r, definition, shards);
+            Console.WriteLine($"plan: {ShardLayout.PlanPath(dir)} ({p.Units.Count} units over {p.ShardCount} shards; samples per shard: {string.Join(" ", p.WorkPerShard())})");
+            Console.WriteLine($"run:  orz-dynamic shard run --plan {ShardLayout.PlanPath(dir)} --index K   (K = 0 … {p.ShardCount - 1}), then: orz-dynamic merge {dir}");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+
+        var planOption = new Option<string>("--plan") { Description = "DIR/plan.json of the sharded run.", Required = true };
+        var index = new Option<int?>("--index") { Description = "Shard index (default: $SLURM_ARRAY_TASK_ID, then $JOB_COMPLETION_INDEX)." };
+        var run = new Command("run", "Run one shard of a plan (resumable; writes only its own journals).");
+        run.Options.Add(planOption);
+        run.Options.Add(index);
+        run.SetAction((r, _) => Guard(async () =>
+        {
+            var planPath = r.GetValue(planOption)!;
+            int k = r.GetValue(index) ?? ShardRunner.IndexFromEnvironment()
+                ?? throw new CliInputException("no shard index: pass --index K or set SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.");
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+            {
+                // scancel / preemption: stop after the sample being written; the journal stays valid for the rerun.
+                ctx.Cancel = true;
+                cts.Cancel();
+            });
+            using var loggerFactory = ConsoleLogging();
+            try
+            {
+                var result = await ShardRunner.RunAsync(planPath, k, loggerFactory, cancellationToken: cts.Token);
+                Console.WriteLine($"shard {result.Shard}: {result.Units} unit(s), {result.AlreadyComplete} already complete, {result.SamplesWritten} sample(s) written");
+                return ExitCodes.Ok;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"shard {k}: cancelled; finished samples are journaled, rerun the shard to resume.");
+                return ExitCodes.Cancelled;
+            }
+        }));
+
+        var statusDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json." };
+        var status = new Command("status", "Show which units of a plan are complete.");
+        status.Arguments.Add(statusDir);
+        status.SetAction((r, _) => Guard(() =>
+        {
+            var dir = r.GetValue(statusDir)!;
+            var p = ShardPlan.Load(ShardLayout.PlanPath(dir));
+            var units = PlanStatus.Read(dir, p);
+            foreach (var g in units.GroupBy(u => u.Unit.Shard).OrderBy(g => g.Key))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"shard {g.Key}: {g.Count(u => u.IsComplete)}/{g.Count()} units complete, {g.Sum(u => Math.Min(u.Done, u.Unit.Samples))}/{g.Sum(u => u.Unit.Samples)} samples"));
+            int missing = units.Count(u => !u.IsComplete);
+            Console.WriteLine(missing == 0 ? "all units complete: run `orz-dynamic merge " + dir + "`" : $"{missing} unit(s) incomplete");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+
+        var shard = new Command("shard", "Sharded evaluation without a scheduler: plan, run one shard, status.");
+        shard.Subcommands.Add(plan);
+        shard.Subcommands.Add(run);
+        shard.Subcommands.Add(status);
+        root.Subcommands.Add(shard);
+
+        var mergeDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json and shards/." };
+        var partial = new Option<bool>("--partial") { Description = "Aggregate what exists when units are missing; summaries are marked partial." };
+        var merge = new Command("merge", "Merge the shard journals into the outputs of a single-process run.");
+        merge.Arguments.Add(mergeDir);
+        merge.Options.Add(partial);
+        merge.SetAction((r, _) => Guard(() =>
+        {
+            var dir = r.GetValue(mergeDir)!;
+            using var loggerFactory = ConsoleLogging();
+            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial) }, loggerFactory, cts.Token);
+            Console.WriteLine($"merged {result.Records} record(s) of {result.Results.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
+            foreach (var f in result.Files) Console.WriteLine($"  {f}");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        root.Subcommands.Add(merge);
+
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition." };
+        var gres = new Option<string?>("--gres") { Description = "Generic resources per shard task, e.g. gpu:1." };
+        var time = new Option<string?>("--time") { Description = "Time limit per task, e.g. 04:00:00." };
+        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per shard task." };
+        var mem = new Option<string?>("--mem") { Description = "Memory per shard task, e.g. 32G." };
+        var sbatchArg = new Option<string[]>("--sbatch-arg") { Description = "Extra #SBATCH argument (repeatable), e.g. --sbatch-arg=--account=lab.", AllowMultipleArgumentsPerToken = false };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Write plan and scripts, submit nothing." };
+        var submit = new Command("submit", "Plan the run, then submit a Slurm job array (one task per shard) and an afterok merge job. Rerun to resubmit only unfinished shards.");
+        AddRunOptions(submit, definition);
+        foreach (var o in new Option[] { shards, partition, gres, time, cpus, mem, sbatchArg, dryRun }) submit.Options.Add(o);
+        submit.SetAction((r, _) => Guard(() =>
+        {
+            bool dry = r.GetValue(dryRun);
+            if (!dry && SlurmSubmitter.FindOnPath("sbatch") is null) throw new SlurmNotFoundException("sbatch");
+            var (dir, p) = MakePlan(r, definition, shards);
+            var options = new SlurmOptions
+            {
+                Launcher = Launcher(),
+                Partition = r.GetValue(partition),
+                Gres = r.GetValue(gres),
+                Time = r.GetValue(time),
+                CpusPerTask = r.GetValue(cpus),
+                Mem = r.GetValue(mem),
+                ExtraArgs = r.GetValue(sbatchArg) ?? [],
+                DryRun = dry,
+            };
+            var s = SlurmSubmitter.Submit(dir, p, options);
+            Console.WriteLine($"plan:          {ShardLayout.PlanPath(dir)} ({p.Units.Count} units, {p.ShardCount} shards)");
+            Console.WriteLine($"array script:  {s.ArrayScript}");
+            Console.WriteLine($"merge script:  {s.MergeScript}");
+            if (dry)
+            {
+                Console.WriteLine($"dry run: nothing submitted; shards with unfinished units: {(s.Shards.Count == 0 ? "none" : SlurmSubmitter.Ranges(s.Shards))}");
+                return Task.FromResult(ExitCodes.Ok);
+            }
+            Console.WriteLine(s.ArrayJobId is null ? "array job:     none (every unit is complete)" : $"array job:     {s.ArrayJobId} (shards {SlurmSubmitter.Ranges(s.Shards)})");
+            Console.WriteLine($"merge job:     {s.MergeJobId}{(s.ArrayJobId is null ? "" : $" (afterok:{s.ArrayJobId})")}");
+            Console.WriteLine($"watch:         {s.WatchCommand}   (units: orz-dynamic shard status {dir})");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        var slurm = new Command("slurm", "Run a sharded evaluation on a Slurm cluster.");
+        slurm.Subcommands.Add(submit);
+        root.Subcommands.Add(slurm);
+    }
+
+    private static void AddRunOptions(Command command, CommandLineDefinition d)
+    {
+        foreach (var o in d.RunOptions) command.Options.Add(o);
+    }
+
+    private static (string Dir, ShardPlan Plan) MakePlan(ParseResult r, CommandLineDefinition definition, Option<int> shards)
+    {
+        var settings = definition.Read(r, embeddedDefault: false);
+        var configs = EvaluationRun.BuildConfigs(settings);
+        foreach (var (_, config) in configs) config.Validate();
+        var dir = Path.GetFullPath(settings.OutputDir);
+        var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir);
+        return (dir, ShardPlanBuilder.WriteOrReuse(plan, dir));
+    }
+
+    private static IReadOnlyList<string> Launcher()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var name = Path.GetFileNameWithoutExtension(process);
+        return name == "dotnet" ? [process, typeof(ShardCommands).Assembly.Location] : [process];
+    }
+
+    private static ILoggerFactory ConsoleLogging() => LoggerFactory.Create(b => b
+        .SetMinimumLevel(LogLevel.Information)
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        }));
+
+    private static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (BadInput.Is(ex))
+        {
+            Console.Error.WriteLine($"error: {BadInput.OneLine(ex)}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

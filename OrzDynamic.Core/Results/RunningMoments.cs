@@ -1,4 +1,4 @@
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 

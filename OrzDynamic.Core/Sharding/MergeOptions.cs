@@ -1,3 +1,5 @@
+using OrzDynamic.Core.Aggregation;
+
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>How to merge a sharded run.</summary>
@@ -5,4 +7,10 @@ public sealed record MergeOptions
 {
     /// <summary>Aggregate what exists even when units are missing; summaries are then marked <c>"partial": true</c>.</summary>
     public bool Partial { get; init; }
+
+    /// <summary>
+    /// Draws the comparison and trend charts (e.g. OrzDynamic.Plotting's <c>PngChartWriter</c>), as a single-process
+    /// run does with <c>Evaluator.ChartWriter</c>; null writes no charts.
+    /// </summary>
+    public IChartWriter? ChartWriter { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ public static class PlanMerger
             cancellationToken.ThrowIfCancellationRequested();
             var ck = plan.Checkpoints[c];
             var units = status.Where(s => s.Unit.Checkpoint == c).ToArray();
-            var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, cancellationToken);
+            var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, options.ChartWriter, cancellationToken);
             records += n;
             all[ck.Key] = results;
             log.LogInformation("Merged {Checkpoint}: {Records} record(s); {Results}", ck.Name, n, results.ToString());
@@ -54,13 +55,13 @@ public static class PlanMerger
         if (all.Count > 1)
         {
             var trends = Evaluator.AggregateMultiCheckpointResults(all);
-            files.AddRange(Evaluator.SaveTrends(trends, dir, loggerFactory, cancellationToken));
+            files.AddRange(Evaluator.SaveTrends(trends, dir, options.ChartWriter, loggerFactory, cancellationToken));
         }
         return new MergeResult(all, missing, records, files);
     }
 
     private static (EvalResults Results, long Records) MergeCheckpoint(string dir, ShardPlan plan, PlanCheckpoint ck, IReadOnlyList<UnitStatus> units,
-        IReadOnlyList<UnitStatus> missing, List<string> files, CancellationToken ct)
+        IReadOnlyList<UnitStatus> missing, List<string> files, IChartWriter? charts, CancellationToken ct)
     {
         var ckDir = Path.Combine(dir, ck.Name);
         Directory.CreateDirectory(ckDir);
@@ -117,6 +118,14 @@ public static class PlanMerger
         }
         AtomicFile.Commit(resultsTmp, resultsPath);
         files.Add(resultsPath);
+        if (ck.Config.EnableVisualization && charts is not null)
+        {
+            foreach (var ds in evalResults.Datasets.Values.Where(d => d.Evaluated > 0))
+            {
+                ct.ThrowIfCancellationRequested();
+                files.Add(charts.SaveComparison(ChartDataMapper.ToComparison(ds, evalResults.Checkpoint), ckDir, ct));
+            }
+        }
         return (evalResults, count);
     }
 

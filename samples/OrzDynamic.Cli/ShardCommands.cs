@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Sharding;
+using OrzDynamic.Plotting.Export;
 
 namespace OrzDynamic.Cli;
 
@@ -89,7 +90,7 @@ internal static class ShardCommands
         {
             var dir = r.GetValue(mergeDir)!;
             using var loggerFactory = ConsoleLogging();
-            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial) }, loggerFactory, cts.Token);
+            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = new PngChartWriter(loggerFactory: loggerFactory) }, loggerFactory, cts.Token);
             Console.WriteLine($"merged {result.Records} record(s) of {result.Results.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
             foreach (var f in result.Files) Console.WriteLine($"  {f}");
             return Task.FromResult(ExitCodes.Ok);

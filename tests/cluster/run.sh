@@ -28,6 +28,15 @@ started_pids=()
 
 cleanup() {
   local rc=$?
+  # Jobs still queued or running on this private cluster (a case that failed midway) are cancelled first, so no shard
+  # process outlives the cluster.
+  if [ -n "${SLURM_CONF:-}" ] && [ "${#started_pids[@]}" -ge 3 ]; then
+    jobs="$(squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')"
+    if [ -n "${jobs// /}" ]; then
+      scancel $jobs 2>/dev/null
+      for _ in $(seq 1 150); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.2; done
+    fi
+  fi
   # Stop exactly the daemons this script started, newest first, by pid.
   for ((i=${#started_pids[@]}-1; i>=0; i--)); do
     pid="${started_pids[$i]}"
@@ -70,10 +79,10 @@ if [ ! -f /etc/munge/munge.key ]; then
   chown munge:munge /etc/munge/munge.key
   chmod 400 /etc/munge/munge.key
 fi
-mkdir -p "$T/munge"; chown munge:munge "$T/munge"; chmod 700 "$T/munge"
+mkdir -p "$T/munge"; chown munge:munge "$T/munge"; chmod 755 "$T/munge"
 setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged --foreground --force \
   --socket="$T/munge/munge.socket" --pid-file="$T/munge/munged.pid" --log-file="$T/munge/munged.log" \
-  --seed-file="$T/munge/munged.seed" &
+  --seed-file="$T/munge/munged.seed" >"$T/munge/munged.out" 2>&1 &
 started_pids+=($!)
 for _ in $(seq 1 50); do [ -S "$T/munge/munge.socket" ] && break; sleep 0.1; done
 [ -S "$T/munge/munge.socket" ] || { cat "$T/munge/munged.log" >&2 2>/dev/null; fail setup "munged did not start"; finish; }
@@ -241,6 +250,8 @@ case_interrupt() {
   [ "$s" = "PENDING(DependencyNeverSatisfied)" ] || [ "$s" = CANCELLED ] || { fail "$name" "merge job after a failed array: '$s'"; return; }
   if "${cli[@]}" merge "$d" >/dev/null 2>&1; then fail "$name" "merge of an incomplete plan succeeded"; return; fi
   "${cli[@]}" shard status "$d" >&2
+  local done_k total_k
+  read -r done_k total_k < <("${cli[@]}" shard status "$d" | sed -n "s/^shard $k: .* \([0-9]*\)\/\([0-9]*\) samples$/\1 \2/p")
   before="$(checksums "$d" | grep -v "shard-000$k/")"
   submit "$d" || { fail "$name" "resubmit failed"; return; }
   [ "$submitted_shards" = "$k" ] || { fail "$name" "resubmitted shards '$submitted_shards', expected only $k"; return; }
@@ -249,14 +260,17 @@ case_interrupt() {
   after="$(checksums "$d" | grep -v "shard-000$k/")"
   [ "$before" = "$after" ] || { fail "$name" "journals of shards other than $k changed on resubmission"; return; }
   rerun_log="$(ls -t "$d/slurm/logs/shard-$k.$array_id.out" 2>/dev/null | head -n1)"
-  grep -q "already complete" "$rerun_log" 2>/dev/null || { fail "$name" "no rerun log for shard $k"; return; }
+  grep -q "already complete, $((total_k - done_k)) sample(s) written" "$rerun_log" 2>/dev/null || \
+    { fail "$name" "the rerun of shard $k did not write exactly its $((total_k - done_k)) missing samples ($(grep 'sample(s) written' "$rerun_log" 2>/dev/null | tail -n1))"; return; }
   why="$(same_outputs "$d")" || { fail "$name" "$why"; return; }
   pass "$name"
 }
 
 case_noslurm() {
   local out rc
-  out="$(PATH="$(dirname "$(command -v dotnet)")" "${cli[@]}" slurm submit "${flags[@]}" --output_dir "$T/noslurm" --shards 2 2>&1)"; rc=$?
+  mkdir -p "$T/nosl/bin"
+  ln -sf "$(readlink -f "$(command -v dotnet)")" "$T/nosl/bin/dotnet"   # a PATH with dotnet and nothing else
+  out="$(PATH="$T/nosl/bin" "${cli[@]}" slurm submit "${flags[@]}" --output_dir "$T/noslurm" --shards 2 2>&1)"; rc=$?
   if [ "$rc" -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "Slurm was not found" <<<"$out" && grep -q "shard run" <<<"$out"; then
     pass noslurm
   else

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Datasets.Loading;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
@@ -22,7 +21,7 @@ public static class PlanSettings
         var manifest = RunManifestFactory.For(config, tokenizerSource, dtype)
             .With("checkpoint_key", key)
             .With("checkpoint_name", config.EffectiveCheckpointName)
-            .With("data", string.Join("|", EvalDataLoader.ExpandPaths(config.EvalPromptData).Select(Path.GetFullPath)))
+            .With("data", string.Join("|", config.EvalPromptData.Select(Path.GetFullPath)))
             .With("max_eval_samples", config.MaxEvalSamples)
             .With("debug_num_samples", config.DebugNumSamples)
             .With("prompt_max_len", config.PromptMaxLen)

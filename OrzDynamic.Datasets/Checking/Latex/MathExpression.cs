@@ -34,6 +34,19 @@ public sealed record VariableExpression(string Name) : MathExpression
     public override int Size => 1;
 }
 
+/// <summary>
+/// The formal sign s of <c>\pm</c>: <c>a \pm b</c> is <c>a + s·b</c>. It is compared like a free variable, so two ±
+/// answers are equal exactly when they agree as expressions in s.
+/// </summary>
+public sealed record PlusMinusSignExpression : MathExpression
+{
+    /// <summary>The name under which the sign takes a value in <see cref="ExpressionEvaluator"/> (no parsed variable has this name).</summary>
+    public const string VariableName = "±";
+
+    /// <inheritdoc />
+    public override int Size => 1;
+}
+
 /// <summary>Arithmetic operators of <see cref="BinaryExpression"/>.</summary>
 public enum BinaryOperator
 {

@@ -36,9 +36,6 @@ public sealed class MathAnswerChecker : IAnswerChecker
     public TimeSpan Timeout { get; }
 
     /// <inheritdoc />
-    public AnswerCheckerKind Kind => AnswerCheckerKind.Math;
-
-    /// <inheritdoc />
     public AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
         CancellationToken cancellationToken = default)
     {

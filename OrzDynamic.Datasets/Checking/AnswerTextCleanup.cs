@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace OrzDynamic.Datasets.Checking;
 
 /// <summary>Helpers shared by the non-math checkers: finding the answer text in an output and stripping markup from it.</summary>
-public static partial class AnswerTextCleanup
+internal static partial class AnswerTextCleanup
 {
     [GeneratedRegex(@"\\(?:text|textbf|textit|mathrm|mathbf|mbox|emph)\s*\{([^{}]*)\}", RegexOptions.CultureInvariant, 500)]
     private static partial Regex TextWrapper();

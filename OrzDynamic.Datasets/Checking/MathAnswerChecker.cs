@@ -22,9 +22,14 @@ public sealed class MathAnswerChecker : IAnswerChecker
 
     /// <summary>Creates the checker.</summary>
     /// <param name="timeout">Time limit of one check (the Python tool uses 1 s); a check over the limit counts as wrong. Default 1 s.</param>
-    /// <param name="equivalence">The expression comparer (default: relative tolerance 1e-9, 5 sample points).</param>
     /// <param name="logger">Receives a warning when a check times out.</param>
-    public MathAnswerChecker(TimeSpan? timeout = null, ExpressionEquivalence? equivalence = null, ILogger? logger = null)
+    public MathAnswerChecker(TimeSpan? timeout = null, ILogger? logger = null)
+        : this(timeout, null, logger)
+    {
+    }
+
+    /// <summary>Creates the checker with a specific expression comparer (default: relative tolerance 1e-9, 5 sample points).</summary>
+    internal MathAnswerChecker(TimeSpan? timeout, ExpressionEquivalence? equivalence, ILogger? logger)
     {
         Timeout = timeout ?? TimeSpan.FromSeconds(1);
         if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Datasets.Checking.Latex;
 
 /// <summary>Evaluates a scalar <see cref="MathExpression"/> in double precision for given variable values.</summary>
-public static class ExpressionEvaluator
+internal static class ExpressionEvaluator
 {
     /// <summary>
     /// The value of <paramref name="expression"/>; NaN where it is undefined in the reals (e.g. √−1, 0/0, a variable

@@ -10,7 +10,7 @@ namespace OrzDynamic.Datasets.Checking.Latex;
 /// rejected: such answers are compared as strings.
 /// </summary>
 /// <remarks>Inputs are bounded by <see cref="MaxInputLength"/> and nesting by <see cref="MaxDepth"/>, so parsing is linear and cannot hang.</remarks>
-public sealed class LatexParser
+internal sealed class LatexParser
 {
     /// <summary>Longest input accepted (longer strings are rejected, not parsed).</summary>
     public const int MaxInputLength = 2000;

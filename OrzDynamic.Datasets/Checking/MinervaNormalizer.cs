@@ -43,9 +43,12 @@ internal static partial class MinervaNormalizer
     public static IReadOnlyList<string> RemovedExpressions { get; } =
     [
         "\\ldots", "\\text{s}", "\\text{.}", "\\text{\ns}", "\\text{}^2", "\\text{}^3",
-        "\\text{\n}", "\\text{}", "\\mathrm{}", "\\mathrm{th}", "^\\circ", "^{\\circ}", "\\;", ",\\!", "{,}", "\"", "\\dots",
+        "\\text{\n}", "\\text{}", "\\mathrm{th}", "^\\circ", "^{\\circ}", "\\;", ",\\!", "{,}", "\"", "\\dots",
     ];
 
+    /// <summary>A text/roman wrapper left empty (or holding only spacing) by the unit removal, with a unit power.</summary>
+    [GeneratedRegex(@"\\(?:text|textrm|mathrm|mbox|textnormal)\{(?:\s|~|\\[,;:! ])*\}(?:\^(?:[23]|\{[23]\}))?", RegexOptions.CultureInvariant, 500)]
+    private static partial Regex EmptyWrapper();
     [GeneratedRegex(@"(.*?)(\$)(.*?)(\$)(.*)", RegexOptions.CultureInvariant, 500)]
     private static partial Regex DollarMath();
     [GeneratedRegex(@"(\\text\{)(.*?)(\})", RegexOptions.CultureInvariant, 500)]
@@ -125,11 +128,12 @@ internal static partial class MinervaNormalizer
         return s;
     }
 
-    /// <summary>Step 3: removal of every <see cref="RemovedExpressions"/> entry.</summary>
+    /// <summary>Step 3: removal of every <see cref="RemovedExpressions"/> entry, then of text/roman wrappers left empty (with a unit power).</summary>
     public static string RemoveExpressions(string s)
     {
         foreach (var e in RemovedExpressions) s = ReplaceWhole(s, e, "");
-        return s;
+        // Beyond the Python list: \mathrm{}, \textrm{}, \mathrm{~} (and a following ^2/^3) left by a removed unit word.
+        return EmptyWrapper().Replace(s, "");
     }
 
     /// <summary>

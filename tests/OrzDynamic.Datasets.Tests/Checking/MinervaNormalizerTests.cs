@@ -52,6 +52,9 @@ public class MinervaNormalizerTests
     [TestCase("5\\text{ft}", "5")]
     [TestCase("5ft", "5")]
     [TestCase("\\frac{1}{2}\\,\\mathrm{ft}", "\\frac{1}{2}\\,")]
+    [TestCase("\\frac{1}{2}\\mathrm{ft}^2", "\\frac{1}{2}")]
+    [TestCase("3\\mathrm{~ft}", "3")]
+    [TestCase("3\\mathrm{~}x", "3x")]
     [TestCase("2\\sigma", "2\\sigma")]                                // "gm" inside \sigma
     [TestCase("\\square", "\\square")]                               // "square" is a command here
     [TestCase("x\\leftarrow y", "x\\leftarrowy")]

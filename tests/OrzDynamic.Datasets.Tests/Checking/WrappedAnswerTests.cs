@@ -110,6 +110,11 @@ public class WrappedAnswerTests
     [TestCase("\\frac{1}{2}", "\\frac{1}{2}\\ \\mathrm{ft}")]
     [TestCase("\\frac{1}{2}", "\\frac{1}{2}\\,\\text{ft}")]
     [TestCase("12", "12\\text{ square feet}")]
+    [TestCase("3", "3\\mathrm{~ft}")]
+    [TestCase("\\frac{1}{2}", "\\frac{1}{2}\\,\\mathrm{ft}^2")]
+    [TestCase("5", "5\\,\\text{ft}")]
+    [TestCase("7", "7\\textrm{ cm}")]
+    [TestCase("25", "25\\text{ ft}^2")]
     [TestCase("2\\sigma", "2\\sigma\\text{ cm}")]
     [TestCase("\\frac{\\sqrt{3}}{2}", "\\left(\\frac{\\sqrt{3}}{2}\\right)\\text{ cm}")]
     public void UnitWordsBesideCommandsAreRemoved(string plain, string withUnit)

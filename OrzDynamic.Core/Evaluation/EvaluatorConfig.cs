@@ -98,7 +98,7 @@ public sealed record EvaluatorConfig
     /// dataset without an entry of its own. Datasets without a selection get the default (choices → multiple choice,
     /// text-game file names → text game, else math).
     /// </summary>
-    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>The checkers <see cref="AnswerCheckers"/> refers to, with any custom ones registered; null = the built-in checkers.</summary>
     public AnswerCheckerRegistry? CheckerRegistry { get; init; }

@@ -55,6 +55,17 @@ public class WrappedAnswerTests
             AssertBothDirections(answer, open + answer + close, true);
     }
 
+    [TestCase("9", "\\bigl(3\\bigr)^2")]
+    [TestCase("9", "\\Bigl(1+2\\Bigr)\\cdot 3")]
+    [TestCase("\\frac{3}{4}", "\\left(\\frac{1}{2}\\right)\\left(\\frac{3}{2}\\right)")]
+    [TestCase("(1, 5)", "\\biggl(\\frac{2}{2}, 5\\biggr)")]
+    public void SizesInsideAnAnswerAreDroppedInTheParsePath(string plain, string sized)
+    {
+        var checker = new MathAnswerChecker();
+        Assert.That(checker.Compare(plain, sized), Is.EqualTo((true, AnswerCheckStage.Expression)), $"gold [{plain}], answer [{sized}]");
+        Assert.That(checker.Compare(sized, plain), Is.EqualTo((true, AnswerCheckStage.Expression)), $"gold [{sized}], answer [{plain}]");
+    }
+
     [Test]
     public void SizesInsideAnAnswerAreDroppedInTheStringPath()
     {

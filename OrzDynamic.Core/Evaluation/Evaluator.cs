@@ -142,7 +142,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
 
         var data = LoadData(ct);
-        var checkers = new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+        var checkers = CreateCheckers(data);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
@@ -229,7 +229,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     // Hooks for sharded runs (OrzDynamic.Core.Sharding): the same selection, checkers, scorer and manifest as Run.
     internal EvalDataSet LoadSelection(CancellationToken ct) => LoadData(ct);
     internal IReadOnlyDictionary<string, IAnswerChecker> CreateCheckers(EvalDataSet data) =>
-        new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+        AnswerCheckerSelection.ForDatasets(Config, data.Samples, _loggerFactory);
     internal ResponseScorer CreateScorer() => new(Model, Tokenizer, Config);
     internal Dictionary<string, StratumResult> ScoreCustomSentences(CancellationToken ct) => ScoreCustomSentences(CreateScorer(), ct);
     internal RunManifest Manifest() => BuildManifest();

@@ -26,6 +26,7 @@ public static class RunManifestFactory
             .With("batch_size", config.BatchSize)
             .With("random_tokens_per_sample", config.RandomTokensPerSample)
             .With("legacy_orz_clamps", config.LegacyOrzClamps)
-            .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+            .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
+            .WithAnswerCheckers(config);
     }
 }

@@ -33,6 +33,8 @@ public static class ShardPlanBuilder
             cancellationToken.ThrowIfCancellationRequested();
             original.Validate(requireModelFiles: true);
             if (original.BatchSize != batchSize) throw new ShardPlanException("All checkpoints of a plan must use the same batch size.");
+            if (original.CheckerRegistry is not null)
+                throw new ShardPlanException($"{key}: EvaluatorConfig.CheckerRegistry (custom answer checkers) cannot be carried to shard processes through plan.json; select built-in checkers with AnswerCheckers.");
             var config = original with
             {
                 ModelPath = Path.GetFullPath(original.ModelPath),

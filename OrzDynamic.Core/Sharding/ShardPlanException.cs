@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Sharding;
 /// range, the directory holds journals of another plan, or the data changed since planning. The message names the file
 /// and the field or unit concerned.
 /// </summary>
-public class ShardPlanException : Exception
+public class ShardPlanException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public ShardPlanException(string message, Exception? inner = null) : base(message, inner) { }

@@ -39,9 +39,17 @@ internal sealed class CommandLineDefinition
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
 
+    public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
+    {
+        Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
+                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "text_game for text-game file names, else math.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose];
+        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker];
 
     public RootCommand Build()
     {
@@ -74,6 +82,7 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

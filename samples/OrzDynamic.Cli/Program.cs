@@ -1,11 +1,7 @@
 using System.CommandLine;
+using OrzDynamic;
 using OrzDynamic.Cli;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Metrics.SafeTensors;
 using Spectre.Console;
 
 using var cts = new CancellationTokenSource();

@@ -43,26 +43,45 @@ public static partial class PlanStatus
         if (!Directory.Exists(root)) return;
         var expected = new HashSet<string>(plan.Units.Select(u => Path.GetFullPath(u.Kind == WorkUnitKind.Samples
             ? ShardLayout.UnitJournal(dir, plan, u) : ShardLayout.CustomUnitDir(dir, plan, u))), StringComparer.Ordinal);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
+        // Only two levels are looked at (shards/shard-K/entry), and entries that vanish while we look (another shard
+        // renaming its finished custom-sentence folder into place) are skipped: other shards keep working meanwhile.
+        foreach (var entry in Entries(root))
         {
-            var full = Path.GetFullPath(entry);
-            var name = Path.GetFileName(full);
-            if (expected.Contains(full) || name.Contains(".tmp-", StringComparison.Ordinal)) continue;
-            if (Directory.Exists(full) && (name.StartsWith("shard-", StringComparison.Ordinal) || IsInsideExpected(full, expected))) continue;
-            if (File.Exists(full) && IsInsideExpected(full, expected)) continue;
-            var m = UnitName().Match(name);
-            var reason = m.Success && m.Groups["plan"].Value != plan.PlanId
-                ? $"journal of another plan (plan id {m.Groups["plan"].Value}, this plan {plan.PlanId})"
-                : "not a file of this plan";
-            throw new ShardPlanException($"{full}: {reason}; move it out of {root} or use another output directory.");
+            var name = Path.GetFileName(entry);
+            if (name.Contains(".tmp-", StringComparison.Ordinal)) continue;
+            if (!ShardFolder().IsMatch(name) || !Directory.Exists(entry)) Foreign(entry, name, root, plan);
+            foreach (var inner in Entries(entry))
+            {
+                var innerName = Path.GetFileName(inner);
+                if (innerName.Contains(".tmp-", StringComparison.Ordinal) || expected.Contains(Path.GetFullPath(inner))) continue;
+                Foreign(inner, innerName, root, plan);
+            }
         }
     }
 
-    private static bool IsInsideExpected(string path, HashSet<string> expected)
+    private static string[] Entries(string directory)
     {
-        var parent = Path.GetDirectoryName(path);
-        return parent is not null && expected.Contains(parent);
+        try
+        {
+            return Directory.GetFileSystemEntries(directory);
+        }
+        catch (IOException) when (!Directory.Exists(directory))
+        {
+            return [];
+        }
     }
+
+    private static void Foreign(string path, string name, string root, ShardPlan plan)
+    {
+        var m = UnitName().Match(name);
+        var reason = m.Success && m.Groups["plan"].Value != plan.PlanId
+            ? $"journal of another plan (plan id {m.Groups["plan"].Value}, this plan {plan.PlanId})"
+            : "not a file of this plan";
+        throw new ShardPlanException($"{Path.GetFullPath(path)}: {reason}; move it out of {root} or use another output directory.");
+    }
+
+    [GeneratedRegex(@"^shard-\d+$")]
+    private static partial Regex ShardFolder();
 
     [GeneratedRegex(@"^unit-\d+\.(?<plan>[0-9a-f]+)\.(jsonl|custom)$")]
     private static partial Regex UnitName();

@@ -19,7 +19,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 passed=0; failed=0
 pass() { echo "cluster: PASS $1"; passed=$((passed + 1)); }
-fail() { echo "cluster: FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
+case_dir=""
+fail() {
+  echo "cluster: FAIL $1${2:+: $2}"; failed=$((failed + 1))
+  # The last lines of every task log of the failed case, for the CI log.
+  if [ -n "$case_dir" ] && [ -d "$case_dir/slurm/logs" ]; then
+    for f in "$case_dir"/slurm/logs/*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 8 "$f" >&2; }; done
+  fi
+}
 log() { echo "cluster: $*" >&2; }
 
 T="$(mktemp -d /tmp/orz-cluster.XXXXXX)"
@@ -221,6 +228,7 @@ checksums() { (cd "$1/shards" && find . -name '*.jsonl' -newer "$1/plan.json" -p
 # Case submit
 case_submit() {
   local d="$T/submit" s why
+  case_dir="$d"
   submit "$d" || { fail submit "slurm submit failed"; return; }
   [ "$submitted_shards" = "0-3" ] || { fail submit "submitted shards '$submitted_shards', expected 0-3"; return; }
   s="$(wait_done "$array_id")"; [ "$s" = COMPLETED ] || { fail submit "array $array_id ended $s"; return; }
@@ -232,6 +240,7 @@ case_submit() {
 # Case scancel / kill9: interrupt one shard mid-run, let the others finish, resubmit, compare.
 case_interrupt() {
   local name="$1" d="$T/$1" k s why before after pid rerun_log
+  case_dir="$d"
   submit "$d" || { fail "$name" "slurm submit failed"; return; }
   k="$(wait_running_with_sample "$d")" || { fail "$name" "no shard was seen running with a journaled sample"; return; }
   if [ "$name" = scancel ]; then
@@ -268,6 +277,7 @@ case_interrupt() {
 
 case_noslurm() {
   local out rc
+  case_dir=""
   mkdir -p "$T/nosl/bin"
   ln -sf "$(readlink -f "$(command -v dotnet)")" "$T/nosl/bin/dotnet"   # a PATH with dotnet and nothing else
   out="$(PATH="$T/nosl/bin" "${cli[@]}" slurm submit "${flags[@]}" --output_dir "$T/noslurm" --shards 2 2>&1)"; rc=$?

@@ -8,10 +8,13 @@ namespace OrzDynamic.Core.Models;
 /// T new queries sit at slots [<see cref="PastLength"/>, <see cref="KeyLength"/>) after the cached slots; a query may see
 /// a key when the key's slot is not after its own and the key is a real token (<see cref="KeyPadding"/>). A slot may
 /// always see itself, so that fully padded query rows stay finite (their outputs are never used). Masks for a range
-/// of queries are built on demand by <see cref="Build"/>. The caller owns <see cref="KeyPadding"/>.
+/// of queries are built on demand by <see cref="Build"/>; the last one built is kept (so the layers of a decode step
+/// share one) until <see cref="Dispose"/>. The caller owns <see cref="KeyPadding"/>.
 /// </summary>
-public sealed class AttentionMask
+public sealed class AttentionMask : IDisposable
 {
+    private (long Start, long Length, int Group, Tensor Mask)? _last;
+
     /// <summary>
     /// Elements of one chunk's attention block (batch × heads × queries × keys) that automatic chunking stays within; the
     /// chunk's mask is this ÷ heads booleans plus as many floats (libtorch converts it), e.g. 6 MB for 14 heads.
@@ -87,6 +90,9 @@ public sealed class AttentionMask
     {
         if (start < 0 || length < 1 || start + length > QueryLength)
             throw new ArgumentOutOfRangeException(nameof(length), $"Query range [{start}, {start + length}) is outside [0, {QueryLength}).");
+        if (_last is { } last && last.Start == start && last.Length == length && last.Group == groupSize && !last.Mask.IsInvalid
+            && last.Mask.device_type == device.type && last.Mask.device_index == device.index)
+            return last.Mask.alias();
         using var scope = NewDisposeScope();
         var keys = PastLength + start + length;
         var qSlot = arange(PastLength + start, keys, ScalarType.Int64, device).unsqueeze(1);
@@ -96,7 +102,16 @@ public sealed class AttentionMask
             allowed = allowed.logical_and(KeyPadding.narrow(1, 0, keys).unsqueeze(1)).logical_or(kSlot.eq(qSlot).unsqueeze(0));
         else
             allowed = allowed.expand(BatchSize, length, keys);
-        var mask = allowed.unsqueeze(1); // [B, 1, len, keys]
-        return Attention.GroupMask(mask, groupSize).MoveToOuterDisposeScope();
+        var mask = Attention.GroupMask(allowed.unsqueeze(1), groupSize).DetachFromDisposeScope(); // [B, 1, G·len, keys]
+        _last?.Mask.Dispose();
+        _last = (start, length, groupSize, mask);
+        return mask.alias().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Releases the kept mask.</summary>
+    public void Dispose()
+    {
+        _last?.Mask.Dispose();
+        _last = null;
     }
 }

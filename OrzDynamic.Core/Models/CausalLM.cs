@@ -131,7 +131,7 @@ public sealed class CausalLM : nn.Module
 
         // Padding only matters when some slot is padding: an all-ones mask takes the unpadded (fused causal) path.
         var keyPadding = attentionMask is not null && !mask.all().item<bool>() ? mask : null;
-        var attention = new AttentionMask(b, t, past, keyPadding, AttentionPath, AttentionQueryChunk);
+        using var attention = new AttentionMask(b, t, past, keyPadding, AttentionPath, AttentionQueryChunk);
 
         var (cos, sin) = _rope.Compute(pos, DType);
         var h = Model.EmbedTokens.Forward(ids);

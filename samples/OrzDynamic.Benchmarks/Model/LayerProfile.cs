@@ -41,8 +41,16 @@ internal static class LayerProfile
             ("o proj", () => layer.SelfAttention.OProj.Forward(x).Dispose()),
             ("mlp", () => layer.Mlp.Forward(x).Dispose()),
             ("whole layer (dense mask)", () => layer.Forward(x, cos, sin, mask, null).Dispose()),
-            ("whole layer (auto: fused causal)", () => layer.Forward(x, cos, sin, new AttentionMask(1, tokens, 0, null), null).Dispose()),
-            ("whole layer (query-chunked)", () => layer.Forward(x, cos, sin, new AttentionMask(1, tokens, 0, null, AttentionPath.Chunked), null).Dispose()),
+            ("whole layer (auto: fused causal)", () =>
+            {
+                using var m = new AttentionMask(1, tokens, 0, null);
+                layer.Forward(x, cos, sin, m, null).Dispose();
+            }),
+            ("whole layer (query-chunked)", () =>
+            {
+                using var m = new AttentionMask(1, tokens, 0, null, AttentionPath.Chunked);
+                layer.Forward(x, cos, sin, m, null).Dispose();
+            }),
             ("lm_head (all positions)", () => model.ComputeLogits(x.view(tokens, c.HiddenSize)).Dispose()),
         };
         report.Append(CultureInfo.InvariantCulture, $"- {model.DType} one-layer profile at T={tokens} (ms, best of 3):");

@@ -136,7 +136,7 @@ public sealed class AttentionPathTests
         var qSlot = arange(past, s, ScalarType.Int64).unsqueeze(1);
         var kSlot = arange(0, s, ScalarType.Int64).unsqueeze(0);
         var old = kSlot.le(qSlot).unsqueeze(0).logical_and(pad.unsqueeze(1)).logical_or(kSlot.eq(qSlot).unsqueeze(0)).unsqueeze(1);
-        var spec = new AttentionMask(2, t, past, pad);
+        using var spec = new AttentionMask(2, t, past, pad);
         foreach (var g in new[] { 1, 3 })
         {
             var expected = Attention.GroupMask(old, g);
@@ -145,6 +145,7 @@ public sealed class AttentionPathTests
             Assert.That(dense.eq(expected).all().item<bool>(), Is.True, $"dense, G={g}");
             // Chunk [1, 3): rows 1..2 of every group, keys up to slot past + 3.
             var chunk = spec.Build(1, 2, g, CPU);
+            Assert.That(spec.Build(1, 2, g, CPU).eq(chunk).all().item<bool>(), Is.True, "the kept mask is returned again");
             Assert.That(chunk.shape, Is.EqualTo(new long[] { 2, 1, g * 2, past + 3 }));
             var want = Attention.GroupMask(old.narrow(2, 1, 2).narrow(3, 0, past + 3), g);
             Assert.That(chunk.eq(want).all().item<bool>(), Is.True, $"chunk, G={g}");

@@ -14,6 +14,7 @@ namespace OrzDynamic.Benchmarks.Model;
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
 /// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
 /// <c>--scoring-chunks 64,256 [--metrics-chunks 8,64] [--prefill T]</c> sweeps the scoring tail (<see cref="ScoringChunkSweep"/>).
+/// <c>--rope-probe [--prefill T]</c> times rotary embedding in both dtypes and thread counts (<see cref="RopeProbe"/>).
 /// <c>--long-score T</c> measures only the scoring of one T-token sequence (time, peak memory above the weights, FLOP
 /// utilisation with attention FLOPs; see <see cref="LongScoring"/>).
 /// </summary>
@@ -21,7 +22,7 @@ internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe);
 
     public static int Run(string[] args)
     {
@@ -33,7 +34,7 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --threads N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -45,6 +46,14 @@ internal static class ModelBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {LoadAverage()}.");
         report.AppendLine();
 
+        if (s.RopeProbe)
+        {
+            var rope = new StringBuilder();
+            RopeProbe.Run(config, s.Prefill, rope);
+            Console.WriteLine(rope);
+            if (s.Output is not null) File.WriteAllText(s.Output, rope.ToString());
+            return 0;
+        }
         if (s.GemmProbe)
         {
             var probe = new StringBuilder();
@@ -121,6 +130,7 @@ internal static class ModelBenchmark
         var profileOnly = false;
         var decodeOnly = false;
         var gemmProbe = false;
+        var ropeProbe = false;
         var threads = 0;
         var longScore = 0;
         var attention = AttentionPath.Auto;
@@ -138,6 +148,7 @@ internal static class ModelBenchmark
                 case "--profile": profileOnly = true; break;
                 case "--decode-only": decodeOnly = true; break;
                 case "--gemm-probe": gemmProbe = true; break;
+                case "--rope-probe": ropeProbe = true; break;
                 case "--scoring-chunks": scoringChunks = ParseInts(args[++i]); break;
                 case "--metrics-chunks": metricsChunks = ParseInts(args[++i]); break;
                 case "--long-score": longScore = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -149,7 +160,7 @@ internal static class ModelBenchmark
         }
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe);
     }
 
     private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();

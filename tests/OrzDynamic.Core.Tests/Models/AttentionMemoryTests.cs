@@ -75,9 +75,11 @@ public sealed class AttentionMemoryTests
         {
             // Positive control: the dense path's [1, 1, G·T, T] mask (67 MB bool + 268 MB as float) is visible.
             Assert.That(dense, Is.GreaterThan(200_000_000L), "the measurement must see the dense path's quadratic mask");
-            // Linear paths: activations here are < 10 MB; one chunk's mask is ≤ 2^24 / heads elements (≤ 11 MB as bool + float).
+            // Linear paths: activations here are < 10 MB; one chunk's mask is ≤ 2^24 / heads elements (≤ 11 MB as bool + float)
+            // plus its construction temporaries (measured: fused ≈ 4–7 MB, chunked ≈ 25–29 MB). The bounds leave room for
+            // allocator noise and stay 8–17× below the [heads, T, T] scores.
             Assert.That(fused, Is.LessThan(32_000_000L), "fused causal path");
-            Assert.That(chunked, Is.LessThan(40_000_000L), "query-chunked path");
+            Assert.That(chunked, Is.LessThan(64_000_000L), "query-chunked path");
         });
     }
 

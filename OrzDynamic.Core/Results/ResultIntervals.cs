@@ -1,5 +1,5 @@
 using OrzDynamic.Core.Statistics;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 

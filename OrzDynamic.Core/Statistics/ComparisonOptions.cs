@@ -1,4 +1,4 @@
-using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Statistics;
 

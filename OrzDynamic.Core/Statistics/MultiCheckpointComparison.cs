@@ -1,5 +1,5 @@
 using OrzDynamic.Core.Results;
-using OrzDynamic.Plotting.Checkpoints;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Statistics;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NUnit.Framework;
-using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Metrics;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
 using OrzDynamic.Core.Tests.Fixtures;

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 using OrzDynamic.Core.Statistics;
 using OrzDynamic.Core.Tests.Demo;
 using OrzDynamic.Core.Tests.Fixtures;

@@ -43,7 +43,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     /// <summary>Wilson interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>; null when nothing was evaluated.</summary>
     /// <exception cref="KeyNotFoundException">No such dataset.</exception>
     public Statistics.ConfidenceInterval? AccuracyInterval(string dataset) =>
-        Datasets.TryGetValue(dataset, out var ds) ? ResultIntervals.Accuracy(ds, ConfidenceLevel)
+        Datasets.TryGetValue(dataset, out var ds) ? Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel)
             : throw new KeyNotFoundException($"No dataset '{dataset}'. Known: {string.Join(", ", Datasets.Keys)}");
 
     /// <summary>Student-t interval of a metric mean in a stratum at <see cref="ConfidenceLevel"/>; null for fewer than 2 values.</summary>
@@ -53,7 +53,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
         if (!Datasets.TryGetValue(dataset, out var ds)) throw new KeyNotFoundException($"No dataset '{dataset}'. Known: {string.Join(", ", Datasets.Keys)}");
         if (!ds.Strata.TryGetValue(stratum, out var sr)) throw new KeyNotFoundException($"No stratum '{stratum}' in '{dataset}'. Known: {string.Join(", ", ds.Strata.Keys)}");
         if (!sr.Metrics.TryGetValue(metric, out var m)) throw new KeyNotFoundException($"No metric '{metric}' in '{dataset}/{stratum}'.");
-        return ResultIntervals.Mean(m, ConfidenceLevel);
+        return Statistics.ResultIntervals.Mean(m, ConfidenceLevel);
     }
 
     /// <summary>Mean of the dataset accuracies (NaN when there is none).</summary>
@@ -75,7 +75,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
         foreach (var (name, ds) in Datasets)
         {
             d[$"{name}/accuracy"] = ds.Accuracy;
-            if (ResultIntervals.Accuracy(ds, ConfidenceLevel) is { } aci)
+            if (Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel) is { } aci)
             {
                 d[$"{name}/accuracy_ci_low"] = aci.Low;
                 d[$"{name}/accuracy_ci_high"] = aci.High;
@@ -100,7 +100,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{prefix}/{metric}"] = s.Mean;
             d[$"{prefix}/{metric}_std"] = s.Std;
             // Keys only where an interval exists (n ≥ 2): absent rather than NaN.
-            if (ResultIntervals.Mean(s, level) is { } ci)
+            if (Statistics.ResultIntervals.Mean(s, level) is { } ci)
             {
                 d[$"{prefix}/{metric}_ci_low"] = ci.Low;
                 d[$"{prefix}/{metric}_ci_high"] = ci.High;

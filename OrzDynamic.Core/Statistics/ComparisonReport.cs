@@ -15,9 +15,8 @@ public sealed record ComparisonReport
     /// <summary>The rows whose change is significant (adjusted p &lt; alpha).</summary>
     public IEnumerable<ComparisonRow> Significant => Rows.Where(r => r.Significant);
 
-    /// <summary>One line naming the tests and levels, for chart legends and table captions.</summary>
-    public string Legend => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"marker: Holm-adjusted p < {Alpha:0.###} vs previous checkpoint (accuracy: exact McNemar; metrics: Wilcoxon signed-rank, paired by prompt)");
+    /// <summary>One line naming the tests and the threshold, for chart legends and table captions.</summary>
+    public string Legend => TrendSignificance.Note(this);
 
     /// <summary>The row of one change, or null.</summary>
     public ComparisonRow? Find(string dataset, int toIteration, ComparisonKind kind, string metric, string stratum) =>

@@ -38,6 +38,12 @@ internal sealed class CommandLineDefinition
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<string> ErrorBars { get; } = new Option<string>("--error_bars")
+    {
+        Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
+        DefaultValueFactory = _ => "std",
+    }.AcceptOnlyFromAmong("std", "ci");
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
 
     public RootCommand Build()
     {
@@ -45,7 +51,7 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, ErrorBars, ConfidenceLevel })
             root.Options.Add(o);
         return root;
     }
@@ -72,6 +78,8 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
+            ConfidenceLevel = r.GetValue(ConfidenceLevel),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

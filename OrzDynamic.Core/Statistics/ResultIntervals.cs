@@ -1,7 +1,7 @@
-using OrzDynamic.Core.Statistics;
 using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Core.Results;
 
-namespace OrzDynamic.Core.Results;
+namespace OrzDynamic.Core.Statistics;
 
 /// <summary>Confidence intervals of the aggregated results: Wilson for accuracy, Student-t for metric means.</summary>
 public static class ResultIntervals

@@ -196,4 +196,15 @@ public class CheckpointComparerTests
         Assert.That(r.Values.Where((_, i) => r.Keys.ElementAt(i).Contains("_ci_", StringComparison.Ordinal)).All(double.IsFinite));
         Assert.That(r.Samples, Has.Count.EqualTo(20));
     }
+
+    [TestCase(0.0)]
+    [TestCase(1.0)]
+    [TestCase(double.NaN)]
+    public void ConfigRejectsAConfidenceLevelOutsideTheOpenUnitInterval(double level)
+    {
+        var config = new Core.Evaluation.EvaluatorConfig { EvalPromptData = [typeof(CheckpointComparerTests).Assembly.Location], ConfidenceLevel = level };
+        var ex = Assert.Throws<Core.Evaluation.EvaluatorConfigException>(() => config.Validate(requireModelFiles: false));
+        Assert.That(ex!.Message, Does.Contain("ConfidenceLevel"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointComparer(new ComparisonOptions { ConfidenceLevel = level }));
+    }
 }

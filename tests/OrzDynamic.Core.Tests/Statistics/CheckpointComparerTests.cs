@@ -195,6 +195,14 @@ public class CheckpointComparerTests
         Assert.That(r.ContainsKey($"{Ds}/ld_random/prob_energy_ci_low"), Is.False);
         Assert.That(r.Values.Where((_, i) => r.Keys.ElementAt(i).Contains("_ci_", StringComparison.Ordinal)).All(double.IsFinite));
         Assert.That(r.Samples, Has.Count.EqualTo(20));
+        using var dir = new TempDirectory();
+        var summary = Path.Combine(dir.Path, "summary.json");
+        r.WriteSummary(summary);
+        using var doc = JsonDocument.Parse(File.ReadAllText(summary));
+        Assert.That(doc.RootElement.GetProperty("confidence_level").GetDouble(), Is.EqualTo(0.9));
+        var results = doc.RootElement.GetProperty("results");
+        Assert.That(results.GetProperty($"{Ds}/accuracy_ci_high").GetDouble(), Is.EqualTo(wilson.High));
+        Assert.That(results.TryGetProperty($"{Ds}/ld_incorrect/prob_energy_ci_low", out _), Is.True);
     }
 
     [TestCase(0.0)]

@@ -19,7 +19,7 @@ public sealed record TrendSeries(IReadOnlyList<int> Iterations, IReadOnlyList<do
 
     /// <summary>
     /// Whether the change from the point before is significant (entry i is about the segment i−1 → i; entry 0 is
-    /// always false); null = not tested (see <c>OrzDynamic.Core.Statistics.TrendSignificance</c>).
+    /// always false, and false also when the change was not testable); null = not tested (see <c>OrzDynamic.Core.Statistics.TrendSignificance</c>).
     /// </summary>
     public IReadOnlyList<bool>? SignificantChange { get; init; }
 

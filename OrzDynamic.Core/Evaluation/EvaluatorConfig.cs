@@ -43,7 +43,7 @@ public sealed record EvaluatorConfig
     /// <summary>Where JSONL results, summary.json, charts and logs are written.</summary>
     public string OutputDir { get; init; } = "orz_dynamic_log";
 
-    /// <summary>Write the per-sample JSONL (always used for resume; when false it is removed at the end).</summary>
+    /// <summary>Also write the Python-style <c>eval_results_&lt;dataset&gt;_&lt;accuracy&gt;.jsonl</c> files at the end. The per-sample journal <c>results.jsonl</c> is written either way (it is the resume source) and never removed.</summary>
     public bool SaveDetailedResults { get; init; } = true;
 
     /// <summary>Draw comparison charts at the end of the run.</summary>

@@ -63,6 +63,39 @@ public sealed class DemoSignificanceTests
         Assert.That(row.Unpaired, Is.Zero);
     }
 
+    /// <summary>
+    /// The same checkpoint evaluated with two sampling seeds: no change is real, and none is reported (the study over
+    /// 20 seeds, <c>Benchmarks stats-fpr</c>, measures the rate; this pins one seeded pair).
+    /// </summary>
+    [Test]
+    public async Task SameCheckpointWithAnotherSeedShowsNoSignificantChange()
+    {
+        var middle = DemoPaths.CheckpointDirectories.OrderBy(c => c.Step).ElementAt(1);
+        var samples = new List<CheckpointSamples>();
+        foreach (var seed in new[] { 1, 2 })
+        {
+            var config = new EvaluatorConfig
+            {
+                ModelPath = middle.Path,
+                EvalPromptData = [DemoPaths.EvalData],
+                DoSample = true,
+                Seed = seed,
+                GenerateMaxLen = 64,
+                BatchSize = 16,
+                CheckpointName = $"seed{seed}",
+                OutputDir = _output!.Sub($"seed{seed}"),
+                EnableVisualization = false,
+            };
+            await using var evaluator = new Evaluator(config);
+            samples.Add(CheckpointSamples.FromResults(await evaluator.EvalAsync(), seed));
+        }
+        var rows = new CheckpointComparer().ComparePair(samples[0], samples[1], ComparisonKind.Previous);
+        Assert.That(rows.Where(r => r.Significant).Select(r => $"{r.Metric}/{r.Stratum}: {r.Test}"), Is.Empty);
+        var accuracy = rows.Single(r => r.Metric == ComparisonStrata.Accuracy);
+        Assert.That(accuracy.Test.IsTestable, "sampling changes some answers, so there are discordant pairs");
+        Assert.That(accuracy.P, Is.GreaterThan(0.05));
+    }
+
     [Test]
     public void FilesAreInTheOutputDirectory()
     {

@@ -11,7 +11,7 @@ public sealed record ComparisonRow
     /// <summary>Dataset name.</summary>
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     /// <summary>Against the previous or the first checkpoint.</summary>
-    [JsonPropertyName("kind")] [JsonConverter(typeof(JsonStringEnumConverter<ComparisonKind>))] public ComparisonKind Kind { get; init; }
+    [JsonPropertyName("kind")] public ComparisonKind Kind { get; init; }
     /// <summary>Earlier checkpoint label.</summary>
     [JsonPropertyName("from_checkpoint")] public required string FromCheckpoint { get; init; }
     /// <summary>Earlier checkpoint iteration.</summary>

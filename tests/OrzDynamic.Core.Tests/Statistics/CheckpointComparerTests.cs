@@ -137,7 +137,7 @@ public class CheckpointComparerTests
         var row = json.RootElement.GetProperty("rows")[0];
         Assert.That(row.GetProperty("metric").GetString(), Is.EqualTo("accuracy"));
         Assert.That(row.GetProperty("test").GetProperty("p_value").GetDouble(), Is.EqualTo(report.Rows[0].P!.Value));
-        Assert.That(row.GetProperty("kind").GetString(), Is.EqualTo("Previous"));
+        Assert.That(row.GetProperty("kind").GetString(), Is.EqualTo("previous"), "as in the CSV");
     }
 
     [Test]

@@ -214,5 +214,8 @@ public class CheckpointComparerTests
         var ex = Assert.Throws<Core.Evaluation.EvaluatorConfigException>(() => config.Validate(requireModelFiles: false));
         Assert.That(ex!.Message, Does.Contain("ConfidenceLevel"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointComparer(new ComparisonOptions { ConfidenceLevel = level }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointComparer(new ComparisonOptions { Alpha = level }));
+        var ex2 = Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointComparer(new ComparisonOptions { Metrics = ["prob_energie"] }));
+        Assert.That(ex2!.Message, Does.Contain("prob_energie"));
     }
 }

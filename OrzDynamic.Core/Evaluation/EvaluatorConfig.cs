@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OrzDynamic.Datasets.Checking;
 
 namespace OrzDynamic.Core.Evaluation;
 
@@ -94,6 +95,17 @@ public sealed record EvaluatorConfig
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }
 
+    /// <summary>
+    /// Answer checker per dataset: dataset name (data file name without extension) → checker name in
+    /// <see cref="CheckerRegistry"/> (built in: "math", "multiple_choice", "text_game"); the key "*" applies to every
+    /// dataset without an entry of its own. Datasets without a selection get the default (choices → multiple choice,
+    /// text-game file names → text game, else math).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The checkers <see cref="AnswerCheckers"/> refers to, with any custom ones registered; null = the built-in checkers.</summary>
+    public AnswerCheckerRegistry? CheckerRegistry { get; init; }
+
     /// <summary>The tokenizer directory actually used.</summary>
     public string EffectiveTokenizerPath => string.IsNullOrEmpty(TokenizerPath) ? ModelPath : TokenizerPath!;
 
@@ -145,6 +157,7 @@ public sealed record EvaluatorConfig
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) errors.Add(string.Format(ci, "ConfidenceLevel must lie strictly between 0 and 1, got {0}", ConfidenceLevel));
         if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
             errors.Add("PromptTemplate must contain the {prompt} placeholder");
+        errors.AddRange(AnswerCheckerSelection.Validate(this));
         if (errors.Count > 0) throw new EvaluatorConfigException(errors);
     }
 

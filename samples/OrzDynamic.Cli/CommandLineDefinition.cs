@@ -57,13 +57,21 @@ internal sealed class CommandLineDefinition
         return option;
     }
 
+    public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
+    {
+        Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
+                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "text_game for text-game file names, else math.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public RootCommand Build()
     {
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, ErrorBars, ConfidenceLevel })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel })
             root.Options.Add(o);
         return root;
     }
@@ -92,6 +100,7 @@ internal sealed class CommandLineDefinition
             Verbose = r.GetValue(Verbose),
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
             ConfidenceLevel = r.GetValue(ConfidenceLevel),
+            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

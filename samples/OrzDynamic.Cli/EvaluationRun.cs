@@ -128,6 +128,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
                 ConfidenceLevel = settings.ConfidenceLevel,
+                AnswerCheckers = settings.AnswerCheckers,
             }));
         }
         return list;

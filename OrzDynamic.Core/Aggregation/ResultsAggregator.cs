@@ -14,13 +14,15 @@ public static class ResultsAggregator
     /// Aggregates <paramref name="records"/>. Accuracy = correct / evaluated. Samples with an
     /// <see cref="SampleRecord.InvalidReason"/> count as evaluated (and correct if the checker said so) but are kept out
     /// of the metric strata and counted as invalid. Records are fed per dataset in ascending index order through the
-    /// streaming <see cref="DatasetAccumulator"/>, exactly as a sharded merge does.
+    /// streaming <see cref="DatasetAccumulator"/>, exactly as a sharded merge does. The records of the listed datasets
+    /// are kept in <see cref="EvalResults.Samples"/> for checkpoint comparisons; intervals use <paramref name="confidenceLevel"/>.
     /// </summary>
     public static EvalResults Aggregate(string checkpoint, string? checkpointPath, IEnumerable<SampleRecord> records,
         IReadOnlyCollection<string> datasetNames, IReadOnlyDictionary<string, SkipCounts>? skips = null,
-        IReadOnlyDictionary<string, StratumResult>? customSentences = null)
+        IReadOnlyDictionary<string, StratumResult>? customSentences = null, double confidenceLevel = Statistics.ConfidenceLevels.Default)
     {
-        var byDataset = records.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
+        var all = records.ToArray();
+        var byDataset = all.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
         var accumulators = new List<DatasetAccumulator>();
         foreach (var name in datasetNames)
         {
@@ -28,12 +30,19 @@ public static class ResultsAggregator
             foreach (var r in byDataset.GetValueOrDefault(name) ?? []) acc.Add(r);
             accumulators.Add(acc);
         }
-        return Build(checkpoint, checkpointPath, accumulators, skips, customSentences);
+        var listed = new HashSet<string>(datasetNames, StringComparer.Ordinal);
+        return Build(checkpoint, checkpointPath, accumulators, skips, customSentences, confidenceLevel,
+            all.Where(r => listed.Contains(r.Dataset)).ToArray());
     }
 
-    /// <summary>Builds the results of one checkpoint from streamed per-dataset accumulators (in dataset order).</summary>
+    /// <summary>
+    /// Builds the results of one checkpoint from streamed per-dataset accumulators (in dataset order). A streaming caller
+    /// passes no <paramref name="samples"/> (<see cref="EvalResults.Samples"/> stays empty; comparisons then load the
+    /// records from results.jsonl, see <c>CheckpointSamples.Load</c>).
+    /// </summary>
     public static EvalResults Build(string checkpoint, string? checkpointPath, IEnumerable<DatasetAccumulator> datasets,
-        IReadOnlyDictionary<string, SkipCounts>? skips = null, IReadOnlyDictionary<string, StratumResult>? customSentences = null)
+        IReadOnlyDictionary<string, SkipCounts>? skips = null, IReadOnlyDictionary<string, StratumResult>? customSentences = null,
+        double confidenceLevel = Statistics.ConfidenceLevels.Default, IReadOnlyCollection<SampleRecord>? samples = null)
     {
         ArgumentNullException.ThrowIfNull(datasets);
         var results = new Dictionary<string, DatasetResult>(StringComparer.Ordinal);
@@ -48,6 +57,8 @@ public static class ResultsAggregator
             Iteration = checkpointPath is not null && IterationParser.TryParse(checkpointPath, out var it) ? it : null,
             Datasets = results,
             CustomSentences = customSentences ?? new Dictionary<string, StratumResult>(),
+            ConfidenceLevel = confidenceLevel,
+            Samples = samples ?? [],
         };
     }
 }

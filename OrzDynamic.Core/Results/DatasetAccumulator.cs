@@ -1,3 +1,4 @@
+using OrzDynamic.Metrics;
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using OrzDynamic.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Statistics;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
@@ -54,7 +56,10 @@ public static class PlanMerger
         }
         if (all.Count > 1)
         {
-            var trends = Evaluator.AggregateMultiCheckpointResults(all);
+            // As a single-process run: checkpoint comparisons (comparisons.csv/json), then trends marked with them.
+            var report = Compare(dir, plan, all, cancellationToken);
+            files.AddRange(ComparisonFiles.Write(report, dir));
+            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(all), report);
             files.AddRange(Evaluator.SaveTrends(trends, dir, options.ChartWriter, loggerFactory, cancellationToken));
         }
         return new MergeResult(all, missing, records, files);
@@ -101,7 +106,7 @@ public static class PlanMerger
         var skips = ck.Datasets.GroupBy(d => d.Name).ToDictionary(g => g.Key,
             g => new ResultsAggregator.SkipCounts(g.Sum(d => d.SkippedTooLong), g.Sum(d => d.SkippedBadRecords)), StringComparer.Ordinal);
         var customOrdered = ck.CustomSentenceStems.Where(custom.ContainsKey).ToDictionary(s => s, s => custom[s], StringComparer.Ordinal);
-        var evalResults = ResultsAggregator.Build(ck.Name, ck.Key, datasets.Select(d => accumulators[d]), skips, customOrdered);
+        var evalResults = ResultsAggregator.Build(ck.Name, ck.Key, datasets.Select(d => accumulators[d]), skips, customOrdered, ck.Config.ConfidenceLevel);
 
         var summaryPath = Path.Combine(ckDir, OutputFiles.Summary);
         evalResults.WriteSummary(summaryPath);
@@ -208,6 +213,42 @@ public static class PlanMerger
             AtomicFile.Commit(tmp, target);
             files.Add(target);
         }
+    }
+
+    /// <summary>
+    /// The comparisons <c>MultiCheckpointComparison.Compare</c> makes (each checkpoint against the previous and the
+    /// first, in iteration order), holding the records of at most three checkpoints at a time: they are read back from
+    /// the merged results.jsonl files instead of being kept for every checkpoint.
+    /// </summary>
+    private static ComparisonReport Compare(string dir, ShardPlan plan, IReadOnlyDictionary<string, EvalResults> all, CancellationToken ct)
+    {
+        var options = new ComparisonOptions { ConfidenceLevel = plan.Checkpoints[0].Config.ConfidenceLevel };
+        var comparer = new CheckpointComparer(options);
+        var ordered = plan.Checkpoints.Select((c, order) =>
+                (Checkpoint: c, Iteration: IterationParser.TryParse(c.Key, out var it) ? it : all[c.Key].Iteration ?? order))
+            .OrderBy(c => c.Iteration).ToArray();
+        for (int i = 1; i < ordered.Length; i++)
+            if (ordered[i].Iteration == ordered[i - 1].Iteration)
+                throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: checkpoints '{ordered[i - 1].Checkpoint.Name}' and '{ordered[i].Checkpoint.Name}' share iteration {ordered[i].Iteration}; they cannot be compared.");
+        CheckpointSamples Load((PlanCheckpoint Checkpoint, int Iteration) c) =>
+            CheckpointSamples.Load(Path.Combine(dir, c.Checkpoint.Name, OutputFiles.Journal), c.Checkpoint.Name, c.Iteration, out _);
+        var rows = new List<ComparisonRow>();
+        var first = Load(ordered[0]);
+        var previous = first;
+        for (int i = 1; i < ordered.Length; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var current = Load(ordered[i]);
+            rows.AddRange(comparer.ComparePair(previous, current, ComparisonKind.Previous));
+            if (i >= 2) rows.AddRange(comparer.ComparePair(first, current, ComparisonKind.First));
+            previous = current;
+        }
+        return new ComparisonReport
+        {
+            ConfidenceLevel = options.ConfidenceLevel,
+            Alpha = options.Alpha,
+            Rows = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.ToIteration).ThenBy(r => r.Kind).ToArray(),
+        };
     }
 
     private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)

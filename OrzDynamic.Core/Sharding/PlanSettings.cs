@@ -30,7 +30,8 @@ public static class PlanSettings
             .With("save_token_traces", config.SaveTokenTraces)
             .With("save_detailed_results", config.SaveDetailedResults)
             .With("enable_visualization", config.EnableVisualization)
-            .With("scoring_chunk_size", config.ScoringChunkSize);
+            .With("scoring_chunk_size", config.ScoringChunkSize)
+            .With("confidence_level", config.ConfidenceLevel);
         return manifest.Settings;
     }
 

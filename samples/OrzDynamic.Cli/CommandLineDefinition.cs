@@ -38,6 +38,24 @@ internal sealed class CommandLineDefinition
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
+    {
+        Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
+        DefaultValueFactory = _ => "std",
+    }, "std", "ci");
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
+
+    /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
+    private static Option<string> WithChoices(Option<string> option, params string[] choices)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!choices.Contains(value, StringComparer.Ordinal))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", choices)}; got '{value}'.");
+        });
+        return option;
+    }
 
     public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
     {
@@ -49,7 +67,7 @@ internal sealed class CommandLineDefinition
 
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker];
+        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel];
 
     public RootCommand Build()
     {
@@ -82,6 +100,8 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
+            ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };

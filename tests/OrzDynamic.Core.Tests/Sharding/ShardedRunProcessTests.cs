@@ -86,7 +86,8 @@ public class ShardedRunProcessTests
             // a single-process run do: at least one comparison chart per dataset.
             Assert.That(Directory.GetFiles(b, "ld_comparison_*.png").Length, Is.GreaterThanOrEqualTo(Directory.GetFiles(a, "ld_comparison_*.png").Length).And.GreaterThan(0), $"{ck} comparison charts");
         }
-        Assert.That(File.ReadAllBytes(Path.Combine(dir, "trends.csv")), Is.EqualTo(File.ReadAllBytes(Path.Combine(_single, "trends.csv"))), "trends.csv bit-identical");
+        foreach (var name in new[] { "trends.csv", "comparisons.csv", "comparisons.json" })
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(_single, name))), $"{name} bit-identical");
         Assert.That(Directory.GetFiles(dir, "ld_trends_*.png").Length, Is.GreaterThanOrEqualTo(Directory.GetFiles(_single, "ld_trends_*.png").Length).And.GreaterThan(0));
     }
 

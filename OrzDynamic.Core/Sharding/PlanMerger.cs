@@ -231,7 +231,7 @@ public static class PlanMerger
             if (ordered[i].Iteration == ordered[i - 1].Iteration)
                 throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: checkpoints '{ordered[i - 1].Checkpoint.Name}' and '{ordered[i].Checkpoint.Name}' share iteration {ordered[i].Iteration}; they cannot be compared.");
         CheckpointSamples Load((PlanCheckpoint Checkpoint, int Iteration) c) =>
-            CheckpointSamples.Load(Path.Combine(dir, c.Checkpoint.Name, OutputFiles.Journal), c.Checkpoint.Name, c.Iteration, out _);
+            LoadForComparison(Path.Combine(dir, c.Checkpoint.Name, OutputFiles.Journal), c.Checkpoint.Name, c.Iteration);
         var rows = new List<ComparisonRow>();
         var first = Load(ordered[0]);
         var previous = first;
@@ -249,6 +249,39 @@ public static class PlanMerger
             Alpha = options.Alpha,
             Rows = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.ToIteration).ThenBy(r => r.Kind).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The records of a merged results.jsonl with the fields the comparisons read (dataset, index, correctness,
+    /// metrics, invalid reason): prompts, answers, token ids and random-token details are skipped unparsed.
+    /// </summary>
+    private static CheckpointSamples LoadForComparison(string path, string checkpoint, int iteration)
+    {
+        var records = new List<SampleRecord>();
+        using var reader = new JsonlLineReader(path);
+        while (reader.TryReadLine(out var line))
+        {
+            MergeRecordView? r;
+            try
+            {
+                r = JsonSerializer.Deserialize<MergeRecordView>(line.Span, ViewOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new ResultsFileException(path, reader.LineNumber, $"not a valid sample record (field {ex.Path}): {ex.Message}", ex);
+            }
+            if (r is null) continue;
+            records.Add(new SampleRecord
+            {
+                Dataset = r.Dataset,
+                Index = r.Index,
+                Checkpoint = r.Checkpoint,
+                IsCorrect = r.IsCorrect,
+                LdMetrics = r.LdMetrics,
+                InvalidReason = r.InvalidReason,
+            });
+        }
+        return new CheckpointSamples(checkpoint, iteration, records);
     }
 
     private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Sharding;
+using OrzDynamic.Metrics;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Benchmarks.Merge;

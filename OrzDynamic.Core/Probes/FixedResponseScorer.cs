@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
+using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 
 namespace OrzDynamic.Core.Probes;
@@ -150,7 +151,7 @@ public sealed class FixedResponseScorer
         if (response.Any(t => t < 0 || t >= vocab))
             throw new ProbeInputException($"Probe {item.Key} (journal {journalPath}): field 'token_ids' holds token {response.First(t => t < 0 || t >= vocab)} outside the vocabulary of checkpoint '{checkpoint}' ({vocab} tokens); the reference answers were tokenized with another tokenizer.");
         var scored = scorer.Score([(prompt, response)], ct)[0];
-        var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+        var metrics = LdMetrics.From(scored.Metrics);
         if (!metrics.IsValid)
             _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means (no response tokens to score or non-finite metrics)", checkpoint, item.Key);
         return new ProbeRecord

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

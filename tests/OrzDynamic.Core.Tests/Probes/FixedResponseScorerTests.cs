@@ -3,6 +3,7 @@ using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 using OrzDynamic.Core.Tests.Evaluation;
 
 namespace OrzDynamic.Core.Tests.Probes;

@@ -28,7 +28,7 @@ public static class TokenHeatmapBuilder
             for (int t = 0; t < n; t++) row[t] = t < lp.Count ? lp[t] : double.NaN;
             return (IReadOnlyList<double>)row;
         }).ToArray();
-        var title = $"{titlePrefix}{key}: log p(token) of a fixed response at each checkpoint";
+        var title = $"{titlePrefix}{key}: log p per token";
         return new TokenHeatmap(key, title, rows.Select(r => r.Checkpoint.Name).ToArray(), rows.Select(r => r.Checkpoint.Iteration).ToArray(),
             shown.Select(tokenText).ToArray(), values);
     }

@@ -12,6 +12,7 @@ namespace OrzDynamic.Plotting.Charts;
 /// Builds the trend chart of a fixed set of texts (custom sentences, or one checkpoint's answers scored under every
 /// checkpoint): one panel per metric, x = iteration, a thick line with markers per mean series (all, correct /
 /// incorrect, or the custom-sentence groups) and thin lines for single items, all named in the shared legend.
+/// Metrics spanning several orders of magnitude are drawn by magnitude on a log axis (see <see cref="LogScaleSpan"/>).
 /// Same theme as <see cref="TrendsChartBuilder"/>.
 /// </summary>
 public static class FixedResponseChartBuilder
@@ -41,9 +42,29 @@ public static class FixedResponseChartBuilder
         return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight);
     }
 
+    /// <summary>
+    /// How a metric's values are drawn: as they are, or — when they share one sign and span more than
+    /// <see cref="LogScaleSpan"/> — by magnitude on a log axis (negated when negative, e.g. −out_token = NLL), so that
+    /// late, small changes stay visible next to the large early ones.
+    /// </summary>
+    public const double LogScaleSpan = 100;
+
+    private static (bool Log, double Sign) Scale(IReadOnlyList<(FixedResponseSeries Series, OxyColor Color, int Index)> styled, string metric)
+    {
+        var values = styled.SelectMany(s => s.Series.Metrics.TryGetValue(metric, out var d) ? d.Values : []).Where(double.IsFinite).ToArray();
+        if (values.Length == 0) return (false, 1);
+        double sign = values.All(v => v < 0) ? -1 : values.All(v => v > 0) ? 1 : 0;
+        if (sign == 0) return (false, 1);
+        var magnitudes = values.Select(v => v * sign).ToArray();
+        return (magnitudes.Max() / magnitudes.Min() > LogScaleSpan, sign);
+    }
+
     private static PlotModel BuildPanel(IReadOnlyList<(FixedResponseSeries Series, OxyColor Color, int Index)> styled, string metric)
     {
-        var model = ChartTheme.NewPanel(metric);
+        var (log, sign) = Scale(styled, metric);
+        if (!log) sign = 1;
+        var title = !log ? metric : sign < 0 ? $"−{metric} (log scale)" : $"{metric} (log scale)";
+        var model = ChartTheme.NewPanel(title);
         var points = new List<DataPoint>();
         // Item lines first, so the means are drawn on top.
         foreach (var (s, color, index) in styled.OrderBy(x => x.Series.IsItem ? 0 : 1))
@@ -64,7 +85,7 @@ public static class FixedResponseChartBuilder
                 YAxisKey = TrendsChartBuilder.ValueAxisKey,
             };
             for (int i = 0; i < data.Iterations.Count; i++)
-                if (double.IsFinite(data.Values[i])) line.Points.Add(new DataPoint(data.Iterations[i], data.Values[i]));
+                if (double.IsFinite(data.Values[i])) line.Points.Add(new DataPoint(data.Iterations[i], sign * data.Values[i]));
             points.AddRange(line.Points);
             model.Series.Add(line);
         }
@@ -88,17 +109,15 @@ public static class FixedResponseChartBuilder
             TickStyle = TickStyle.Outside,
         };
         double yMin = points.Min(p => p.Y), yMax = points.Max(p => p.Y);
-        var y = new LinearAxis
-        {
-            Key = TrendsChartBuilder.ValueAxisKey,
-            Position = AxisPosition.Left,
-            Title = metric,
-            StringFormat = "G4",
-            MinimumPadding = 0.1,
-            MaximumPadding = 0.1,
-            TickStyle = TickStyle.Outside,
-        };
-        if (yMax - yMin < 1e-12 * Math.Max(1, Math.Abs(yMax)))
+        Axis y = log ? new LogarithmicAxis() : new LinearAxis();
+        y.Key = TrendsChartBuilder.ValueAxisKey;
+        y.Position = AxisPosition.Left;
+        y.Title = title;
+        y.StringFormat = "G4";
+        y.MinimumPadding = 0.1;
+        y.MaximumPadding = 0.1;
+        y.TickStyle = TickStyle.Outside;
+        if (!log && yMax - yMin < 1e-12 * Math.Max(1, Math.Abs(yMax)))
         {
             var pad = Math.Max(Math.Abs(yMax) * 0.05, 1e-3);
             y.Minimum = yMin - pad;

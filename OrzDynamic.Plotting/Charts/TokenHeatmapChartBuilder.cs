@@ -24,8 +24,8 @@ public static class TokenHeatmapChartBuilder
     /// <summary>Label of the elision column.</summary>
     public const string GapLabel = "…";
 
-    private const int ColumnWidth = 22;
-    private const int RowHeight = 34;
+    private const int ColumnWidth = 28;
+    private const int RowHeight = 40;
 
     /// <summary>Builds the chart.</summary>
     /// <exception cref="ArgumentException">No checkpoint or no token.</exception>
@@ -116,7 +116,6 @@ public static class TokenHeatmapChartBuilder
             Key = "checkpoints",
             Position = AxisPosition.Left,
             GapWidth = 0,
-            Title = "checkpoint",
             StartPosition = 1,
             EndPosition = 0,
         };

@@ -21,4 +21,7 @@ internal sealed record CliSettings
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
     public bool IsEmbeddedDefault { get; init; }
+    public string? ProbeAnswersFrom { get; init; }
+    public string? HeatmapSamples { get; init; }
+    public int FixedItemLines { get; init; }
 }

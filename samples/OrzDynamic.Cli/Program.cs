@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrzDynamic.Cli;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
@@ -10,8 +11,9 @@ using Spectre.Console;
 
 var definition = new CommandLineDefinition();
 var root = definition.Build();
-var embedded = args.Length == 0;
-string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
+// No arguments, or only options that add to a run (e.g. --probe_answers_from last): the embedded demo, with them.
+var embedded = args.Length == 0 || (EmbeddedDefault.IsAvailable && EmbeddedDefault.OnlyAddsToTheDemo(args));
+string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 var parse = root.Parse(effectiveArgs);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {
@@ -53,7 +55,7 @@ return await parse.InvokeAsync(invocation);
 
 static bool IsBadInput(Exception ex) => ex is CliInputException or EvaluatorConfigException or DataFormatException
     or CheckpointFormatException or CheckpointTensorMismatchException or TokenizerLoadException or SafeTensorsFormatException
-    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException;
+    or ResultsFileException or ProbeInputException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException;
 
 static string[] EmbeddedDefaultArgs()
 {

@@ -77,14 +77,15 @@ public static class FixedResponseTrends
     /// <summary>
     /// Appends the trends to <paramref name="trendsCsv"/> in its format (<c>dataset,stratum,metric,iteration,value</c>;
     /// dataset = <see cref="FixedResponseTrend.Key"/>, stratum = series name, item lines prefixed with
-    /// <see cref="ItemPrefix"/>), creating the file with its header when absent. Written through a temp file + rename.
+    /// <see cref="ItemPrefix"/>). With <paramref name="appendToExisting"/> false (or no file yet) the file is started
+    /// afresh with its header. Written through a temp file + rename.
     /// </summary>
     /// <returns>Rows appended.</returns>
-    public static int AppendCsv(string trendsCsv, IReadOnlyList<FixedResponseTrend> trends)
+    public static int AppendCsv(string trendsCsv, IReadOnlyList<FixedResponseTrend> trends, bool appendToExisting = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(trendsCsv);
         ArgumentNullException.ThrowIfNull(trends);
-        var sb = new StringBuilder(File.Exists(trendsCsv) ? File.ReadAllText(trendsCsv) : TrendsCsvWriter.Header + "\n");
+        var sb = new StringBuilder(appendToExisting && File.Exists(trendsCsv) ? File.ReadAllText(trendsCsv) : TrendsCsvWriter.Header + "\n");
         if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
         int rows = 0;
         foreach (var trend in trends)

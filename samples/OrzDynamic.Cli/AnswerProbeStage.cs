@@ -91,7 +91,9 @@ internal sealed class AnswerProbeStage
             var name = new DirectoryInfo(reference.TrimEnd('/', '\\')).Name;
             if (!File.Exists(Path.Combine(reference, OutputFiles.Journal)))
                 throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputFiles.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
-            return new AnswerProbeStage(settings, configs, null, reference, name, heatmaps, loggerFactory, console);
+            var external = new AnswerProbeStage(settings, configs, null, reference, name, heatmaps, loggerFactory, console);
+            external._items = external.LoadItems();   // an earlier run's answers: check them before any model is loaded
+            return external;
         }
         throw new CliInputException($"--probe_answers_from {reference}: not 'last', 'first', a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}) nor an existing output directory.");
     }

@@ -47,7 +47,8 @@ internal sealed class FixedResponseOutputs(CliSettings settings, IAnsiConsole co
 
         if (trends.Count == 0) return written;
         var trendsCsv = Path.Combine(settings.OutputDir, OutputFiles.TrendsCsv);
-        int rows = FixedResponseTrends.AppendCsv(trendsCsv, trends);
+        // Evaluator.SaveTrends wrote trends.csv this run when there are two or more checkpoints; else start it afresh.
+        int rows = FixedResponseTrends.AppendCsv(trendsCsv, trends, appendToExisting: paths.Distinct().Count() > 1);
         log.LogInformation("Appended {Rows} fixed-response trend rows to {Path}", rows, trendsCsv);
         written.Add(trendsCsv);
         foreach (var trend in trends) written.Add(charts.SaveTrend(trend, settings.OutputDir, ct));

@@ -57,8 +57,10 @@ public class ProbeCliTests
     }
 
     /// <summary>A small demo run (embedded demo checkpoints, 16 prompts) with extra options.</summary>
-    private static string[] DemoArgs(string outDir, params string[] extra) =>
-        ["--output_dir", outDir, "--max_eval_samples", "16", "--generate_max_len", "40", .. extra];
+    private static string[] DemoArgs(string outDir, params string[] extra) => DemoArgs(outDir, 16, extra);
+
+    private static string[] DemoArgs(string outDir, int samples, params string[] extra) =>
+        ["--output_dir", outDir, "--max_eval_samples", samples.ToString(CultureInfo.InvariantCulture), "--generate_max_len", "40", .. extra];
 
     private static Dictionary<(string Source, string Stratum, string Metric), SortedDictionary<int, double>> ReadProbeCsv(string path)
     {
@@ -83,9 +85,9 @@ public class ProbeCliTests
 
         var set = ProbeFiles.AnswerSet("iter2200");
         var csv = ReadProbeCsv(Path.Combine(outDir, ProbeFiles.TrendsCsv(set)));
-        var outToken = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)];
-        var energy = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.ProbEnergy)];
-        Assert.That(outToken.Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
+        Assert.That(csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
+        var outToken = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Values.ToArray();
+        var energy = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
         Assert.That(outToken[0], Is.LessThan(outToken[1]), "out_token iter0 < iter1200");
         Assert.That(outToken[1], Is.LessThan(outToken[2]), "out_token iter1200 < iter2200");
         Assert.That(energy[0], Is.GreaterThan(energy[1]), "prob_energy iter0 > iter1200");
@@ -117,7 +119,7 @@ public class ProbeCliTests
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("needs POSIX signals");
         var set = ProbeFiles.AnswerSet("iter2200");
-        string[] Args(string dir) => DemoArgs(dir, "--probe_answers_from", "last", "--greedy", "--max_eval_samples", "48");
+        string[] Args(string dir) => DemoArgs(dir, 32, "--probe_answers_from", "last", "--greedy");
 
         var clean = _tmp.Sub("kill-clean");
         var (code, o, e) = Run(Args(clean));

@@ -15,7 +15,7 @@ public sealed class TrendDataBuilder
     public int Count => this.byDataset.Values.Sum(d => d.Count);
 
     /// <summary>Adds the comparison of one dataset at one checkpoint.</summary>
-    /// <param name="iteration">The checkpoint iteration (see <see cref="Checkpoints.IterationParser"/>).</param>
+    /// <param name="iteration">The checkpoint iteration (see <see cref="IterationParser"/>).</param>
     /// <param name="comparison">The per-stratum aggregates at that checkpoint.</param>
     /// <param name="accuracy">Accuracy as a fraction in [0, 1]; <c>null</c> to use <see cref="DatasetComparison.Accuracy"/>.</param>
     /// <returns>This builder.</returns>

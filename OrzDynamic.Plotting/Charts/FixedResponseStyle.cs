@@ -14,7 +14,7 @@ internal static class FixedResponseStyle
 
     private static readonly MarkerType[] Markers = [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle];
 
-    /// <summary>Colour of the <paramref name="index"/>-th series named <paramref name="name"/>.</summary>
+    /// <summary>Colour of <paramref name="series"/>, the <paramref name="index"/>-th of its kind.</summary>
     public static OxyColor Color(FixedResponseSeries series, int index) => series.IsItem
         ? Palette[index % Palette.Length]
         : series.Name.ToLowerInvariant() switch

@@ -20,6 +20,7 @@ internal sealed record CliSettings
     public string? DType { get; init; }
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
+    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public bool IsEmbeddedDefault { get; init; }
     public string? ProbeAnswersFrom { get; init; }
     public string? HeatmapSamples { get; init; }

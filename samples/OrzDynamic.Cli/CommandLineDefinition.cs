@@ -42,13 +42,21 @@ internal sealed class CommandLineDefinition
     public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
     public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
 
+    public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
+    {
+        Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
+                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "text_game for text-game file names, else math.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public RootCommand Build()
     {
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, ProbeAnswersFrom, HeatmapSamples, FixedItemLines })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ProbeAnswersFrom, HeatmapSamples, FixedItemLines })
             root.Options.Add(o);
         return root;
     }
@@ -75,6 +83,7 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
             HeatmapSamples = r.GetValue(HeatmapSamples),

@@ -128,6 +128,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 Device = settings.Device,
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
+                AnswerCheckers = settings.AnswerCheckers,
             }));
         }
         return list;

@@ -29,7 +29,7 @@ internal sealed class FixedResponseOutputs(CliSettings settings, IAnsiConsole co
                 var byCheckpoint = configs.Select((c, i) => (
                     new ProbeCheckpoint(c.Config.EffectiveCheckpointName, c.Path, CheckpointIterations.Of(paths, i)),
                     CustomSentenceScores.Read(c.Config.OutputDir, stem, c.Config.EffectiveCheckpointName))).ToArray();
-                trends.AddRange(FixedResponseTrends.Build("custom_sentence_", s => ($"Custom sentences — {s}", $"{file}, scored teacher-forced at every checkpoint"),
+                trends.AddRange(FixedResponseTrends.Build("custom_sentence_", s => ($"Custom sentences — {s}", $"{Path.GetFileName(file)}, scored teacher-forced at every checkpoint"),
                     byCheckpoint, settings.FixedItemLines, log));
             }
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

@@ -6,6 +6,7 @@ using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

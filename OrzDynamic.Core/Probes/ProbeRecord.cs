@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using OrzDynamic.Core.Results;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

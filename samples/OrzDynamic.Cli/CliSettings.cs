@@ -20,6 +20,8 @@ internal sealed record CliSettings
     public string? DType { get; init; }
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
+    public bool ErrorBarsCi { get; init; }
+    public double ConfidenceLevel { get; init; } = 0.95;
     public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public bool IsEmbeddedDefault { get; init; }
     public string? ProbeAnswersFrom { get; init; }

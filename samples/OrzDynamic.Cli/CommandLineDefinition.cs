@@ -41,6 +41,24 @@ internal sealed class CommandLineDefinition
     public Option<string?> ProbeAnswersFrom { get; } = new("--probe_answers_from") { Description = "Score the answers one checkpoint generated (last, first, a checkpoint name such as iter90, or an earlier output directory) teacher-forced under every checkpoint; the reference is evaluated first." };
     public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
     public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
+    public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
+    {
+        Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
+        DefaultValueFactory = _ => "std",
+    }, "std", "ci");
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
+
+    /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
+    private static Option<string> WithChoices(Option<string> option, params string[] choices)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!choices.Contains(value, StringComparer.Ordinal))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", choices)}; got '{value}'.");
+        });
+        return option;
+    }
 
     public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
     {
@@ -56,7 +74,8 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ProbeAnswersFrom, HeatmapSamples, FixedItemLines })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel,
+                     ProbeAnswersFrom, HeatmapSamples, FixedItemLines })
             root.Options.Add(o);
         return root;
     }
@@ -83,6 +102,8 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
+            ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Statistics;
+using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
 using Spectre.Console;
 
@@ -26,7 +28,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         if (settings.IsEmbeddedDefault)
             console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
 
-        var charts = new PngChartWriter(loggerFactory: loggerFactory);
+        var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = settings.ErrorBarsCi ? TrendErrorBars.Ci : TrendErrorBars.Std };
         var probes = AnswerProbeStage.Create(settings, configs, loggerFactory, console);
         var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
         var outputs = new List<(string Checkpoint, Evaluator Evaluator)>();
@@ -56,10 +58,14 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         {
             // In the order given (the probe reference may have been evaluated first).
             var inOrder = configs.Select(c => c.Path).Distinct().Where(all.ContainsKey).ToDictionary(p => p, p => all[p], StringComparer.Ordinal);
-            var trends = Evaluator.AggregateMultiCheckpointResults(inOrder);
+            var comparisons = MultiCheckpointComparison.Compare(inOrder, new ComparisonOptions { ConfidenceLevel = settings.ConfidenceLevel }, ct);
+            var comparisonFiles = ComparisonFiles.Write(comparisons, settings.OutputDir);
+            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(inOrder), comparisons);
             var written = Evaluator.SaveTrends(trends, settings.OutputDir, charts, loggerFactory, ct);
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
+            ChangesTable.Write(console, comparisons);
+            foreach (var c in comparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
         }
         new FixedResponseOutputs(settings, console, loggerFactory).Write(configs, probes, ct);
         console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
@@ -128,6 +134,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 Device = settings.Device,
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
+                ConfidenceLevel = settings.ConfidenceLevel,
                 AnswerCheckers = settings.AnswerCheckers,
             }));
         }

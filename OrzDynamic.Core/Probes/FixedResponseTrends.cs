@@ -47,7 +47,10 @@ public static class FixedResponseTrends
             foreach (var stratum in points.Where(p => p.Source == source).Select(p => p.Stratum).Distinct(StringComparer.Ordinal))
             {
                 var mine = points.Where(p => p.Source == source && p.Stratum == stratum).ToArray();
-                var metrics = LdMetricKeys.All.ToDictionary(m => m, m => Series(iterations, mine.Where(p => p.Metric == m).ToDictionary(p => p.Iteration, p => p.Mean)));
+                var metrics = LdMetricKeys.All.ToDictionary(m => m, m => Series(iterations, mine.Where(p => p.Metric == m).ToDictionary(p => p.Iteration, p => p.Mean)) with
+                {
+                    Std = Series(iterations, mine.Where(p => p.Metric == m).ToDictionary(p => p.Iteration, p => p.Std)).Values,
+                });
                 series.Add(new FixedResponseSeries(stratum, false, mine.Max(p => p.Count), metrics));
             }
             var items = ordered.SelectMany(c => c.Records).Where(r => r.Source == source).GroupBy(r => r.Index).OrderBy(g => g.Key).ToArray();
@@ -75,9 +78,9 @@ public static class FixedResponseTrends
         new(iterations, iterations.Select(i => values.TryGetValue(i, out var v) ? v : double.NaN).ToArray());
 
     /// <summary>
-    /// Appends the trends to <paramref name="trendsCsv"/> in its format (<c>dataset,stratum,metric,iteration,value</c>;
+    /// Appends the trends to <paramref name="trendsCsv"/> in its format (<see cref="TrendsCsvWriter.Header"/>;
     /// dataset = <see cref="FixedResponseTrend.Key"/>, stratum = series name, item lines prefixed with
-    /// <see cref="ItemPrefix"/>). With <paramref name="appendToExisting"/> false (or no file yet) the file is started
+    /// <see cref="ItemPrefix"/>; value and std filled, the interval and significance columns left empty). With <paramref name="appendToExisting"/> false (or no file yet) the file is started
     /// afresh with its header. Written through a temp file + rename.
     /// </summary>
     /// <returns>Rows appended.</returns>
@@ -88,13 +91,16 @@ public static class FixedResponseTrends
         var sb = new StringBuilder(appendToExisting && File.Exists(trendsCsv) ? File.ReadAllText(trendsCsv) : TrendsCsvWriter.Header + "\n");
         if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
         int rows = 0;
+        var emptyColumns = new string(',', Math.Max(0, TrendsCsvWriter.Header.Split(',').Length - 6));
         foreach (var trend in trends)
             foreach (var s in trend.Series)
                 foreach (var (metric, series) in s.Metrics.OrderBy(kv => IndexOf(kv.Key)))
                     for (int i = 0; i < series.Iterations.Count; i++, rows++)
                         sb.Append(Escape(trend.Key)).Append(',').Append(Escape((s.IsItem ? ItemPrefix : "") + s.Name)).Append(',').Append(metric).Append(',')
                             .Append(series.Iterations[i].ToString(CultureInfo.InvariantCulture)).Append(',')
-                            .Append(series.Values[i].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                            .Append(series.Values[i].ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                            .Append(series.Std is { } std && double.IsFinite(std[i]) ? std[i].ToString("R", CultureInfo.InvariantCulture) : "")
+                            .Append(emptyColumns).Append('\n');
         var tmp = trendsCsv + ".tmp";
         File.WriteAllText(tmp, sb.ToString(), new UTF8Encoding(false));
         File.Move(tmp, trendsCsv, overwrite: true);

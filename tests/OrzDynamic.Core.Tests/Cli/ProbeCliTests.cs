@@ -100,7 +100,9 @@ public class ProbeCliTests
 
         // trends.csv: datasets, the probe series and every custom sentence file (the pairs file by group).
         var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
-        Assert.That(trends[0], Is.EqualTo("dataset,stratum,metric,iteration,value"));
+        Assert.That(trends[0], Is.EqualTo(OrzDynamic.Core.Aggregation.TrendsCsvWriter.Header));
+        int columns = trends[0].Split(',').Length;
+        Assert.That(trends.Where(l => !l.Contains('"')), Has.All.Matches<string>(l => l.Split(',').Length == columns), "every row has the header's columns");
         Assert.That(trends, Has.Some.StartsWith("arith_demo,correct,out_token,"));
         Assert.That(trends, Has.Some.StartsWith($"{set}/arith_demo,all,out_token,2200,"));
         Assert.That(trends, Has.Some.StartsWith("custom_sentence_arith_sentences,all,prob_energy,1200,"));

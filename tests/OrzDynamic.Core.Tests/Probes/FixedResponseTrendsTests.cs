@@ -44,15 +44,16 @@ public class FixedResponseTrendsTests
     {
         using var tmp = new TempDirectory();
         var csv = tmp.Sub("trends.csv");
-        File.WriteAllText(csv, "dataset,stratum,metric,iteration,value\nmath,correct,out_token,0,-1\n");
+        File.WriteAllText(csv, OrzDynamic.Core.Aggregation.TrendsCsvWriter.Header + "\nmath,correct,out_token,0,-1,,,,\n");
         var trends = FixedResponseTrends.Build("custom_sentence_", s => (s, s), Records(), maxItemLines: 1);
         int rows = FixedResponseTrends.AppendCsv(csv, trends);
         var lines = File.ReadAllLines(csv);
-        Assert.That(lines[1], Is.EqualTo("math,correct,out_token,0,-1"));
+        Assert.That(lines[1], Is.EqualTo("math,correct,out_token,0,-1,,,,"));
+        Assert.That(lines, Has.All.Matches<string>(l => l.Split(',').Length == 9));
         Assert.That(lines, Has.Length.EqualTo(2 + rows));
         Assert.That(rows, Is.EqualTo(4 * LdMetricKeys.All.Count * 2), "all, chosen, rejected and one item line; every metric; two iterations");
-        Assert.That(lines, Does.Contain("custom_sentence_pairs,chosen,out_token,90,-2"));
-        Assert.That(lines, Does.Contain("custom_sentence_pairs,item:c0,out_token,0,-10"));
+        Assert.That(lines, Does.Contain("custom_sentence_pairs,chosen,out_token,90,-2,1.4142135623730951,,,"));
+        Assert.That(lines, Does.Contain("custom_sentence_pairs,item:c0,out_token,0,-10,,,,"));
         FixedResponseTrends.AppendCsv(csv, trends, appendToExisting: false);
         Assert.That(File.ReadAllLines(csv), Has.Length.EqualTo(1 + rows));
     }

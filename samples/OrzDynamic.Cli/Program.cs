@@ -8,8 +8,9 @@ using var cts = new CancellationTokenSource();
 var definition = new CommandLineDefinition();
 var root = definition.Build();
 ShardCommands.Register(root, definition, cts);
-var embedded = args.Length == 0;
-string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
+// No arguments, or only options that add to a run (e.g. --probe_answers_from last): the embedded demo, with them.
+var embedded = args.Length == 0 || (EmbeddedDefault.IsAvailable && EmbeddedDefault.OnlyAddsToTheDemo(args));
+string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 root.SetAction(async (result, _) =>
 {
     var console = AnsiConsole.Console;

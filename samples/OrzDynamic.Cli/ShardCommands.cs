@@ -150,6 +150,8 @@ internal static class ShardCommands
     private static (string Dir, ShardPlan Plan) MakePlan(ParseResult r, CommandLineDefinition definition, Option<int> shards)
     {
         var settings = definition.Read(r, embeddedDefault: false);
+        if (settings.ProbeAnswersFrom is not null)
+            throw new CliInputException("--probe_answers_from is not supported by sharded runs (it scores one checkpoint's answers with every other checkpoint); run it in a single process.");
         var configs = EvaluationRun.BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();
         var dir = Path.GetFullPath(settings.OutputDir);

@@ -17,6 +17,8 @@ public sealed record SlurmOptions
     public string? Mem { get; init; }
     /// <summary>Further <c>#SBATCH</c> arguments for the shard tasks, e.g. <c>--account=lab</c>.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+    /// <summary>Further arguments of the <c>merge</c> command in the merge job.</summary>
+    public IReadOnlyList<string> MergeArgs { get; init; } = [];
     /// <summary>Write the scripts but submit nothing.</summary>
     public bool DryRun { get; init; }
 }

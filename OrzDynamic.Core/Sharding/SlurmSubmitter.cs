@@ -85,7 +85,9 @@ public static class SlurmSubmitter
         Resources(sb, options with { CpusPerTask = 1 }, gres: false);
         sb.Append("# Written by `orz-dynamic slurm submit`; runs after every shard task succeeded (afterok).\n");
         sb.Append("set -euo pipefail\n");
-        sb.Append("exec ").Append(string.Join(' ', options.Launcher.Select(Quote))).Append(" merge ").Append(Quote(dir)).Append('\n');
+        sb.Append("exec ").Append(string.Join(' ', options.Launcher.Select(Quote))).Append(" merge ").Append(Quote(dir));
+        foreach (var a in options.MergeArgs) sb.Append(' ').Append(Quote(a));
+        sb.Append('\n');
         return sb.ToString();
     }
 

@@ -83,14 +83,17 @@ internal static class ShardCommands
 
         var mergeDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json and shards/." };
         var partial = new Option<bool>("--partial") { Description = "Aggregate what exists when units are missing; summaries are marked partial." };
+        var itemLines = new Option<int>("--fixed_item_lines") { Description = "As for a run: single-text lines per fixed-response trend chart.", DefaultValueFactory = _ => 8 };
         var merge = new Command("merge", "Merge the shard journals into the outputs of a single-process run.");
         merge.Arguments.Add(mergeDir);
         merge.Options.Add(partial);
+        merge.Options.Add(itemLines);
         merge.SetAction((r, _) => Guard(() =>
         {
             var dir = r.GetValue(mergeDir)!;
             using var loggerFactory = ConsoleLogging();
             var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = new PngChartWriter(loggerFactory: loggerFactory) }, loggerFactory, cts.Token);
+            if (!result.IsPartial) WriteFixedResponseTrends(dir, r.GetValue(itemLines), loggerFactory, cts.Token);
             Console.WriteLine($"merged {result.Records} record(s) of {result.Results.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
             foreach (var f in result.Files) Console.WriteLine($"  {f}");
             return Task.FromResult(ExitCodes.Ok);
@@ -121,6 +124,7 @@ internal static class ShardCommands
                 CpusPerTask = r.GetValue(cpus),
                 Mem = r.GetValue(mem),
                 ExtraArgs = r.GetValue(sbatchArg) ?? [],
+                MergeArgs = ["--fixed_item_lines", r.GetValue(definition.FixedItemLines).ToString(CultureInfo.InvariantCulture)],
                 DryRun = dry,
             };
             var s = SlurmSubmitter.Submit(dir, p, options);
@@ -140,6 +144,25 @@ internal static class ShardCommands
         var slurm = new Command("slurm", "Run a sharded evaluation on a Slurm cluster.");
         slurm.Subcommands.Add(submit);
         root.Subcommands.Add(slurm);
+    }
+
+    /// <summary>The custom-sentence trend rows and charts a single-process CLI run adds after its checkpoints (same stage).</summary>
+    private static void WriteFixedResponseTrends(string dir, int itemLines, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var plan = ShardPlan.Load(ShardLayout.PlanPath(dir));
+        var full = Path.GetFullPath(dir);
+        var configs = plan.Checkpoints.Select(c => (c.Key, c.Config with { OutputDir = Path.Combine(full, c.Name) })).ToList();
+        var settings = new CliSettings
+        {
+            CheckpointPaths = plan.Checkpoints.Select(c => c.Key).ToArray(),
+            Data = plan.Checkpoints[0].Config.EvalPromptData,
+            CustomSentences = plan.Checkpoints[0].Config.CustomSentenceFiles,
+            OutputDir = full,
+            Device = plan.Checkpoints[0].Config.Device,
+            FixedItemLines = itemLines,
+        };
+        foreach (var f in new FixedResponseOutputs(settings, Spectre.Console.AnsiConsole.Console, loggerFactory).Write(configs, null, ct))
+            Console.WriteLine($"  {f}");
     }
 
     private static void AddRunOptions(Command command, CommandLineDefinition d)

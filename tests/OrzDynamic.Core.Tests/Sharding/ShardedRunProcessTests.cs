@@ -114,8 +114,9 @@ public class ShardedRunProcessTests
     {
         var dir = Plan("killed", 2);
         var plan = ShardPlan.Load(Path.Combine(dir, "plan.json"));
-        var shard0 = plan.Units.Where(u => u.Shard == 0 && u.Kind == WorkUnitKind.Samples).ToArray();
-        var first = ShardLayout.UnitJournal(dir, plan, shard0[0]);
+        var shard0 = plan.Units.Where(u => u.Shard == 0).ToArray();
+        int Done0() => shard0.Sum(u => PlanStatus.Done(dir, plan, u));
+        int total0 = shard0.Sum(u => u.Samples);
 
         // SIGKILL shard 0 as soon as its first sample is journaled.
         using (var p = _cli.Start(["shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0"]))
@@ -123,32 +124,34 @@ public class ShardedRunProcessTests
             _ = p.StandardOutput.ReadToEndAsync();
             _ = p.StandardError.ReadToEndAsync();
             var sw = Stopwatch.StartNew();
-            while (PlanStatus.Done(dir, plan, shard0[0]) < 1 && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(10)) Thread.Sleep(50);
+            while (Done0() < 1 && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(10)) Thread.Sleep(5);
             Assert.That(p.HasExited, Is.False, "shard 0 finished before it could be killed");
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
         }
-        int doneBefore = PlanStatus.Done(dir, plan, shard0[0]);
-        Assert.That(doneBefore, Is.InRange(1, shard0[0].Samples - 1), "killed mid-unit");
+        int doneBefore = Done0();
+        Assert.That(doneBefore, Is.InRange(1, total0 - 1), "killed mid-shard");
+        var incomplete = shard0.First(u => PlanStatus.Done(dir, plan, u) < u.Samples);
+        var journals = shard0.Where(u => u.Kind == WorkUnitKind.Samples).Select(u => ShardLayout.UnitJournal(dir, plan, u)).ToArray();
+        var linesBefore = journals.Select(j => File.Exists(j) ? File.ReadAllLines(j) : []).ToArray();
         RunShardsConcurrently(dir, [1]);
 
         var (code, _, err) = _cli.Run("merge", dir);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one-line message");
-        Assert.That(err, Does.StartWith("error: ").And.Contain("not complete").And.Contain($"unit {shard0[0].Id} (shard 0"));
+        Assert.That(err, Does.StartWith("error: ").And.Contain("not complete").And.Contain($"unit {incomplete.Id} (shard 0"));
 
         var (pc, _, perr) = _cli.Run("merge", dir, "--partial");
         Assert.That(pc, Is.Zero, perr);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, plan.Checkpoints[0].Name, "summary.json")))!;
         Assert.That(summary["partial"]!.GetValue<bool>(), Is.True);
 
-        // Resume: only shard 0's missing samples are computed; the journal keeps the samples written before the kill.
-        var linesBefore = File.ReadAllLines(first).Take(doneBefore).ToArray();
+        // Resume: only shard 0's missing samples are computed; the journals keep the samples written before the kill.
         var (rc, rout, rerr) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
         Assert.That(rc, Is.Zero, rerr);
-        int shard0Samples = plan.Units.Where(u => u.Shard == 0).Sum(u => u.Samples);
-        Assert.That(rout, Does.Contain($"{shard0Samples - doneBefore} sample(s) written"));
-        Assert.That(File.ReadAllLines(first).Take(doneBefore), Is.EqualTo(linesBefore));
+        Assert.That(rout, Does.Contain($"{total0 - doneBefore} sample(s) written"));
+        for (int j = 0; j < journals.Length; j++)
+            Assert.That(File.ReadAllLines(journals[j]).Take(linesBefore[j].Length), Is.EqualTo(linesBefore[j]));
         var (mc, _, merr) = _cli.Run("merge", dir);
         Assert.That(mc, Is.Zero, merr);
         Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, plan.Checkpoints[0].Name, "summary.json")))!["partial"], Is.Null);

@@ -26,23 +26,34 @@ namespace OrzDynamic.Core.Generation;
 /// </summary>
 public sealed class ContinuousBatchGenerator
 {
-    /// <summary>Masked-out leading slots tolerated before they are dropped (and the cache headroom reserved for them).</summary>
-    public const int CompactionSlack = 256;
+    /// <summary>Default of <see cref="CompactionSlack"/>.</summary>
+    public const int DefaultCompactionSlack = 256;
 
     private readonly CausalLM _model;
     private readonly ILogger _logger;
 
     /// <summary>Creates a generator for <paramref name="model"/> with <paramref name="slots"/> concurrent answers.</summary>
-    public ContinuousBatchGenerator(CausalLM model, int slots, ILogger? logger = null)
+    public ContinuousBatchGenerator(CausalLM model, int slots, ILogger? logger = null, int compactionSlack = DefaultCompactionSlack)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(compactionSlack, 1);
         Slots = slots;
+        CompactionSlack = compactionSlack;
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Answers decoded concurrently.</summary>
     public int Slots { get; }
+
+    /// <summary>Masked-out leading slots tolerated before they are dropped (and the cache headroom reserved for them).</summary>
+    public int CompactionSlack { get; }
+
+    /// <summary>Decoding steps of the last completed <see cref="Generate"/> run (for tests and benchmarks).</summary>
+    public long LastSteps { get; private set; }
+
+    /// <summary>Slot compactions of the last completed <see cref="Generate"/> run.</summary>
+    public long LastCompactions { get; private set; }
 
     /// <summary>
     /// Generates every request, yielding each answer (with its index in <paramref name="requests"/>) as soon as it
@@ -171,6 +182,8 @@ public sealed class ContinuousBatchGenerator
                 foreach (var r in rows) r!.Length++;
                 steps++;
             }
+            LastSteps = steps;
+            LastCompactions = compactions;
             _logger.LogDebug("Continuous batching: {Requests} answers, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
                 requests.Count, total, steps, slots, compactions, sw.Elapsed.TotalMilliseconds);
         }

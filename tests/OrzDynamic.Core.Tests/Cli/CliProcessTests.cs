@@ -50,6 +50,14 @@ public class CliProcessTests
     }
 
     [Test]
+    public void DeviceCudaOnCpuBuild_Exit2_NamesBackendProperty()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--device", "cuda");
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.StartWith("error: ").And.Contain("-p:TorchBackend=cuda-linux").And.Contain("TorchSharp-cpu").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public void BadFlagValue_Exit2_OneLineNoStackTrace()
     {
         var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--top_k", "many");

@@ -55,10 +55,18 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
         Precision = MixedPrecisionModel.Load(config.ModelPath, config.Device, ParseDType(config.RequestedGenerationDType),
-            ParseDType(config.RequestedScoringDType), _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
+            ParseDType(config.RequestedScoringDType), _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"), cancellationToken);
         Model = Precision.ScoringModel;
         _logger.LogInformation("Loaded {Checkpoint} ({Type}; {Precision}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Precision.Plan, sw.Elapsed.TotalSeconds);
-        CheckVocabulary();
+        try
+        {
+            CheckVocabulary();
+        }
+        catch
+        {
+            Precision.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -49,10 +49,10 @@ public sealed class ContinuousBatchGenerator
     /// <summary>Masked-out leading slots tolerated before they are dropped (and the cache headroom reserved for them).</summary>
     public int CompactionSlack { get; }
 
-    /// <summary>Decoding steps of the last completed <see cref="Generate"/> run (for tests and benchmarks).</summary>
+    /// <summary>Decoding steps of the last completed <c>Generate</c> run (for tests and benchmarks).</summary>
     public long LastSteps { get; private set; }
 
-    /// <summary>Slot compactions of the last completed <see cref="Generate"/> run.</summary>
+    /// <summary>Slot compactions of the last completed <c>Generate</c> run.</summary>
     public long LastCompactions { get; private set; }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class TextGenerator
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate"/>.</summary>
+    /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate(IReadOnlyList{IReadOnlyList{int}}, GenerationOptions, Func{IReadOnlyList{int}, string}?, IProgress{int}?, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
         Func<IReadOnlyList<int>, string>? decode = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Generate(prompts, options, decode, progress, cancellationToken), cancellationToken);

@@ -114,7 +114,7 @@ public sealed class MixedPrecisionTests
         {
             var prompt = tokenizer.Encode(r.Prompt);
             var scored = scorer.Score([(prompt, r.TokenIds!)])[0];
-            var expected = LdMetricsMapper.FromSequence(scored.Metrics);
+            var expected = LdMetrics.From(scored.Metrics);
             foreach (var key in LdMetricKeys.All)
                 AssertClose(expected.Get(key), r.LdMetrics!.Get(key), $"{r.Dataset}#{r.Index} {key}");
         }

@@ -67,10 +67,16 @@ public sealed record EvaluatorConfig
     /// </summary>
     public string? DType { get; init; }
 
-    /// <summary>Dtype of generation; null = <see cref="DType"/>, else the device default (CPU: bfloat16).</summary>
+    /// <summary>
+    /// Dtype of generation; null = <see cref="DType"/>, else the device default (CPU: bfloat16; for a model handed to
+    /// the <see cref="Evaluator"/> already loaded: its own dtype).
+    /// </summary>
     public string? GenerationDType { get; init; }
 
-    /// <summary>Dtype of the teacher-forced scoring pass; null = <see cref="DType"/>, else the device default (CPU: float32).</summary>
+    /// <summary>
+    /// Dtype of the teacher-forced scoring pass; null = <see cref="DType"/>, else the device default (CPU: float32; for
+    /// a model handed to the <see cref="Evaluator"/> already loaded: its own dtype).
+    /// </summary>
     public string? ScoringDType { get; init; }
 
     /// <summary>Prompts generated together (static batch size, or concurrent slots under continuous batching).</summary>

@@ -67,14 +67,14 @@ public sealed class MixedPrecisionModel : IDisposable
     }
 
     /// <summary>
-    /// Uses an already loaded <paramref name="model"/> (taken as stored in its own dtype; not disposed by this object),
-    /// adding a generation copy when <paramref name="generationDType"/> differs from its dtype.
+    /// Uses an already loaded <paramref name="model"/> (taken as stored in its own dtype; not disposed by this object).
+    /// Unlike <see cref="Load"/>, unspecified dtypes default to the model's own dtype (a model handed over is used as
+    /// given); a generation copy is made only when <paramref name="generationDType"/> asks for another dtype.
     /// </summary>
     public static MixedPrecisionModel Wrap(CausalLM model, ScalarType? generationDType = null, ScalarType? scoringDType = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var plan = new PrecisionPlan(model.DType, generationDType ?? PrecisionDefaults.Generation(model.Device),
-            scoringDType ?? PrecisionDefaults.Scoring(model.Device), FixedResidentDType: model.DType);
+        var plan = new PrecisionPlan(model.DType, generationDType ?? model.DType, scoringDType ?? model.DType, FixedResidentDType: model.DType);
         return Create(plan, model, ownsResident: false, logger ?? NullLogger.Instance);
     }
 

@@ -154,7 +154,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
 
         var data = LoadData(ct);
-        var checkers = new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+        var checkers = AnswerCheckerSelection.ForDatasets(Config, data.Samples, _loggerFactory);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
@@ -195,7 +195,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
         var skips = data.Files.GroupBy(f => f.DatasetName).ToDictionary(g => g.Key, g => new ResultsAggregator.SkipCounts(
             g.Sum(f => f.Valid - f.WithinLength), g.Sum(f => f.Records - f.Valid)));
-        var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, data.DatasetNames.Distinct().ToArray(), skips, custom);
+        var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, data.DatasetNames.Distinct().ToArray(), skips, custom,
+            Config.ConfidenceLevel);
         WriteOutputs(results, records, ct);
         _logger.LogInformation("{Checkpoint}: {Results}", checkpoint, results);
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Done, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
@@ -373,7 +374,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         .With("batch_size", Config.BatchSize)
         .With("random_tokens_per_sample", Config.RandomTokensPerSample)
         .With("legacy_orz_clamps", Config.LegacyOrzClamps)
-        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
+        .WithAnswerCheckers(Config);
 
     /// <summary>
     /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →

@@ -33,6 +33,9 @@ public sealed class LdChartExporter
     /// <summary>Gets the timestamp used in file names (local time at construction).</summary>
     public DateTime Timestamp { get; }
 
+    /// <summary>Gets the band drawn around trend lines (default ± std, as the Python tool).</summary>
+    public TrendErrorBars TrendErrorBars { get; init; } = TrendErrorBars.Std;
+
     /// <summary>Renders and saves <c>ld_comparison_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>.</summary>
     /// <param name="comparison">The dataset's per-stratum aggregates.</param>
     /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
@@ -56,7 +59,7 @@ public sealed class LdChartExporter
     /// <exception cref="PlotDataException">The trend data is invalid.</exception>
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
-        var chart = TrendsChartBuilder.Build(trend);
+        var chart = TrendsChartBuilder.Build(trend, errorBars: this.TrendErrorBars);
         var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset, this.Timestamp));
         ChartRenderer.SavePng(chart, path, width, height);
         this.logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);

@@ -38,13 +38,39 @@ internal sealed class CommandLineDefinition
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 for both generation and scoring (default: the measured best for the device)." };
     public Option<string?> GenerationDType { get; } = new("--generation_dtype") { Description = "Dtype of generation (overrides --dtype; CPU default bfloat16)." };
     public Option<string?> ScoringDType { get; } = new("--scoring_dtype") { Description = "Dtype of the scoring pass (overrides --dtype; CPU default float32)." };
-    public Option<string> Batching { get; } = new("--batching")
+    public Option<string> Batching { get; } = WithChoices(new Option<string>("--batching")
     {
         Description = "continuous (default, fastest: a finished answer's slot is refilled at once) or static (fixed batches: bit-exact resume).",
         DefaultValueFactory = _ => "continuous",
-    };
+    }, "continuous", "static");
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
+    {
+        Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
+        DefaultValueFactory = _ => "std",
+    }, "std", "ci");
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
+
+    /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
+    private static Option<string> WithChoices(Option<string> option, params string[] choices)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!choices.Contains(value, StringComparer.Ordinal))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", choices)}; got '{value}'.");
+        });
+        return option;
+    }
+
+    public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
+    {
+        Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
+                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "text_game for text-game file names, else math.",
+        AllowMultipleArgumentsPerToken = true,
+    };
 
     public RootCommand Build()
     {
@@ -52,7 +78,7 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel })
             root.Options.Add(o);
         return root;
     }
@@ -82,6 +108,9 @@ internal sealed class CommandLineDefinition
             Batching = r.GetValue(Batching)!,
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
+            ConfidenceLevel = r.GetValue(ConfidenceLevel),
+            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

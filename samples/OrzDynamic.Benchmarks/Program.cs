@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["metrics"] = MetricsBenchmark.Run,
     ["tokenizer"] = OrzDynamic.Benchmarks.Tokenizer.TokenizerBenchmark.Run,
     ["model"] = ModelBenchmark.Run,
+    ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,
 };
 

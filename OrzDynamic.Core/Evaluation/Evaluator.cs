@@ -314,7 +314,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                     var metrics = LdMetrics.From(scored.Metrics);
                     if (metrics.IsValid) items.Add(metrics);
                     else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
-                    writer.WriteLine(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
+                    writer.WriteLine(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
                     writer.Flush();
                 }
             }

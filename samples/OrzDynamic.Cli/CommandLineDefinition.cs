@@ -38,6 +38,9 @@ internal sealed class CommandLineDefinition
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<string?> ProbeAnswersFrom { get; } = new("--probe_answers_from") { Description = "Score the answers one checkpoint generated (last, first, a checkpoint name such as iter90, or an earlier output directory) teacher-forced under every checkpoint; the reference is evaluated first." };
+    public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
+    public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
     public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
     {
         Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
@@ -71,7 +74,8 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel,
+                     ProbeAnswersFrom, HeatmapSamples, FixedItemLines })
             root.Options.Add(o);
         return root;
     }
@@ -102,6 +106,12 @@ internal sealed class CommandLineDefinition
             ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
+            ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
+            HeatmapSamples = r.GetValue(HeatmapSamples),
+            FixedItemLines = NonNegative(r.GetValue(FixedItemLines), "--fixed_item_lines"),
         };
     }
+
+    private static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new CliInputException($"{option} must be 0 or more, got {value}.");
 }

@@ -6,6 +6,7 @@ using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
+using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Checking;
@@ -30,7 +31,6 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly bool _ownsModel;
     private readonly List<string> _chartPaths = [];
     private bool _disposed;
 
@@ -54,14 +54,19 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         Tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, _loggerFactory.CreateLogger<HfTokenizer>());
         cancellationToken.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
-        Model = CheckpointLoader.Load(config.ModelPath, new ModelLoadOptions
+        Precision = MixedPrecisionModel.Load(config.ModelPath, config.Device, ParseDType(config.RequestedGenerationDType),
+            ParseDType(config.RequestedScoringDType), _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"), cancellationToken);
+        Model = Precision.ScoringModel;
+        _logger.LogInformation("Loaded {Checkpoint} ({Type}; {Precision}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Precision.Plan, sw.Elapsed.TotalSeconds);
+        try
         {
-            Device = config.Device,
-            DType = config.DType is null ? null : ModelLoadOptions.ParseDType(config.DType),
-        }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
-        _ownsModel = true;
-        _logger.LogInformation("Loaded {Checkpoint} ({Type}, {DType}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Model.DType, sw.Elapsed.TotalSeconds);
-        CheckVocabulary();
+            CheckVocabulary();
+        }
+        catch
+        {
+            Precision.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -88,14 +93,21 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<Evaluator>();
+        Precision = MixedPrecisionModel.Wrap(model, ParseDType(config.RequestedGenerationDType), ParseDType(config.RequestedScoringDType),
+            _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
         CheckVocabulary();
     }
 
     /// <summary>The settings of this evaluation.</summary>
     public EvaluatorConfig Config { get; }
 
-    /// <summary>The model being evaluated.</summary>
+    /// <summary>The model being evaluated (its resident weights, used for scoring).</summary>
     public CausalLM Model { get; }
+
+    /// <summary>The model prepared for generation and scoring in their dtypes.</summary>
+    public MixedPrecisionModel Precision { get; }
+
+    private static TorchSharp.torch.ScalarType? ParseDType(string? name) => name is null ? null : ModelLoadOptions.ParseDType(name);
 
     /// <summary>The tokenizer.</summary>
     public HfTokenizer Tokenizer { get; }
@@ -148,7 +160,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
         if (done > 0) _logger.LogInformation("Resuming: {Done} of {Total} samples already in {Journal}", done, data.Samples.Count, JournalPath);
 
-        var scorer = new ResponseScorer(Model, Tokenizer, Config);
+        var scorer = CreateScorer();
         var counters = new BatchCounters { Done = done };
         RunBatches(data.Samples, 0, (data.Samples.Count + Config.BatchSize - 1) / Config.BatchSize, null, journal, scorer, checkers, counters, progress, ct);
         done = counters.Done;
@@ -179,46 +191,41 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Generates, checks and scores the generation batches <paramref name="firstBatch"/> … +<paramref name="batchCount"/>
-    /// of <paramref name="samples"/> (the fixed partition of the selection into <see cref="EvaluatorConfig.BatchSize"/>
-    /// prompts, each with its own seed) and appends the samples of <paramref name="onlyDataset"/> (null = all) that are
-    /// not yet in <paramref name="journal"/>. Every batch is generated and scored whole, so a sample's record does not
-    /// depend on which part of the selection a process runs (the hook for sharded runs).
+    /// Generates, checks and scores the samples of generation batches <paramref name="firstBatch"/> …
+    /// +<paramref name="batchCount"/> of <paramref name="samples"/> (the fixed partition of the selection into
+    /// <see cref="EvaluatorConfig.BatchSize"/> prompts) through the <see cref="AnswerScheduler"/>, and appends the
+    /// samples of <paramref name="onlyDataset"/> (null = all) that are not yet in <paramref name="journal"/>. Samples of
+    /// other datasets count as done: under static batching they are still generated as batch-mates (not recorded), so
+    /// a sample's record does not depend on which part of the selection a process runs (the hook for sharded runs);
+    /// under continuous batching they are not generated at all. Seeds depend on (run seed, dataset, index) only.
     /// </summary>
     internal void RunBatches(IReadOnlyList<EvalSample> samples, int firstBatch, int batchCount, string? onlyDataset, ResultsJournal journal,
         ResponseScorer scorer, IReadOnlyDictionary<string, IAnswerChecker> checkers, BatchCounters counters, IProgress<EvalProgress>? progress,
         CancellationToken ct)
     {
         var checkpoint = Config.EffectiveCheckpointName;
-        var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
+        var scheduler = new AnswerScheduler(Precision.GenerationModel, Config.GenerationMode, Config.BatchSize, _loggerFactory.CreateLogger<AnswerScheduler>());
         var options = BaseGenerationOptions();
         var sw = counters.Clock;
         int total = samples.Count;
-        bool Wanted(EvalSample s) => (onlyDataset is null || s.DatasetName == onlyDataset) && !journal.Contains(s.DatasetName, s.Index);
-        for (int b = firstBatch; b < firstBatch + batchCount; b++)
+        // Units start on a batch boundary, so the slice partitions into the same static batches as the whole selection.
+        var slice = samples.Skip(firstBatch * Config.BatchSize).Take(batchCount * Config.BatchSize).ToArray();
+        bool Done(EvalSample s) => (onlyDataset is not null && s.DatasetName != onlyDataset) || journal.Contains(s.DatasetName, s.Index);
+        long before = counters.GeneratedTokens;
+        var tokenProgress = new InlineProgress<long>(n =>
         {
-            ct.ThrowIfCancellationRequested();
-            var batch = samples.Skip(b * Config.BatchSize).Take(Config.BatchSize).ToArray();
-            if (!batch.Any(Wanted)) continue;
-            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw)));
-            var prompts = batch.Select(s => Tokenizer.Encode(s.Prompt)).ToArray();
-            long before = counters.GeneratedTokens;
-            var tokenProgress = progress is null ? null : new Progress<int>(n =>
-                progress.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, before + n, Rate(before + n, sw))));
-            // The batch (fixed partition of the selection) and its seed do not depend on what is already done, so a
-            // resumed run regenerates exactly the answers the interrupted run would have produced.
-            var generations = generator.Generate(prompts, options with { Seed = BatchSeed(batch[0]) }, null, tokenProgress, ct);
-            counters.GeneratedTokens += generations.Sum(g => g.TokenIds.Count);
-
-            var todo = Enumerable.Range(0, batch.Length).Where(i => !journal.Contains(batch[i].DatasetName, batch[i].Index)).ToArray();
+            counters.GeneratedTokens = before + n;
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, before + n, Rate(before + n, sw)));
+        });
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw)));
+        foreach (var answers in scheduler.Run(slice, Done, Tokenizer.Encode, Config.Seed, options, tokenProgress, ct))
+        {
             progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw)));
-            var scored = scorer.Score(todo.Select(i => (prompts[i], generations[i].TokenIds)).ToArray(), ct);
-            for (int k = 0; k < todo.Length; k++)
+            var scored = scorer.Score(answers.Select(a => (a.PromptIds, a.Generation.TokenIds)).ToArray(), ct);
+            for (int k = 0; k < answers.Count; k++)
             {
-                var sample = batch[todo[k]];
-                if (onlyDataset is not null && sample.DatasetName != onlyDataset) continue;
-                var gen = generations[todo[k]];
-                var record = BuildRecord(sample, gen, prompts[todo[k]].Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
+                var (sample, prompt, gen) = answers[k];
+                var record = BuildRecord(sample, gen, prompt.Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
                 journal.Append(record);
                 counters.Done++;
                 LogSample(record);
@@ -231,7 +238,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     internal EvalDataSet LoadSelection(CancellationToken ct) => LoadData(ct);
     internal IReadOnlyDictionary<string, IAnswerChecker> CreateCheckers(EvalDataSet data) =>
         AnswerCheckerSelection.ForDatasets(Config, data.Samples, _loggerFactory);
-    internal ResponseScorer CreateScorer() => new(Model, Tokenizer, Config);
+    internal ResponseScorer CreateScorer() => new(Model, Tokenizer, Config, Precision.ScoringDType);
     internal Dictionary<string, StratumResult> ScoreCustomSentences(CancellationToken ct) => ScoreCustomSentences(CreateScorer(), ct);
     internal RunManifest Manifest() => BuildManifest();
 
@@ -260,8 +267,11 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         };
     }
 
-    private long BatchSeed(EvalSample first) =>
-        (uint)RandomTokenStratum.SampleSeed(Config.Seed, "generate:" + first.DatasetName, first.Index);
+    /// <summary>Reports synchronously on the generating thread.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private SampleRecord BuildRecord(EvalSample sample, GenerationResult gen, int promptTokens, ScoredResponse scored,
         IAnswerChecker checker, string checkpoint, CancellationToken ct)
@@ -379,7 +389,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         }
     }
 
-    private RunManifest BuildManifest() => RunManifestFactory.For(Config, Tokenizer.Source, Model.DType);
+    private RunManifest BuildManifest() => RunManifestFactory.For(Config, Tokenizer.Source, Precision.GenerationDType, Precision.ScoringDType);
 
     /// <summary>
     /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →
@@ -416,7 +426,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (_ownsModel) Model.Dispose();
+        Precision.Dispose();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using OrzDynamic.Core.Generation;
+using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Datasets.Templates;
 using static TorchSharp.torch;
@@ -10,14 +12,19 @@ namespace OrzDynamic.Core.Evaluation;
 /// </summary>
 public static class RunManifestFactory
 {
-    /// <summary>The manifest of <paramref name="config"/> run with the given tokenizer source and weight dtype.</summary>
-    public static RunManifest For(EvaluatorConfig config, string tokenizerSource, ScalarType modelDType)
+    /// <summary>
+    /// The manifest of <paramref name="config"/> run with the given tokenizer source, generation dtype and scoring
+    /// dtype (the batching mode comes from <see cref="EvaluatorConfig.GenerationMode"/>).
+    /// </summary>
+    public static RunManifest For(EvaluatorConfig config, string tokenizerSource, ScalarType generationDType, ScalarType scoringDType)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new RunManifest()
             .With("model_path", string.IsNullOrEmpty(config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(config.ModelPath))
             .With("tokenizer", tokenizerSource)
-            .With("model_dtype", modelDType)
+            .With("generation_dtype", PrecisionPlan.Name(generationDType))
+            .With("scoring_dtype", PrecisionPlan.Name(scoringDType))
+            .With("batching", BatchingName(config.GenerationMode))
             .With("temperature", config.DoSample ? config.Temperature : 0.0)
             .With("top_p", config.TopP)
             .With("top_k", config.TopK)
@@ -29,4 +36,7 @@ public static class RunManifestFactory
             .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
             .WithAnswerCheckers(config);
     }
+
+    /// <summary>The manifest's name of a batching mode ("static" or "continuous").</summary>
+    public static string BatchingName(GenerationMode mode) => mode == GenerationMode.Static ? "static" : "continuous";
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
 using static TorchSharp.torch;
@@ -286,8 +287,8 @@ public static class PlanMerger
 
     private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)
     {
-        var dtype = Enum.Parse<ScalarType>(ck.Settings["model_dtype"]);
-        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"], dtype);
+        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"],
+            ModelLoadOptions.ParseDType(ck.Settings["generation_dtype"]), ModelLoadOptions.ParseDType(ck.Settings["scoring_dtype"]));
         var path = Path.Combine(ckDir, RunManifest.FileName);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
         files.Add(path);

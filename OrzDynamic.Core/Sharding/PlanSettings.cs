@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Precision;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
@@ -14,11 +15,12 @@ namespace OrzDynamic.Core.Sharding;
 /// </summary>
 public static class PlanSettings
 {
-    /// <summary>The settings of one checkpoint run with the given tokenizer source and weight dtype.</summary>
-    public static SortedDictionary<string, string> Of(string key, EvaluatorConfig config, string tokenizerSource, ScalarType dtype)
+    /// <summary>The settings of one checkpoint run with the given tokenizer source and generation/scoring dtypes.</summary>
+    public static SortedDictionary<string, string> Of(string key, EvaluatorConfig config, string tokenizerSource, ScalarType generationDType,
+        ScalarType scoringDType)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var manifest = RunManifestFactory.For(config, tokenizerSource, dtype)
+        var manifest = RunManifestFactory.For(config, tokenizerSource, generationDType, scoringDType)
             .With("checkpoint_key", key)
             .With("checkpoint_name", config.EffectiveCheckpointName)
             .With("data", string.Join("|", config.EvalPromptData.Select(Path.GetFullPath)))
@@ -35,12 +37,19 @@ public static class PlanSettings
         return manifest.Settings;
     }
 
-    /// <summary>The dtype a checkpoint will be loaded in (explicit, else the device default) without loading it.</summary>
-    public static ScalarType ExpectedDType(EvaluatorConfig config)
+    /// <summary>
+    /// The generation and scoring dtypes a checkpoint will be evaluated in, without loading it: the requested ones
+    /// (<see cref="EvaluatorConfig.RequestedGenerationDType"/>, <see cref="EvaluatorConfig.RequestedScoringDType"/>),
+    /// else <see cref="PrecisionDefaults"/> of the device, as <see cref="MixedPrecisionModel.Load"/> chooses them.
+    /// </summary>
+    public static (ScalarType Generation, ScalarType Scoring) ExpectedDTypes(EvaluatorConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.DType is not null) return ModelLoadOptions.ParseDType(config.DType);
-        return config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? ScalarType.BFloat16 : ScalarType.Float32;
+        // The device type only (no availability check): plans are often made on a login node without the GPU.
+        var device = new Device(config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU, -1);
+        var generation = config.RequestedGenerationDType is { } g ? ModelLoadOptions.ParseDType(g) : PrecisionDefaults.Generation(device);
+        var scoring = config.RequestedScoringDType is { } s ? ModelLoadOptions.ParseDType(s) : PrecisionDefaults.Scoring(device);
+        return (generation, scoring);
     }
 
     /// <summary>SHA-256 (hex) of every checkpoint's settings, in plan order, and the batch size.</summary>

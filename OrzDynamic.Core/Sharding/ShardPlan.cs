@@ -97,8 +97,8 @@ public sealed record ShardPlan
         var diffs = new List<string>();
         foreach (var c in Checkpoints)
         {
-            var dtype = PlanSettings.ExpectedDType(c.Config);
-            var now = PlanSettings.Of(c.Key, c.Config, c.Settings.GetValueOrDefault("tokenizer") ?? "", dtype);
+            var (generation, scoring) = PlanSettings.ExpectedDTypes(c.Config);
+            var now = PlanSettings.Of(c.Key, c.Config, c.Settings.GetValueOrDefault("tokenizer") ?? "", generation, scoring);
             diffs.AddRange(PlanSettings.Differences(c.Name, c.Settings, now));
         }
         if (diffs.Count > 0)

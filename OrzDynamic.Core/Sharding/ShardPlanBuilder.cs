@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 
@@ -8,7 +9,9 @@ namespace OrzDynamic.Core.Sharding;
 
 /// <summary>
 /// Makes the work plan of an evaluation: loads each checkpoint's tokenizer and data selection (no model weights),
-/// records every result-relevant setting and partitions the work with <see cref="ShardPlanner"/>.
+/// records every result-relevant setting and partitions the work with <see cref="ShardPlanner"/>. Plans require static
+/// batching (<see cref="GenerationMode.Static"/>): under continuous batching an answer's batch-mates depend on which
+/// samples a process runs, so shards could not reproduce a single-process run bit for bit.
 /// </summary>
 public static class ShardPlanBuilder
 {
@@ -33,6 +36,9 @@ public static class ShardPlanBuilder
             cancellationToken.ThrowIfCancellationRequested();
             original.Validate(requireModelFiles: true);
             if (original.BatchSize != batchSize) throw new ShardPlanException("All checkpoints of a plan must use the same batch size.");
+            if (original.GenerationMode != GenerationMode.Static)
+                throw new ShardPlanException($"{key}: sharded runs need static batching (--batching static, EvaluatorConfig.GenerationMode = Static): " +
+                                             "only fixed batches make every shard's answers bit-identical to a single-process run.");
             if (original.CheckerRegistry is not null)
                 throw new ShardPlanException($"{key}: EvaluatorConfig.CheckerRegistry (custom answer checkers) cannot be carried to shard processes through plan.json; select built-in checkers with AnswerCheckers.");
             var config = original with
@@ -44,6 +50,7 @@ public static class ShardPlanBuilder
                 CustomSentenceFiles = original.CustomSentenceFiles.Select(Path.GetFullPath).ToArray(),
                 OutputDir = Path.GetFullPath(Path.Combine(outputDir, original.EffectiveCheckpointName)),
             };
+            var (generationDType, scoringDType) = PlanSettings.ExpectedDTypes(config);
             var tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, loggerFactory.CreateLogger<HfTokenizer>());
             var data = EvalDataSelection.Load(config, tokenizer, loggerFactory, cancellationToken);
             int custom = 0;
@@ -55,7 +62,7 @@ public static class ShardPlanBuilder
                 Key = key,
                 Name = config.EffectiveCheckpointName,
                 Config = config,
-                Settings = PlanSettings.Of(key, config, tokenizer.Source, PlanSettings.ExpectedDType(config)),
+                Settings = PlanSettings.Of(key, config, tokenizer.Source, generationDType, scoringDType),
                 Selected = keys.Length,
                 SelectionFingerprint = SelectionFingerprint(keys),
                 Datasets = data.Files.GroupBy(f => f.DatasetName).Select(g => new PlanDataset

@@ -64,7 +64,8 @@ public static class ShardRunner
             var scratch = AtomicFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
             log.LogInformation("Shard {Shard}: {Checkpoint}: {Units} unit(s) to run", shardIndex, ck.Name, todo.Length);
             using var evaluator = new Evaluator(ck.Config with { OutputDir = scratch }, loggerFactory);
-            var actual = PlanSettings.Of(ck.Key, ck.Config, evaluator.Tokenizer.Source, evaluator.Model.DType);
+            var actual = PlanSettings.Of(ck.Key, ck.Config, evaluator.Tokenizer.Source,
+                evaluator.Precision.GenerationDType, evaluator.Precision.ScoringDType);
             var diffs = PlanSettings.Differences(ck.Name, ck.Settings, actual);
             if (diffs.Count > 0)
                 throw new ShardPlanException($"{planPath}: plan was made with other settings than this shard runs with: {string.Join("; ", diffs)}");

@@ -101,6 +101,13 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
     }
 
+    private static OrzDynamic.Core.Generation.GenerationMode ParseBatching(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "continuous" => OrzDynamic.Core.Generation.GenerationMode.Continuous,
+        "static" => OrzDynamic.Core.Generation.GenerationMode.Static,
+        _ => throw new CliInputException($"--batching must be 'continuous' or 'static', got '{value}'."),
+    };
+
     /// <summary>One evaluation config per checkpoint of the command line (also the input of a sharded plan).</summary>
     internal static List<(string Path, EvaluatorConfig Config)> BuildConfigs(CliSettings settings)
     {
@@ -134,6 +141,9 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 Seed = settings.Seed,
                 Device = settings.Device,
                 DType = settings.DType,
+                GenerationDType = settings.GenerationDType,
+                ScoringDType = settings.ScoringDType,
+                GenerationMode = ParseBatching(settings.Batching),
                 BatchSize = settings.BatchSize,
                 ConfidenceLevel = settings.ConfidenceLevel,
                 AnswerCheckers = settings.AnswerCheckers,

@@ -173,6 +173,7 @@ internal static class ShardCommands
     private static (string Dir, ShardPlan Plan) MakePlan(ParseResult r, CommandLineDefinition definition, Option<int> shards)
     {
         var settings = definition.Read(r, embeddedDefault: false);
+        settings = StaticBatching(r, definition, settings);
         if (settings.ProbeAnswersFrom is not null)
             throw new CliInputException("--probe_answers_from is not supported by sharded runs (it scores one checkpoint's answers with every other checkpoint); run it in a single process.");
         var configs = EvaluationRun.BuildConfigs(settings);
@@ -180,6 +181,20 @@ internal static class ShardCommands
         var dir = Path.GetFullPath(settings.OutputDir);
         var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir);
         return (dir, ShardPlanBuilder.WriteOrReuse(plan, dir));
+    }
+
+    /// <summary>
+    /// Sharded runs use static batching: fixed batches are what makes every shard's answers bit-identical to a
+    /// single-process run. The CLI default (continuous) is replaced with a note; an explicit --batching continuous is refused.
+    /// </summary>
+    private static CliSettings StaticBatching(ParseResult r, CommandLineDefinition definition, CliSettings settings)
+    {
+        if (string.Equals(settings.Batching.Trim(), "static", StringComparison.OrdinalIgnoreCase)) return settings;
+        if (r.GetResult(definition.Batching) is { Implicit: false })
+            throw new CliInputException($"--batching {settings.Batching} is not supported by sharded runs: they use --batching static, " +
+                                        "the mode whose answers are bit-identical however the work is split (compare with a single run given --batching static).");
+        Console.WriteLine("note: sharded runs use --batching static (fixed batches: shards reproduce a single --batching static run bit for bit).");
+        return settings with { Batching = "static" };
     }
 
     private static IReadOnlyList<string> Launcher()

@@ -5,7 +5,7 @@
 #
 # Cases (each prints "cluster: PASS <name>" or "cluster: FAIL <name>: <why>"):
 #   submit   `slurm submit` of the 3 demo checkpoints × 2 data files with --shards 4: the array and the afterok merge
-#            job complete, and the outputs equal a single-process run byte for byte.
+#            job complete, and the outputs equal a single-process run (--batching static) byte for byte.
 #   scancel  one array task is scancel'ed mid-run; resubmitting runs only that shard's missing units; outputs identical.
 #   kill9    one shard process is killed with SIGKILL mid-run; resubmitting runs only its missing units; outputs identical.
 #   noslurm  `slurm submit` with no sbatch on the PATH exits 2 with a one-line message.
@@ -160,7 +160,8 @@ flags=(--checkpoint_paths "$ck/iter0" "$ck/iter1200" "$ck/iter2200" --data "$her
        --custom_sentence "$repo/samples/demo-custom/arith_sentences.json" --generate_max_len 16 --batch_size 4)
 checkpoints=(iter0 iter1200 iter2200)
 log "single-process reference run"
-if ! "${cli[@]}" "${flags[@]}" --output_dir "$T/single" >"$T/single.log" 2>&1; then
+# Shards are bit-identical to a single run with static batching (which `slurm submit` uses by default).
+if ! "${cli[@]}" "${flags[@]}" --batching static --output_dir "$T/single" >"$T/single.log" 2>&1; then
   tail -20 "$T/single.log" >&2; fail setup "single-process run failed"; finish
 fi
 

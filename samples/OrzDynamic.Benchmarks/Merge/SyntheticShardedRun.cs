@@ -28,6 +28,7 @@ internal static class SyntheticShardedRun
                 CheckpointName = $"iter{c * 100}",
                 EvalPromptData = dataFiles,
                 BatchSize = batchSize,
+                GenerationMode = OrzDynamic.Core.Generation.GenerationMode.Static,
                 EnableVisualization = false,
                 OutputDir = Path.Combine(dir, $"iter{c * 100}"),
             };
@@ -37,7 +38,7 @@ internal static class SyntheticShardedRun
                 Key = key,
                 Name = config.EffectiveCheckpointName,
                 Config = config,
-                Settings = PlanSettings.Of(key, config, "synthetic-tokenizer", ScalarType.Float32),
+                Settings = PlanSettings.Of(key, config, "synthetic-tokenizer", ScalarType.BFloat16, ScalarType.Float32),
                 Selected = keys.Length,
                 SelectionFingerprint = ShardPlanBuilder.SelectionFingerprint(keys),
                 Datasets = Enumerable.Range(0, datasets).Select(d => new PlanDataset { Name = $"set{d}" }).ToArray(),

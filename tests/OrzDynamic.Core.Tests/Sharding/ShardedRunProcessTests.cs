@@ -37,7 +37,9 @@ public class ShardedRunProcessTests
         _runFlags = ["--checkpoint_paths", .. ckpts, "--data", "arith_a.json", "arith_b.json", "--custom_sentence", DemoPaths.CustomSentences,
             "--generate_max_len", "16", "--batch_size", "4"];
         _single = Path.Combine(_root, "single");
-        var (code, _, err) = _cli.Run([.. _runFlags, "--output_dir", _single]);
+        // Bit-identity is promised against a single run with static batching; plans take static batching by default
+        // (the plans below leave --batching out, so the forced default is what the comparisons check).
+        var (code, _, err) = _cli.Run([.. _runFlags, "--batching", "static", "--output_dir", _single]);
         Assert.That(code, Is.Zero, err);
     }
 
@@ -166,6 +168,19 @@ public class ShardedRunProcessTests
         AssertOneLineExit2(code, err, "shard index 2 is out of range");
         var (envCode, _, envErr) = _cli.Run(["shard", "run", "--plan", Path.Combine(dir, "plan.json")], new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "7" });
         AssertOneLineExit2(envCode, envErr, "shard index 7 is out of range");
+    }
+
+    [Test]
+    public void PlanUsesStaticBatching_ExplicitContinuousRefused_Exit2()
+    {
+        var dir = Plan("batching", 2);
+        var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")))!;
+        foreach (var ck in plan["checkpoints"]!.AsArray())
+            Assert.That(ck!["settings"]!["batching"]!.GetValue<string>(), Is.EqualTo("static"));
+        var other = Path.Combine(_root, "batching-continuous");
+        var (code, _, err) = _cli.Run(["shard", "plan", .. _runFlags, "--batching", "continuous", "--output_dir", other, "--shards", "2"]);
+        AssertOneLineExit2(code, err, "--batching continuous is not supported by sharded runs");
+        Assert.That(File.Exists(Path.Combine(other, "plan.json")), Is.False);
     }
 
     [Test]

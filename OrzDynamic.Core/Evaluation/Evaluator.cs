@@ -110,11 +110,15 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     private EvalResults Run(IProgress<EvalProgress>? progress, CancellationToken ct)
     {
         var checkpoint = Config.EffectiveCheckpointName;
-        Directory.CreateDirectory(Config.OutputDir);
-        BuildManifest().WriteOrVerify(Config.OutputDir);
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
-
-        var data = LoadData(ct);
+        // Everything that can be checked is checked before the first token is generated: output paths, generation
+        // limits against the model and the memory, every data and custom sentence file.
+        OutputLocation.Check(Config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+        var limits = GenerationLimits.Resolve(Config, Model.Config, Model.DType, _logger);
+        var customSets = LoadCustomSentences(ct);
+        var data = LoadData(limits, ct);
+        Directory.CreateDirectory(Config.OutputDir);
+        BuildManifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);
         var checkers = new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
@@ -123,7 +127,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 
         var scorer = new ResponseScorer(Model, Tokenizer, Config);
         var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
-        var options = BaseGenerationOptions();
+        var options = BaseGenerationOptions(limits);
         long generatedTokens = 0;
         var sw = Stopwatch.StartNew();
         for (int start = 0; start < data.Samples.Count; start += Config.BatchSize)
@@ -157,7 +161,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         }
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.CustomSentences, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-        var custom = ScoreCustomSentences(scorer, ct);
+        var custom = ScoreCustomSentences(customSets, scorer, ct);
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Finishing, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
         var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
@@ -172,7 +176,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 
     private static double Rate(long tokens, Stopwatch sw) => sw.Elapsed.TotalSeconds <= 0 ? 0 : tokens / sw.Elapsed.TotalSeconds;
 
-    private EvalDataSet LoadData(CancellationToken ct)
+    private EvalDataSet LoadData(GenerationLimits limits, CancellationToken ct)
     {
         if (Config.EvalPromptData.Count == 0) return new EvalDataSet([], [], 0, [], 0);
         var options = new EvalDataOptions
@@ -181,22 +185,24 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             Seed = Config.Seed,
             DebugMode = Config.DebugNumSamples is not null,
             DebugSamplesPerFile = Config.DebugNumSamples ?? 2,
-            PromptMaxLen = Config.PromptMaxLen,
+            PromptMaxLen = limits.PromptMaxLen,
             SkipInvalidRecords = Config.SkipInvalidRecords,
+            ReplaceInvalidUtf8 = Config.AllowInvalidUtf8,
             Template = Config.PromptTemplate is null ? PromptTemplate.Orz : PromptTemplate.FromText(Config.PromptTemplate),
         };
         var data = new EvalDataLoader(_loggerFactory.CreateLogger<EvalDataLoader>()).Load(Config.EvalPromptData, options, Tokenizer, ct);
         _logger.LogInformation("Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
-            data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, Config.PromptMaxLen, data.SkippedInvalidRecords);
+            data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, limits.PromptMaxLen, data.SkippedInvalidRecords);
         return data;
     }
 
-    private GenerationOptions BaseGenerationOptions()
+    private GenerationOptions BaseGenerationOptions(GenerationLimits limits)
     {
         var eos = Tokenizer.EosTokenIds.Concat(Model.Config.EosTokenIds).Distinct().ToArray();
         return new GenerationOptions
         {
-            MaxNewTokens = Config.GenerateMaxLen,
+            MaxNewTokens = limits.MaxNewTokens,
+            MaxPositions = limits.MaxPositions,
             Temperature = Config.DoSample ? Config.Temperature : 0,
             TopK = Config.TopK,
             TopP = Config.TopP,
@@ -213,6 +219,10 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     {
         var responseIds = gen.FinishReason == FinishReason.EndOfSequence ? gen.TokenIds.Take(gen.TokenIds.Count - 1) : gen.TokenIds;
         var output = Tokenizer.Decode(responseIds, skipSpecialTokens: true);
+        int padded = gen.TokenIds.Count(id => !Tokenizer.IsKnownId(id));
+        if (padded > 0)
+            _logger.LogWarning("{Dataset}#{Index}: {Count} generated id(s) beyond the tokenizer (the model's padded vocabulary) decoded as empty text; scored normally",
+                sample.DatasetName, sample.Index, padded);
         var check = checker.Check(sample.Answer, output, sample.Choices, ct);
         var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
         string? invalid = metrics.ValidTokens == 0 ? "the response has no tokens to score"
@@ -232,7 +242,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             IsCorrect = check.IsCorrect,
             TokenIds = gen.TokenIds,
             PromptTokens = promptTokens,
-            FinishReason = gen.FinishReason == FinishReason.EndOfSequence ? "eos" : "length",
+            FinishReason = FinishReasons.Of(gen.FinishReason),
+            PaddedVocabTokens = padded > 0 ? padded : null,
             LdMetrics = metrics,
             SampledTokens = invalid is null
                 ? RandomTokenStratum.Draw(scored.Traces, Config.RandomTokensPerSample,
@@ -264,32 +275,34 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             r.Dataset, r.Index, r.IsCorrect, m.ValidTokens, m.OutToken, m.OutArgmax, m.ANorm, m.ProbGap2Mean, m.ProbEnergy, m.ArgmaxMatchRate);
     }
 
-    private Dictionary<string, StratumResult> ScoreCustomSentences(ResponseScorer scorer, CancellationToken ct)
+    /// <summary>Loads (and so validates) every custom sentence file before any generation starts.</summary>
+    private List<(string Path, CustomSentenceSet Set)> LoadCustomSentences(CancellationToken ct)
+    {
+        var loader = new CustomSentenceLoader(_loggerFactory.CreateLogger<CustomSentenceLoader>());
+        return Config.CustomSentenceFiles.Select(path => (path, loader.Load(path, Config.SkipInvalidRecords, ct, Config.AllowInvalidUtf8))).ToList();
+    }
+
+    private Dictionary<string, StratumResult> ScoreCustomSentences(List<(string Path, CustomSentenceSet Set)> sets, ResponseScorer scorer, CancellationToken ct)
     {
         var result = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
-        if (Config.CustomSentenceFiles.Count == 0) return result;
-        var loader = new CustomSentenceLoader(_loggerFactory.CreateLogger<CustomSentenceLoader>());
-        foreach (var path in Config.CustomSentenceFiles)
+        foreach (var (path, set) in sets)
         {
             var stem = Path.GetFileNameWithoutExtension(path);
-            var set = loader.Load(path, Config.SkipInvalidRecords, ct);
             var outPath = Path.Combine(Config.OutputDir, OutputFiles.CustomSentences(stem));
             var items = new List<LdMetrics>();
-            using (var writer = new StreamWriter(outPath, append: false))
+            var lines = new List<string>();
+            foreach (var sentence in set.Sentences)
             {
-                foreach (var sentence in set.Sentences)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var prompt = Tokenizer.Encode(sentence.Prompt);
-                    var response = Tokenizer.Encode(sentence.Response);
-                    var scored = scorer.Score([(prompt, response)], ct)[0];
-                    var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
-                    if (metrics.IsValid) items.Add(metrics);
-                    else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
-                    writer.WriteLine(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
-                    writer.Flush();
-                }
+                ct.ThrowIfCancellationRequested();
+                var prompt = Tokenizer.Encode(sentence.Prompt);
+                var response = Tokenizer.Encode(sentence.Response);
+                var scored = scorer.Score([(prompt, response)], ct)[0];
+                var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+                if (metrics.IsValid) items.Add(metrics);
+                else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
+                lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
             }
+            AtomicFile.WriteAllLines(outPath, lines);
             result[stem] = StratumResult.Of(items);
             _logger.LogInformation("Custom sentences {File}: {Count} scored", path, items.Count);
         }
@@ -303,11 +316,12 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         {
             foreach (var ds in results.Datasets.Values)
             {
-                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
-                    File.Delete(stale);
                 var path = Path.Combine(Config.OutputDir, OutputFiles.DatasetResults(ds.Name, ds.Accuracy));
-                File.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
+                AtomicFile.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
                     .Select(r => JsonSerializer.Serialize(r, ResultsJournal.LineOptions)));
+                // Older files of this dataset (another accuracy in the name) go only after the new one is in place.
+                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
+                    if (!string.Equals(Path.GetFullPath(stale), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(stale);
             }
         }
         _chartPaths.Clear();
@@ -332,7 +346,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         .With("batch_size", Config.BatchSize)
         .With("random_tokens_per_sample", Config.RandomTokensPerSample)
         .With("legacy_orz_clamps", Config.LegacyOrzClamps)
-        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText);
+        .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
+        .WithSelection(Config);
 
     /// <summary>
     /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →
@@ -341,7 +356,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     public static TrendData AggregateMultiCheckpointResults(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint) =>
         MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
 
-    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c> per dataset; returns the written paths, CSV first.</summary>
+    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;.png</c> per dataset; returns the written paths, CSV first.</summary>
     public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,8 @@ public static class ResultsAggregator
                 Invalid = list.Count - valid.Count,
                 SkippedTooLong = skip.SkippedTooLong,
                 SkippedBadRecords = skip.SkippedBadRecords,
+                ContextLimited = list.Count(r => r.FinishReason == FinishReasons.ContextLimit),
+                PaddedVocabTokens = list.Sum(r => r.PaddedVocabTokens ?? 0),
                 Strata = new Dictionary<string, StratumResult>
                 {
                     [StratumResult.Names.Correct] = StratumResult.Of(valid.Where(r => r.IsCorrect).Select(r => r.LdMetrics!).ToArray()),

@@ -20,5 +20,6 @@ internal sealed record CliSettings
     public string? DType { get; init; }
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
+    public bool AllowInvalidUtf8 { get; init; }
     public bool IsEmbeddedDefault { get; init; }
 }

@@ -38,6 +38,7 @@ internal sealed class CommandLineDefinition
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
 
     public RootCommand Build()
     {
@@ -45,7 +46,7 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AllowInvalidUtf8 })
             root.Options.Add(o);
         return root;
     }
@@ -72,6 +73,7 @@ internal sealed class CommandLineDefinition
             DType = r.GetValue(DType),
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

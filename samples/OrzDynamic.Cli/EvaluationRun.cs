@@ -13,6 +13,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
     {
         var configs = BuildConfigs();
         foreach (var (_, config) in configs) config.Validate();   // every config checked before any model is loaded
+        Preflight.Check(settings, configs);                         // outputs, every input file, every config.json
 
         Directory.CreateDirectory(settings.OutputDir);
         var logPath = Path.Combine(settings.OutputDir, OutputFiles.LogFile(DateTime.Now));
@@ -118,6 +119,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 Device = settings.Device,
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
+                AllowInvalidUtf8 = settings.AllowInvalidUtf8,
             }));
         }
         return list;

@@ -43,7 +43,7 @@ root.SetAction(async (result, _) =>
     }
     catch (Exception ex) when (IsBadInput(ex))
     {
-        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine($"error: {OneLine(ex.Message)}");
         return ExitCodes.BadInput;
     }
 });
@@ -53,7 +53,13 @@ return await parse.InvokeAsync(invocation);
 
 static bool IsBadInput(Exception ex) => ex is CliInputException or EvaluatorConfigException or DataFormatException
     or CheckpointFormatException or CheckpointTensorMismatchException or TokenizerLoadException or SafeTensorsFormatException
-    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException;
+    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException
+    // The environment (disk full, permissions, a file where a directory belongs): also exit 2 with the message.
+    or IOException or UnauthorizedAccessException;
+
+// One line for the terminal and for scripts: a multi-line message (e.g. every bad record) is joined with "; ".
+static string OneLine(string message) =>
+    string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace(":;", ":", StringComparison.Ordinal);
 
 static string[] EmbeddedDefaultArgs()
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
@@ -11,8 +12,6 @@ using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
 using OrzDynamic.Datasets.Templates;
 using OrzDynamic.Metrics;
-using OrzDynamic.Plotting.Data;
-using OrzDynamic.Plotting.Export;
 
 namespace OrzDynamic.Core.Evaluation;
 
@@ -35,9 +34,17 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     private readonly List<string> _chartPaths = [];
     private bool _disposed;
 
-    /// <summary>Loads the checkpoint and tokenizer named by <paramref name="config"/>.</summary>
+    /// <summary>
+    /// Loads the checkpoint and tokenizer named by <paramref name="config"/> (synchronously, like the Python tool's
+    /// constructor; use <see cref="CreateAsync"/> to load on a worker thread with cancellation).
+    /// </summary>
     /// <exception cref="EvaluatorConfigException">A setting is invalid (every problem listed).</exception>
     public Evaluator(EvaluatorConfig config, ILoggerFactory? loggerFactory = null)
+        : this(config, loggerFactory, CancellationToken.None)
+    {
+    }
+
+    private Evaluator(EvaluatorConfig config, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate(requireModelFiles: true);
@@ -45,6 +52,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<Evaluator>();
         Tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, _loggerFactory.CreateLogger<HfTokenizer>());
+        cancellationToken.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
         Model = CheckpointLoader.Load(config.ModelPath, new ModelLoadOptions
         {
@@ -54,6 +62,19 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         _ownsModel = true;
         _logger.LogInformation("Loaded {Checkpoint} ({Type}, {DType}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Model.DType, sw.Elapsed.TotalSeconds);
         CheckVocabulary();
+    }
+
+    /// <summary>
+    /// Validates <paramref name="config"/> and loads its checkpoint and tokenizer on a worker thread. Cancelling
+    /// before the weights are read stops the load; a cancelled load releases everything it allocated.
+    /// </summary>
+    /// <exception cref="EvaluatorConfigException">A setting is invalid (every problem listed).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static Task<Evaluator> CreateAsync(EvaluatorConfig config, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Task.Run(() => new Evaluator(config, loggerFactory, cancellationToken), cancellationToken);
     }
 
     /// <summary>Uses an already loaded model and tokenizer (not disposed by the evaluator).</summary>
@@ -85,6 +106,12 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     /// <summary>The summary written at the end of <see cref="EvalAsync"/>.</summary>
     public string SummaryPath => Path.Combine(Config.OutputDir, OutputFiles.Summary);
 
+    /// <summary>
+    /// Draws the comparison charts when <see cref="EvaluatorConfig.EnableVisualization"/> is set (e.g.
+    /// OrzDynamic.Plotting's <c>PngChartWriter</c>); null writes no charts.
+    /// </summary>
+    public IChartWriter? ChartWriter { get; set; }
+
     /// <summary>Charts written by the last <see cref="EvalAsync"/>.</summary>
     public IReadOnlyList<string> ChartPaths => _chartPaths;
 
@@ -101,7 +128,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     /// <exception cref="DataFormatException">Malformed data files (every bad record listed).</exception>
     /// <exception cref="ResultsFileException">The output directory holds results of a run with other settings.</exception>
-    public Task<EvalResults> EvalAsync(CancellationToken cancellationToken = default, IProgress<EvalProgress>? progress = null)
+    public Task<EvalResults> EvalAsync(IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return Task.Run(() => Run(progress, cancellationToken), cancellationToken);
@@ -224,7 +251,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             _logger.LogWarning("{Dataset}#{Index}: {Count} generated id(s) beyond the tokenizer (the model's padded vocabulary) decoded as empty text; scored normally",
                 sample.DatasetName, sample.Index, padded);
         var check = checker.Check(sample.Answer, output, sample.Choices, ct);
-        var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+        var metrics = LdMetrics.From(scored.Metrics);
         string? invalid = metrics.ValidTokens == 0 ? "the response has no tokens to score"
             : !metrics.IsValid ? "non-finite metrics: " + string.Join(", ", LdMetricKeys.All.Where(n => !double.IsFinite(metrics.Get(n))))
             : null;
@@ -297,7 +324,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                 var prompt = Tokenizer.Encode(sentence.Prompt);
                 var response = Tokenizer.Encode(sentence.Response);
                 var scored = scorer.Score([(prompt, response)], ct)[0];
-                var metrics = LdMetricsMapper.FromSequence(scored.Metrics);
+                var metrics = LdMetrics.From(scored.Metrics);
                 if (metrics.IsValid) items.Add(metrics);
                 else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
                 lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
@@ -326,11 +353,15 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         }
         _chartPaths.Clear();
         if (!Config.EnableVisualization) return;
-        var exporter = new LdChartExporter(Config.OutputDir, logger: _loggerFactory.CreateLogger<LdChartExporter>());
+        if (ChartWriter is null)
+        {
+            _logger.LogInformation("No chart writer set: comparison charts skipped (reference OrzDynamic.Plotting and set Evaluator.ChartWriter)");
+            return;
+        }
         foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
         {
             ct.ThrowIfCancellationRequested();
-            _chartPaths.Add(exporter.SaveComparison(ChartDataMapper.ToComparison(ds, results.Checkpoint)));
+            _chartPaths.Add(ChartWriter.SaveComparison(ChartDataMapper.ToComparison(ds, results.Checkpoint), Config.OutputDir, ct));
         }
     }
 
@@ -356,13 +387,27 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     public static TrendData AggregateMultiCheckpointResults(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint) =>
         MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
 
-    /// <summary>Writes <c>trends.csv</c> and one <c>ld_trends_&lt;dataset&gt;.png</c> per dataset; returns the written paths, CSV first.</summary>
-    public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, ILoggerFactory? loggerFactory = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes <c>trends.csv</c> and, when <paramref name="chartWriter"/> is given, one trend chart per dataset;
+    /// returns the written paths, CSV first.
+    /// </summary>
+    public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, IChartWriter? chartWriter = null,
+        ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(trends);
         Directory.CreateDirectory(outputDir);
-        var exporter = new LdChartExporter(outputDir, logger: (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LdChartExporter>());
-        return exporter.SaveTrends(trends, null, cancellationToken);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Evaluator>();
+        var csv = Path.Combine(outputDir, OutputFiles.TrendsCsv);
+        int rows = TrendsCsvWriter.Write(trends, csv, cancellationToken);
+        logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
+        var written = new List<string> { csv };
+        if (chartWriter is null) return written;
+        foreach (var trend in trends.Datasets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            written.Add(chartWriter.SaveTrends(trend, outputDir, cancellationToken));
+        }
+        return written;
     }
 
     /// <inheritdoc />

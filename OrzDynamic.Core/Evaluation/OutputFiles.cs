@@ -12,7 +12,7 @@ public static class OutputFiles
     public const string Summary = "summary.json";
 
     /// <summary>Trend values of a multi-checkpoint run.</summary>
-    public const string TrendsCsv = Plotting.Export.ChartFileNames.TrendsCsv;
+    public const string TrendsCsv = "trends.csv";
 
     /// <summary>Python-style per-dataset results file: <c>eval_results_&lt;dataset&gt;_&lt;accuracy&gt;.jsonl</c>.</summary>
     public static string DatasetResults(string dataset, double accuracy) =>

@@ -48,7 +48,7 @@ public static class RandomTokenStratum
             Tokens = chosen.Select(t => decode((int)t.Label)).ToArray(),
             LogProbs = chosen.Select(t => t.LogProbLabel).ToArray(),
             Probs = chosen.Select(t => Math.Exp(t.LogProbLabel)).ToArray(),
-            Metrics = chosen.Select(t => LdMetricsMapper.FromSequence(LearningDynamics.SinglePositionMetrics(t, vocabSize, legacyOrzClamps))).ToArray(),
+            Metrics = chosen.Select(t => LdMetrics.From(LearningDynamics.SinglePositionMetrics(t, vocabSize, legacyOrzClamps))).ToArray(),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Results;
 
@@ -6,21 +7,33 @@ namespace OrzDynamic.Core.Results;
 public sealed record LdMetrics
 {
     /// <summary>Σ log p(y_t).</summary>
-    [JsonPropertyName("out_token")] public double OutToken { get; init; }
+    [JsonPropertyName(LdMetricKeys.OutToken)] public double OutToken { get; init; }
     /// <summary>Σ log max_v p_v.</summary>
-    [JsonPropertyName("out_argmax")] public double OutArgmax { get; init; }
+    [JsonPropertyName(LdMetricKeys.OutArgmax)] public double OutArgmax { get; init; }
     /// <summary>Σ log(1 − max_v p_v).</summary>
-    [JsonPropertyName("out_except_argmax")] public double OutExceptArgmax { get; init; }
+    [JsonPropertyName(LdMetricKeys.OutExceptArgmax)] public double OutExceptArgmax { get; init; }
     /// <summary>sqrt(V·(mean‖p‖)² + V − 2).</summary>
-    [JsonPropertyName("A_norm")] public double ANorm { get; init; }
+    [JsonPropertyName(LdMetricKeys.ANorm)] public double ANorm { get; init; }
     /// <summary>mean ‖p − e_y‖₂.</summary>
-    [JsonPropertyName("prob_gap2_mean")] public double ProbGap2Mean { get; init; }
+    [JsonPropertyName(LdMetricKeys.ProbGap2Mean)] public double ProbGap2Mean { get; init; }
     /// <summary>mean (1 − p(y)).</summary>
-    [JsonPropertyName("prob_energy")] public double ProbEnergy { get; init; }
+    [JsonPropertyName(LdMetricKeys.ProbEnergy)] public double ProbEnergy { get; init; }
     /// <summary>Share of scored positions whose argmax is the label.</summary>
-    [JsonPropertyName("argmax_match_rate")] public double ArgmaxMatchRate { get; init; }
+    [JsonPropertyName(LdMetricKeys.ArgmaxMatchRate)] public double ArgmaxMatchRate { get; init; }
     /// <summary>Number of scored positions.</summary>
-    [JsonPropertyName("valid_tokens")] public long ValidTokens { get; init; }
+    [JsonPropertyName(LdMetricKeys.ValidTokens)] public long ValidTokens { get; init; }
+
+    /// <summary>The stored form of the Metrics library's per-sequence result.</summary>
+    public static LdMetrics From(SequenceMetrics m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new LdMetrics
+        {
+            OutToken = m.OutToken, OutArgmax = m.OutArgmax, OutExceptArgmax = m.OutExceptArgmax, ANorm = m.ANorm,
+            ProbGap2Mean = m.ProbGap2Mean, ProbEnergy = m.ProbEnergy, ArgmaxMatchRate = m.ArgmaxMatchRate,
+            ValidTokens = m.ValidTokens,
+        };
+    }
 
     /// <summary>Value of a metric by its results name (see <see cref="LdMetricKeys"/>).</summary>
     public double Get(string name) => name switch

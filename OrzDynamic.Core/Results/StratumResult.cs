@@ -1,4 +1,5 @@
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Metrics;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 

@@ -1,5 +1,6 @@
+using OrzDynamic.Metrics;
 using System.Globalization;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -38,13 +39,13 @@ public static class ComparisonChartBuilder
 
     /// <summary>Builds the full comparison chart of one dataset.</summary>
     /// <param name="comparison">The per-stratum aggregates.</param>
-    /// <param name="metrics">Metrics to show, one panel each, in order; <c>null</c> for <see cref="LdMetricNames.All"/>.</param>
+    /// <param name="metrics">Metrics to show, one panel each, in order; <c>null</c> for <see cref="LdMetricKeys.Charted"/>.</param>
     /// <returns>Panels (one per metric, in a single row) and layout (title, shared legend, counts footer).</returns>
     /// <exception cref="PlotDataException">The comparison is invalid (negative count or std, empty dataset name…).</exception>
     public static ChartComposition Build(DatasetComparison comparison, IReadOnlyList<string>? metrics = null)
     {
         DataValidation.Validate(comparison);
-        metrics ??= LdMetricNames.All;
+        metrics ??= LdMetricKeys.Charted;
         if (metrics.Count == 0)
         {
             throw new ArgumentException("At least one metric is required.", nameof(metrics));
@@ -63,7 +64,7 @@ public static class ComparisonChartBuilder
             Subtitle: subtitle,
             Legend: strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList(),
             Footer: FormatFooter(comparison));
-        var width = Math.Max(DefaultWidth * panels.Count / LdMetricNames.All.Count, 700);
+        var width = Math.Max(DefaultWidth * panels.Count / LdMetricKeys.Charted.Count, 700);
         return new ChartComposition(layout, panels, width, DefaultHeight);
     }
 

@@ -1,5 +1,6 @@
+using OrzDynamic.Metrics;
 using System.Globalization;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -44,13 +45,13 @@ public static class TrendsChartBuilder
 
     /// <summary>Builds the trends chart of one dataset: metric panels in order, then the accuracy panel.</summary>
     /// <param name="trend">The dataset's trends.</param>
-    /// <param name="metrics">Metrics to show, in order; <c>null</c> for <see cref="LdMetricNames.All"/> (giving a 2×3 grid).</param>
+    /// <param name="metrics">Metrics to show, in order; <c>null</c> for <see cref="LdMetricKeys.Charted"/> (giving a 2×3 grid).</param>
     /// <returns>Panels and layout.</returns>
     /// <exception cref="PlotDataException">A series is invalid (length mismatch, unordered iterations, accuracy outside [0, 1]).</exception>
     public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null)
     {
         DataValidation.Validate(trend);
-        metrics ??= LdMetricNames.All;
+        metrics ??= LdMetricKeys.Charted;
 
         var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
         var panels = new List<PlotModel>(metrics.Count + 1);

@@ -15,7 +15,7 @@ public static class ChartFileNames
     public const string TimestampFormat = "yyyyMMdd_HHmmss";
 
     /// <summary>Name of the trends CSV file.</summary>
-    public const string TrendsCsv = "trends.csv";
+    public const string TrendsCsv = OrzDynamic.Core.Evaluation.OutputFiles.TrendsCsv;
 
     /// <summary>Gets the comparison chart file name.</summary>
     /// <param name="dataset">Dataset name (sanitised with <see cref="SanitizeDataset"/>).</param>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Plotting.Rendering;
 
 namespace OrzDynamic.Plotting.Export;
@@ -18,7 +18,7 @@ public sealed class LdChartExporter
 
     /// <summary>Initializes a new instance of the <see cref="LdChartExporter"/> class.</summary>
     /// <param name="outputDirectory">Directory receiving the files (created on first write).</param>
-    /// <param name="timeProvider">Clock for the file-name timestamp; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">Clock of the run time; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Logger; <c>null</c> for none.</param>
     public LdChartExporter(string outputDirectory, TimeProvider? timeProvider = null, ILogger<LdChartExporter>? logger = null)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Plotting.Export;
 using Spectre.Console;
 
 namespace OrzDynamic.Cli;
@@ -26,13 +27,15 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         if (settings.IsEmbeddedDefault)
             console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
 
+        var charts = new PngChartWriter(loggerFactory: loggerFactory);
         var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
         var outputs = new List<(string Checkpoint, Evaluator Evaluator)>();
         for (int k = 0; k < configs.Count; k++)
         {
             var (path, config) = configs[k];
             console.MarkupLine($"[bold]Checkpoint {k + 1}/{configs.Count}[/]: {Markup.Escape(path)}");
-            var evaluator = new Evaluator(config, loggerFactory);
+            var evaluator = await Evaluator.CreateAsync(config, loggerFactory, ct);
+            evaluator.ChartWriter = charts;
             try
             {
                 var results = await RunOneAsync(evaluator, k, configs.Count, ct);
@@ -49,7 +52,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         if (all.Count > 1)
         {
             var trends = Evaluator.AggregateMultiCheckpointResults(all);
-            var written = Evaluator.SaveTrends(trends, settings.OutputDir, loggerFactory, ct);
+            var written = Evaluator.SaveTrends(trends, settings.OutputDir, charts, loggerFactory, ct);
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
         }
@@ -73,7 +76,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"[[{index + 1}/{count}]] {Markup.Escape(name)} · {p.Stage} · sample {p.CompletedSamples}/{p.TotalSamples} · {p.TokensPerSecond:0} tok/s");
                 });
-                var results = await evaluator.EvalAsync(ct, progress);
+                var results = await evaluator.EvalAsync(progress, ct);
                 task.Value = task.MaxValue;
                 return results;
             });

@@ -1,3 +1,4 @@
+using OrzDynamic.Metrics;
 using System.Globalization;
 using OrzDynamic.Core.Results;
 using Spectre.Console;

@@ -1,3 +1,4 @@
+using OrzDynamic.Trainer.Tokenization;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Core.Training;
+using OrzDynamic.Trainer.Training;
 using OrzDynamic.Datasets.Templates;
 using OrzDynamic.Trainer.Arithmetic;
 using static TorchSharp.torch;

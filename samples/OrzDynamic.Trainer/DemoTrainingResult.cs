@@ -1,4 +1,4 @@
-using OrzDynamic.Core.Training;
+using OrzDynamic.Trainer.Training;
 
 namespace OrzDynamic.Trainer;
 

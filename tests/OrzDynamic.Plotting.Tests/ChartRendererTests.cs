@@ -1,5 +1,6 @@
+using OrzDynamic.Metrics;
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Plotting.Rendering;
 using OxyPlot;
 
@@ -104,12 +105,12 @@ public class ChartRendererTests
     {
         var metrics = new Dictionary<string, MetricStats>
         {
-            [LdMetricNames.OutToken] = new(-250, 30, 10),
-            [LdMetricNames.OutArgmax] = new(double.NaN, double.NaN, 0),
-            [LdMetricNames.ANorm] = new(12, 40, 10),
-            [LdMetricNames.ProbEnergy] = new(0.5, double.NaN, 1),
+            [LdMetricKeys.OutToken] = new(-250, 30, 10),
+            [LdMetricKeys.OutArgmax] = new(double.NaN, double.NaN, 0),
+            [LdMetricKeys.ANorm] = new(12, 40, 10),
+            [LdMetricKeys.ProbEnergy] = new(0.5, double.NaN, 1),
         };
-        var other = LdMetricNames.All.ToDictionary(m => m, _ => new MetricStats(-0.25, 0.1, 4));
+        var other = LdMetricKeys.Charted.ToDictionary(m => m, _ => new MetricStats(-0.25, 0.1, 4));
         var comparison = new DatasetComparison("mixed", new Dictionary<Stratum, StratumSummary>
         {
             [Stratum.Correct] = new(10, metrics),

@@ -1,5 +1,6 @@
+using OrzDynamic.Metrics;
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -18,7 +19,7 @@ public class ComparisonChartBuilderTests
     {
         var chart = ComparisonChartBuilder.Build(SampleData.Comparison());
 
-        Assert.That(chart.Panels.Select(p => p.Title), Is.EqualTo(LdMetricNames.All));
+        Assert.That(chart.Panels.Select(p => p.Title), Is.EqualTo(LdMetricKeys.Charted));
         Assert.That(chart.Layout.Rows, Is.EqualTo(1));
         Assert.That(chart.Layout.Columns, Is.EqualTo(5));
         Assert.That(chart.Layout.Title, Does.Contain("gsm8k"));
@@ -32,9 +33,9 @@ public class ComparisonChartBuilderTests
         var chart = ComparisonChartBuilder.Build(comparison);
         Stratum[] strata = [Stratum.Correct, Stratum.Incorrect, Stratum.Random];
 
-        for (var m = 0; m < LdMetricNames.All.Count; m++)
+        for (var m = 0; m < LdMetricKeys.Charted.Count; m++)
         {
-            var metric = LdMetricNames.All[m];
+            var metric = LdMetricKeys.Charted[m];
             var panel = chart.Panels[m];
             Assert.That(panel.Series, Has.Count.EqualTo(1), metric);
             var items = Bars(panel).Items.Cast<ErrorBarItem>().ToList();
@@ -145,7 +146,7 @@ public class ComparisonChartBuilderTests
         var correct = SampleData.Summary(Stratum.Correct);
         var metrics = new Dictionary<string, MetricStats>(correct.Metrics)
         {
-            [LdMetricNames.ANorm] = new MetricStats(double.NaN, double.NaN, 0),
+            [LdMetricKeys.ANorm] = new MetricStats(double.NaN, double.NaN, 0),
         };
         var strata = new Dictionary<Stratum, StratumSummary>
         {
@@ -182,7 +183,7 @@ public class ComparisonChartBuilderTests
     [Test]
     public void NaNStd_GivesBarWithoutErrorBar()
     {
-        var metrics = LdMetricNames.All.ToDictionary(m => m, _ => new MetricStats(5, double.NaN, 1));
+        var metrics = LdMetricKeys.Charted.ToDictionary(m => m, _ => new MetricStats(5, double.NaN, 1));
         var strata = new Dictionary<Stratum, StratumSummary>
         {
             [Stratum.Correct] = new StratumSummary(1, metrics),
@@ -198,7 +199,7 @@ public class ComparisonChartBuilderTests
     [Test]
     public void NegativeStd_IsRejectedNamingDatasetStratumMetricAndField()
     {
-        var metrics = new Dictionary<string, MetricStats> { [LdMetricNames.ProbEnergy] = new MetricStats(0.5, -0.1, 3) };
+        var metrics = new Dictionary<string, MetricStats> { [LdMetricKeys.ProbEnergy] = new MetricStats(0.5, -0.1, 3) };
         var strata = new Dictionary<Stratum, StratumSummary> { [Stratum.Incorrect] = new StratumSummary(3, metrics) };
 
         var ex = Assert.Throws<PlotDataException>(() => ComparisonChartBuilder.Build(new DatasetComparison("aime", strata)));

@@ -1,4 +1,4 @@
-using OrzDynamic.Plotting.Checkpoints;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Plotting.Tests;
 

@@ -1,5 +1,5 @@
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Plotting.Export;
 
 namespace OrzDynamic.Plotting.Tests;

@@ -1,4 +1,5 @@
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Metrics;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Plotting.Tests;
 
@@ -25,9 +26,9 @@ internal static class SampleData
         var (means, stds) = Typical[stratum];
         var count = TypicalCounts[stratum];
         var metrics = new Dictionary<string, MetricStats>();
-        for (var i = 0; i < LdMetricNames.All.Count; i++)
+        for (var i = 0; i < LdMetricKeys.Charted.Count; i++)
         {
-            metrics[LdMetricNames.All[i]] = new MetricStats(means[i] * (1 + shift), stds[i], count);
+            metrics[LdMetricKeys.Charted[i]] = new MetricStats(means[i] * (1 + shift), stds[i], count);
         }
 
         return new StratumSummary(count, metrics);
@@ -57,10 +58,10 @@ internal static class SampleData
         {
             var (means, _) = Typical[stratum];
             var byMetric = new Dictionary<string, TrendSeries>();
-            for (var m = 0; m < LdMetricNames.All.Count; m++)
+            for (var m = 0; m < LdMetricKeys.Charted.Count; m++)
             {
-                var metric = LdMetricNames.All[m];
-                double[] values = metric == LdMetricNames.ProbGap2Mean
+                var metric = LdMetricKeys.Charted[m];
+                double[] values = metric == LdMetricKeys.ProbGap2Mean
                     ? [double.NaN, double.NaN, double.NaN]
                     : iterations.Select((it, k) => means[m] * (1 + ((stratum == Stratum.Random ? 0.01 : 0.12) * k * (m % 2 == 0 ? 1 : -1)))).ToArray();
                 byMetric[metric] = new TrendSeries(iterations, values);

@@ -1,4 +1,5 @@
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Metrics;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Plotting.Tests;
 
@@ -14,11 +15,11 @@ public class TrendDataBuilderTests
 
         var trend = builder.Build().Get("gsm8k")!;
 
-        var aNorm = trend.Get(Stratum.Correct, LdMetricNames.ANorm);
+        var aNorm = trend.Get(Stratum.Correct, LdMetricKeys.ANorm);
         Assert.That(aNorm.Iterations, Is.EqualTo(new[] { 0, 45, 90 }));
         Assert.That(aNorm.Values, Is.EqualTo(new[] { 182.3 * 0.5, 182.3, 182.3 }).Within(1e-9));
 
-        var random = trend.Get(Stratum.Random, LdMetricNames.ANorm);
+        var random = trend.Get(Stratum.Random, LdMetricKeys.ANorm);
         Assert.That(random.Values[1], Is.NaN, "no random data at iteration 45");
         Assert.That(random.Values[2], Is.EqualTo(388.1));
 

@@ -1,5 +1,6 @@
+using OrzDynamic.Metrics;
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
@@ -16,7 +17,7 @@ public class TrendsChartBuilderTests
 
         Assert.That(chart.Layout.Rows, Is.EqualTo(2));
         Assert.That(chart.Layout.Columns, Is.EqualTo(3));
-        Assert.That(chart.Panels.Select(p => p.Title), Is.EqualTo(LdMetricNames.All.Append("Accuracy")));
+        Assert.That(chart.Panels.Select(p => p.Title), Is.EqualTo(LdMetricKeys.Charted.Append("Accuracy")));
         Assert.That(chart.Layout.Legend!.Select(l => l.Label), Is.EqualTo(new[] { "Correct", "Incorrect", "Random tokens" }));
         Assert.That(chart.Layout.Subtitle, Does.Contain("0, 45, 90"));
     }
@@ -32,7 +33,7 @@ public class TrendsChartBuilderTests
         for (var i = 0; i < 3; i++)
         {
             var stratum = StratumExtensions.All[i];
-            var expected = trend.Get(stratum, LdMetricNames.ANorm);
+            var expected = trend.Get(stratum, LdMetricKeys.ANorm);
             Assert.That(lines[i].Color, Is.EqualTo(stratum.Color()));
             Assert.That(lines[i].MarkerType, Is.EqualTo(stratum.Marker()).And.Not.EqualTo(MarkerType.None));
             Assert.That(lines[i].Points.Select(p => p.X), Is.EqualTo(new double[] { 0, 45, 90 }));
@@ -42,7 +43,7 @@ public class TrendsChartBuilderTests
         var x = panel.Axes.Single(a => a.Position == AxisPosition.Bottom);
         var y = panel.Axes.Single(a => a.Position == AxisPosition.Left);
         Assert.That(x.Title, Is.EqualTo("Iteration"));
-        Assert.That(y.Title, Is.EqualTo(LdMetricNames.ANorm));
+        Assert.That(y.Title, Is.EqualTo(LdMetricKeys.ANorm));
         Assert.That(x.Minimum, Is.LessThan(0));
         Assert.That(x.Maximum, Is.GreaterThan(90));
         Assert.That(x, Is.TypeOf<IterationAxis>());
@@ -77,11 +78,11 @@ public class TrendsChartBuilderTests
         {
             [Stratum.Correct] = new Dictionary<string, TrendSeries>
             {
-                [LdMetricNames.OutToken] = new([0, 10, 20], [-1, double.NaN, -3]),
+                [LdMetricKeys.OutToken] = new([0, 10, 20], [-1, double.NaN, -3]),
             },
         };
 
-        var panel = TrendsChartBuilder.BuildMetricPanel(new DatasetTrend("d", metrics), LdMetricNames.OutToken);
+        var panel = TrendsChartBuilder.BuildMetricPanel(new DatasetTrend("d", metrics), LdMetricKeys.OutToken);
 
         var line = panel.Series.OfType<LineSeries>().Single();
         Assert.That(line.Points, Is.EqualTo(new[] { new DataPoint(0, -1), new DataPoint(20, -3) }));
@@ -121,10 +122,10 @@ public class TrendsChartBuilderTests
     {
         var metrics = new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>
         {
-            [Stratum.Incorrect] = new Dictionary<string, TrendSeries> { [LdMetricNames.ProbEnergy] = new([45], [0.5]) },
+            [Stratum.Incorrect] = new Dictionary<string, TrendSeries> { [LdMetricKeys.ProbEnergy] = new([45], [0.5]) },
         };
 
-        var panel = TrendsChartBuilder.BuildMetricPanel(new DatasetTrend("d", metrics), LdMetricNames.ProbEnergy);
+        var panel = TrendsChartBuilder.BuildMetricPanel(new DatasetTrend("d", metrics), LdMetricKeys.ProbEnergy);
 
         var x = panel.Axes.Single(a => a.Position == AxisPosition.Bottom);
         var y = panel.Axes.Single(a => a.Position == AxisPosition.Left);
@@ -141,7 +142,7 @@ public class TrendsChartBuilderTests
             "gsm8k",
             new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>
             {
-                [Stratum.Correct] = new Dictionary<string, TrendSeries> { [LdMetricNames.ANorm] = series },
+                [Stratum.Correct] = new Dictionary<string, TrendSeries> { [LdMetricKeys.ANorm] = series },
             },
             accuracy);
 

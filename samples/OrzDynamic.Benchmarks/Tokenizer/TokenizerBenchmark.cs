@@ -1,3 +1,4 @@
+using OrzDynamic.Trainer.Tokenization;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

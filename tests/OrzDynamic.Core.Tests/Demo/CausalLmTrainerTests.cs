@@ -1,6 +1,6 @@
 using NUnit.Framework;
 using OrzDynamic.Core.Models;
-using OrzDynamic.Core.Training;
+using OrzDynamic.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Tests.Demo;

@@ -3,7 +3,7 @@ using NUnit.Framework;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tests.Fixtures;
-using OrzDynamic.Core.Training;
+using OrzDynamic.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Tests.Demo;

@@ -1,3 +1,4 @@
+using OrzDynamic.Trainer.Tokenization;
 using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Tests.Fixtures;

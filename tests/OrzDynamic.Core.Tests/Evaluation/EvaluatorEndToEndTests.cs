@@ -1,3 +1,4 @@
+using OrzDynamic.Plotting.Export;
 using System.Text.Json;
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
@@ -24,7 +25,7 @@ public class EvaluatorEndToEndTests
     public async Task TwoDatasets_JournalSchemaCountsStrataAndCharts()
     {
         var outDir = Out("full");
-        await using var evaluator = new Evaluator(_fx.Config(0, outDir));
+        await using var evaluator = new Evaluator(_fx.Config(0, outDir)) { ChartWriter = new PngChartWriter() };
         var results = await evaluator.EvalAsync();
 
         Assert.That(results.Datasets.Keys, Is.EquivalentTo(new[] { "alpha", "beta" }));
@@ -113,7 +114,7 @@ public class EvaluatorEndToEndTests
         using var cts = new CancellationTokenSource();
         var progress = new InlineProgress(p => { if (p.CompletedSamples >= 1) cts.Cancel(); });
         await using (var e = new Evaluator(_fx.Config(0, outDir) with { BatchSize = 1 }))
-            Assert.That(async () => await e.EvalAsync(cts.Token, progress), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(async () => await e.EvalAsync(progress, cts.Token), Throws.InstanceOf<OperationCanceledException>());
         var lines = File.ReadAllLines(Path.Combine(outDir, OutputFiles.Journal));
         Assert.That(lines.Length, Is.InRange(1, 6));
         Assert.That(lines.All(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions) is not null), Is.True);
@@ -162,7 +163,7 @@ public class EvaluatorEndToEndTests
         Assert.That(trends.Datasets.Select(d => d.Dataset), Is.EquivalentTo(new[] { "alpha", "beta" }));
         var alpha = trends.Datasets.Single(d => d.Dataset == "alpha");
         Assert.That(alpha.Accuracy!.Iterations, Is.EqualTo(new[] { 0, 10 }));
-        var written = Evaluator.SaveTrends(trends, root);
+        var written = Evaluator.SaveTrends(trends, root, new PngChartWriter());
         Assert.That(written[0], Is.EqualTo(Path.Combine(root, OutputFiles.TrendsCsv)));
         var charts = written.Skip(1).ToArray();
         Assert.That(charts, Has.Length.EqualTo(2));

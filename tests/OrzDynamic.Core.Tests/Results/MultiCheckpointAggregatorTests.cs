@@ -1,6 +1,7 @@
+using OrzDynamic.Metrics;
 using NUnit.Framework;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Plotting.Data;
+using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Tests.Results;
 

@@ -1,3 +1,4 @@
+using OrzDynamic.Trainer.Tokenization;
 using NUnit.Framework;
 using OrzDynamic.Core.Tokenization;
 

@@ -1,3 +1,4 @@
+using OrzDynamic.Trainer.Tokenization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using NUnit.Framework;

@@ -1,0 +1,26 @@
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Aggregation;
+
+/// <summary>Maps typed evaluation results onto the Plotting library's input records.</summary>
+public static class ChartDataMapper
+{
+    /// <summary>The chart stratum of a results stratum name (<see cref="StratumResult.Names"/>), or null.</summary>
+    public static Stratum? ToStratum(string name) => name switch
+    {
+        StratumResult.Names.Correct => Stratum.Correct,
+        StratumResult.Names.Incorrect => Stratum.Incorrect,
+        StratumResult.Names.Random => Stratum.Random,
+        _ => null,
+    };
+
+    /// <summary>The comparison-chart input of one dataset of one checkpoint.</summary>
+    public static DatasetComparison ToComparison(DatasetResult dataset, string? checkpoint)
+    {
+        var strata = new Dictionary<Stratum, StratumSummary>();
+        foreach (var (name, sr) in dataset.Strata)
+            if (ToStratum(name) is { } s)
+                strata[s] = new StratumSummary(sr.Count, sr.Metrics);
+        return new DatasetComparison(dataset.Name, strata, checkpoint);
+    }
+}

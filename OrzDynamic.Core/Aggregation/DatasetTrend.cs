@@ -1,0 +1,22 @@
+namespace OrzDynamic.Core.Aggregation;
+
+/// <summary>
+/// Metric trends of one dataset across checkpoints: the input of the trends chart.
+/// </summary>
+/// <param name="Dataset">Dataset name (used in the chart title, the file name and the CSV).</param>
+/// <param name="Metrics">Stratum → metric name → series of per-checkpoint means.</param>
+/// <param name="Accuracy">Accuracy per iteration as a fraction in [0, 1] (plotted in percent); <c>null</c> when unknown.</param>
+public sealed record DatasetTrend(
+    string Dataset,
+    IReadOnlyDictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>> Metrics,
+    TrendSeries? Accuracy = null)
+{
+    /// <summary>Gets the series of <paramref name="metric"/> in <paramref name="stratum"/>, or <see cref="TrendSeries.Empty"/>.</summary>
+    /// <param name="stratum">The stratum.</param>
+    /// <param name="metric">The metric name.</param>
+    /// <returns>The series.</returns>
+    public TrendSeries Get(Stratum stratum, string metric) =>
+        this.Metrics.TryGetValue(stratum, out var byMetric) && byMetric.TryGetValue(metric, out var series)
+            ? series
+            : TrendSeries.Empty;
+}

@@ -1,0 +1,46 @@
+namespace OrzDynamic.Core.Aggregation;
+
+/// <summary>
+/// Presentation attributes of <see cref="Stratum"/>: human-readable name, stable CSV key and chart colour (hex).
+/// </summary>
+public static class StratumExtensions
+{
+    /// <summary>All strata in their canonical plotting order (Correct, Incorrect, Random).</summary>
+    public static IReadOnlyList<Stratum> All { get; } = [Stratum.Correct, Stratum.Incorrect, Stratum.Random];
+
+    /// <summary>Gets the label shown in legends and axes ("Correct", "Incorrect", "Random tokens").</summary>
+    /// <param name="stratum">The stratum.</param>
+    /// <returns>The display name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
+    public static string DisplayName(this Stratum stratum) => stratum switch
+    {
+        Stratum.Correct => "Correct",
+        Stratum.Incorrect => "Incorrect",
+        Stratum.Random => "Random tokens",
+        _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
+    };
+
+    /// <summary>Gets the stable lower-case key used in CSV output ("correct", "incorrect", "random").</summary>
+    /// <param name="stratum">The stratum.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
+    public static string Key(this Stratum stratum) => stratum switch
+    {
+        Stratum.Correct => "correct",
+        Stratum.Incorrect => "incorrect",
+        Stratum.Random => "random",
+        _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
+    };
+
+    /// <summary>Gets the chart colour as a hex string: Correct #2ecc71, Incorrect #e74c3c, Random tokens #3498db.</summary>
+    /// <param name="stratum">The stratum.</param>
+    /// <returns>The colour in <c>#rrggbb</c> form.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
+    public static string HexColor(this Stratum stratum) => stratum switch
+    {
+        Stratum.Correct => "#2ecc71",
+        Stratum.Incorrect => "#e74c3c",
+        Stratum.Random => "#3498db",
+        _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
+    };
+}

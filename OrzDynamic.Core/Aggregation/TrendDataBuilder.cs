@@ -1,0 +1,91 @@
+using OrzDynamic.Metrics;
+namespace OrzDynamic.Core.Aggregation;
+
+/// <summary>
+/// Accumulates per-checkpoint <see cref="DatasetComparison"/>s into <see cref="TrendData"/>: the trend value of a
+/// metric is the stratum mean at that checkpoint, accuracy is the one given or else derived from the counts.
+/// </summary>
+public sealed class TrendDataBuilder
+{
+    private readonly List<string> datasetOrder = [];
+    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy)>> byDataset =
+        new(StringComparer.Ordinal);
+
+    /// <summary>Gets the number of (dataset, iteration) entries added so far.</summary>
+    public int Count => this.byDataset.Values.Sum(d => d.Count);
+
+    /// <summary>Adds the comparison of one dataset at one checkpoint.</summary>
+    /// <param name="iteration">The checkpoint iteration (see <see cref="IterationParser"/>).</param>
+    /// <param name="comparison">The per-stratum aggregates at that checkpoint.</param>
+    /// <param name="accuracy">Accuracy as a fraction in [0, 1]; <c>null</c> to use <see cref="DatasetComparison.Accuracy"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="PlotDataException">Duplicate (dataset, iteration), or accuracy outside [0, 1].</exception>
+    public TrendDataBuilder Add(int iteration, DatasetComparison comparison, double? accuracy = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        DataValidation.Validate(comparison);
+        var acc = accuracy ?? comparison.Accuracy;
+        if (!double.IsNaN(acc) && (acc < 0 || acc > 1))
+        {
+            throw new PlotDataException(comparison.Dataset, $"iteration {iteration}", "accuracy",
+                $"{acc} is outside [0, 1] (give a fraction, not a percentage)");
+        }
+
+        if (!this.byDataset.TryGetValue(comparison.Dataset, out var perIteration))
+        {
+            perIteration = [];
+            this.byDataset.Add(comparison.Dataset, perIteration);
+            this.datasetOrder.Add(comparison.Dataset);
+        }
+
+        if (!perIteration.TryAdd(iteration, (comparison, acc)))
+        {
+            throw new PlotDataException(comparison.Dataset, $"iteration {iteration}", "iteration",
+                "a comparison for this dataset and iteration was already added");
+        }
+
+        return this;
+    }
+
+    /// <summary>Builds the trends: datasets in insertion order, iterations ascending, one series per stratum and metric
+    /// of <see cref="LdMetricKeys.Charted"/> plus any further metric seen in the input.</summary>
+    /// <returns>The trend data.</returns>
+    public TrendData Build()
+    {
+        var datasets = new List<DatasetTrend>(this.datasetOrder.Count);
+        foreach (var name in this.datasetOrder)
+        {
+            var perIteration = this.byDataset[name];
+            var iterations = perIteration.Keys.ToArray();
+            var metricNames = LdMetricKeys.Charted
+                .Concat(perIteration.Values.SelectMany(v => v.Comparison.Strata.Values.SelectMany(s => s.Metrics.Keys)))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+
+            var metrics = new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>();
+            foreach (var stratum in StratumExtensions.All)
+            {
+                if (!perIteration.Values.Any(v => v.Comparison.Strata.ContainsKey(stratum)))
+                {
+                    continue;
+                }
+
+                var byMetric = new Dictionary<string, TrendSeries>(StringComparer.Ordinal);
+                foreach (var metric in metricNames)
+                {
+                    var values = perIteration.Values
+                        .Select(v => v.Comparison.Get(stratum) is { } s && s.Get(metric) is { HasMean: true } m ? m.Mean : double.NaN)
+                        .ToArray();
+                    byMetric[metric] = new TrendSeries(iterations, values);
+                }
+
+                metrics[stratum] = byMetric;
+            }
+
+            var accuracy = new TrendSeries(iterations, perIteration.Values.Select(v => v.Accuracy).ToArray());
+            datasets.Add(new DatasetTrend(name, metrics, accuracy));
+        }
+
+        return new TrendData(datasets);
+    }
+}

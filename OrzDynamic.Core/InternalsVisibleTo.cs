@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("OrzDynamic.Core.Tests")]
+[assembly: InternalsVisibleTo("orz-demo-trainer")]
+[assembly: InternalsVisibleTo("OrzDynamic.Plotting")]

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Aggregation;
+
+namespace OrzDynamic.Plotting.Export;
+
+/// <summary>
+/// The OxyPlot/SkiaSharp implementation of <see cref="IChartWriter"/>: PNG comparison and trend charts named by
+/// <see cref="ChartFileNames"/>. Pass it to the evaluator (<c>new Evaluator(config) { ChartWriter = new PngChartWriter() }</c>).
+/// </summary>
+public sealed class PngChartWriter : IChartWriter
+{
+    private readonly TimeProvider timeProvider;
+    private readonly ILoggerFactory loggerFactory;
+
+    /// <summary>Initializes a new instance of the <see cref="PngChartWriter"/> class.</summary>
+    /// <param name="timeProvider">Clock of the run time the exporter logs; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">Logger factory; <c>null</c> for none.</param>
+    public PngChartWriter(TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <inheritdoc />
+    public string SaveComparison(DatasetComparison comparison, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return this.Exporter(outputDirectory).SaveComparison(comparison);
+    }
+
+    /// <inheritdoc />
+    public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return this.Exporter(outputDirectory).SaveTrends(trend);
+    }
+
+    private LdChartExporter Exporter(string outputDirectory) =>
+        new(outputDirectory, this.timeProvider, this.loggerFactory.CreateLogger<LdChartExporter>());
+}

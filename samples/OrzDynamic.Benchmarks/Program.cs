@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["metrics"] = MetricsBenchmark.Run,
     ["tokenizer"] = OrzDynamic.Benchmarks.Tokenizer.TokenizerBenchmark.Run,
     ["model"] = ModelBenchmark.Run,
+    ["smoke"] = OrzDynamic.Benchmarks.Smoke.RealSizeSmoke.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -185,6 +185,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                 LogSample(record);
                 progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw), sample.DatasetName));
             }
+            Memory.NativeHeap.Trim();   // RSS follows the current batch, not the largest batch so far
         }
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.CustomSentences, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));

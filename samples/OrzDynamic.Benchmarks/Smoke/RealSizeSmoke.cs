@@ -20,7 +20,7 @@ namespace OrzDynamic.Benchmarks.Smoke;
 /// Qwen2.5-0.5B shape with generated weights (vocab_size 151936, i.e. a padded vocabulary) and the shared qwen3
 /// tokenizer (151,669 ids), over the first math500 prompts. Catches what only shows at real size (padded-vocabulary
 /// ids, long real prompts, memory). Prints time, tokens/s, peak RSS, RSS after each sample and the machine load.
-/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- smoke [--prompts 4] [--max-len 32] [--batch 4] [--dir /tmp/orz-smoke-qwen25-05b]</code>
+/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- smoke [--prompts 4] [--max-len 32] [--batch 4] [--dir /tmp/orz-smoke-qwen25-05b] [--layers 24 --hidden 896]</code>
 /// </summary>
 internal static class RealSizeSmoke
 {
@@ -36,9 +36,19 @@ internal static class RealSizeSmoke
             Console.Error.WriteLine($"smoke: needs {tokenizerDir}/tokenizer.json and {math500} (pass --shared DIR or set ORZ_SHARED_DIR)");
             return 2;
         }
-        var checkpoint = Path.Combine(dir, "qwen25-05b-random");
+        // --layers/--hidden shrink the model (vocabulary and tokenizer stay real-size), e.g. for memory probes over many prompts.
+        int layers = IntOption(args, "--layers", ModelBenchmarkConfigs.Qwen25_05B.NumHiddenLayers);
+        int hidden = IntOption(args, "--hidden", ModelBenchmarkConfigs.Qwen25_05B.HiddenSize);
+        var shape = ModelBenchmarkConfigs.Qwen25_05B with
+        {
+            NumHiddenLayers = layers,
+            HiddenSize = hidden,
+            IntermediateSize = hidden == ModelBenchmarkConfigs.Qwen25_05B.HiddenSize ? ModelBenchmarkConfigs.Qwen25_05B.IntermediateSize : hidden * 4,
+            NumAttentionHeads = hidden / ModelBenchmarkConfigs.Qwen25_05B.HeadDim,
+        };
+        var checkpoint = Path.Combine(dir, $"qwen25-shape-l{layers}-h{hidden}-random");
         var total = Stopwatch.StartNew();
-        EnsureCheckpoint(checkpoint, tokenizerDir);
+        EnsureCheckpoint(checkpoint, tokenizerDir, shape);
         var build = total.Elapsed;
 
         var data = Path.Combine(dir, "math500_head.json");
@@ -79,7 +89,7 @@ internal static class RealSizeSmoke
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, OutputFiles.Summary)))!["results"]!;
         string R(string key) => summary[key]?.ToString() ?? "?";
         var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(ci, $"smoke: Qwen2.5-0.5B shape (generated weights, {Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default"} threads), qwen3 tokenizer, {prompts} math500 prompts, generate_max_len {maxLen}, batch {batch}"));
+        Console.WriteLine(string.Create(ci, $"smoke: Qwen2.5-0.5B shape with {layers} layers × {hidden} (generated weights, {Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default"} threads), qwen3 tokenizer, {prompts} math500 prompts, generate_max_len {maxLen}, batch {batch}"));
         Console.WriteLine(string.Create(ci, $"  checkpoint build/reuse {build.TotalSeconds:0.0} s; evaluation {eval.TotalSeconds:0.0} s; {tokens} tokens generated ({tokens / Math.Max(1e-9, eval.TotalSeconds):0.0} tok/s incl. load and scoring)"));
         Console.WriteLine($"  evaluated {R("math500_head/evaluated")}, invalid {R("math500_head/invalid")}, skipped too long {R("math500_head/skipped_too_long")}, " +
                           $"context_limited {R("math500_head/context_limited")}, padded_vocab_tokens {R("math500_head/padded_vocab_tokens")}, accuracy {R("math500_head/accuracy")}");
@@ -90,10 +100,10 @@ internal static class RealSizeSmoke
     }
 
     /// <summary>Writes the random-weight checkpoint once (bfloat16 storage, ~1 GB); later runs reuse it.</summary>
-    private static void EnsureCheckpoint(string checkpoint, string tokenizerDir)
+    private static void EnsureCheckpoint(string checkpoint, string tokenizerDir, ModelConfig shape)
     {
         var tokenizer = HfTokenizer.FromDirectory(tokenizerDir);
-        var config = ModelBenchmarkConfigs.Qwen25_05B with { EosTokenIds = [.. tokenizer.EosTokenIds] };
+        var config = shape with { EosTokenIds = [.. tokenizer.EosTokenIds] };
         if (!File.Exists(Path.Combine(checkpoint, CheckpointLoader.SingleFileName)))
         {
             Console.Error.WriteLine($"[smoke] writing a random-weight {config.ParameterCount / 1e6:0}M-parameter checkpoint to {checkpoint}");

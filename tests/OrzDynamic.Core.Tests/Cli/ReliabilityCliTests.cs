@@ -160,8 +160,8 @@ public class ReliabilityCliTests
         if (Sh("/bin/mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", mount) != 0) Assert.Ignore("mount -t tmpfs failed (no CAP_SYS_ADMIN)");
         try
         {
-            var many = Path.Combine(_fx.Root, "many150.jsonl");
-            File.WriteAllLines(many, Enumerable.Range(0, 150).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} + 1?", answer = $"\\boxed{{{i + 1}}}" })));
+            var many = Path.Combine(_fx.Root, "many60.jsonl");
+            File.WriteAllLines(many, Enumerable.Range(0, 60).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} + 1?", answer = $"\\boxed{{{i + 1}}}" })));
             string[] args = ["--checkpoint_paths", _fx.Checkpoints[0], "--data", many, "--output_dir", mount, "--generate_max_len", "4", "--batch_size", "8", "--greedy"];
             var r = _cli.Run(args);
             Assert.That(r.Code, Is.EqualTo(2), r.Out + r.Err);
@@ -173,14 +173,14 @@ public class ReliabilityCliTests
             var lines = File.ReadAllText(Path.Combine(dir, OutputFiles.Journal));
             Assert.That(lines.Length == 0 || lines.EndsWith('\n'), Is.True, "no torn line left behind");
             var partial = Journal(dir);
-            Assert.That(partial.Count, Is.LessThan(150));
+            Assert.That(partial.Count, Is.LessThan(60));
             Assert.That(partial.Select(x => x.Index).Distinct().Count(), Is.EqualTo(partial.Count));
 
             Assert.That(Sh("/bin/mount", "-o", "remount,size=16m", mount), Is.EqualTo(0));
             var resumed = _cli.Run(args);
             Assert.That(resumed.Code, Is.EqualTo(0), resumed.Out + resumed.Err);
             var all = Journal(dir);
-            Assert.That(all.Select(x => x.Index).Order(), Is.EqualTo(Enumerable.Range(0, 150)));
+            Assert.That(all.Select(x => x.Index).Order(), Is.EqualTo(Enumerable.Range(0, 60)));
             foreach (var p in partial) Assert.That(all.Single(x => x.Index == p.Index).TokenIds, Is.EqualTo(p.TokenIds));
             Assert.That(Directory.GetFiles(dir, "*.tmp"), Is.Empty);
         }

@@ -4,7 +4,7 @@ namespace OrzDynamic.Core.Aggregation;
 /// Thrown when chart or CSV input data is invalid. The message names the dataset, record and field concerned;
 /// the same information is available in <see cref="Dataset"/>, <see cref="Record"/> and <see cref="Field"/>.
 /// </summary>
-public sealed class PlotDataException : Exception
+public sealed class PlotDataException : OrzDynamicException
 {
     /// <summary>Initializes a new instance of the <see cref="PlotDataException"/> class.</summary>
     /// <param name="dataset">The dataset concerned (may be empty when unknown).</param>

@@ -146,7 +146,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         var data = LoadData(limits, ct);
         Directory.CreateDirectory(Config.OutputDir);
         BuildManifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);
-        var checkers = new AnswerCheckerFactory(logger: _loggerFactory.CreateLogger<AnswerCheckerFactory>()).ForDatasets(data.Samples);
+        var checkers = AnswerCheckerSelection.ForDatasets(Config, data.Samples, _loggerFactory);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
@@ -379,6 +379,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         .With("random_tokens_per_sample", Config.RandomTokensPerSample)
         .With("legacy_orz_clamps", Config.LegacyOrzClamps)
         .With("prompt_template", Config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
+        .WithAnswerCheckers(Config)
         .WithSelection(Config);
 
     /// <summary>

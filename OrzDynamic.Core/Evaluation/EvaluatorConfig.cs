@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OrzDynamic.Datasets.Checking;
 
 namespace OrzDynamic.Core.Evaluation;
 
@@ -43,7 +44,7 @@ public sealed record EvaluatorConfig
     /// <summary>Where JSONL results, summary.json, charts and logs are written.</summary>
     public string OutputDir { get; init; } = "orz_dynamic_log";
 
-    /// <summary>Write the per-sample JSONL (always used for resume; when false it is removed at the end).</summary>
+    /// <summary>Also write the Python-style <c>eval_results_&lt;dataset&gt;_&lt;accuracy&gt;.jsonl</c> files at the end. The per-sample journal <c>results.jsonl</c> is written either way (it is the resume source) and never removed.</summary>
     public bool SaveDetailedResults { get; init; } = true;
 
     /// <summary>Draw comparison charts at the end of the run.</summary>
@@ -97,6 +98,17 @@ public sealed record EvaluatorConfig
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }
 
+    /// <summary>
+    /// Answer checker per dataset: dataset name (data file name without extension) → checker name in
+    /// <see cref="CheckerRegistry"/> (built in: "math", "multiple_choice", "text_game"); the key "*" applies to every
+    /// dataset without an entry of its own. Datasets without a selection get the default (choices → multiple choice,
+    /// text-game file names → text game, else math).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The checkers <see cref="AnswerCheckers"/> refers to, with any custom ones registered; null = the built-in checkers.</summary>
+    public AnswerCheckerRegistry? CheckerRegistry { get; init; }
+
     /// <summary>The tokenizer directory actually used.</summary>
     public string EffectiveTokenizerPath => string.IsNullOrEmpty(TokenizerPath) ? ModelPath : TokenizerPath!;
 
@@ -147,6 +159,7 @@ public sealed record EvaluatorConfig
         if (ScoringChunkSize <= 0) errors.Add($"ScoringChunkSize must be positive, got {ScoringChunkSize}");
         if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
             errors.Add("PromptTemplate must contain the {prompt} placeholder");
+        errors.AddRange(AnswerCheckerSelection.Validate(this));
         if (errors.Count > 0) throw new EvaluatorConfigException(errors);
     }
 

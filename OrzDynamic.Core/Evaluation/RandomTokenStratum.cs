@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// </summary>
 public static class RandomTokenStratum
 {
-    /// <summary>Deterministic 64-bit seed for one sample (FNV-1a over the run seed, dataset and index).</summary>
+    /// <summary>Deterministic 32-bit seed for one sample: 64-bit FNV-1a over the run seed, dataset and index, folded to an int.</summary>
     public static int SampleSeed(int runSeed, string dataset, int index)
     {
         ulong h = 1469598103934665603UL;

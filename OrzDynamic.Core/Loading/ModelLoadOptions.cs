@@ -40,9 +40,28 @@ public sealed record ModelLoadOptions
         if (n == "cpu") return CPU;
         if (n == "cuda" || (n.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(n.AsSpan(5), out var idx) && idx >= 0))
         {
-            if (!cuda.is_available()) throw new NotSupportedException($"Device '{name}' requested but CUDA is not available in this process.");
+            if (!cuda.is_available()) throw new NotSupportedException($"Device '{name}' requested but CUDA is not available in this process: {CudaHint()}");
             return device(n);
         }
         throw new ArgumentException($"Unknown device '{name}' (expected cpu, cuda or cuda:N).", nameof(name));
+    }
+
+    /// <summary>
+    /// What to change to get CUDA: the native TorchSharp backend this application was built with (the
+    /// <c>OrzDynamic.TorchBackend</c> assembly metadata the repository's apps carry) and the package or MSBuild
+    /// property that selects a GPU backend.
+    /// </summary>
+    public static string CudaHint()
+    {
+        var backend = System.Reflection.Assembly.GetEntryAssembly()?
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "OrzDynamic.TorchBackend")?.Value;
+        return backend switch
+        {
+            "cpu" => "this build uses the CPU backend (TorchSharp-cpu); rebuild with -p:TorchBackend=cuda-linux (or cuda-windows) on a machine with an NVIDIA driver",
+            null => "reference TorchSharp-cuda-linux or TorchSharp-cuda-windows instead of TorchSharp-cpu, and run on a machine with an NVIDIA driver",
+            _ => $"this build uses TorchBackend={backend}, but libtorch found no usable GPU (check the NVIDIA driver and CUDA_VISIBLE_DEVICES)",
+        };
     }
 }

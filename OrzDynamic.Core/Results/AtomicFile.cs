@@ -53,7 +53,6 @@ public static class AtomicFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(tmp);
-            if (ex is ResultsFileException) throw;
             throw new ResultsFileException(path, null, "cannot be written: " + ex.Message, ex);
         }
     }

@@ -12,7 +12,7 @@ namespace OrzDynamic.Datasets.Checking;
 /// the group runs from the first <c>\boxed{</c> after the first <c>&lt;answer&gt;</c> to the last <c>}</c> that
 /// precedes the last <c>&lt;/answer&gt;</c>.
 /// </remarks>
-public static class AnswerExtraction
+internal static class AnswerExtraction
 {
     private const string AnswerOpen = "<answer>";
     private const string AnswerClose = "</answer>";

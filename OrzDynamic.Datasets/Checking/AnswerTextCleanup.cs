@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace OrzDynamic.Datasets.Checking;
 
 /// <summary>Helpers shared by the non-math checkers: finding the answer text in an output and stripping markup from it.</summary>
-public static partial class AnswerTextCleanup
+internal static partial class AnswerTextCleanup
 {
     [GeneratedRegex(@"\\(?:text|textbf|textit|mathrm|mathbf|mbox|emph)\s*\{([^{}]*)\}", RegexOptions.CultureInvariant, 500)]
     private static partial Regex TextWrapper();
@@ -29,11 +29,14 @@ public static partial class AnswerTextCleanup
         return AnswerExtraction.SolutionToAnswer(rest);
     }
 
-    /// <summary>Unwraps <c>\text{…}</c>-like commands (innermost first), removes <c>$</c> and collapses whitespace.</summary>
+    /// <summary>
+    /// Drops delimiter sizing (<c>\left( … \right)</c> around the whole text is unwrapped, see <see cref="SizedDelimiters"/>),
+    /// unwraps <c>\text{…}</c>-like commands (innermost first), removes <c>$</c> and collapses whitespace.
+    /// </summary>
     public static string StripMarkup(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var s = text;
+        var s = SizedDelimiters.ContainsSizing(text) ? SizedDelimiters.Normalize(text) : text;
         for (int i = 0; i < 10; i++)
         {
             var next = TextWrapper().Replace(s, "$1");

@@ -3,9 +3,6 @@ namespace OrzDynamic.Datasets.Checking;
 /// <summary>Decides whether a model output answers a sample correctly.</summary>
 public interface IAnswerChecker
 {
-    /// <summary>The kind of data this checker is for.</summary>
-    AnswerCheckerKind Kind { get; }
-
     /// <summary>Checks <paramref name="modelOutput"/> against <paramref name="goldAnswer"/>.</summary>
     /// <param name="goldAnswer">The sample's gold answer (for multiple choice: the gold letter).</param>
     /// <param name="modelOutput">The full generated text.</param>

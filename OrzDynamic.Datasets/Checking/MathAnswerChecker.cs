@@ -8,10 +8,12 @@ namespace OrzDynamic.Datasets.Checking;
 /// <summary>
 /// The ORZ definition of a correct math answer. The final answer is extracted with
 /// <see cref="AnswerExtraction.ExtractFinalAnswer"/>, both it and the gold answer are unwrapped with
-/// <see cref="AnswerExtraction.SolutionToAnswer"/>, and they are equal when (1) <see cref="MathNormalizer.IsEquivalent"/>
-/// holds, or otherwise — unless either is longer than 128 characters and highly repetitive — (2) both parse as LaTeX
-/// and are <see cref="ExpressionEquivalence">equivalent</see>, else their Minerva normalisations both parse and are
-/// equivalent, or (when those do not parse) the Minerva-normalised strings are identical.
+/// <see cref="AnswerExtraction.SolutionToAnswer"/>, and they are equal when (1) the Hendrycks MATH normalisation makes
+/// them equal, as written or after delimiter sizing is dropped (<c>\left</c>, <c>\right</c>, <c>\bigl</c>…, and a sized
+/// <c>\left( … \right)</c> around a whole single-valued answer), or otherwise — unless either is longer than 128
+/// characters and highly repetitive — (2) both parse as LaTeX and are equivalent (numerically, <c>\pm</c> as a formal
+/// sign), else their Minerva normalisations (unit words removed as whole words only) both parse and are equivalent, or
+/// (when those do not parse) the Minerva-normalised strings are identical.
 /// </summary>
 public sealed class MathAnswerChecker : IAnswerChecker
 {
@@ -20,9 +22,14 @@ public sealed class MathAnswerChecker : IAnswerChecker
 
     /// <summary>Creates the checker.</summary>
     /// <param name="timeout">Time limit of one check (the Python tool uses 1 s); a check over the limit counts as wrong. Default 1 s.</param>
-    /// <param name="equivalence">The expression comparer (default: relative tolerance 1e-9, 5 sample points).</param>
     /// <param name="logger">Receives a warning when a check times out.</param>
-    public MathAnswerChecker(TimeSpan? timeout = null, ExpressionEquivalence? equivalence = null, ILogger? logger = null)
+    public MathAnswerChecker(TimeSpan? timeout = null, ILogger? logger = null)
+        : this(timeout, null, logger)
+    {
+    }
+
+    /// <summary>Creates the checker with a specific expression comparer (default: relative tolerance 1e-9, 5 sample points).</summary>
+    internal MathAnswerChecker(TimeSpan? timeout, ExpressionEquivalence? equivalence, ILogger? logger)
     {
         Timeout = timeout ?? TimeSpan.FromSeconds(1);
         if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");
@@ -32,9 +39,6 @@ public sealed class MathAnswerChecker : IAnswerChecker
 
     /// <summary>Time limit of one check.</summary>
     public TimeSpan Timeout { get; }
-
-    /// <inheritdoc />
-    public AnswerCheckerKind Kind => AnswerCheckerKind.Math;
 
     /// <inheritdoc />
     public AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
@@ -60,6 +64,11 @@ public sealed class MathAnswerChecker : IAnswerChecker
         ArgumentNullException.ThrowIfNull(gold);
         ArgumentNullException.ThrowIfNull(predicted);
         if (MathNormalizer.IsEquivalent(gold, predicted)) return (true, AnswerCheckStage.MathNormalization);
+        // \left( X \right) around a whole answer is grouping; sizing commands are not part of the answer.
+        bool sized = SizedDelimiters.ContainsSizing(gold) || SizedDelimiters.ContainsSizing(predicted);
+        var g = sized ? SizedDelimiters.Normalize(gold) : gold;
+        var p = sized ? SizedDelimiters.Normalize(predicted) : predicted;
+        if (sized && MathNormalizer.IsEquivalent(g, p)) return (true, AnswerCheckStage.MathNormalization);
 
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutCts.CancelAfter(Timeout);
@@ -69,7 +78,11 @@ public sealed class MathAnswerChecker : IAnswerChecker
             if (Repetitiveness.IsLongAndRepetitive(gold, timeoutCts.Token) || Repetitiveness.IsLongAndRepetitive(predicted, timeoutCts.Token))
                 return (false, AnswerCheckStage.Repetitive);
             deadline.ThrowIfExpired();
-            return CompareLatex(gold, predicted, deadline);
+            var result = CompareLatex(g, p, deadline);
+            if (result.Equal || !sized) return result;
+            // Unwrapping only ever removes grouping; the answers as written are still tried (e.g. both fully wrapped tuples).
+            var asWritten = CompareLatex(gold, predicted, deadline);
+            return asWritten.Equal ? asWritten : result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -85,7 +98,7 @@ public sealed class MathAnswerChecker : IAnswerChecker
         }
     }
 
-    private (bool, AnswerCheckStage) CompareLatex(string gold, string predicted, Deadline deadline)
+    private (bool Equal, AnswerCheckStage Stage) CompareLatex(string gold, string predicted, Deadline deadline)
     {
         var ct = deadline.Token;
         var e1 = LatexParser.TryParse(gold, ct);

@@ -6,7 +6,7 @@ namespace OrzDynamic.Datasets.Checking;
 /// The Hendrycks MATH answer normalisation (<c>strip_string</c>) and string equivalence (<c>is_equiv</c>),
 /// step 1 of the ORZ equality. Each rule is exposed separately so it can be tested on its own.
 /// </summary>
-public static class MathNormalizer
+internal static class MathNormalizer
 {
     /// <summary>Thrown internally where the Python code raises (assertion/index errors); <see cref="IsEquivalent"/> then compares raw strings.</summary>
     private sealed class NormalizationFailedException(string message) : Exception(message);

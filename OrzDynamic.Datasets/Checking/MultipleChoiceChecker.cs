@@ -26,9 +26,6 @@ public sealed partial class MultipleChoiceChecker : IAnswerChecker
     public char LastLetter { get; }
 
     /// <inheritdoc />
-    public AnswerCheckerKind Kind => AnswerCheckerKind.MultipleChoice;
-
-    /// <inheritdoc />
     public AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
         CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace OrzDynamic.Datasets.Checking;
 
 /// <summary>Parses numbers with the syntax of Python's <c>float(str)</c> (what the reference checker uses).</summary>
-public static partial class PythonFloat
+internal static partial class PythonFloat
 {
     [GeneratedRegex(@"^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex FloatSyntax();

@@ -5,7 +5,7 @@ namespace OrzDynamic.Datasets.Checking;
 /// longest-common-prefix lengths of adjacent sorted suffixes, relative to n(n+1)/2, exceeds 0.2.
 /// Runs in O(n log² n) (prefix-doubling suffix array + Kasai LCP).
 /// </summary>
-public static class Repetitiveness
+internal static class Repetitiveness
 {
     /// <summary>Answers longer than this are checked for repetitiveness before any parsing.</summary>
     public const int LengthThreshold = 128;

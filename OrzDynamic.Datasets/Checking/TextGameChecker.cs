@@ -13,9 +13,6 @@ public sealed partial class TextGameChecker : IAnswerChecker
     private static partial Regex Prefix();
 
     /// <inheritdoc />
-    public AnswerCheckerKind Kind => AnswerCheckerKind.TextGame;
-
-    /// <inheritdoc />
     public AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
         CancellationToken cancellationToken = default)
     {

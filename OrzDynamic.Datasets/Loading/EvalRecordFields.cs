@@ -4,4 +4,4 @@ namespace OrzDynamic.Datasets.Loading;
 /// <param name="Question">The question text.</param>
 /// <param name="Answer">The gold answer text.</param>
 /// <param name="Choices">Options by letter, or null.</param>
-public sealed record EvalRecordFields(string Question, string Answer, IReadOnlyDictionary<string, string>? Choices);
+internal sealed record EvalRecordFields(string Question, string Answer, IReadOnlyDictionary<string, string>? Choices);

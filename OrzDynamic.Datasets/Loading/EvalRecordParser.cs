@@ -8,7 +8,7 @@ namespace OrzDynamic.Datasets.Loading;
 /// turn) and the simple <c>{"prompt":"…", "answer":"…"}</c>. Answers may be JSON strings or numbers (numbers keep
 /// their spelling, e.g. <c>73</c>, <c>0.5</c>); choices values may be strings or numbers.
 /// </summary>
-public static class EvalRecordParser
+internal static class EvalRecordParser
 {
     /// <summary>Parses <paramref name="record"/>; returns null and appends every problem to <paramref name="errors"/> when malformed.</summary>
     public static EvalRecordFields? Parse(string path, RawJsonRecord record, List<DataRecordError> errors)

@@ -7,7 +7,7 @@ namespace OrzDynamic.Datasets.Loading;
 /// File-level problems (not JSON, wrong root type, empty) and unparsable lines are reported as
 /// <see cref="DataRecordError"/>s rather than thrown, so that callers can report every problem at once.
 /// </summary>
-public static class JsonRecordReader
+internal static class JsonRecordReader
 {
     /// <summary>Reads the records of <paramref name="path"/>; problems are appended to <paramref name="errors"/>.</summary>
     /// <param name="path">The data file.</param>

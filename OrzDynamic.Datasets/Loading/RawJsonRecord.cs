@@ -6,4 +6,4 @@ namespace OrzDynamic.Datasets.Loading;
 /// <param name="Index">0-based record index in the file.</param>
 /// <param name="LineNumber">1-based line for JSON Lines files, else null.</param>
 /// <param name="Element">The record (a detached clone; no document to dispose).</param>
-public readonly record struct RawJsonRecord(int Index, int? LineNumber, JsonElement Element);
+internal readonly record struct RawJsonRecord(int Index, int? LineNumber, JsonElement Element);

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Metrics.Native;
 
 /// <summary>Raised when a file handed to <see cref="ElfVersionNeedPatcher"/> is not the ELF shared object it expects.</summary>
-public sealed class ElfFormatException : Exception
+public sealed class ElfFormatException : OrzDynamicException
 {
     /// <summary>Creates the exception for <paramref name="path"/> with a reason.</summary>
     public ElfFormatException(string path, string reason)

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Metrics.SafeTensors;
 
 /// <summary>A safetensors file is malformed or does not hold what the caller asked for.</summary>
-public sealed class SafeTensorsFormatException : Exception
+public sealed class SafeTensorsFormatException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="filePath">The file that was being read or written.</param>

@@ -1,4 +1,4 @@
 namespace OrzDynamic.Cli;
 
 /// <summary>The command line itself is wrong (missing or contradictory flags).</summary>
-internal sealed class CliInputException(string message) : Exception(message);
+internal sealed class CliInputException(string message) : OrzDynamicException(message);

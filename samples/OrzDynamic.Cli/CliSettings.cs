@@ -21,5 +21,6 @@ internal sealed record CliSettings
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
     public bool AllowInvalidUtf8 { get; init; }
+    public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public bool IsEmbeddedDefault { get; init; }
 }

@@ -40,13 +40,21 @@ internal sealed class CommandLineDefinition
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
     public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
 
+    public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
+    {
+        Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
+                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "text_game for text-game file names, else math.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public RootCommand Build()
     {
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AllowInvalidUtf8 })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, AllowInvalidUtf8 })
             root.Options.Add(o);
         return root;
     }
@@ -74,6 +82,7 @@ internal sealed class CommandLineDefinition
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
             AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };
     }

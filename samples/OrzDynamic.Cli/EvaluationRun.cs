@@ -123,6 +123,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
                 AllowInvalidUtf8 = settings.AllowInvalidUtf8,
+                AnswerCheckers = settings.AnswerCheckers,
             }));
         }
         return list;

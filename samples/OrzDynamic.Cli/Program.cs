@@ -1,11 +1,7 @@
 using System.CommandLine;
+using OrzDynamic;
 using OrzDynamic.Cli;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Metrics.SafeTensors;
 using Spectre.Console;
 
 var definition = new CommandLineDefinition();
@@ -51,9 +47,8 @@ root.SetAction(async (result, _) =>
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await parse.InvokeAsync(invocation);
 
-static bool IsBadInput(Exception ex) => ex is CliInputException or EvaluatorConfigException or DataFormatException
-    or CheckpointFormatException or CheckpointTensorMismatchException or TokenizerLoadException or SafeTensorsFormatException
-    or ResultsFileException or NotSupportedException or FileNotFoundException or DirectoryNotFoundException
+static bool IsBadInput(Exception ex) => ex is OrzDynamicException or NotSupportedException or FileNotFoundException
+    or DirectoryNotFoundException
     // The environment (disk full, permissions, a file where a directory belongs): also exit 2 with the message.
     or IOException or UnauthorizedAccessException;
 

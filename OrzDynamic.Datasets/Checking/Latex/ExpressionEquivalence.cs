@@ -6,7 +6,7 @@ namespace OrzDynamic.Datasets.Checking.Latex;
 /// assignments otherwise. Tuples/intervals compare item by item with the same delimiters; relations compare by
 /// operator and sides (for = and ≠ also as Left−Right up to sign).
 /// </summary>
-public sealed class ExpressionEquivalence
+internal sealed class ExpressionEquivalence
 {
     /// <summary>Creates a comparer.</summary>
     /// <param name="relativeTolerance">Largest accepted |a−b| / max(|a|,|b|).</param>

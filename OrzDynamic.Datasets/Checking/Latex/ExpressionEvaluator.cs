@@ -1,7 +1,7 @@
 namespace OrzDynamic.Datasets.Checking.Latex;
 
 /// <summary>Evaluates a scalar <see cref="MathExpression"/> in double precision for given variable values.</summary>
-public static class ExpressionEvaluator
+internal static class ExpressionEvaluator
 {
     /// <summary>
     /// The value of <paramref name="expression"/>; NaN where it is undefined in the reals (e.g. √−1, 0/0, a variable
@@ -19,6 +19,7 @@ public static class ExpressionEvaluator
         NumberExpression n => n.Value,
         ConstantExpression c => c.Value,
         VariableExpression x => v.TryGetValue(x.Name, out var value) ? value : double.NaN,
+        PlusMinusSignExpression => v.TryGetValue(PlusMinusSignExpression.VariableName, out var sign) ? sign : double.NaN,
         NegateExpression n => -Eval(n.Operand, v),
         BinaryExpression b => Binary(b.Operator, Eval(b.Left, v), Eval(b.Right, v)),
         RootExpression r => Root(Eval(r.Radicand, v), r.Index is null ? 2 : Eval(r.Index, v)),
@@ -79,6 +80,7 @@ public static class ExpressionEvaluator
         switch (expression)
         {
             case VariableExpression x: into.Add(x.Name); break;
+            case PlusMinusSignExpression: into.Add(PlusMinusSignExpression.VariableName); break;
             case NegateExpression n: CollectVariables(n.Operand, into); break;
             case BinaryExpression b: CollectVariables(b.Left, into); CollectVariables(b.Right, into); break;
             case RootExpression r: CollectVariables(r.Radicand, into); if (r.Index is not null) CollectVariables(r.Index, into); break;

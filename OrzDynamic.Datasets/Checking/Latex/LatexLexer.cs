@@ -5,7 +5,7 @@ namespace OrzDynamic.Datasets.Checking.Latex;
 /// sizing commands (<c>\left</c>, <c>\right</c>, <c>\big</c>…) are dropped; other non-letter escapes
 /// (<c>\%</c>, <c>\$</c>, <c>\\</c>) are not math and make lexing fail.
 /// </summary>
-public static class LatexLexer
+internal static class LatexLexer
 {
     private static readonly HashSet<string> SkippedWords = new(StringComparer.Ordinal)
     {

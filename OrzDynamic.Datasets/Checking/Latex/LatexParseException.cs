@@ -1,7 +1,7 @@
 namespace OrzDynamic.Datasets.Checking.Latex;
 
 /// <summary>Thrown when a string is not LaTeX math the <see cref="LatexParser"/> understands.</summary>
-public sealed class LatexParseException : Exception
+internal sealed class LatexParseException : Exception
 {
     /// <summary>Creates the exception for <paramref name="source"/> at <paramref name="position"/>.</summary>
     public LatexParseException(string message, string source, int position)

@@ -4,11 +4,13 @@ namespace OrzDynamic.Datasets.Checking.Latex;
 /// A recursive-descent parser for the LaTeX math found in final answers: numbers, <c>+ − · × ÷ / ^</c>, <c>\frac</c>
 /// (also <c>\frac12</c> shorthand), <c>\sqrt[n]{…}</c>, <c>\pi</c>, <c>\infty</c>, functions (<c>\sin</c>, <c>\log_b</c>…),
 /// <c>|x|</c>, <c>n!</c>, parentheses/brackets, tuples and intervals, implicit multiplication, variables and a top-level
-/// relation (<c>=</c>, <c>\le</c>…). <c>^\circ</c> is a degree mark and is dropped. Text-mode and set/matrix
-/// constructs (<c>\text</c>, <c>\begin</c>, <c>\cup</c>, <c>\pm</c>…) are rejected: such answers are compared as strings.
+/// relation (<c>=</c>, <c>\le</c>…). <c>^\circ</c> is a degree mark and is dropped. <c>a \pm b</c> is read as
+/// <c>a + s·b</c> (and <c>a \mp b</c> as <c>a − s·b</c>) with s a formal sign, so two ± answers are equal when they have the
+/// same structure up to algebra. Text-mode and set/matrix constructs (<c>\text</c>, <c>\begin</c>, <c>\cup</c>…) are
+/// rejected: such answers are compared as strings.
 /// </summary>
 /// <remarks>Inputs are bounded by <see cref="MaxInputLength"/> and nesting by <see cref="MaxDepth"/>, so parsing is linear and cannot hang.</remarks>
-public sealed class LatexParser
+internal sealed class LatexParser
 {
     /// <summary>Longest input accepted (longer strings are rejected, not parsed).</summary>
     public const int MaxInputLength = 2000;
@@ -24,7 +26,7 @@ public sealed class LatexParser
     private static readonly HashSet<string> Rejected = new(StringComparer.Ordinal)
     {
         "text", "textbf", "textit", "mbox", "mathrm", "mathbf", "mathit", "operatorname", "boxed", "fbox", "hbox", "begin", "end",
-        "pm", "mp", "cup", "cap", "in", "notin", "setminus", "emptyset", "varnothing", "subset", "subseteq", "dots", "ldots",
+        "cup", "cap", "in", "notin", "setminus", "emptyset", "varnothing", "subset", "subseteq", "dots", "ldots",
         "cdots", "vdots", "ddots", "to", "rightarrow", "Rightarrow", "implies", "iff", "land", "lor", "lnot", "neg", "wedge",
         "vee", "forall", "exists", "mid", "nmid", "equiv", "approx", "sim", "cong", "parallel", "perp", "angle", "triangle",
         "overline", "underline", "hat", "vec", "bar", "tilde", "dot", "ddot", "binom", "dbinom", "tbinom", "choose", "sum",
@@ -133,6 +135,9 @@ public sealed class LatexParser
         return new RelationExpression(op, left, right);
     }
 
+    /// <summary>s·<paramref name="e"/> with s the formal sign of <c>\pm</c>.</summary>
+    private MathExpression Signed(MathExpression e) => new BinaryExpression(BinaryOperator.Multiply, new PlusMinusSignExpression(), Scalar(e));
+
     private MathExpression Scalar(MathExpression e)
     {
         if (e is TupleExpression or RelationExpression) throw Error("arithmetic on a tuple or relation");
@@ -143,11 +148,22 @@ public sealed class LatexParser
     {
         Enter();
         var left = ParseTerm();
-        while (Current.IsSymbol('+') || Current.IsSymbol('-'))
+        while (true)
         {
-            var op = Advance().Text == "+" ? BinaryOperator.Add : BinaryOperator.Subtract;
-            var right = ParseTerm();
-            left = new BinaryExpression(op, Scalar(left), Scalar(right));
+            if (Current.IsSymbol('+') || Current.IsSymbol('-'))
+            {
+                var op = Advance().Text == "+" ? BinaryOperator.Add : BinaryOperator.Subtract;
+                var right = ParseTerm();
+                left = new BinaryExpression(op, Scalar(left), Scalar(right));
+            }
+            else if (Current.IsCommand("pm") || Current.IsCommand("mp"))
+            {
+                // a ± b is a + s·b and a ∓ b is a − s·b, with s the formal sign (compared like a variable).
+                var op = Advance().Text == "pm" ? BinaryOperator.Add : BinaryOperator.Subtract;
+                var right = ParseTerm();
+                left = new BinaryExpression(op, Scalar(left), Signed(right));
+            }
+            else break;
         }
         Leave();
         return left;
@@ -175,6 +191,8 @@ public sealed class LatexParser
         MathExpression result;
         if (Current.IsSymbol('-')) { _pos++; result = new NegateExpression(Scalar(ParseUnary())); }
         else if (Current.IsSymbol('+')) { _pos++; result = Scalar(ParseUnary()); }
+        else if (Current.IsCommand("pm")) { _pos++; result = Signed(ParseUnary()); }
+        else if (Current.IsCommand("mp")) { _pos++; result = new NegateExpression(Signed(ParseUnary())); }
         else result = ParseImplicitProduct();
         Leave();
         return result;
@@ -186,7 +204,7 @@ public sealed class LatexParser
         return t.Kind switch
         {
             LatexTokenKind.Number or LatexTokenKind.Letter => true,
-            LatexTokenKind.Command => t.Text is not ("cdot" or "times" or "div" or "ast" or "circ") && !RelationCommands.ContainsKey(t.Text),
+            LatexTokenKind.Command => t.Text is not ("cdot" or "times" or "div" or "ast" or "circ" or "pm" or "mp") && !RelationCommands.ContainsKey(t.Text),
             LatexTokenKind.Symbol => t.Text is "(" or "[" or "{",
             _ => false,
         };
@@ -371,7 +389,7 @@ public sealed class LatexParser
             case "circ": throw new LatexParseException("\\circ outside an exponent", _source, t.Position);
         }
         if (Functions.Contains(name)) return ParseFunction(name);
-        if (Rejected.Contains(name) || RelationCommands.ContainsKey(name) || name is "cdot" or "times" or "div" or "ast")
+        if (Rejected.Contains(name) || RelationCommands.ContainsKey(name) || name is "cdot" or "times" or "div" or "ast" or "pm" or "mp")
             throw new LatexParseException($"\\{name} is not supported math", _source, t.Position);
         // Any other control word (Greek letters, \ell, …) is a named variable, as in sympy's LaTeX parser.
         return new VariableExpression("\\" + name + ParseSubscriptName());

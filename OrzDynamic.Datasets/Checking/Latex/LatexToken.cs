@@ -1,7 +1,7 @@
 namespace OrzDynamic.Datasets.Checking.Latex;
 
 /// <summary>Kinds of <see cref="LatexToken"/>.</summary>
-public enum LatexTokenKind
+internal enum LatexTokenKind
 {
     /// <summary>A decimal number such as <c>12</c> or <c>3.25</c>.</summary>
     Number,
@@ -19,7 +19,7 @@ public enum LatexTokenKind
 /// <param name="Kind">The token kind.</param>
 /// <param name="Text">Digits, the letter, the command name (no backslash) or the symbol character.</param>
 /// <param name="Position">Offset of the token in the source string.</param>
-public readonly record struct LatexToken(LatexTokenKind Kind, string Text, int Position)
+internal readonly record struct LatexToken(LatexTokenKind Kind, string Text, int Position)
 {
     /// <summary>True for a <see cref="LatexTokenKind.Symbol"/> token with text <paramref name="c"/>.</summary>
     public bool IsSymbol(char c) => Kind == LatexTokenKind.Symbol && Text.Length == 1 && Text[0] == c;

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Datasets.Checking.Latex;
 
 /// <summary>A parsed mathematical expression (the result of <see cref="LatexParser"/>).</summary>
-public abstract record MathExpression
+internal abstract record MathExpression
 {
     /// <summary>Number of nodes in this tree.</summary>
     public abstract int Size { get; }
@@ -9,7 +9,7 @@ public abstract record MathExpression
 
 /// <summary>A decimal constant.</summary>
 /// <param name="Value">The value.</param>
-public sealed record NumberExpression(double Value) : MathExpression
+internal sealed record NumberExpression(double Value) : MathExpression
 {
     /// <inheritdoc />
     public override int Size => 1;
@@ -17,7 +17,7 @@ public sealed record NumberExpression(double Value) : MathExpression
 
 /// <summary>A named constant: <c>pi</c> or <c>infinity</c>.</summary>
 /// <param name="Name">"pi" or "infty".</param>
-public sealed record ConstantExpression(string Name) : MathExpression
+internal sealed record ConstantExpression(string Name) : MathExpression
 {
     /// <inheritdoc />
     public override int Size => 1;
@@ -28,14 +28,27 @@ public sealed record ConstantExpression(string Name) : MathExpression
 
 /// <summary>A free variable (a letter, a Greek or other control word, optionally with a subscript: <c>x_1</c>).</summary>
 /// <param name="Name">The variable's name.</param>
-public sealed record VariableExpression(string Name) : MathExpression
+internal sealed record VariableExpression(string Name) : MathExpression
 {
     /// <inheritdoc />
     public override int Size => 1;
 }
 
+/// <summary>
+/// The formal sign s of <c>\pm</c>: <c>a \pm b</c> is <c>a + s·b</c>. It is compared like a free variable, so two ±
+/// answers are equal exactly when they agree as expressions in s.
+/// </summary>
+internal sealed record PlusMinusSignExpression : MathExpression
+{
+    /// <summary>The name under which the sign takes a value in <see cref="ExpressionEvaluator"/> (no parsed variable has this name).</summary>
+    public const string VariableName = "±";
+
+    /// <inheritdoc />
+    public override int Size => 1;
+}
+
 /// <summary>Arithmetic operators of <see cref="BinaryExpression"/>.</summary>
-public enum BinaryOperator
+internal enum BinaryOperator
 {
     /// <summary>a + b</summary>
     Add,
@@ -50,14 +63,14 @@ public enum BinaryOperator
 }
 
 /// <summary>A binary arithmetic operation.</summary>
-public sealed record BinaryExpression(BinaryOperator Operator, MathExpression Left, MathExpression Right) : MathExpression
+internal sealed record BinaryExpression(BinaryOperator Operator, MathExpression Left, MathExpression Right) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Left.Size + Right.Size;
 }
 
 /// <summary>Negation −a.</summary>
-public sealed record NegateExpression(MathExpression Operand) : MathExpression
+internal sealed record NegateExpression(MathExpression Operand) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Operand.Size;
@@ -67,14 +80,14 @@ public sealed record NegateExpression(MathExpression Operand) : MathExpression
 /// <param name="Name">sin, cos, tan, cot, sec, csc, arcsin, arccos, arctan, sinh, cosh, tanh, ln, log, exp, abs, factorial.</param>
 /// <param name="Argument">The argument.</param>
 /// <param name="Base">The logarithm base for <c>\log_b</c>, else null.</param>
-public sealed record FunctionExpression(string Name, MathExpression Argument, MathExpression? Base = null) : MathExpression
+internal sealed record FunctionExpression(string Name, MathExpression Argument, MathExpression? Base = null) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Argument.Size + (Base?.Size ?? 0);
 }
 
 /// <summary>A root <c>\sqrt[Index]{Radicand}</c>; Index null means square root.</summary>
-public sealed record RootExpression(MathExpression Radicand, MathExpression? Index) : MathExpression
+internal sealed record RootExpression(MathExpression Radicand, MathExpression? Index) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Radicand.Size + (Index?.Size ?? 0);
@@ -85,7 +98,7 @@ public sealed record RootExpression(MathExpression Radicand, MathExpression? Ind
 /// comma list; closers <c>)</c>/<c>]</c>). Parentheses around a single scalar are grouping, not a tuple; parentheses
 /// around a single tuple make a one-element tuple (so <c>((1,2))</c> is not <c>(1,2)</c>).
 /// </summary>
-public sealed record TupleExpression(IReadOnlyList<MathExpression> Items, char Open, char Close) : MathExpression
+internal sealed record TupleExpression(IReadOnlyList<MathExpression> Items, char Open, char Close) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Items.Sum(i => i.Size);
@@ -99,7 +112,7 @@ public sealed record TupleExpression(IReadOnlyList<MathExpression> Items, char O
 }
 
 /// <summary>A relation <c>Left Op Right</c> with Op one of <c>= ≠ &lt; &gt; ≤ ≥</c> (written "=", "!=", "&lt;", "&gt;", "&lt;=", "&gt;=").</summary>
-public sealed record RelationExpression(string Operator, MathExpression Left, MathExpression Right) : MathExpression
+internal sealed record RelationExpression(string Operator, MathExpression Left, MathExpression Right) : MathExpression
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Left.Size + Right.Size;

@@ -50,6 +50,14 @@ public class CliProcessTests
     }
 
     [Test]
+    public void DeviceCudaOnCpuBuild_Exit2_NamesBackendProperty()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--device", "cuda");
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.StartWith("error: ").And.Contain("-p:TorchBackend=cuda-linux").And.Contain("TorchSharp-cpu").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public void BadFlagValue_Exit2_OneLineNoStackTrace()
     {
         var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--top_k", "many");
@@ -71,6 +79,34 @@ public class CliProcessTests
         var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0]);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("--data"));
+    }
+
+    [Test]
+    public void UnknownAnswerChecker_Exit2_ListsTheKnownCheckers()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "alpha=maths");
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.StartWith("error: ").And.Contain("'maths' for dataset 'alpha'").And.Contain("math, multiple_choice, text_game")
+            .And.Not.Contain("   at "));
+        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "=math");
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain("--answer_checker '=math'").And.Not.Contain("   at "));
+        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "math", "text_game");
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err, Does.Contain("selects twice for all datasets"));
+    }
+
+    [Test]
+    public void AnswerCheckerFlag_SelectsPerDatasetAndForAll_RecordedInTheManifest()
+    {
+        var outDir = Path.Combine(_fx.Root, "cli-checkers");
+        var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, _fx.DatasetB, "--output_dir", outDir,
+            "--generate_max_len", "4", "--greedy", "--batch_size", "4", "--answer_checker", "alpha=text_game", "--answer_checker", "multiple_choice");
+        Assert.That(code, Is.EqualTo(0), stdout + err);
+        var manifest = File.ReadAllText(Path.Combine(outDir, "iter0", RunManifest.FileName));
+        Assert.That(manifest, Does.Contain("\"answer_checkers\": \"*=multiple_choice, alpha=text_game\""));
+        var log = File.ReadAllText(Directory.GetFiles(outDir, "eval_*.log").Single());
+        Assert.That(log, Does.Contain("Dataset alpha: answer checker TextGameChecker").And.Contain("Dataset beta: answer checker MultipleChoiceChecker"));
     }
 
     [Test]

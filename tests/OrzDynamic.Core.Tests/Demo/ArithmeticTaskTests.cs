@@ -59,7 +59,7 @@ public sealed class ArithmeticTaskTests
     {
         var p = new ArithmeticProblem("Tom has 23 apples and buys 15 more. How many apples does he have now?", 23, 15, ArithmeticOperation.Add);
         Assert.That(p.Response, Is.EqualTo(" 23 + 15 = 38 </think> <answer> \\boxed{38} </answer>"));
-        var checker = new AnswerCheckerFactory().Create(AnswerCheckerKind.Math);
+        var checker = new AnswerCheckerRegistry().Resolve(AnswerCheckerRegistry.Math);
         Assert.That(checker.Check("38", p.Response, null, CancellationToken.None).IsCorrect, Is.True);
         Assert.That(checker.Check("39", p.Response, null, CancellationToken.None).IsCorrect, Is.False);
         var s = new ArithmeticProblem("x", 50, 17, ArithmeticOperation.Subtract);

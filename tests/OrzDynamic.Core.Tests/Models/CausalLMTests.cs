@@ -11,7 +11,7 @@ public sealed class CausalLMTests
     private static readonly long[] Prompt = [5, 9, 17, 3, 80, 44, 12, 7, 61, 33, 2, 90];
 
     private static CausalLM Load(TempDirectory tmp, TinyCheckpointBuilder builder) =>
-        CheckpointLoader.Load(builder.Write(tmp.Sub("ckpt")), new ModelLoadOptions { DType = ScalarType.Float32 });
+        CheckpointLoader.Load(builder.Write(tmp.Sub("ckpt")), new ModelLoadOptions { DType = ScalarType.Float32, Device = OrzDynamic.Tests.TestDevice.Name });
 
     private static IEnumerable<TestCaseData> Variants()
     {
@@ -26,9 +26,9 @@ public sealed class CausalLMTests
         using var tmp = new TempDirectory();
         using var model = Load(tmp, builder);
         using var scope = NewDisposeScope();
-        var expected = NaiveReference.Logits(model, Prompt).to(ScalarType.Float32);
+        var expected = NaiveReference.Logits(model, Prompt).to(ScalarType.Float32).cpu();
         using var result = model.Forward(tensor(Prompt).view(1, -1));
-        var err = (result.Logits![0] - expected).abs().max().item<float>();
+        var err = (result.Logits![0].cpu() - expected).abs().max().item<float>();
         Assert.That(err, Is.LessThan(1e-4f));
     }
 

@@ -71,7 +71,8 @@ public class LatexParserTests
     [TestCase("\\text{5}")]
     [TestCase("5\\%")]
     [TestCase("\\$5")]
-    [TestCase("1 \\pm 2")]
+    [TestCase("\\pm")]
+    [TestCase("1 \\pm")]
     [TestCase("(0,9) \\cup (9,36)")]
     [TestCase("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}")]
     [TestCase("204_5")]
@@ -87,6 +88,21 @@ public class LatexParserTests
     [TestCase("2+")]
     public void RejectsUnsupportedOrMalformedInput(string latex)
         => Assert.That(() => LatexParser.Parse(latex), Throws.TypeOf<LatexParseException>());
+
+    [Test]
+    public void PlusMinusIsAdditionOfAFormalSign()
+    {
+        var sign = new PlusMinusSignExpression();
+        Assert.That(LatexParser.Parse("1 \\pm \\sqrt{19}"), Is.EqualTo(new BinaryExpression(BinaryOperator.Add, new NumberExpression(1),
+            new BinaryExpression(BinaryOperator.Multiply, sign, new RootExpression(new NumberExpression(19), null)))));
+        Assert.That(LatexParser.Parse("1 \\mp 2"), Is.EqualTo(new BinaryExpression(BinaryOperator.Subtract, new NumberExpression(1),
+            new BinaryExpression(BinaryOperator.Multiply, sign, new NumberExpression(2)))));
+        Assert.That(LatexParser.Parse("\\pm 3"), Is.EqualTo(new BinaryExpression(BinaryOperator.Multiply, sign, new NumberExpression(3))));
+        var at = (double s) => new Dictionary<string, double> { [PlusMinusSignExpression.VariableName] = s };
+        Assert.That(ExpressionEvaluator.Evaluate(LatexParser.Parse("3 \\pm 2\\cdot 2"), at(1)), Is.EqualTo(7));
+        Assert.That(ExpressionEvaluator.Evaluate(LatexParser.Parse("3 \\pm 2\\cdot 2"), at(-1)), Is.EqualTo(-1));
+        Assert.That(ExpressionEvaluator.Evaluate(LatexParser.Parse("\\mp 2"), at(1)), Is.EqualTo(-2));
+    }
 
     [Test]
     public void SizeAndDepthAreBounded()

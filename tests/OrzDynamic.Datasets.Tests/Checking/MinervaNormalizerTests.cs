@@ -46,11 +46,32 @@ public class MinervaNormalizerTests
     [TestCase("x,y,\\ldots", "x,y,")]
     public void RemovedExpressions(string input, string expected) => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
 
+    [TestCase("\\left(18.90\\right)", "\\left(18.90\\right)")]            // "ft" inside \left
+    [TestCase("\\left(3\\text{ ft}\\right)", "\\left(3\\right)")]
+    [TestCase("5\\text{ ft}", "5")]
+    [TestCase("5\\text{ft}", "5")]
+    [TestCase("5ft", "5")]
+    [TestCase("\\frac{1}{2}\\,\\mathrm{ft}", "\\frac{1}{2}\\,")]
+    [TestCase("\\frac{1}{2}\\mathrm{ft}^2", "\\frac{1}{2}")]
+    [TestCase("3\\mathrm{~ft}", "3")]
+    [TestCase("3\\mathrm{~}x", "3x")]
+    [TestCase("2\\sigma", "2\\sigma")]                                // "gm" inside \sigma
+    [TestCase("\\square", "\\square")]                               // "square" is a command here
+    [TestCase("x\\leftarrow y", "x\\leftarrowy")]
+    [TestCase("\\Delta x", "\\Deltax")]                              // "a " inside \Delta is not an article
+    [TestCase("\\text{left}", "left")]                                 // "ft" inside a word
+    [TestCase("\\text{shifts}", "shifts")]
+    [TestCase("\\text{Ways}", "Ways")]                                 // case-sensitive, as in the Python list
+    [TestCase("x_{\\dotsc}", "x_{\\dotsc}")]                           // \dots removed only as a whole command
+    public void UnitWordsAreRemovedOnlyAsWholeWordsAndNeverInsideCommands(string input, string expected)
+        => Assert.That(MinervaNormalizer.Normalize(input), Is.EqualTo(expected));
+
     [Test]
-    public void RemovalIsLiteralSubstringRemoval()
+    public void WordsAreFoundBeforeSpacesAreRemoved()
     {
-        // "ft" is removed wherever it occurs, including inside \left — the reference checker's verdicts rely on this.
-        Assert.That(MinervaNormalizer.Normalize("\\left(18.90\\right)"), Is.EqualTo("\\le(18.90\\right)"));
+        Assert.That(MinervaNormalizer.Normalize("5 square feet"), Is.EqualTo("5"));
+        Assert.That(MinervaNormalizer.Normalize("\\text{ square units}"), Is.EqualTo(""));
+        Assert.That(MinervaNormalizer.Normalize("a pizza slice"), Is.EqualTo("pizzaslice"));
     }
 
     [Test] public void KeepsMathBetweenDollars() => Assert.That(MinervaNormalizer.Normalize("is $x+1$ here"), Is.EqualTo("x+1"));

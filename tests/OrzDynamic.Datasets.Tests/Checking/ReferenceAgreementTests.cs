@@ -34,13 +34,15 @@ public class ReferenceAgreementTests
         Assert.That(cases, Has.Count.EqualTo(300));
         var checker = new MathAnswerChecker(TimeSpan.FromSeconds(5));
         int agreeOrz = 0, agreeMv = 0, agreeBaseline = 0;
+        var unexplained = new List<int>();
         var stages = new Dictionary<AnswerCheckStage, int>();
         foreach (var c in cases)
         {
             var r = checker.Check(c.Gold, c.Output);
             stages[r.Stage] = stages.GetValueOrDefault(r.Stage) + 1;
             if (r.IsCorrect == c.Orz) agreeOrz++;
-            else TestContext.Out.WriteLine($"DISAGREE(orz) line {c.Line}: ours={r.IsCorrect} orz={c.Orz} stage={r.Stage} gold=[{c.Gold}] extracted=[{r.ExtractedAnswer}] output=[{c.Output}]");
+            else if (!IsDocumentedImprovement(c, r.IsCorrect)) unexplained.Add(c.Line);
+            if (r.IsCorrect != c.Orz) TestContext.Out.WriteLine($"DISAGREE(orz) line {c.Line}: ours={r.IsCorrect} orz={c.Orz} stage={r.Stage} gold=[{c.Gold}] extracted=[{r.ExtractedAnswer}] output=[{c.Output}]");
             if (r.IsCorrect == c.MathVerify) agreeMv++;
             else TestContext.Out.WriteLine($"differs(math_verify) line {c.Line}: ours={r.IsCorrect} math_verify={c.MathVerify} gold=[{c.Gold}] extracted=[{r.ExtractedAnswer}]");
             // Baseline for context: the MATH string normalisation alone (no expression parsing, no Minerva step).
@@ -54,5 +56,13 @@ public class ReferenceAgreementTests
         TestContext.Out.WriteLine($"Baseline (MATH normalisation only) agreement with orz: {agreeBaseline}/{cases.Count} = {agreeBaseline / (double)cases.Count:P2}");
         TestContext.Out.WriteLine("Deciding stages: " + string.Join(", ", stages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")));
         Assert.That(orz, Is.GreaterThanOrEqualTo(0.98));
+        Assert.That(unexplained, Is.Empty, "disagreements with the Python tool that CHECKER.md does not list");
     }
+
+    /// <summary>
+    /// The one documented kind of disagreement (CHECKER.md, issue 12): a right answer wrapped in <c>\left( … \right)</c>
+    /// that the Python tool rejects because its unit stripping turns <c>\left(</c> into <c>\le(</c>; Math-Verify accepts it.
+    /// </summary>
+    private static bool IsDocumentedImprovement(Case c, bool ours)
+        => ours && !c.Orz && c.MathVerify && c.Output.Contains("\\left(", StringComparison.Ordinal);
 }

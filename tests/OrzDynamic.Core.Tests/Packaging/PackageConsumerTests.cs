@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using NUnit.Framework;
+using OrzDynamic.Core.Tests.Demo;
+using OrzDynamic.Core.Tests.Fixtures;
+
+namespace OrzDynamic.Core.Tests.Packaging;
+
+/// <summary>
+/// Uses OrzDynamic as a package user would: packs the four libraries into a temporary feed, then builds and runs a
+/// fresh console app that references only the packages (plus the native TorchSharp-cpu package the README names), in
+/// both call orders — TorchSharp touched first, and OrzDynamic touched first.
+/// </summary>
+[TestFixture, NonParallelizable, Category("Packaging")]
+public sealed class PackageConsumerTests
+{
+    private static readonly string[] Libraries = ["OrzDynamic.Metrics", "OrzDynamic.Datasets", "OrzDynamic.Core", "OrzDynamic.Plotting"];
+    private TempDirectory _tmp = null!;
+    private string _feed = null!;
+    private string _app = null!;
+
+    private static string RepoRoot => Path.GetDirectoryName(DemoPaths.Samples)!;
+
+    [OneTimeSetUp]
+    public void PackAndBuild()
+    {
+        _tmp = new TempDirectory();
+        _feed = _tmp.Sub("feed");
+        var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var lib in Libraries)
+            Run("dotnet", ["pack", Path.Combine(RepoRoot, lib, lib + ".csproj"), "-c", "Release", "-o", _feed, $"-p:Version={version}"], RepoRoot, 600);
+
+        _app = _tmp.Sub("app");
+        Directory.CreateDirectory(_app);
+        File.WriteAllText(Path.Combine(_app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{_feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        // An empty Directory.Build.props/targets and packages file keep the repository's own build settings out.
+        File.WriteAllText(Path.Combine(_app, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(_app, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(_app, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
+        File.WriteAllText(Path.Combine(_app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="OrzDynamic.Core" Version="{version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(_app, "Program.cs"), """
+            using OrzDynamic.Core.Evaluation;
+            using OrzDynamic.Metrics;
+            using static TorchSharp.torch;
+
+            // args: order (torch-first | orz-first), demo checkpoint, demo data, output dir
+            if (args[0] == "torch-first")
+            {
+                using var warm = ones(3);                 // TorchSharp before any OrzDynamic type
+                Console.WriteLine($"torch ok {warm.sum().item<float>()}");
+            }
+            using (var logits = tensor(new float[] { 2, 0, 0, 0, 0, 3, 1, 1 }).reshape(1, 2, 4))
+            using (var labels = tensor(new long[] { -100, 1 }).reshape(1, 2))
+            {
+                var m = LearningDynamics.GetBatchLogps(logits, labels);
+                Console.WriteLine(FormattableString.Invariant($"prob_energy {m.Rows[0].ProbEnergy:R} valid {m.Rows[0].ValidTokens}"));
+            }
+            var config = new EvaluatorConfig
+            {
+                ModelPath = args[1], EvalPromptData = [args[2]], MaxEvalSamples = 4, GenerateMaxLen = 24,
+                OutputDir = args[3], EnableVisualization = false, DoSample = false,
+            };
+            var results = await new Evaluator(config).EvalAsync();
+            Console.WriteLine(FormattableString.Invariant($"evaluated {results["arith_demo/evaluated"]}"));
+            """);
+        Run("dotnet", ["build", "-c", "Release", _app], _app, 600);
+    }
+
+    [OneTimeTearDown]
+    public void Clean() => _tmp?.Dispose();
+
+    [TestCase("torch-first")]
+    [TestCase("orz-first")]
+    public void ConsumerAppRunsInEitherCallOrder(string order)
+    {
+        var checkpoint = DemoPaths.CheckpointDirectories[^1].Path;
+        var output = Run("dotnet", [Path.Combine(_app, "bin", "Release", "net10.0", "Consumer.dll"), order, checkpoint, DemoPaths.EvalData, _tmp.Sub("out-" + order)], _app, 300);
+        // Position 1 (label 1) is scored by the logits at position 0, [2, 0, 0, 0]: 1 − p(1) = 1 − 1/(e² + 3).
+        double expected = 1 - 1 / (Math.Exp(2) + 3);
+        var line = output.Split('\n').Single(l => l.StartsWith("prob_energy ", StringComparison.Ordinal));
+        var parts = line.Split(' ');
+        Assert.That(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(expected).Within(1e-6));
+        Assert.That(parts[3].Trim(), Is.EqualTo("1"));
+        Assert.That(output, Does.Contain("evaluated 4"));
+        if (order == "torch-first") Assert.That(output, Does.Contain("torch ok 3"));
+    }
+
+    [Test]
+    public void EachPackageCarriesDocsReadmeAndSymbols()
+    {
+        foreach (var lib in Libraries)
+        {
+            var nupkg = Directory.GetFiles(_feed, lib + ".0.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
+            using var zip = ZipFile.OpenRead(nupkg);
+            var names = zip.Entries.Select(e => e.FullName).ToArray();
+            Assert.That(names, Does.Contain($"lib/net10.0/{lib}.xml"), $"{lib}: XML docs");
+            Assert.That(names, Does.Contain("README.md"), $"{lib}: package readme");
+            using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var spec = nuspec.ReadToEnd();
+            Assert.That(spec, Does.Contain("<readme>README.md</readme>"), lib);
+            Assert.That(spec, Does.Contain("<tags>"), lib);
+            Assert.That(spec, Does.Contain("<description>"), lib);
+            Assert.That(spec, Does.Contain("<license type=\"expression\">MIT</license>"), lib);
+            Assert.That(Directory.GetFiles(_feed, lib + ".0.*.snupkg"), Has.Length.EqualTo(1), $"{lib}: symbols package");
+            if (lib == "OrzDynamic.Metrics")
+            {
+                Assert.That(names, Does.Contain("buildTransitive/OrzDynamic.Metrics.targets"));
+                Assert.That(names, Does.Contain("buildTransitive/OrzDynamicNativeInit.cs"));
+            }
+        }
+    }
+
+    private static string Run(string file, IReadOnlyList<string> args, string workDir, int timeoutSeconds)
+    {
+        var psi = new ProcessStartInfo(file) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"{file} {string.Join(' ', args)} timed out after {timeoutSeconds} s");
+        }
+        var output = stdout.Result + stderr.Result;
+        Assert.That(p.ExitCode, Is.Zero, $"{file} {string.Join(' ', args)} failed:\n{output}");
+        return output;
+    }
+}

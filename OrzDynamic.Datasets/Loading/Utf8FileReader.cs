@@ -8,7 +8,7 @@ namespace OrzDynamic.Datasets.Loading;
 /// offset: by default the file is refused (the caller reports file, line and offset); on request each invalid
 /// sequence becomes U+FFFD, as a lenient decoder would do silently, and the offsets are returned for a warning.
 /// </summary>
-public static class Utf8FileReader
+internal static class Utf8FileReader
 {
     /// <summary>Reads <paramref name="path"/>.</summary>
     /// <param name="path">The file.</param>

@@ -324,6 +324,14 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                 ct.ThrowIfCancellationRequested();
                 var prompt = Tokenizer.Encode(sentence.Prompt);
                 var response = Tokenizer.Encode(sentence.Response);
+                if (prompt.Count + response.Count > Model.Config.MaxPositionEmbeddings)
+                {
+                    // Never score beyond the model's positions: such a sentence is skipped, with a warning and a note in the file.
+                    var reason = $"prompt + response have {prompt.Count + response.Count} tokens, more than the model's {Model.Config.MaxPositionEmbeddings} positions";
+                    _logger.LogWarning("{File} record {Index}: skipped: {Reason}", path, sentence.Index, reason);
+                    lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, skipped_reason = reason }, ResultsJournal.LineOptions));
+                    continue;
+                }
                 var scored = scorer.Score([(prompt, response)], ct)[0];
                 var metrics = LdMetrics.From(scored.Metrics);
                 if (metrics.IsValid) items.Add(metrics);

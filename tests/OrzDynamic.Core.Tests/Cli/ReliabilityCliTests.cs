@@ -211,7 +211,10 @@ public class ReliabilityCliTests
             .Select(q => JsonSerializer.Serialize(new { prompt = q, answer = "\\boxed{2}" })));
         var ckpt = Checkpoint("ctx7", eos => new TinyCheckpointBuilder { VocabSize = _fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = positions });
         var outDir = Out("ctx7");
-        var r = _cli.Run("--checkpoint_paths", ckpt, "--data", data, "--output_dir", outDir, "--generate_max_len", "50", "--greedy");
+        var custom = Path.Combine(_fx.Root, "ctxcustom.jsonl");
+        File.WriteAllLines(custom, new[] { ("What is 2 + 3?", " 5"), ("What is 2 + 3?", string.Join(" ", Enumerable.Repeat("far too long", 400))) }
+            .Select(x => JsonSerializer.Serialize(new { prompt = x.Item1, response = x.Item2 })));
+        var r = _cli.Run("--checkpoint_paths", ckpt, "--data", data, "--custom_sentence", custom, "--output_dir", outDir, "--generate_max_len", "50", "--greedy");
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         var dir = Path.Combine(outDir, "iter5");
         var records = Journal(dir);
@@ -222,6 +225,12 @@ public class ReliabilityCliTests
         Assert.That((double)summary["ctxdata/skipped_too_long"]!, Is.EqualTo(1));
         Assert.That((double)summary["ctxdata/context_limited"]!, Is.EqualTo(records.Count(x => x.FinishReason == FinishReasons.ContextLimit)));
         Assert.That(CliRunner.Logs(outDir), Does.Contain("prompt has").And.Contain("more than PromptMaxLen " + (positions - 1)));
+        // Custom sentences are never scored beyond the model's positions either: skipped with a warning and a reason.
+        var customLines = File.ReadAllLines(Path.Combine(dir, OutputFiles.CustomSentences("ctxcustom"))).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.That(customLines, Has.Length.EqualTo(2));
+        Assert.That(customLines[0]["ld_metrics"], Is.Not.Null);
+        Assert.That((string?)customLines[1]["skipped_reason"], Does.Contain($"more than the model's {positions} positions"));
+        Assert.That((double)summary["custom_sentence_ctxcustom/count"]!, Is.EqualTo(1));
     }
 
     // (8) invalid UTF-8: refused naming file and byte offset; --allow_invalid_utf8 replaces with a warning.

@@ -1,3 +1,4 @@
+using OrzDynamic.Metrics;
 using System.Text.Json.Serialization;
 
 namespace OrzDynamic.Core.Results;

@@ -1,3 +1,4 @@
+using OrzDynamic.Metrics;
 using OrzDynamic.Core.Aggregation;
 using NUnit.Framework;
 using OrzDynamic.Core.Results;

@@ -1,10 +1,13 @@
 using System.Text.Json.Serialization;
-using OrzDynamic.Metrics;
 
-namespace OrzDynamic.Core.Results;
+namespace OrzDynamic.Metrics;
 
-/// <summary>Learning-dynamics metrics of one answer (or one position), as stored in the JSONL.</summary>
-public sealed record LdMetrics
+/// <summary>
+/// The per-answer learning-dynamics metrics (see <see cref="LdMetricKeys"/>), as stored in the results JSONL: the
+/// values of one answer, one position, or (<see cref="LearningDynamicsSummary"/>) a batch mean. The Metrics library's
+/// richer results (<see cref="SequenceMetrics"/>, <see cref="LearningDynamicsSummary"/>) derive from it.
+/// </summary>
+public record LdMetrics
 {
     /// <summary>Σ log p(y_t).</summary>
     [JsonPropertyName(LdMetricKeys.OutToken)] public double OutToken { get; init; }
@@ -23,16 +26,11 @@ public sealed record LdMetrics
     /// <summary>Number of scored positions.</summary>
     [JsonPropertyName(LdMetricKeys.ValidTokens)] public long ValidTokens { get; init; }
 
-    /// <summary>The stored form of the Metrics library's per-sequence result.</summary>
-    public static LdMetrics From(SequenceMetrics m)
+    /// <summary>The eight values alone (without a derived record's extra data such as per-position ids).</summary>
+    public static LdMetrics From(LdMetrics metrics)
     {
-        ArgumentNullException.ThrowIfNull(m);
-        return new LdMetrics
-        {
-            OutToken = m.OutToken, OutArgmax = m.OutArgmax, OutExceptArgmax = m.OutExceptArgmax, ANorm = m.ANorm,
-            ProbGap2Mean = m.ProbGap2Mean, ProbEnergy = m.ProbEnergy, ArgmaxMatchRate = m.ArgmaxMatchRate,
-            ValidTokens = m.ValidTokens,
-        };
+        ArgumentNullException.ThrowIfNull(metrics);
+        return new LdMetrics(metrics);
     }
 
     /// <summary>Value of a metric by its results name (see <see cref="LdMetricKeys"/>).</summary>

@@ -89,6 +89,7 @@ public sealed class TextGenerator
         // no up-front allocation for a huge MaxNewTokens).
         long maxSteps = Math.Min(options.MaxNewTokens, (long)maxPositions - prompts.Min(p => p.Count));
         using var cache = _model.CreateCache(b, maxPrompt + Math.Min(maxSteps, InitialDecodeSlots));
+        cache.CapacityLimit = maxPrompt + maxSteps;
         var mask = OnDevice(tensor(maskData, [b, maxPrompt], ScalarType.Int64), device).DetachFromDisposeScope();
         try
         {

@@ -46,6 +46,25 @@ public sealed class ReliabilityUnitTests
     }
 
     [Test]
+    public void KvCache_GrowthStopsAtTheCapacityLimit_ButAlwaysFitsThePass()
+    {
+        var config = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = 10, HiddenSize = 8, IntermediateSize = 16, NumHiddenLayers = 1,
+            NumAttentionHeads = 2, NumKeyValueHeads = 1, HeadDim = 4,
+        };
+        using var cache = new KvCache(config, 1, 4, ScalarType.Float32, CPU) { CapacityLimit = 6 };
+        using var kv = zeros([1, 1, 3, 4]);
+        cache.Append(0, kv, kv);
+        cache.Advance(3);
+        cache.Append(0, kv, kv);   // needs 6: doubling would give 8, the limit keeps it at 6
+        cache.Advance(3);
+        Assert.That(cache.Capacity, Is.EqualTo(6));
+        cache.Append(0, kv, kv);   // beyond the limit: exactly what the pass needs
+        Assert.That(cache.Capacity, Is.EqualTo(9));
+    }
+
+    [Test]
     public void Limits_CapGenerateMaxLen_AndRefuseAKvCacheBeyondMemory()
     {
         var model = new ModelConfig

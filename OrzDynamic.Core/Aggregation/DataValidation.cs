@@ -120,6 +120,18 @@ internal static class DataValidation
                 $"{series.Values.Count} values for {series.Iterations.Count} iterations");
         }
 
+        foreach (var (name, count) in new[]
+                 {
+                     (nameof(TrendSeries.Std), series.Std?.Count), (nameof(TrendSeries.CiLow), series.CiLow?.Count),
+                     (nameof(TrendSeries.CiHigh), series.CiHigh?.Count), (nameof(TrendSeries.SignificantChange), series.SignificantChange?.Count),
+                 })
+        {
+            if (count is { } c && c != series.Iterations.Count)
+            {
+                throw new PlotDataException(dataset, record, name, $"{c} entries for {series.Iterations.Count} iterations");
+            }
+        }
+
         for (var i = 1; i < series.Iterations.Count; i++)
         {
             if (series.Iterations[i] <= series.Iterations[i - 1])

@@ -11,6 +11,15 @@ public sealed record DatasetTrend(
     IReadOnlyDictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>> Metrics,
     TrendSeries? Accuracy = null)
 {
+    /// <summary>Level of the <see cref="TrendSeries.CiLow"/> / <see cref="TrendSeries.CiHigh"/> bands (default 0.95).</summary>
+    public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
+
+    /// <summary>
+    /// What the <see cref="TrendSeries.SignificantChange"/> markers mean (test, correction, alpha) for the chart legend;
+    /// null when no comparison was applied.
+    /// </summary>
+    public string? SignificanceNote { get; init; }
+
     /// <summary>Gets the series of <paramref name="metric"/> in <paramref name="stratum"/>, or <see cref="TrendSeries.Empty"/>.</summary>
     /// <param name="stratum">The stratum.</param>
     /// <param name="metric">The metric name.</param>

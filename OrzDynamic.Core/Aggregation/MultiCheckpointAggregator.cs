@@ -9,19 +9,25 @@ namespace OrzDynamic.Core.Aggregation;
 /// </summary>
 public static class MultiCheckpointAggregator
 {
-    /// <summary>Aggregates <paramref name="resultsByCheckpoint"/> (checkpoint path or label → results).</summary>
+    /// <summary>
+    /// Aggregates <paramref name="resultsByCheckpoint"/> (checkpoint path or label → results), with std and confidence
+    /// bands (Student-t for metric means, Wilson for accuracy) at <paramref name="confidenceLevel"/> (default: the
+    /// level of the first results). Significance markers are added by
+    /// <see cref="Statistics.TrendSignificance.Apply"/> from <see cref="Statistics.MultiCheckpointComparison.Compare"/>.
+    /// </summary>
     /// <exception cref="PlotDataException">Two checkpoints map to the same iteration for a dataset.</exception>
-    public static TrendData Aggregate(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint)
+    public static TrendData Aggregate(IReadOnlyDictionary<string, EvalResults> resultsByCheckpoint, double? confidenceLevel = null)
     {
         ArgumentNullException.ThrowIfNull(resultsByCheckpoint);
-        var builder = new TrendDataBuilder();
+        double level = confidenceLevel ?? resultsByCheckpoint.Values.FirstOrDefault()?.ConfidenceLevel ?? Statistics.ConfidenceLevels.Default;
+        var builder = new TrendDataBuilder { ConfidenceLevel = level };
         int order = 0;
         foreach (var (key, results) in resultsByCheckpoint)
         {
             int iteration = IterationParser.TryParse(key, out var it) ? it : results.Iteration ?? order;
             order++;
             foreach (var ds in results.Datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
-                builder.Add(iteration, ChartDataMapper.ToComparison(ds, results.Checkpoint), ds.Accuracy);
+                builder.Add(iteration, ChartDataMapper.ToComparison(ds, results.Checkpoint), ds.Accuracy, Statistics.ResultIntervals.Accuracy(ds, level));
         }
         return builder.Build();
     }

@@ -13,13 +13,15 @@ public static class ResultsAggregator
     /// <summary>
     /// Aggregates <paramref name="records"/>. Accuracy = correct / evaluated. Samples with an
     /// <see cref="SampleRecord.InvalidReason"/> count as evaluated (and correct if the checker said so) but are kept out
-    /// of the metric strata and counted as invalid.
+    /// of the metric strata and counted as invalid. The records of the listed datasets are kept in
+    /// <see cref="EvalResults.Samples"/> for checkpoint comparisons; intervals use <paramref name="confidenceLevel"/>.
     /// </summary>
     public static EvalResults Aggregate(string checkpoint, string? checkpointPath, IEnumerable<SampleRecord> records,
         IReadOnlyCollection<string> datasetNames, IReadOnlyDictionary<string, SkipCounts>? skips = null,
-        IReadOnlyDictionary<string, StratumResult>? customSentences = null)
+        IReadOnlyDictionary<string, StratumResult>? customSentences = null, double confidenceLevel = Statistics.ConfidenceLevels.Default)
     {
-        var byDataset = records.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
+        var all = records.ToArray();
+        var byDataset = all.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
         var datasets = new Dictionary<string, DatasetResult>(StringComparer.Ordinal);
         foreach (var name in datasetNames)
         {
@@ -51,6 +53,8 @@ public static class ResultsAggregator
             Iteration = checkpointPath is not null && IterationParser.TryParse(checkpointPath, out var it) ? it : null,
             Datasets = datasets,
             CustomSentences = customSentences ?? new Dictionary<string, StratumResult>(),
+            ConfidenceLevel = confidenceLevel,
+            Samples = all.Where(r => datasets.ContainsKey(r.Dataset)).ToArray(),
         };
     }
 }

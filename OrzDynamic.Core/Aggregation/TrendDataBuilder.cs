@@ -8,8 +8,11 @@ namespace OrzDynamic.Core.Aggregation;
 public sealed class TrendDataBuilder
 {
     private readonly List<string> datasetOrder = [];
-    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy)>> byDataset =
+    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi)>> byDataset =
         new(StringComparer.Ordinal);
+
+    /// <summary>Level of the Student-t bands of the metric means (default 0.95); accuracy bands come with <see cref="Add"/>.</summary>
+    public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
 
     /// <summary>Gets the number of (dataset, iteration) entries added so far.</summary>
     public int Count => this.byDataset.Values.Sum(d => d.Count);
@@ -18,9 +21,10 @@ public sealed class TrendDataBuilder
     /// <param name="iteration">The checkpoint iteration (see <see cref="IterationParser"/>).</param>
     /// <param name="comparison">The per-stratum aggregates at that checkpoint.</param>
     /// <param name="accuracy">Accuracy as a fraction in [0, 1]; <c>null</c> to use <see cref="DatasetComparison.Accuracy"/>.</param>
+    /// <param name="accuracyInterval">Interval of the accuracy (e.g. Wilson); <c>null</c> when unknown.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="PlotDataException">Duplicate (dataset, iteration), or accuracy outside [0, 1].</exception>
-    public TrendDataBuilder Add(int iteration, DatasetComparison comparison, double? accuracy = null)
+    public TrendDataBuilder Add(int iteration, DatasetComparison comparison, double? accuracy = null, Statistics.ConfidenceInterval? accuracyInterval = null)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         DataValidation.Validate(comparison);
@@ -38,7 +42,7 @@ public sealed class TrendDataBuilder
             this.datasetOrder.Add(comparison.Dataset);
         }
 
-        if (!perIteration.TryAdd(iteration, (comparison, acc)))
+        if (!perIteration.TryAdd(iteration, (comparison, acc, accuracyInterval)))
         {
             throw new PlotDataException(comparison.Dataset, $"iteration {iteration}", "iteration",
                 "a comparison for this dataset and iteration was already added");
@@ -73,17 +77,27 @@ public sealed class TrendDataBuilder
                 var byMetric = new Dictionary<string, TrendSeries>(StringComparer.Ordinal);
                 foreach (var metric in metricNames)
                 {
-                    var values = perIteration.Values
-                        .Select(v => v.Comparison.Get(stratum) is { } s && s.Get(metric) is { HasMean: true } m ? m.Mean : double.NaN)
+                    var stats = perIteration.Values
+                        .Select(v => v.Comparison.Get(stratum) is { } s ? s.Get(metric) : MetricStats.Empty)
                         .ToArray();
-                    byMetric[metric] = new TrendSeries(iterations, values);
+                    var intervals = stats.Select(m => m.HasStd ? Statistics.StudentTInterval.FromSummary(m.Mean, m.Std, m.Count, this.ConfidenceLevel) : null).ToArray();
+                    byMetric[metric] = new TrendSeries(iterations, stats.Select(m => m.HasMean ? m.Mean : double.NaN).ToArray())
+                    {
+                        Std = stats.Select(m => m.HasStd ? m.Std : double.NaN).ToArray(),
+                        CiLow = intervals.Select(ci => ci?.Low ?? double.NaN).ToArray(),
+                        CiHigh = intervals.Select(ci => ci?.High ?? double.NaN).ToArray(),
+                    };
                 }
 
                 metrics[stratum] = byMetric;
             }
 
-            var accuracy = new TrendSeries(iterations, perIteration.Values.Select(v => v.Accuracy).ToArray());
-            datasets.Add(new DatasetTrend(name, metrics, accuracy));
+            var accuracy = new TrendSeries(iterations, perIteration.Values.Select(v => v.Accuracy).ToArray())
+            {
+                CiLow = perIteration.Values.Select(v => v.AccuracyCi?.Low ?? double.NaN).ToArray(),
+                CiHigh = perIteration.Values.Select(v => v.AccuracyCi?.High ?? double.NaN).ToArray(),
+            };
+            datasets.Add(new DatasetTrend(name, metrics, accuracy) { ConfidenceLevel = this.ConfidenceLevel });
         }
 
         return new TrendData(datasets);

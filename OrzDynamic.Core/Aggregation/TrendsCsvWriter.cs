@@ -6,14 +6,16 @@ namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>
 /// Writes <see cref="TrendData"/> as long-format CSV (<c>trends.csv</c>) with the header
-/// <c>dataset,stratum,metric,iteration,value</c>: one row per dataset, stratum (<see cref="StratumExtensions.Key"/>),
-/// metric and iteration, in invariant culture with round-trip precision. Accuracy rows use stratum <c>all</c> and
-/// metric <c>accuracy</c> (fraction in [0, 1]). Missing values are written as <c>NaN</c>.
+/// <c>dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change</c>: one row per dataset, stratum
+/// (<see cref="StratumExtensions.Key"/>), metric and iteration, in invariant culture with round-trip precision.
+/// Accuracy rows use stratum <c>all</c> and metric <c>accuracy</c> (fraction in [0, 1]). A missing value is written as
+/// <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the significance flag of the change
+/// from the previous checkpoint are left empty where unknown or not tested.
 /// </summary>
 public static class TrendsCsvWriter
 {
     /// <summary>The header line.</summary>
-    public const string Header = "dataset,stratum,metric,iteration,value";
+    public const string Header = "dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change";
 
     /// <summary>Stratum column value of accuracy rows.</summary>
     public const string AccuracyStratum = "all";
@@ -112,11 +114,22 @@ public static class TrendsCsvWriter
             writer.Write(',');
             writer.Write(series.Iterations[i].ToString(CultureInfo.InvariantCulture));
             writer.Write(',');
-            writer.WriteLine(series.Values[i].ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(series.Values[i].ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(Optional(series.Std, i));
+            writer.Write(',');
+            writer.Write(Optional(series.CiLow, i));
+            writer.Write(',');
+            writer.Write(Optional(series.CiHigh, i));
+            writer.Write(',');
+            writer.WriteLine(series.SignificantChange is { } sig && i > 0 ? (sig[i] ? "true" : "false") : string.Empty);
         }
 
         return series.Iterations.Count;
     }
+
+    private static string Optional(IReadOnlyList<double>? values, int i) =>
+        values is { } v && double.IsFinite(v[i]) ? v[i].ToString("R", CultureInfo.InvariantCulture) : string.Empty;
 
     /// <summary>RFC 4180 quoting: fields containing ',', '"', CR or LF are quoted with doubled quotes.</summary>
     internal static string Escape(string field) =>

@@ -195,7 +195,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
         var skips = data.Files.GroupBy(f => f.DatasetName).ToDictionary(g => g.Key, g => new ResultsAggregator.SkipCounts(
             g.Sum(f => f.Valid - f.WithinLength), g.Sum(f => f.Records - f.Valid)));
-        var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, data.DatasetNames.Distinct().ToArray(), skips, custom);
+        var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, data.DatasetNames.Distinct().ToArray(), skips, custom,
+            Config.ConfidenceLevel);
         WriteOutputs(results, records, ct);
         _logger.LogInformation("{Checkpoint}: {Results}", checkpoint, results);
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Done, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));

@@ -95,6 +95,9 @@ public sealed record EvaluatorConfig
     /// </summary>
     public bool AllowInvalidUtf8 { get; init; }
 
+    /// <summary>Level of the confidence intervals in the results (Wilson for accuracy, Student-t for metric means); default 0.95.</summary>
+    public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
+
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }
 
@@ -157,6 +160,7 @@ public sealed record EvaluatorConfig
         if (RandomTokensPerSample < 0) errors.Add($"RandomTokensPerSample must be ≥ 0, got {RandomTokensPerSample}");
         if (DebugNumSamples is <= 0) errors.Add($"DebugNumSamples must be positive or null (off), got {DebugNumSamples}");
         if (ScoringChunkSize <= 0) errors.Add($"ScoringChunkSize must be positive, got {ScoringChunkSize}");
+        if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) errors.Add(string.Format(ci, "ConfidenceLevel must lie strictly between 0 and 1, got {0}", ConfidenceLevel));
         if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
             errors.Add("PromptTemplate must contain the {prompt} placeholder");
         errors.AddRange(AnswerCheckerSelection.Validate(this));

@@ -13,70 +13,56 @@ public sealed record ScoredResponse(SequenceMetrics Metrics, IReadOnlyList<Token
 
 /// <summary>
 /// Scores prompt+response pairs in teacher-forced passes with the prompt masked (−100), through the chunked lm_head
-/// path of <see cref="SequenceScorer"/>. Pairs are right-padded into batches of at most
-/// <see cref="TokenBudget"/> tokens (padding carries −100 labels, so it changes nothing).
+/// path of <see cref="SequenceScorer"/>. Batch-invariant by construction: every pair is scored alone, in its own
+/// forward pass of batch 1 without padding (the fused causal attention kernel), with position chunks that depend only
+/// on the pair's length. So a pair's metrics are bit-identical whichever other pairs are scored in the same call, and
+/// a resumed run (which scores a different set of leftover pairs) reproduces the uninterrupted run's records exactly.
+/// Memory is linear in the pair's length (see <see cref="Models.AttentionPath"/>).
 /// </summary>
 public sealed class ResponseScorer
 {
-    /// <summary>Tokens (rows × padded length) scored in one forward pass at most.</summary>
-    public const int TokenBudget = 8192;
-
     private readonly SequenceScorer _scorer;
-    private readonly int _padId;
 
     /// <summary>Creates a scorer for <paramref name="model"/> with the metric settings of <paramref name="config"/>.</summary>
     public ResponseScorer(CausalLM model, HfTokenizer tokenizer, EvaluatorConfig config)
     {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(config);
         var options = new MetricsOptions { LegacyOrzClamps = config.LegacyOrzClamps, CollectTokenTraces = true };
         _scorer = new SequenceScorer(model, options, config.ScoringChunkSize);
-        _padId = tokenizer.PadTokenId ?? 0;
     }
 
-    /// <summary>Scores every pair; results in input order.</summary>
+    /// <summary>Scores every pair (each alone); results in input order.</summary>
     public IReadOnlyList<ScoredResponse> Score(IReadOnlyList<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Response)> pairs,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(pairs);
         var results = new ScoredResponse[pairs.Count];
-        int i = 0;
-        while (i < pairs.Count)
+        for (int i = 0; i < pairs.Count; i++)
         {
-            int j = i + 1, maxLen = Length(pairs[i]);
-            while (j < pairs.Count && (j - i + 1) * Math.Max(maxLen, Length(pairs[j])) <= TokenBudget)
-                maxLen = Math.Max(maxLen, Length(pairs[j++]));
-            ScoreGroup(pairs, i, j, maxLen, results, cancellationToken);
-            i = j;
+            cancellationToken.ThrowIfCancellationRequested();
+            results[i] = ScoreOne(pairs[i].Prompt, pairs[i].Response, cancellationToken);
         }
         return results;
     }
 
-    private static int Length((IReadOnlyList<int> Prompt, IReadOnlyList<int> Response) p) => p.Prompt.Count + p.Response.Count;
-
-    private void ScoreGroup(IReadOnlyList<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Response)> pairs, int from, int to, int maxLen,
-        ScoredResponse[] results, CancellationToken ct)
+    private ScoredResponse ScoreOne(IReadOnlyList<int> prompt, IReadOnlyList<int> response, CancellationToken ct)
     {
         using var scope = NewDisposeScope();
-        int rows = to - from;
-        var ids = new long[rows * maxLen];
-        var labels = new long[rows * maxLen];
-        Array.Fill(ids, _padId);
-        Array.Fill(labels, LearningDynamics.IgnoreIndex);
-        for (int r = 0; r < rows; r++)
+        int len = prompt.Count + response.Count;
+        var ids = new long[len];
+        var labels = new long[len];
+        for (int k = 0; k < prompt.Count; k++)
         {
-            var (prompt, response) = pairs[from + r];
-            int o = r * maxLen;
-            for (int k = 0; k < prompt.Count; k++) ids[o + k] = prompt[k];
-            for (int k = 0; k < response.Count; k++)
-            {
-                ids[o + prompt.Count + k] = response[k];
-                labels[o + prompt.Count + k] = response[k];
-            }
+            ids[k] = prompt[k];
+            labels[k] = LearningDynamics.IgnoreIndex;
         }
-        var batch = _scorer.ScoreBatch(tensor(ids, [rows, maxLen]), tensor(labels, [rows, maxLen]), cancellationToken: ct);
-        for (int r = 0; r < rows; r++)
+        for (int k = 0; k < response.Count; k++)
         {
-            var m = batch.Rows[r];
-            var len = Length(pairs[from + r]);
-            results[from + r] = new ScoredResponse(m, (m.TokenTraces ?? []).Take(len - 1).ToArray());
+            ids[prompt.Count + k] = response[k];
+            labels[prompt.Count + k] = response[k];
         }
+        var m = _scorer.ScoreBatch(tensor(ids, [1, len]), tensor(labels, [1, len]), cancellationToken: ct).Rows[0];
+        return new ScoredResponse(m, m.TokenTraces ?? []);
     }
 }

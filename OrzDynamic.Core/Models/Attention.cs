@@ -39,26 +39,61 @@ public sealed class Attention : nn.Module
     public static Tensor GroupMask(Tensor mask, int groupSize) => groupSize == 1 ? mask.alias() : mask.repeat(1, 1, groupSize, 1);
 
     /// <summary>
-    /// x [B, T, hidden] → [B, T, hidden]. <paramref name="mask"/> is a boolean [B, 1, G·T, S] (true = may attend) over the
+    /// x [B, T, hidden] → [B, T, hidden] with a dense mask (the <see cref="AttentionPath.Dense"/> path).
+    /// <paramref name="mask"/> is a boolean [B, 1, G·T, S] (true = may attend) over the
     /// S key slots (cache slots followed by the T new ones), already repeated for the G = heads / kv-heads query heads
     /// that share a key/value head (see <see cref="GroupMask"/>). When <paramref name="cache"/> is given, the new keys and
-    /// values are appended to layer <paramref name="layerIndex"/> of it.
+    /// values are appended to layer <paramref name="layerIndex"/> of it. Memory is quadratic in T: prefer the
+    /// <see cref="AttentionMask"/> overload.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache, int layerIndex)
     {
         using var scope = NewDisposeScope();
+        var (q, k, v) = Project(x, cos, sin, cache, layerIndex);
+        var o = AttentionKernels.Grouped(q, k, v, mask, _config.GroupSize);
+        return Output(o).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// x [B, T, hidden] → [B, T, hidden], attending as described by <paramref name="mask"/> along the path it resolves to
+    /// (<see cref="AttentionMask.ResolvedPath"/>); no path other than <see cref="AttentionPath.Dense"/> holds a
+    /// [heads, T, S] or [T, S] tensor. When <paramref name="cache"/> is given, the new keys and values are appended to
+    /// layer <paramref name="layerIndex"/> of it.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask mask, KvCache? cache, int layerIndex)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        using var scope = NewDisposeScope();
+        var (q, k, v) = Project(x, cos, sin, cache, layerIndex);
+        var g = _config.GroupSize;
+        var o = mask.ResolvedPath switch
+        {
+            AttentionPath.Dense => AttentionKernels.Grouped(q, k, v, mask.Build(0, mask.QueryLength, g, x.device), g),
+            AttentionPath.Chunked => AttentionKernels.Chunked(q, k, v, mask, g),
+            _ when mask.QueryLength == 1 => AttentionKernels.Grouped(q, k, v, null, g),
+            _ => AttentionKernels.Causal(q, k, v, g),
+        };
+        return Output(o).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>q [B, heads, T, D], k and v [B, kvHeads, S, D] (rotated; cached slots included).</summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layerIndex)
+    {
         long b = x.shape[0], t = x.shape[1];
-        int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim, g = _config.GroupSize;
+        int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim;
         var q = QProj.Forward(x).view(b, t, hq, d).transpose(1, 2);
         var k = KProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
         var v = VProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache is not null) (k, v) = cache.Append(layerIndex, k, v);
-        // GQA without copying K/V: the g query heads sharing a KV head are stacked along the sequence axis.
-        var qGrouped = q.reshape(b, hkv, g * t, d);
-        var o = nn.functional.scaled_dot_product_attention(qGrouped, k, v, mask);
-        o = o.view(b, hq, t, d).transpose(1, 2).reshape(b, t, hq * d);
-        return OProj.Forward(o).MoveToOuterDisposeScope();
+        return (q, k, v);
+    }
+
+    /// <summary>o [B, heads, T, D] → o_proj([B, T, heads·D]).</summary>
+    private Tensor Output(Tensor o)
+    {
+        long b = o.shape[0], t = o.shape[2];
+        return OProj.Forward(o.transpose(1, 2).reshape(b, t, (long)_config.NumAttentionHeads * _config.HeadDim));
     }
 }

@@ -13,6 +13,7 @@ namespace OrzDynamic.Core.Models;
 public sealed class CausalLM : nn.Module
 {
     private readonly RotaryEmbedding _rope;
+    private long? _attentionQueryChunk;
 
     /// <summary>Creates the model with uninitialised weights of <paramref name="dtype"/> on <paramref name="device"/>.</summary>
     public CausalLM(ModelConfig config, ScalarType dtype, Device device) : base("CausalLM")
@@ -47,6 +48,27 @@ public sealed class CausalLM : nn.Module
     /// parameters that require gradients); default false: inference runs under <c>no_grad</c>.
     /// </summary>
     public bool AutogradEnabled { get; set; }
+
+    /// <summary>
+    /// Attention kernel path (default <see cref="Models.AttentionPath.Auto"/>: fused causal kernel when there is no
+    /// padding, query-chunked otherwise; memory linear in T). <see cref="Models.AttentionPath.Dense"/> is the quadratic
+    /// reference path.
+    /// </summary>
+    public AttentionPath AttentionPath { get; set; } = AttentionPath.Auto;
+
+    /// <summary>
+    /// Queries per chunk on the chunked attention path; null (default) = as many as keep one chunk's
+    /// batch × heads × queries × keys within <see cref="AttentionMask.DefaultChunkElements"/>.
+    /// </summary>
+    public long? AttentionQueryChunk
+    {
+        get => _attentionQueryChunk;
+        set
+        {
+            if (value is < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "AttentionQueryChunk must be positive (or null for automatic).");
+            _attentionQueryChunk = value;
+        }
+    }
 
     /// <summary>The transformer trunk.</summary>
     public DecoderModel Model { get; }
@@ -107,19 +129,15 @@ public sealed class CausalLM : nn.Module
             pos = arange(past, s, ScalarType.Int64, Device).unsqueeze(0).expand(b, t);
         }
 
-        // [B,1,T,S] (then grouped to [B,1,G·T,S]): key slot ≤ query slot and key is a real token; a slot may always see itself so that fully padded
-        // query rows stay finite (their outputs are never used).
-        var qSlot = arange(past, s, ScalarType.Int64, Device).unsqueeze(1);
-        var kSlot = arange(0, s, ScalarType.Int64, Device).unsqueeze(0);
-        var causal = kSlot.le(qSlot);
-        var allowed = causal.unsqueeze(0).logical_and(mask.unsqueeze(1)).logical_or(kSlot.eq(qSlot).unsqueeze(0)).unsqueeze(1);
-        allowed = Attention.GroupMask(allowed, Config.GroupSize);
+        // Padding only matters when some slot is padding: an all-ones mask takes the unpadded (fused causal) path.
+        var keyPadding = attentionMask is not null && !mask.all().item<bool>() ? mask : null;
+        using var attention = new AttentionMask(b, t, past, keyPadding, AttentionPath, AttentionQueryChunk);
 
         var (cos, sin) = _rope.Compute(pos, DType);
         var h = Model.EmbedTokens.Forward(ids);
         foreach (var layer in Model.Layers)
         {
-            var next = layer.Forward(h, cos, sin, allowed, cache);
+            var next = layer.Forward(h, cos, sin, attention, cache);
             h.Dispose();
             h = next;
         }

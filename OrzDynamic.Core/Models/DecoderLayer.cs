@@ -34,8 +34,17 @@ public sealed class DecoderLayer : nn.Module
     /// <summary>Feed-forward.</summary>
     public SwiGluMlp Mlp { get; }
 
-    /// <summary>Runs the block on x [B, T, hidden].</summary>
+    /// <summary>Runs the block on x [B, T, hidden] with a dense grouped mask (see <see cref="Attention.Forward(Tensor, Tensor, Tensor, Tensor, KvCache?, int)"/>).</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + SelfAttention.Forward(InputLayerNorm.Forward(x), cos, sin, mask, cache, _index);
+        var o = h + Mlp.Forward(PostAttentionLayerNorm.Forward(h));
+        return o.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Runs the block on x [B, T, hidden], attending as <paramref name="mask"/> describes.</summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask mask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
         var h = x + SelfAttention.Forward(InputLayerNorm.Forward(x), cos, sin, mask, cache, _index);

@@ -59,15 +59,21 @@ public sealed class RotaryEmbedding : IDisposable
         return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Applies the rotation to x [B, H, T, D].</summary>
+    /// <summary>
+    /// Applies the rotation to x [B, H, T, D]: x·cos + rotate_half(x)·sin, computed as one product and two in-place
+    /// multiply-adds on the halves (rotate_half(x) = [−x₂, x₁] is never built), i.e. three elementwise passes instead
+    /// of five and one output allocation instead of five.
+    /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
-        var rotated = cat([-x2, x1], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        var result = x * cos;
+        result.narrow(-1, 0, half).addcmul_(x2, sin.narrow(-1, 0, half), -1);
+        result.narrow(-1, half, half).addcmul_(x1, sin.narrow(-1, half, half), 1);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

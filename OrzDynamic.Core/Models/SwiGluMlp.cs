@@ -30,7 +30,11 @@ public sealed class SwiGluMlp : nn.Module
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gate = nn.functional.silu(GateProj.Forward(x));
-        return DownProj.Forward(gate.mul_(UpProj.Forward(x))).MoveToOuterDisposeScope();
+        // Inference: silu in place, and the up projection is released before down_proj runs, so at most two
+        // [.., intermediate] tensors are alive at once (autograd needs the pre-activation, so training keeps it).
+        var gate = GateProj.Forward(x);
+        gate = is_grad_enabled() ? nn.functional.silu(gate) : gate.silu_();
+        using (var up = UpProj.Forward(x)) gate.mul_(up);
+        return DownProj.Forward(gate).MoveToOuterDisposeScope();
     }
 }

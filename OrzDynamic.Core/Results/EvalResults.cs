@@ -28,6 +28,34 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     /// <summary>Custom sentence results, by file stem.</summary>
     public IReadOnlyDictionary<string, StratumResult> CustomSentences { get; init; } = new Dictionary<string, StratumResult>();
 
+    /// <summary>
+    /// Level of the intervals in the flat view (<c>…_ci_low</c>, <c>…_ci_high</c>): Wilson for accuracy, Student-t for
+    /// metric means; default 0.95.
+    /// </summary>
+    public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
+
+    /// <summary>
+    /// The per-sample records the results were aggregated from (empty when the results were read back from a summary);
+    /// the paired data of checkpoint comparisons (<see cref="Statistics.CheckpointComparer"/>). Not part of the flat view.
+    /// </summary>
+    public IReadOnlyCollection<SampleRecord> Samples { get; init; } = [];
+
+    /// <summary>Wilson interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>; null when nothing was evaluated.</summary>
+    /// <exception cref="KeyNotFoundException">No such dataset.</exception>
+    public Statistics.ConfidenceInterval? AccuracyInterval(string dataset) =>
+        Datasets.TryGetValue(dataset, out var ds) ? Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel)
+            : throw new KeyNotFoundException($"No dataset '{dataset}'. Known: {string.Join(", ", Datasets.Keys)}");
+
+    /// <summary>Student-t interval of a metric mean in a stratum at <see cref="ConfidenceLevel"/>; null for fewer than 2 values.</summary>
+    /// <exception cref="KeyNotFoundException">No such dataset, stratum or metric.</exception>
+    public Statistics.ConfidenceInterval? MetricInterval(string dataset, string stratum, string metric)
+    {
+        if (!Datasets.TryGetValue(dataset, out var ds)) throw new KeyNotFoundException($"No dataset '{dataset}'. Known: {string.Join(", ", Datasets.Keys)}");
+        if (!ds.Strata.TryGetValue(stratum, out var sr)) throw new KeyNotFoundException($"No stratum '{stratum}' in '{dataset}'. Known: {string.Join(", ", ds.Strata.Keys)}");
+        if (!sr.Metrics.TryGetValue(metric, out var m)) throw new KeyNotFoundException($"No metric '{metric}' in '{dataset}/{stratum}'.");
+        return Statistics.ResultIntervals.Mean(m, ConfidenceLevel);
+    }
+
     /// <summary>Mean of the dataset accuracies (NaN when there is none).</summary>
     public double EvalAccuracy
     {
@@ -47,6 +75,11 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
         foreach (var (name, ds) in Datasets)
         {
             d[$"{name}/accuracy"] = ds.Accuracy;
+            if (Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel) is { } aci)
+            {
+                d[$"{name}/accuracy_ci_low"] = aci.Low;
+                d[$"{name}/accuracy_ci_high"] = aci.High;
+            }
             d[$"{name}/evaluated"] = ds.Evaluated;
             d[$"{name}/correct"] = ds.Correct;
             d[$"{name}/invalid"] = ds.Invalid;
@@ -55,19 +88,25 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{name}/response_len_in_char"] = ds.ResponseLenInChar;
             d[$"{name}/context_limited"] = ds.ContextLimited;
             d[$"{name}/padded_vocab_tokens"] = ds.PaddedVocabTokens;
-            foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr);
+            foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel);
         }
-        foreach (var (name, sr) in CustomSentences) AddStratum(d, $"custom_sentence_{name}", sr);
+        foreach (var (name, sr) in CustomSentences) AddStratum(d, $"custom_sentence_{name}", sr, ConfidenceLevel);
         return d;
     }
 
-    private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr)
+    private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr, double level)
     {
         d[$"{prefix}/count"] = sr.Count;
         foreach (var (metric, s) in sr.Metrics)
         {
             d[$"{prefix}/{metric}"] = s.Mean;
             d[$"{prefix}/{metric}_std"] = s.Std;
+            // Keys only where an interval exists (n ≥ 2): absent rather than NaN.
+            if (Statistics.ResultIntervals.Mean(s, level) is { } ci)
+            {
+                d[$"{prefix}/{metric}_ci_low"] = ci.Low;
+                d[$"{prefix}/{metric}_ci_high"] = ci.High;
+            }
         }
     }
 
@@ -104,6 +143,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
         {
             ["checkpoint"] = Checkpoint,
             ["iteration"] = Iteration,
+            ["confidence_level"] = ConfidenceLevel,
             ["results"] = new SortedDictionary<string, double>(Flat.ToDictionary(), StringComparer.Ordinal),
         };
         var tmp = path + ".tmp";

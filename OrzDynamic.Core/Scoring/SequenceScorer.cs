@@ -19,17 +19,22 @@ public sealed class SequenceScorer
     /// <param name="model">The model.</param>
     /// <param name="options">Metric options (chunk size, precision, legacy clamps, traces).</param>
     /// <param name="positionChunk">
-    /// Positions projected through lm_head at once. Default: 4 × the metrics chunk size, so the accumulator sees exactly
-    /// the same chunks as <see cref="LearningDynamics.GetBatchLogps"/> would.
+    /// Positions projected through lm_head at once. Default: <see cref="DefaultPositionChunk"/> rounded up to a
+    /// multiple of the metrics chunk size, so the accumulator sees exactly the same chunks as
+    /// <see cref="LearningDynamics.GetBatchLogps"/> would. lm_head streams its whole weight once per position chunk,
+    /// so small values are slow; the [chunk, V] float32 logits buffer is the memory cost.
     /// </param>
     public SequenceScorer(CausalLM model, MetricsOptions? options = null, int? positionChunk = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? MetricsOptions.Default;
         if (_options.ChunkSize < 1) throw new ArgumentException($"MetricsOptions.ChunkSize must be positive, got {_options.ChunkSize}.", nameof(options));
-        PositionChunk = positionChunk ?? 4 * _options.ChunkSize;
+        PositionChunk = positionChunk ?? (DefaultPositionChunk + _options.ChunkSize - 1) / _options.ChunkSize * _options.ChunkSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(PositionChunk, 1, nameof(positionChunk));
     }
+
+    /// <summary>Default positions per lm_head chunk (set by the scoring-chunk sweep of the model benchmark).</summary>
+    public const int DefaultPositionChunk = 256;
 
     /// <summary>Positions projected through lm_head at once.</summary>
     public int PositionChunk { get; }

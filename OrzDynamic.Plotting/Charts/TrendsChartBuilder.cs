@@ -12,7 +12,10 @@ namespace OrzDynamic.Plotting.Charts;
 /// Builds the per-dataset trends chart (<c>ld_trends_&lt;dataset&gt;.png</c>) as pure data: a grid
 /// with one panel per metric (x = checkpoint iteration, one line with markers per stratum, marker shape per
 /// stratum) and a last panel with the
-/// accuracy in percent. Panels without any finite value show a "No Data" annotation instead of lines.
+/// accuracy in percent. Panels without any finite value show a "No Data" annotation instead of lines. Optional shaded
+/// bands (<see cref="TrendErrorBars"/>: ± std or confidence interval) surround each line, and a star marks the middle
+/// of every segment whose change is significant (<see cref="TrendSeries.SignificantChange"/>); the footer names the
+/// band and the test.
 /// </summary>
 public static class TrendsChartBuilder
 {
@@ -46,45 +49,69 @@ public static class TrendsChartBuilder
     /// <summary>Builds the trends chart of one dataset: metric panels in order, then the accuracy panel.</summary>
     /// <param name="trend">The dataset's trends.</param>
     /// <param name="metrics">Metrics to show, in order; <c>null</c> for <see cref="LdMetricKeys.Charted"/> (giving a 2×3 grid).</param>
+    /// <param name="errorBars">The band drawn around each line (default ± std, as the Python tool).</param>
     /// <returns>Panels and layout.</returns>
     /// <exception cref="PlotDataException">A series is invalid (length mismatch, unordered iterations, accuracy outside [0, 1]).</exception>
-    public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null)
+    public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null, TrendErrorBars errorBars = TrendErrorBars.Std)
     {
         DataValidation.Validate(trend);
         metrics ??= LdMetricKeys.Charted;
 
         var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
         var panels = new List<PlotModel>(metrics.Count + 1);
-        panels.AddRange(metrics.Select(m => BuildMetricPanel(trend, m)));
-        panels.Add(BuildAccuracyPanel(trend));
+        panels.AddRange(metrics.Select(m => BuildMetricPanel(trend, m, errorBars)));
+        panels.Add(BuildAccuracyPanel(trend, errorBars));
 
         var rows = (panels.Count + Columns - 1) / Columns;
         var iterations = AllIterations(trend);
         var subtitle = iterations.Count == 0
             ? "No checkpoints"
-            : $"Mean per stratum across {iterations.Count} checkpoint{(iterations.Count == 1 ? string.Empty : "s")} (iterations {string.Join(", ", iterations.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+            : $"Mean per stratum{BandSuffix(trend, errorBars)} across {iterations.Count} checkpoint{(iterations.Count == 1 ? string.Empty : "s")} (iterations {string.Join(", ", iterations.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
         var layout = new ChartLayout(
             Rows: rows,
             Columns: Columns,
             Title: $"Learning-dynamics trends — {trend.Dataset}",
             Subtitle: subtitle,
             Legend: strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList(),
-            Footer: null);
+            Footer: FormatFooter(trend, errorBars));
         return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight * rows / 2);
     }
 
+    /// <summary>
+    /// The footer line: what the bands show and what the significance stars mean; null when there is neither.
+    /// </summary>
+    /// <param name="trend">The dataset's trends.</param>
+    /// <param name="errorBars">The band kind.</param>
+    /// <returns>The footer or <c>null</c>.</returns>
+    public static string? FormatFooter(DatasetTrend trend, TrendErrorBars errorBars)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        var band = errorBars switch
+        {
+            TrendErrorBars.Std => "Bands: mean ± 1 std",
+            TrendErrorBars.Ci => string.Create(CultureInfo.InvariantCulture,
+                $"Bands: {trend.ConfidenceLevel * 100:0.#}% CI (means: Student t; accuracy: Wilson)"),
+            _ => null,
+        };
+        var parts = new[] { band, trend.SignificanceNote }.Where(p => !string.IsNullOrEmpty(p)).ToArray();
+        return parts.Length == 0 ? null : string.Join(".  ", parts);
+    }
+
     /// <summary>Builds the panel of one metric: one <see cref="LineSeries"/> (with markers) per stratum present in
-    /// <paramref name="trend"/>; non-finite values are skipped; "No Data" when nothing is finite.</summary>
+    /// <paramref name="trend"/>, its band and its significance stars; non-finite values are skipped; "No Data" when
+    /// nothing is finite.</summary>
     /// <param name="trend">The dataset's trends.</param>
     /// <param name="metric">The metric (panel title and y-axis title).</param>
+    /// <param name="errorBars">The band drawn around each line.</param>
     /// <returns>The panel.</returns>
-    public static PlotModel BuildMetricPanel(DatasetTrend trend, string metric)
+    public static PlotModel BuildMetricPanel(DatasetTrend trend, string metric, TrendErrorBars errorBars = TrendErrorBars.Std)
     {
         ArgumentNullException.ThrowIfNull(trend);
         ArgumentException.ThrowIfNullOrWhiteSpace(metric);
 
         var model = ChartTheme.NewPanel(metric);
         var series = new List<LineSeries>();
+        var extras = new List<XYAxisSeries>();
         foreach (var stratum in StratumExtensions.All.Where(trend.Metrics.ContainsKey))
         {
             var data = trend.Get(stratum, metric);
@@ -97,6 +124,15 @@ public static class TrendsChartBuilder
             var line = NewLine(stratum.DisplayName(), color, stratum.Marker());
             line.Points.AddRange(FinitePoints(data, 1));
             series.Add(line);
+            if (Band(data, errorBars, 1, color) is { } band)
+            {
+                extras.Insert(0, band);
+            }
+
+            if (SignificanceStars(data, 1, color) is { } stars)
+            {
+                extras.Add(stars);
+            }
         }
 
         if (series.Count == 0)
@@ -104,19 +140,95 @@ public static class TrendsChartBuilder
             return NoDataPanel(model, metric);
         }
 
-        AddAxes(model, series.SelectMany(s => s.Points), metric, fixedRange: null);
+        AddAxes(model, series.SelectMany(s => s.Points).Concat(extras.OfType<AreaSeries>().SelectMany(a => a.Points.Concat(a.Points2))), metric, fixedRange: null);
+        foreach (var band in extras.OfType<AreaSeries>())
+        {
+            model.Series.Add(band);
+        }
+
         foreach (var s in series)
         {
             model.Series.Add(s);
         }
 
+        foreach (var stars in extras.OfType<ScatterSeries>())
+        {
+            model.Series.Add(stars);
+        }
+
         return model;
     }
 
-    /// <summary>Builds the accuracy panel: accuracy in percent per iteration with point labels; "No Data" when absent.</summary>
+    /// <summary>The shaded band of <paramref name="data"/> (± std or the interval), or null when it has none.</summary>
+    private static AreaSeries? Band(TrendSeries data, TrendErrorBars errorBars, double scale, OxyColor color)
+    {
+        var area = new AreaSeries
+        {
+            Color = OxyColors.Transparent,
+            Fill = OxyColor.FromAColor(48, color),
+            StrokeThickness = 0,
+            XAxisKey = IterationAxisKey,
+            YAxisKey = ValueAxisKey,
+        };
+        for (var i = 0; i < data.Iterations.Count; i++)
+        {
+            double low, high;
+            switch (errorBars)
+            {
+                case TrendErrorBars.Std when data.Std is { } std && double.IsFinite(std[i]) && double.IsFinite(data.Values[i]):
+                    (low, high) = (data.Values[i] - std[i], data.Values[i] + std[i]);
+                    break;
+                case TrendErrorBars.Ci when data.CiLow is { } lo && data.CiHigh is { } hi && double.IsFinite(lo[i]) && double.IsFinite(hi[i]):
+                    (low, high) = (lo[i], hi[i]);
+                    break;
+                default:
+                    continue;
+            }
+
+            area.Points.Add(new DataPoint(data.Iterations[i], high * scale));
+            area.Points2.Add(new DataPoint(data.Iterations[i], low * scale));
+        }
+
+        return area.Points.Count == 0 ? null : area;
+    }
+
+    /// <summary>A star at the middle of each segment whose change is significant, or null when there is none.</summary>
+    private static ScatterSeries? SignificanceStars(TrendSeries data, double scale, OxyColor color)
+    {
+        if (data.SignificantChange is not { } significant)
+        {
+            return null;
+        }
+
+        var stars = new ScatterSeries
+        {
+            MarkerType = MarkerType.Star,
+            MarkerSize = 9,
+            MarkerStroke = ChartTheme.Darken(color, 0.6),
+            MarkerStrokeThickness = 2.5,
+            MarkerFill = ChartTheme.Darken(color, 0.6),
+            XAxisKey = IterationAxisKey,
+            YAxisKey = ValueAxisKey,
+        };
+        for (var i = 1; i < data.Iterations.Count; i++)
+        {
+            if (significant[i] && double.IsFinite(data.Values[i]) && double.IsFinite(data.Values[i - 1]))
+            {
+                stars.Points.Add(new ScatterPoint(
+                    (data.Iterations[i] + data.Iterations[i - 1]) / 2.0,
+                    (data.Values[i] + data.Values[i - 1]) / 2.0 * scale));
+            }
+        }
+
+        return stars.Points.Count == 0 ? null : stars;
+    }
+
+    /// <summary>Builds the accuracy panel: accuracy in percent per iteration with point labels, the Wilson band in
+    /// <see cref="TrendErrorBars.Ci"/> mode and significance stars; "No Data" when absent.</summary>
     /// <param name="trend">The dataset's trends.</param>
+    /// <param name="errorBars">The band kind (accuracy has no std band).</param>
     /// <returns>The panel.</returns>
-    public static PlotModel BuildAccuracyPanel(DatasetTrend trend)
+    public static PlotModel BuildAccuracyPanel(DatasetTrend trend, TrendErrorBars errorBars = TrendErrorBars.Std)
     {
         ArgumentNullException.ThrowIfNull(trend);
         var model = ChartTheme.NewPanel(AccuracyTitle);
@@ -132,9 +244,26 @@ public static class TrendsChartBuilder
         line.TextColor = ChartTheme.Text;
         line.LabelMargin = 8;
         AddAxes(model, line.Points, AccuracyAxisTitle, fixedRange: (0, 105));
+        if (errorBars == TrendErrorBars.Ci && Band(accuracy, errorBars, 100, ChartTheme.AccuracyLine) is { } band)
+        {
+            model.Series.Add(band);
+        }
+
         model.Series.Add(line);
+        if (SignificanceStars(accuracy, 100, ChartTheme.AccuracyLine) is { } stars)
+        {
+            model.Series.Add(stars);
+        }
+
         return model;
     }
+
+    private static string BandSuffix(DatasetTrend trend, TrendErrorBars errorBars) => errorBars switch
+    {
+        TrendErrorBars.Std => " (band: ± std)",
+        TrendErrorBars.Ci => string.Create(CultureInfo.InvariantCulture, $" (band: {trend.ConfidenceLevel * 100:0.#}% CI)"),
+        _ => string.Empty,
+    };
 
     private static LineSeries NewLine(string title, OxyColor color, MarkerType marker) => new()
     {

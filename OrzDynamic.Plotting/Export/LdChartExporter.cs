@@ -34,6 +34,9 @@ public sealed class LdChartExporter
     /// <summary>Gets the time of the run (local time at construction).</summary>
     public DateTime Timestamp { get; }
 
+    /// <summary>Gets the band drawn around trend lines (default ± std, as the Python tool).</summary>
+    public TrendErrorBars TrendErrorBars { get; init; } = TrendErrorBars.Std;
+
     /// <summary>Renders and saves <c>ld_comparison_&lt;dataset&gt;.png</c> (replacing an earlier one).</summary>
     /// <param name="comparison">The dataset's per-stratum aggregates.</param>
     /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
@@ -58,7 +61,7 @@ public sealed class LdChartExporter
     /// <exception cref="PlotDataException">The trend data is invalid.</exception>
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
-        var chart = TrendsChartBuilder.Build(trend);
+        var chart = TrendsChartBuilder.Build(trend, errorBars: this.TrendErrorBars);
         var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
         this.RemoveLegacy(path);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Plotting.Charts;
 
 namespace OrzDynamic.Plotting.Export;
 
@@ -22,6 +23,9 @@ public sealed class PngChartWriter : IChartWriter
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
+    /// <summary>Gets the band drawn around trend lines: ± std (default) or the confidence interval.</summary>
+    public TrendErrorBars TrendErrorBars { get; init; } = TrendErrorBars.Std;
+
     /// <inheritdoc />
     public string SaveComparison(DatasetComparison comparison, string outputDirectory, CancellationToken cancellationToken = default)
     {
@@ -37,5 +41,5 @@ public sealed class PngChartWriter : IChartWriter
     }
 
     private LdChartExporter Exporter(string outputDirectory) =>
-        new(outputDirectory, this.timeProvider, this.loggerFactory.CreateLogger<LdChartExporter>());
+        new(outputDirectory, this.timeProvider, this.loggerFactory.CreateLogger<LdChartExporter>()) { TrendErrorBars = this.TrendErrorBars };
 }

@@ -39,6 +39,24 @@ internal sealed class CommandLineDefinition
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
     public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
+    public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
+    {
+        Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
+        DefaultValueFactory = _ => "std",
+    }, "std", "ci");
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
+
+    /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
+    private static Option<string> WithChoices(Option<string> option, params string[] choices)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!choices.Contains(value, StringComparer.Ordinal))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", choices)}; got '{value}'.");
+        });
+        return option;
+    }
 
     public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
     {
@@ -54,7 +72,7 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, AllowInvalidUtf8 })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel, AllowInvalidUtf8 })
             root.Options.Add(o);
         return root;
     }
@@ -82,6 +100,8 @@ internal sealed class CommandLineDefinition
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
             AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+            ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
+            ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
         };

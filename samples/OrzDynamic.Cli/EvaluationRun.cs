@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Statistics;
+using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
 using Spectre.Console;
 
@@ -27,7 +29,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         if (settings.IsEmbeddedDefault)
             console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
 
-        var charts = new PngChartWriter(loggerFactory: loggerFactory);
+        var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = settings.ErrorBarsCi ? TrendErrorBars.Ci : TrendErrorBars.Std };
         var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
         var outputs = new List<(string Checkpoint, Evaluator Evaluator)>();
         for (int k = 0; k < configs.Count; k++)
@@ -51,10 +53,14 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
 
         if (all.Count > 1)
         {
-            var trends = Evaluator.AggregateMultiCheckpointResults(all);
+            var comparisons = MultiCheckpointComparison.Compare(all, new ComparisonOptions { ConfidenceLevel = settings.ConfidenceLevel }, ct);
+            var comparisonFiles = ComparisonFiles.Write(comparisons, settings.OutputDir);
+            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(all), comparisons);
             var written = Evaluator.SaveTrends(trends, settings.OutputDir, charts, loggerFactory, ct);
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
+            ChangesTable.Write(console, comparisons);
+            foreach (var c in comparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
         }
         console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
         return ExitCodes.Ok;
@@ -123,6 +129,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 DType = settings.DType,
                 BatchSize = settings.BatchSize,
                 AllowInvalidUtf8 = settings.AllowInvalidUtf8,
+                ConfidenceLevel = settings.ConfidenceLevel,
                 AnswerCheckers = settings.AnswerCheckers,
             }));
         }

@@ -17,7 +17,7 @@ internal static class ResultsTables
         foreach (var ds in results.Datasets.Values)
         {
             int Count(string s) => ds.Strata.TryGetValue(s, out var r) ? r.Count : 0;
-            overview.AddRow(Markup.Escape(ds.Name), Fmt(ds.Accuracy, "0.0%"), I(ds.Evaluated), I(ds.Correct),
+            overview.AddRow(Markup.Escape(ds.Name), AccuracyCell(results, ds.Name, ds.Accuracy), I(ds.Evaluated), I(ds.Correct),
                 I(Count(StratumResult.Names.Incorrect)), I(Count(StratumResult.Names.Random)), I(ds.Invalid), I(ds.SkippedTooLong),
                 Fmt(ds.ResponseLenInChar, "0"));
         }
@@ -44,6 +44,12 @@ internal static class ResultsTables
     private static string Cell(StratumResult? sr, string metric) =>
         sr is null || sr.Count == 0 || !sr.Metrics.TryGetValue(metric, out var m) ? "[grey]–[/]"
             : $"{Fmt(m.Mean, "0.####")} ± {Fmt(m.Std, "0.####")}";
+
+    /// <summary>Accuracy with its Wilson interval at the results' confidence level, e.g. "30.0% [21.9–39.6]".</summary>
+    private static string AccuracyCell(EvalResults results, string dataset, double accuracy) =>
+        results.AccuracyInterval(dataset) is { } ci
+            ? $"{Fmt(accuracy, "0.0%")} [grey][[{Fmt(ci.Low * 100, "0.0")}–{Fmt(ci.High * 100, "0.0")}]][/]"
+            : Fmt(accuracy, "0.0%");
 
     private static string Fmt(double v, string format) => double.IsFinite(v) ? v.ToString(format, Ci) : "n/a";
 

@@ -18,13 +18,13 @@ public class TrendsCsvWriterTests
     {
         var lines = WriteLines(new TrendData([SampleData.Trend()]), out var rows);
 
-        Assert.That(lines[0], Is.EqualTo("dataset,stratum,metric,iteration,value"));
+        Assert.That(lines[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         Assert.That(rows, Is.EqualTo((3 * 5 * 3) + 3));
         Assert.That(lines, Has.Length.EqualTo(rows + 1));
-        Assert.That(lines[1], Is.EqualTo("gsm8k,correct,out_token,0,-312.4"));
-        Assert.That(lines, Does.Contain("gsm8k,random,A_norm,90,395.862"));
-        Assert.That(lines, Does.Contain("gsm8k,correct,prob_gap2_mean,45,NaN"));
-        Assert.That(lines[^1], Is.EqualTo("gsm8k,all,accuracy,90,0.591"));
+        Assert.That(lines[1], Is.EqualTo("gsm8k,correct,out_token,0,-312.4,,,,"));
+        Assert.That(lines, Does.Contain("gsm8k,random,A_norm,90,395.862,,,,"));
+        Assert.That(lines, Does.Contain("gsm8k,correct,prob_gap2_mean,45,NaN,,,,"));
+        Assert.That(lines[^1], Is.EqualTo("gsm8k,all,accuracy,90,0.591,,,,"));
     }
 
     [Test]
@@ -35,8 +35,8 @@ public class TrendsCsvWriterTests
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
             var lines = WriteLines(new TrendData([SampleData.Trend()]), out _);
-            Assert.That(lines[1], Is.EqualTo("gsm8k,correct,out_token,0,-312.4"));
-            Assert.That(lines.Skip(1).Select(l => l.Split(',').Length), Is.All.EqualTo(5));
+            Assert.That(lines[1], Is.EqualTo("gsm8k,correct,out_token,0,-312.4,,,,"));
+            Assert.That(lines.Skip(1).Select(l => l.Split(',').Length), Is.All.EqualTo(9));
         }
         finally
         {

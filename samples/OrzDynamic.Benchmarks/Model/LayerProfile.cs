@@ -31,9 +31,26 @@ internal static class LayerProfile
             ("q/k/v proj", () => { layer.SelfAttention.QProj.Forward(x).Dispose(); layer.SelfAttention.KProj.Forward(x).Dispose(); layer.SelfAttention.VProj.Forward(x).Dispose(); }),
             ("rope q+k", () => { RotaryEmbedding.Apply(q.view(1, c.NumAttentionHeads, tokens, c.HeadDim), cos, sin).Dispose(); RotaryEmbedding.Apply(k, cos, sin).Dispose(); }),
             ("sdpa (bool mask, grouped)", () => nn.functional.scaled_dot_product_attention(q, k, v, mask).Dispose()),
+            ("sdpa fused causal (k/v expanded)", () =>
+            {
+                using var s = NewDisposeScope();
+                var kx = k.unsqueeze(2).expand(1, c.NumKeyValueHeads, c.GroupSize, tokens, c.HeadDim).reshape(1, c.NumAttentionHeads, tokens, c.HeadDim);
+                var vx = v.unsqueeze(2).expand(1, c.NumKeyValueHeads, c.GroupSize, tokens, c.HeadDim).reshape(1, c.NumAttentionHeads, tokens, c.HeadDim);
+                nn.functional.scaled_dot_product_attention(q.view(1, c.NumAttentionHeads, tokens, c.HeadDim), kx, vx, null, 0, true);
+            }),
             ("o proj", () => layer.SelfAttention.OProj.Forward(x).Dispose()),
             ("mlp", () => layer.Mlp.Forward(x).Dispose()),
-            ("whole layer", () => layer.Forward(x, cos, sin, mask, null).Dispose()),
+            ("whole layer (dense mask)", () => layer.Forward(x, cos, sin, mask, null).Dispose()),
+            ("whole layer (auto: fused causal)", () =>
+            {
+                using var m = new AttentionMask(1, tokens, 0, null);
+                layer.Forward(x, cos, sin, m, null).Dispose();
+            }),
+            ("whole layer (query-chunked)", () =>
+            {
+                using var m = new AttentionMask(1, tokens, 0, null, AttentionPath.Chunked);
+                layer.Forward(x, cos, sin, m, null).Dispose();
+            }),
             ("lm_head (all positions)", () => model.ComputeLogits(x.view(tokens, c.HiddenSize)).Dispose()),
         };
         report.Append(CultureInfo.InvariantCulture, $"- {model.DType} one-layer profile at T={tokens} (ms, best of 3):");

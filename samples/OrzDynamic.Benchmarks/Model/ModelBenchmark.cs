@@ -12,13 +12,17 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--threads N] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
+/// <c>--scoring-chunks 64,256 [--metrics-chunks 8,64] [--prefill T]</c> sweeps the scoring tail (<see cref="ScoringChunkSweep"/>).
+/// <c>--rope-probe [--prefill T]</c> times rotary embedding in both dtypes and thread counts (<see cref="RopeProbe"/>).
+/// <c>--long-score T</c> measures only the scoring of one T-token sequence (time, peak memory above the weights, FLOP
+/// utilisation with attention FLOPs; see <see cref="LongScoring"/>).
 /// </summary>
 internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe);
 
     public static int Run(string[] args)
     {
@@ -30,17 +34,26 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --threads N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
         if (s.Threads > 0) set_num_threads(s.Threads);
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
+        if (s.ScoringChunks.Length > 0) config = config with { NumHiddenLayers = 1 }; // the sweep only uses lm_head
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : "Qwen2.5-0.5B")} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
         report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {LoadAverage()}.");
         report.AppendLine();
 
+        if (s.RopeProbe)
+        {
+            var rope = new StringBuilder();
+            RopeProbe.Run(config, s.Prefill, rope);
+            Console.WriteLine(rope);
+            if (s.Output is not null) File.WriteAllText(s.Output, rope.ToString());
+            return 0;
+        }
         if (s.GemmProbe)
         {
             var probe = new StringBuilder();
@@ -58,6 +71,19 @@ internal static class ModelBenchmark
             if (f32Model is null) FillRandom(model);
             else CopyWeights(f32Model, model);
             if (dtype == ScalarType.Float32) f32Model = model;
+            model.AttentionPath = s.Attention;
+            if (s.ScoringChunks.Length > 0)
+            {
+                ScoringChunkSweep.Run(model, s.Prefill, s.ScoringChunks, s.MetricsChunks, report);
+                if (!ReferenceEquals(model, f32Model)) model.Dispose();
+                continue;
+            }
+            if (s.LongScore > 0)
+            {
+                LongScoring.Run(model, s.LongScore, report);
+                if (!ReferenceEquals(model, f32Model)) model.Dispose();
+                continue;
+            }
             if (s.DecodeOnly)
             {
                 var (d1, d8, dl) = DecodeSteps(model, s.Steps);
@@ -87,7 +113,7 @@ internal static class ModelBenchmark
         return 0;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string DefaultOutput()
@@ -104,7 +130,12 @@ internal static class ModelBenchmark
         var profileOnly = false;
         var decodeOnly = false;
         var gemmProbe = false;
+        var ropeProbe = false;
         var threads = 0;
+        var longScore = 0;
+        var attention = AttentionPath.Auto;
+        int[] scoringChunks = [];
+        int[] metricsChunks = [OrzDynamic.Metrics.MetricsOptions.DefaultChunkSize];
         string? output = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -117,6 +148,11 @@ internal static class ModelBenchmark
                 case "--profile": profileOnly = true; break;
                 case "--decode-only": decodeOnly = true; break;
                 case "--gemm-probe": gemmProbe = true; break;
+                case "--rope-probe": ropeProbe = true; break;
+                case "--scoring-chunks": scoringChunks = ParseInts(args[++i]); break;
+                case "--metrics-chunks": metricsChunks = ParseInts(args[++i]); break;
+                case "--long-score": longScore = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--attention": attention = Enum.Parse<AttentionPath>(args[++i], ignoreCase: true); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
@@ -124,8 +160,10 @@ internal static class ModelBenchmark
         }
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe);
     }
+
+    private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
 
     private static void FillRandom(CausalLM model)
     {
@@ -160,7 +198,7 @@ internal static class ModelBenchmark
     }
 
     /// <summary>Best GFLOP/s over the model's own GEMM shapes at M = tokens.</summary>
-    private static double MatmulGflops(ModelConfig c, ScalarType dtype, int m)
+    internal static double MatmulGflops(ModelConfig c, ScalarType dtype, int m)
     {
         using var scope = NewDisposeScope();
         var shapes = new (long K, long N)[] { (c.HiddenSize, c.IntermediateSize), (c.IntermediateSize, c.HiddenSize), (c.HiddenSize, (long)c.NumAttentionHeads * c.HeadDim) };

@@ -66,6 +66,17 @@ public class CliProcessTests
     }
 
     [Test]
+    public void BadErrorBarsOrConfidenceLevel_Exit2()
+    {
+        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--error_bars", "sem");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("--error_bars").And.Not.Contain("   at "));
+        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--confidence_level", "95");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain("ConfidenceLevel").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public void InvalidConfig_Exit2_ListsEveryProblem()
     {
         var (code, _, err) = Run("--checkpoint_paths", "/no/such/ckpt", "--data", _fx.DatasetA, "--top_p", "1.5", "--batch_size", "0");
@@ -124,8 +135,10 @@ public class CliProcessTests
     {
         var outDir = Path.Combine(_fx.Root, "cli-ok");
         var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, _fx.DatasetB,
-            "--output_dir", outDir, "--generate_max_len", "8", "--greedy", "--batch_size", "4");
+            "--output_dir", outDir, "--generate_max_len", "8", "--greedy", "--batch_size", "4", "--error_bars", "ci");
         Assert.That(code, Is.EqualTo(0), stdout + err);
+        Assert.That(File.Exists(Path.Combine(outDir, "comparisons.csv")) && File.Exists(Path.Combine(outDir, "comparisons.json")), Is.True);
+        Assert.That(stdout, Does.Contain("Changes between checkpoints"));
         foreach (var ckpt in new[] { "iter0", "iter10" })
         {
             Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputFiles.Journal)), Is.True);

@@ -2,6 +2,7 @@ using OrzDynamic.Plotting.Export;
 using System.Text.Json;
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Results;
 using SkiaSharp;
 
@@ -169,7 +170,7 @@ public class EvaluatorEndToEndTests
         Assert.That(charts, Has.Length.EqualTo(2));
         Assert.That(charts.All(c => Path.GetFileName(c).StartsWith("ld_trends_", StringComparison.Ordinal) && File.Exists(c)), Is.True);
         var csv = File.ReadAllLines(Path.Combine(root, OutputFiles.TrendsCsv));
-        Assert.That(csv[0], Is.EqualTo("dataset,stratum,metric,iteration,value"));
+        Assert.That(csv[0], Is.EqualTo(TrendsCsvWriter.Header));
         Assert.That(csv.Count(l => l.StartsWith("alpha,all,accuracy,", StringComparison.Ordinal)), Is.EqualTo(2));
     }
 

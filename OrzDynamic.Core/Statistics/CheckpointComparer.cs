@@ -1,0 +1,120 @@
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Statistics;
+
+/// <summary>
+/// Tests whether results changed between checkpoints. Every checkpoint is compared with the previous one and, from the
+/// third on, with the first. Per dataset and comparison:
+/// <list type="bullet">
+/// <item><b>accuracy</b>: exact McNemar over the prompts evaluated at both checkpoints;</item>
+/// <item><b>each metric, all answers</b>: Wilcoxon signed-rank over the prompts with a valid answer at both (the paired
+/// t-test and the mean difference with its interval alongside);</item>
+/// <item><b>each metric, correct / incorrect answers</b>: Welch's t (the answer sets differ between checkpoints).</item>
+/// </list>
+/// Holm–Bonferroni adjusts the p-values of these tests within one dataset × comparison. Samples missing or invalid at
+/// one of the two checkpoints are left out of the pairs and counted (<see cref="ComparisonRow.Unpaired"/>). The random
+/// token stratum is not tested: its positions within one answer are not independent observations.
+/// </summary>
+public sealed class CheckpointComparer
+{
+    private readonly ComparisonOptions _options;
+
+    /// <summary>Creates a comparer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Invalid options.</exception>
+    public CheckpointComparer(ComparisonOptions? options = null)
+    {
+        _options = options ?? new ComparisonOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Compares every checkpoint with the previous and the first (checkpoints are ordered by iteration).</summary>
+    /// <exception cref="ArgumentException">Two checkpoints have the same iteration.</exception>
+    public ComparisonReport Compare(IReadOnlyCollection<CheckpointSamples> checkpoints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        var ordered = checkpoints.OrderBy(c => c.Iteration).ToArray();
+        for (int i = 1; i < ordered.Length; i++)
+            if (ordered[i].Iteration == ordered[i - 1].Iteration)
+                throw new ArgumentException($"Checkpoints '{ordered[i - 1].Checkpoint}' and '{ordered[i].Checkpoint}' share iteration {ordered[i].Iteration}.", nameof(checkpoints));
+        var rows = new List<ComparisonRow>();
+        for (int i = 1; i < ordered.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rows.AddRange(ComparePair(ordered[i - 1], ordered[i], ComparisonKind.Previous));
+            if (i >= 2) rows.AddRange(ComparePair(ordered[0], ordered[i], ComparisonKind.First));
+        }
+        return new ComparisonReport
+        {
+            ConfidenceLevel = _options.ConfidenceLevel,
+            Alpha = _options.Alpha,
+            Rows = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.ToIteration).ThenBy(r => r.Kind).ToArray(),
+        };
+    }
+
+    /// <summary>All rows of one comparison (every dataset present at either checkpoint), Holm-adjusted per dataset.</summary>
+    public IReadOnlyList<ComparisonRow> ComparePair(CheckpointSamples from, CheckpointSamples to, ComparisonKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var rows = new List<ComparisonRow>();
+        foreach (var dataset in from.Datasets.Union(to.Datasets).Order(StringComparer.Ordinal))
+            rows.AddRange(Adjust(CompareDataset(from, to, kind, dataset)));
+        return rows;
+    }
+
+    private List<ComparisonRow> CompareDataset(CheckpointSamples from, CheckpointSamples to, ComparisonKind kind, string dataset)
+    {
+        double level = _options.ConfidenceLevel;
+        var a = from.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
+        var b = to.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
+        ComparisonRow Row(string metric, string stratum, HypothesisTestResult test, int nFrom, int nTo, int unpaired,
+            double? meanFrom, double? meanTo, HypothesisTestResult? pairedT = null) => new()
+        {
+            Dataset = dataset, Kind = kind,
+            FromCheckpoint = from.Checkpoint, FromIteration = from.Iteration,
+            ToCheckpoint = to.Checkpoint, ToIteration = to.Iteration,
+            Metric = metric, Stratum = stratum, Test = test, PairedT = pairedT,
+            NFrom = nFrom, NTo = nTo, Unpaired = unpaired, MeanFrom = meanFrom, MeanTo = meanTo,
+        };
+        var rows = new List<ComparisonRow>();
+
+        // Accuracy: every sample evaluated at both checkpoints (invalid ones were still checked).
+        var both = a.Keys.Intersect(b.Keys).Order().ToArray();
+        int unpairedAll = a.Count + b.Count - 2 * both.Length;
+        int onlyFrom = both.Count(i => a[i].IsCorrect && !b[i].IsCorrect);
+        int onlyTo = both.Count(i => !a[i].IsCorrect && b[i].IsCorrect);
+        rows.Add(Row(ComparisonStrata.Accuracy, ComparisonStrata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
+            both.Length, both.Length, unpairedAll,
+            both.Length == 0 ? null : both.Average(i => a[i].IsCorrect ? 1.0 : 0.0),
+            both.Length == 0 ? null : both.Average(i => b[i].IsCorrect ? 1.0 : 0.0)));
+
+        static bool Valid(SampleRecord r) => r.InvalidReason is null && r.LdMetrics is { IsValid: true };
+        var validA = a.Values.Where(Valid).ToArray();
+        var validB = b.Values.Where(Valid).ToArray();
+        var pairs = both.Where(i => Valid(a[i]) && Valid(b[i])).ToArray();
+        int unpairedValid = validA.Length + validB.Length - 2 * pairs.Length;
+        foreach (var metric in _options.Metrics)
+        {
+            var x = pairs.Select(i => a[i].LdMetrics!.Get(metric)).ToArray();
+            var y = pairs.Select(i => b[i].LdMetrics!.Get(metric)).ToArray();
+            var d = x.Zip(y, (p, q) => q - p).ToArray();
+            rows.Add(Row(metric, ComparisonStrata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
+                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
+            foreach (var (stratum, correct) in new[] { (ComparisonStrata.Correct, true), (ComparisonStrata.Incorrect, false) })
+            {
+                var s1 = validA.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
+                var s2 = validB.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
+                rows.Add(Row(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2)));
+            }
+        }
+        return rows;
+    }
+
+    private IEnumerable<ComparisonRow> Adjust(List<ComparisonRow> family)
+    {
+        var adjusted = HolmBonferroni.Adjust(family.Select(r => r.Test.PValue).ToArray());
+        return family.Select((r, i) => r with { AdjustedP = adjusted[i], Significant = adjusted[i] is { } p && p < _options.Alpha });
+    }
+
+    private static double? MeanOrNull(double[] values) => values.Length == 0 ? null : values.Average();
+}

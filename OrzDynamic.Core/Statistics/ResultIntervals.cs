@@ -1,0 +1,19 @@
+using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Statistics;
+
+/// <summary>Confidence intervals of the aggregated results: Wilson for accuracy, Student-t for metric means.</summary>
+public static class ResultIntervals
+{
+    /// <summary>Wilson interval of correct / evaluated; null when nothing was evaluated.</summary>
+    public static ConfidenceInterval? Accuracy(DatasetResult dataset, double level = ConfidenceLevels.Default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return WilsonInterval.Compute(dataset.Correct, dataset.Evaluated, level);
+    }
+
+    /// <summary>Student-t interval of a stratum mean from its mean, std and count; null for fewer than 2 values.</summary>
+    public static ConfidenceInterval? Mean(MetricStats stats, double level = ConfidenceLevels.Default) =>
+        stats.HasStd ? StudentTInterval.FromSummary(stats.Mean, stats.Std, stats.Count, level) : null;
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using OrzDynamic.Core.Statistics;
+using Spectre.Console;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>The console table "Changes between checkpoints": the significant rows of a comparison report.</summary>
+internal static class ChangesTable
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    public static void Write(IAnsiConsole console, ComparisonReport report)
+    {
+        var significant = report.Significant.ToArray();
+        int testable = report.Rows.Count(r => r.Test.IsTestable);
+        int notTestable = report.Rows.Count - testable;
+        var caption = string.Create(Ci,
+            $"{significant.Length} of {testable} tests significant (Holm-adjusted p < {report.Alpha:0.###} per dataset × comparison); {notTestable} not testable. Full table: comparisons.csv");
+        if (significant.Length == 0)
+        {
+            console.MarkupLine("[bold]Changes between checkpoints[/]: none significant.");
+            console.MarkupLine($"  [grey]{Markup.Escape(caption)}[/]");
+            return;
+        }
+        var t = new Table().Title("[bold]Changes between checkpoints[/]").Caption(Markup.Escape(caption))
+            .AddColumns("dataset", "change", "metric / stratum", "test", "effect (to − from)", "p adj.", "n");
+        foreach (var r in significant)
+        {
+            string arrow = r.Direction == "up" ? "[green]↑[/]" : r.Direction == "down" ? "[red]↓[/]" : "–";
+            t.AddRow(
+                Markup.Escape(r.Dataset),
+                Markup.Escape($"{Short(r.FromCheckpoint)}→{Short(r.ToCheckpoint)}{(r.Kind == ComparisonKind.First ? " (first)" : "")}"),
+                Markup.Escape($"{r.Metric} / {r.Stratum}"),
+                Markup.Escape(TestName(r.Test.Test)),
+                arrow + " " + Markup.Escape(Effect(r)),
+                P(r.AdjustedP),
+                r.Stratum == ComparisonStrata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
+        }
+        console.Write(t);
+        console.MarkupLine(Markup.Escape(string.Create(Ci,
+            $"  effect: accuracy Δ in points [paired {report.ConfidenceLevel:P0} CI]; all answers: median paired Δ (Wilcoxon) and mean Δ [paired-t CI]; correct/incorrect: mean Δ [Welch CI]")));
+    }
+
+    private static string Short(string checkpoint) => checkpoint.Length <= 12 ? checkpoint : checkpoint[..11] + "…";
+
+    private static string TestName(string test) => test switch
+    {
+        McNemarExactTest.Name => "McNemar",
+        WilcoxonSignedRankTest.Name => "Wilcoxon",
+        WelchTTest.Name => "Welch",
+        _ => test,
+    };
+
+    private static string Effect(ComparisonRow r)
+    {
+        var md = r.MeanDifference;
+        if (r.Metric == ComparisonStrata.Accuracy)
+        {
+            var pp = string.Create(Ci, $"{r.Test.Effect * 100:+0.0;-0.0;0} pp");
+            return md is null ? pp : pp + string.Create(Ci, $" [{md.Low * 100:+0.0;-0.0;0}, {md.High * 100:+0.0;-0.0;0}]");
+        }
+        var interval = md is null ? "" : $" [{G(md.Low)}, {G(md.High)}]";
+        return r.Stratum == ComparisonStrata.All
+            ? $"median {G(r.Test.Effect)}, mean {G(md?.Estimate)}{interval}"
+            : $"mean {G(md?.Estimate)}{interval}";
+    }
+
+    private static string G(double? v) => v is not { } x ? "–" : x.ToString(Math.Abs(x) >= 100 ? "+0.#;-0.#;0" : "+0.####;-0.####;0", Ci);
+
+    private static string P(double? p) => p is not { } v ? "–" : v < 1e-4 ? v.ToString("0.0e0", Ci) : v.ToString("0.0000", Ci);
+}

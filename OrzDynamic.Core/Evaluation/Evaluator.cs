@@ -330,14 +330,14 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                     // Never score beyond the model's positions: such a sentence is skipped, with a warning and a note in the file.
                     var reason = $"prompt + response have {prompt.Count + response.Count} tokens, more than the model's {Model.Config.MaxPositionEmbeddings} positions";
                     _logger.LogWarning("{File} record {Index}: skipped: {Reason}", path, sentence.Index, reason);
-                    lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, skipped_reason = reason }, ResultsJournal.LineOptions));
+                    lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, skipped_reason = reason }, ResultsJournal.LineOptions));
                     continue;
                 }
                 var scored = scorer.Score([(prompt, response)], ct)[0];
                 var metrics = LdMetrics.From(scored.Metrics);
                 if (metrics.IsValid) items.Add(metrics);
                 else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
-                lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
+                lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
             }
             AtomicFile.WriteAllLines(outPath, lines);
             result[stem] = StratumResult.Of(items);

@@ -6,7 +6,8 @@ namespace OrzDynamic.Datasets.Loading;
 
 /// <summary>
 /// Loads custom sentence files: <c>{"prompt": "…", "response": "…"}</c> objects as a JSON array or JSON Lines, with
-/// the same error discipline as <see cref="EvalDataLoader"/> (one <see cref="DataFormatException"/> listing every
+/// optional string fields <c>group</c> (e.g. "chosen", "rejected", "rephrase") and <c>label</c>,
+/// with the same error discipline as <see cref="EvalDataLoader"/> (one <see cref="DataFormatException"/> listing every
 /// problem, or skip-with-warning when <c>skipInvalidRecords</c> is set; file-level problems always throw).
 /// The prompt may be empty (unconditional text); the response must not be.
 /// </summary>
@@ -79,7 +80,26 @@ public sealed class CustomSentenceLoader
         else if (r.ValueKind != JsonValueKind.String) Fail("response", $"expected a string, found a {JsonRecordReader.Describe(r.ValueKind)}");
         else if (string.IsNullOrEmpty(r.GetString())) Fail("response", "empty");
         else response = r.GetString();
+        var group = OptionalString(e, "group", Fail);
+        var label = OptionalString(e, "label", Fail);
         if (errors.Count != before || prompt is null || response is null) return null;
-        return new CustomSentence(path, record.Index, prompt, response);
+        return new CustomSentence(path, record.Index, prompt, response, group, label);
+    }
+
+    private static string? OptionalString(JsonElement e, string field, Action<string?, string> fail)
+    {
+        if (!e.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            fail(field, $"expected a string, found a {JsonRecordReader.Describe(v.ValueKind)}");
+            return null;
+        }
+        var text = v.GetString()!.Trim();
+        if (text.Length == 0)
+        {
+            fail(field, "empty (omit the field instead)");
+            return null;
+        }
+        return text;
     }
 }

@@ -184,17 +184,47 @@ public static class ChartRenderer
 
         if (layout.Legend is { Count: > 0 } legend)
         {
-            y += 6;
-            DrawLegend(canvas, legend, centre, y, regular);
-            y += LegendSize + 10;
+            // Entries wrap onto further lines when they do not fit the image width.
+            foreach (var line in WrapLegend(legend, width - (4 * Margin), regular))
+            {
+                y += 6;
+                DrawLegend(canvas, line, centre, y, regular);
+                y += LegendSize + 10;
+            }
         }
 
         return y + 4;
     }
 
+    private const float LegendSwatch = 16, LegendSwatchGap = 7, LegendEntryGap = 34;
+
+    private static List<IReadOnlyList<LegendEntry>> WrapLegend(IReadOnlyList<LegendEntry> legend, float maxWidth, SKTypeface typeface)
+    {
+        using var text = new SKPaint { Typeface = typeface, TextSize = LegendSize };
+        var lines = new List<IReadOnlyList<LegendEntry>>();
+        var current = new List<LegendEntry>();
+        float used = 0;
+        foreach (var entry in legend)
+        {
+            var w = LegendSwatch + LegendSwatchGap + text.MeasureText(entry.Label);
+            if (current.Count > 0 && used + LegendEntryGap + w > maxWidth)
+            {
+                lines.Add(current);
+                current = [];
+                used = 0;
+            }
+
+            used += (current.Count > 0 ? LegendEntryGap : 0) + w;
+            current.Add(entry);
+        }
+
+        lines.Add(current);
+        return lines;
+    }
+
     private static void DrawLegend(SKCanvas canvas, IReadOnlyList<LegendEntry> legend, float centre, float top, SKTypeface typeface)
     {
-        const float swatch = 16, swatchGap = 7, entryGap = 34;
+        const float swatch = LegendSwatch, swatchGap = LegendSwatchGap, entryGap = LegendEntryGap;
         using var text = new SKPaint { IsAntialias = true, Typeface = typeface, TextSize = LegendSize, Color = TextColor, TextAlign = SKTextAlign.Left };
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
 

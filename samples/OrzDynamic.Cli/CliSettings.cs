@@ -25,4 +25,7 @@ internal sealed record CliSettings
     public double ConfidenceLevel { get; init; } = 0.95;
     public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public bool IsEmbeddedDefault { get; init; }
+    public string? ProbeAnswersFrom { get; init; }
+    public string? HeatmapSamples { get; init; }
+    public int FixedItemLines { get; init; }
 }

@@ -39,6 +39,9 @@ internal sealed class CommandLineDefinition
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
     public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
+    public Option<string?> ProbeAnswersFrom { get; } = new("--probe_answers_from") { Description = "Score the answers one checkpoint generated (last, first, a checkpoint name such as iter90, or an earlier output directory) teacher-forced under every checkpoint; the reference is evaluated first." };
+    public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
+    public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
     public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
     {
         Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
@@ -72,7 +75,8 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel, AllowInvalidUtf8 })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel,
+                     ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8 })
             root.Options.Add(o);
         return root;
     }
@@ -104,6 +108,12 @@ internal sealed class CommandLineDefinition
             ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
+            ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
+            HeatmapSamples = r.GetValue(HeatmapSamples),
+            FixedItemLines = NonNegative(r.GetValue(FixedItemLines), "--fixed_item_lines"),
         };
     }
+
+    private static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new CliInputException($"{option} must be 0 or more, got {value}.");
 }

@@ -30,20 +30,24 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
 
         var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = settings.ErrorBarsCi ? TrendErrorBars.Ci : TrendErrorBars.Std };
+        var probes = AnswerProbeStage.Create(settings, configs, loggerFactory, console);
         var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
         var outputs = new List<(string Checkpoint, Evaluator Evaluator)>();
-        for (int k = 0; k < configs.Count; k++)
+        var order = probes?.Order() ?? Enumerable.Range(0, configs.Count).ToArray();
+        for (int n = 0; n < order.Count; n++)
         {
+            int k = order[n];
             var (path, config) = configs[k];
-            console.MarkupLine($"[bold]Checkpoint {k + 1}/{configs.Count}[/]: {Markup.Escape(path)}");
+            console.MarkupLine($"[bold]Checkpoint {n + 1}/{configs.Count}[/]: {Markup.Escape(path)}");
             var evaluator = await Evaluator.CreateAsync(config, loggerFactory, ct);
             evaluator.ChartWriter = charts;
             try
             {
-                var results = await RunOneAsync(evaluator, k, configs.Count, ct);
+                var results = await RunOneAsync(evaluator, n, configs.Count, ct);
                 all[path] = results;
                 ResultsTables.Write(console, results);
                 WritePaths(evaluator);
+                probes?.AfterCheckpoint(k, evaluator, ct);
             }
             finally
             {
@@ -53,15 +57,18 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
 
         if (all.Count > 1)
         {
-            var comparisons = MultiCheckpointComparison.Compare(all, new ComparisonOptions { ConfidenceLevel = settings.ConfidenceLevel }, ct);
+            // In the order given (the probe reference may have been evaluated first).
+            var inOrder = configs.Select(c => c.Path).Distinct().Where(all.ContainsKey).ToDictionary(p => p, p => all[p], StringComparer.Ordinal);
+            var comparisons = MultiCheckpointComparison.Compare(inOrder, new ComparisonOptions { ConfidenceLevel = settings.ConfidenceLevel }, ct);
             var comparisonFiles = ComparisonFiles.Write(comparisons, settings.OutputDir);
-            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(all), comparisons);
+            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(inOrder), comparisons);
             var written = Evaluator.SaveTrends(trends, settings.OutputDir, charts, loggerFactory, ct);
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
             ChangesTable.Write(console, comparisons);
             foreach (var c in comparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
         }
+        new FixedResponseOutputs(settings, console, loggerFactory).Write(configs, probes, ct);
         console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
         return ExitCodes.Ok;
     }

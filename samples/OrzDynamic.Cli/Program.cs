@@ -6,8 +6,9 @@ using Spectre.Console;
 
 var definition = new CommandLineDefinition();
 var root = definition.Build();
-var embedded = args.Length == 0;
-string[] effectiveArgs = embedded ? EmbeddedDefaultArgs() : args;
+// No arguments, or only options that add to a run (e.g. --probe_answers_from last): the embedded demo, with them.
+var embedded = args.Length == 0 || (EmbeddedDefault.IsAvailable && EmbeddedDefault.OnlyAddsToTheDemo(args));
+string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 var parse = root.Parse(effectiveArgs);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {

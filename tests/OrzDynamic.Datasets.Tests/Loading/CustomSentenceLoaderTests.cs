@@ -51,4 +51,20 @@ public class CustomSentenceLoaderTests
         Assert.That(() => new CustomSentenceLoader().Load(a, skipInvalidRecords: true),
             Throws.TypeOf<DataFormatException>().With.Message.Contains("root is a JSON number"));
     }
+
+    [Test]
+    public void OptionalGroupAndLabel_AreReadAndTypeChecked()
+    {
+        var a = _dir.Write("g.jsonl",
+            "{\"prompt\":\"p\",\"response\":\"r\",\"group\":\" chosen \",\"label\":\"good one\"}\n" +
+            "{\"prompt\":\"p\",\"response\":\"r2\",\"group\":null}\n" +
+            "{\"prompt\":\"p\",\"response\":\"r3\"}\n");
+        var set = new CustomSentenceLoader().Load(a);
+        Assert.That(set.Sentences.Select(s => (s.Group, s.Label)), Is.EqualTo(new (string?, string?)[] { ("chosen", "good one"), (null, null), (null, null) }));
+
+        var bad = _dir.Write("bad.jsonl", "{\"prompt\":\"p\",\"response\":\"r\",\"group\":3}\n{\"prompt\":\"p\",\"response\":\"r\",\"label\":\"  \"}\n");
+        var ex = Assert.Throws<DataFormatException>(() => new CustomSentenceLoader().Load(bad))!;
+        Assert.That(ex.Errors.Select(e => (e.RecordIndex, e.Field)), Is.EquivalentTo(new (int?, string?)[] { (0, "group"), (1, "label") }));
+        Assert.That(ex.Message, Does.Contain("bad.jsonl"));
+    }
 }

@@ -1,0 +1,20 @@
+namespace OrzDynamic.Core.Probes;
+
+/// <summary>Settings of <see cref="FixedResponseScorer"/>.</summary>
+public sealed record ProbeOptions
+{
+    /// <summary>Tokenizer directory for every checkpoint (default: each checkpoint's own).</summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>Device ("cpu", "cuda", "cuda:N").</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Model dtype (float32, bfloat16, float16; default: the loader's choice for the device).</summary>
+    public string? DType { get; init; }
+
+    /// <summary>Positions projected through lm_head at once (as <c>EvaluatorConfig.ScoringChunkSize</c>).</summary>
+    public int ScoringChunkSize { get; init; } = 256;
+
+    /// <summary>Apply the Python tool's legacy clamps in the metrics (as <c>EvaluatorConfig.LegacyOrzClamps</c>).</summary>
+    public bool LegacyOrzClamps { get; init; }
+}

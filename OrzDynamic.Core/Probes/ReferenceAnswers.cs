@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Results;
+
+namespace OrzDynamic.Core.Probes;
+
+/// <summary>
+/// Reads the answers a reference checkpoint generated (its <c>results.jsonl</c>) as probe items: the rendered prompt,
+/// the generated token ids exactly as scored by the evaluator, and whether the answer was correct.
+/// </summary>
+public static class ReferenceAnswers
+{
+    /// <summary>
+    /// Loads the reference answers in <paramref name="referenceOutputDir"/>, ordered by dataset then index.
+    /// </summary>
+    /// <param name="referenceOutputDir">The reference checkpoint's output directory (holding results.jsonl).</param>
+    /// <param name="datasets">Datasets to take (null = all in the file). A listed dataset without answers is a warning.</param>
+    /// <param name="logger">Receives warnings.</param>
+    /// <returns>The items, and the requested datasets the reference has no answers for.</returns>
+    /// <exception cref="ProbeInputException">No results.jsonl, or no usable answer for any requested dataset.</exception>
+    /// <exception cref="ResultsFileException">A line is not a valid sample record.</exception>
+    public static (IReadOnlyList<ProbeItem> Items, IReadOnlyList<string> MissingDatasets) Load(string referenceOutputDir,
+        IReadOnlyCollection<string>? datasets = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(referenceOutputDir);
+        logger ??= NullLogger.Instance;
+        var path = Path.Combine(referenceOutputDir, OutputFiles.Journal);
+        if (!File.Exists(path))
+            throw new ProbeInputException($"Reference checkpoint output '{referenceOutputDir}' has no {OutputFiles.Journal}: evaluate the reference checkpoint first (its generated answers are the probes).");
+        var records = ReadRecords(path);
+        var wanted = datasets is null ? null : new HashSet<string>(datasets, StringComparer.Ordinal);
+        var items = new List<ProbeItem>();
+        foreach (var r in records.Where(r => wanted is null || wanted.Contains(r.Dataset)).OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.Index))
+        {
+            if (r.TokenIds.Count == 0)
+            {
+                logger.LogWarning("{File}: {Dataset}#{Index} has no generated tokens (field 'token_ids'); it is not probed", path, r.Dataset, r.Index);
+                continue;
+            }
+            items.Add(new ProbeItem
+            {
+                Source = r.Dataset,
+                Index = r.Index,
+                Prompt = r.Prompt,
+                ResponseTokenIds = r.TokenIds,
+                ReferenceCorrect = r.IsCorrect,
+            });
+        }
+        var present = items.Select(i => i.Source).ToHashSet(StringComparer.Ordinal);
+        var missing = wanted is null ? [] : wanted.Where(d => !present.Contains(d)).Order(StringComparer.Ordinal).ToArray();
+        foreach (var d in missing)
+            logger.LogWarning("{File} has no answers for dataset '{Dataset}': that dataset gets no answer probes", path, d);
+        if (items.Count == 0)
+            throw new ProbeInputException(wanted is null
+                ? $"{path} holds no generated answers to probe."
+                : $"{path} holds no answers for dataset(s) {string.Join(", ", wanted.Order(StringComparer.Ordinal))}: the reference checkpoint was not evaluated on them.");
+        return (items, missing);
+    }
+
+    private static List<SampleRecord> ReadRecords(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        var list = new List<SampleRecord>();
+        var seen = new HashSet<(string, int)>();
+        int lineNo = 0;
+        foreach (var line in Encoding.UTF8.GetString(bytes, 0, complete).Split('\n'))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            SampleRecord? rec;
+            try
+            {
+                rec = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new ResultsFileException(path, lineNo, "not a valid sample record: " + ex.Message, ex);
+            }
+            if (rec is null || string.IsNullOrEmpty(rec.Dataset))
+                throw new ResultsFileException(path, lineNo, "sample record has no 'dataset'");
+            if (seen.Add((rec.Dataset, rec.Index))) list.Add(rec);
+        }
+        return list;
+    }
+}

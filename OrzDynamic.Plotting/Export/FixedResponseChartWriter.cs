@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrzDynamic.Core.Probes;
+using OrzDynamic.Plotting.Charts;
+using OrzDynamic.Plotting.Rendering;
+
+namespace OrzDynamic.Plotting.Export;
+
+/// <summary>
+/// Writes the charts of fixed responses (custom sentences, answer probes): trend charts
+/// <c>ld_fixed_&lt;key&gt;_&lt;timestamp&gt;.png</c> and per-token heatmaps <c>ld_heatmap_&lt;key&gt;_&lt;timestamp&gt;.png</c>.
+/// The timestamp is taken once, at construction.
+/// </summary>
+public sealed class FixedResponseChartWriter
+{
+    private readonly ILogger logger;
+
+    /// <summary>Creates a writer.</summary>
+    /// <param name="timeProvider">Clock for file-name timestamps; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Logger; <c>null</c> for none.</param>
+    public FixedResponseChartWriter(TimeProvider? timeProvider = null, ILogger<FixedResponseChartWriter>? logger = null)
+    {
+        this.Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Gets the timestamp used in file names.</summary>
+    public DateTime Timestamp { get; }
+
+    /// <summary>File name of a fixed-response trend chart.</summary>
+    public static string TrendFileName(string key, DateTime timestamp) =>
+        $"ld_fixed_{ChartFileNames.SanitizeDataset(key)}_{ChartFileNames.FormatTimestamp(timestamp)}.png";
+
+    /// <summary>File name of a per-token heatmap.</summary>
+    public static string HeatmapFileName(string key, DateTime timestamp) =>
+        $"ld_heatmap_{ChartFileNames.SanitizeDataset(key)}_{ChartFileNames.FormatTimestamp(timestamp)}.png";
+
+    /// <summary>Renders and saves a trend chart into <paramref name="outputDirectory"/>; returns its path.</summary>
+    public string SaveTrend(FixedResponseTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key, this.Timestamp)));
+        ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
+        this.logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
+        return path;
+    }
+
+    /// <summary>Renders and saves a per-token heatmap into <paramref name="outputDirectory"/>; returns its path.</summary>
+    public string SaveHeatmap(TokenHeatmap heatmap, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(heatmap);
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key, this.Timestamp)));
+        ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
+        this.logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
+        return path;
+    }
+}

@@ -1,6 +1,7 @@
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Cli;
@@ -8,7 +9,7 @@ namespace OrzDynamic.Cli;
 /// <summary>
 /// Checks, before any checkpoint is loaded, everything that can fail late: the output directories (not files or
 /// devices, results files not directories), every record of every data file and custom sentence file (JSON, fields,
-/// UTF-8), and every checkpoint's config.json. A mistake then costs seconds, not a checkpoint's generation.
+/// UTF-8), every checkpoint's config.json and every tokenizer. A mistake then costs seconds, not a checkpoint's generation.
 /// </summary>
 internal static class Preflight
 {
@@ -22,5 +23,8 @@ internal static class Preflight
         if (settings.CustomSentences.Count > 0)
             new CustomSentenceLoader().Load(settings.CustomSentences, skipInvalidRecords: false, replaceInvalidUtf8: settings.AllowInvalidUtf8);
         foreach (var (path, _) in configs) CheckpointLoader.ReadConfig(path);
+        foreach (var tokenizer in configs.Select(c => c.Config.EffectiveTokenizerPath).Distinct(StringComparer.Ordinal))
+            HfTokenizer.FromDirectory(tokenizer);
+
     }
 }

@@ -354,6 +354,20 @@ public class ReliabilityCliTests
         Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(60)));
     }
 
+    // (13) a broken tokenizer or config.json of a later checkpoint is found before the first checkpoint starts.
+    [Test]
+    public void Case13_BrokenLaterCheckpoint_RefusedBeforeTheFirstStarts()
+    {
+        var broken = Path.Combine(_fx.Root, "special", "broken", "iter20");
+        Directory.CreateDirectory(broken);
+        foreach (var f in Directory.GetFiles(_fx.Checkpoints[1])) File.Copy(f, Path.Combine(broken, Path.GetFileName(f)), overwrite: true);
+        File.WriteAllText(Path.Combine(broken, "tokenizer.json"), "{ not json");
+        var outDir = Out("broken13");
+        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], broken, "--data", _fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "3000"),
+            "tokenizer.json");
+        Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
+    }
+
     // (14) ids of the model's padded vocabulary decode as empty text, are counted in the record and the summary, and scored.
     [Test]
     public void Case14_PaddedVocabularyIds_DecodeEmpty_CountedAndScored()

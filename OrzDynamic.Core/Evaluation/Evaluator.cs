@@ -6,6 +6,7 @@ using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
+using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Checking;
@@ -30,7 +31,6 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly bool _ownsModel;
     private readonly List<string> _chartPaths = [];
     private bool _disposed;
 
@@ -54,14 +54,19 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         Tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, _loggerFactory.CreateLogger<HfTokenizer>());
         cancellationToken.ThrowIfCancellationRequested();
         var sw = Stopwatch.StartNew();
-        Model = CheckpointLoader.Load(config.ModelPath, new ModelLoadOptions
+        Precision = MixedPrecisionModel.Load(config.ModelPath, config.Device, ParseDType(config.RequestedGenerationDType),
+            ParseDType(config.RequestedScoringDType), _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"), cancellationToken);
+        Model = Precision.ScoringModel;
+        _logger.LogInformation("Loaded {Checkpoint} ({Type}; {Precision}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Precision.Plan, sw.Elapsed.TotalSeconds);
+        try
         {
-            Device = config.Device,
-            DType = config.DType is null ? null : ModelLoadOptions.ParseDType(config.DType),
-        }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
-        _ownsModel = true;
-        _logger.LogInformation("Loaded {Checkpoint} ({Type}, {DType}) in {Seconds:0.0} s", config.ModelPath, Model.Config.ModelType, Model.DType, sw.Elapsed.TotalSeconds);
-        CheckVocabulary();
+            CheckVocabulary();
+        }
+        catch
+        {
+            Precision.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -88,14 +93,21 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<Evaluator>();
+        Precision = MixedPrecisionModel.Wrap(model, ParseDType(config.RequestedGenerationDType), ParseDType(config.RequestedScoringDType),
+            _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
         CheckVocabulary();
     }
 
     /// <summary>The settings of this evaluation.</summary>
     public EvaluatorConfig Config { get; }
 
-    /// <summary>The model being evaluated.</summary>
+    /// <summary>The model being evaluated (its resident weights, used for scoring).</summary>
     public CausalLM Model { get; }
+
+    /// <summary>The model prepared for generation and scoring in their dtypes.</summary>
+    public MixedPrecisionModel Precision { get; }
+
+    private static TorchSharp.torch.ScalarType? ParseDType(string? name) => name is null ? null : ModelLoadOptions.ParseDType(name);
 
     /// <summary>The tokenizer.</summary>
     public HfTokenizer Tokenizer { get; }
@@ -152,34 +164,27 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
         if (done > 0) _logger.LogInformation("Resuming: {Done} of {Total} samples already in {Journal}", done, data.Samples.Count, JournalPath);
 
-        var scorer = new ResponseScorer(Model, Tokenizer, Config);
-        var generator = new TextGenerator(Model, _loggerFactory.CreateLogger<TextGenerator>());
+        var scorer = new ResponseScorer(Model, Tokenizer, Config, Precision.ScoringDType);
+        var scheduler = new AnswerScheduler(Precision.GenerationModel, Config.GenerationMode, Config.BatchSize, _loggerFactory.CreateLogger<AnswerScheduler>());
         var options = BaseGenerationOptions(limits);
         long generatedTokens = 0;
         var sw = Stopwatch.StartNew();
-        for (int start = 0; start < data.Samples.Count; start += Config.BatchSize)
+        var tokenProgress = new InlineProgress<long>(n =>
         {
-            ct.ThrowIfCancellationRequested();
-            var batch = data.Samples.Skip(start).Take(Config.BatchSize).ToArray();
-            if (batch.All(s => journal.Contains(s.DatasetName, s.Index))) continue;
-            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-            var prompts = batch.Select(s => Tokenizer.Encode(s.Prompt)).ToArray();
-            long before = generatedTokens;
-            var tokenProgress = progress is null ? null : new Progress<int>(n =>
-                progress.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, before + n, Rate(before + n, sw))));
-            // The batch (fixed partition of the selection) and its seed do not depend on what is already done, so a
-            // resumed run regenerates exactly the answers the interrupted run would have produced.
-            var generations = generator.Generate(prompts, options with { Seed = BatchSeed(batch[0]) }, null, tokenProgress, ct);
-            generatedTokens += generations.Sum(g => g.TokenIds.Count);
-
-            var todo = Enumerable.Range(0, batch.Length).Where(i => !journal.Contains(batch[i].DatasetName, batch[i].Index)).ToArray();
+            generatedTokens = n;
+            progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, n, Rate(n, sw)));
+        });
+        progress?.Report(new EvalProgress(checkpoint, EvalStage.Generating, done, data.Samples.Count, 0, 0));
+        // Seeds depend on (run seed, dataset, index) only; static batches are a fixed partition of the selection, so a
+        // resumed static run regenerates exactly the answers the interrupted run would have produced.
+        foreach (var answers in scheduler.Run(data.Samples, s => journal.Contains(s.DatasetName, s.Index), Tokenizer.Encode, Config.Seed, options, tokenProgress, ct))
+        {
             progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-            var scored = scorer.Score(todo.Select(i => (prompts[i], generations[i].TokenIds)).ToArray(), ct);
-            for (int k = 0; k < todo.Length; k++)
+            var scored = scorer.Score(answers.Select(a => (a.PromptIds, a.Generation.TokenIds)).ToArray(), ct);
+            for (int k = 0; k < answers.Count; k++)
             {
-                var sample = batch[todo[k]];
-                var gen = generations[todo[k]];
-                var record = BuildRecord(sample, gen, prompts[todo[k]].Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
+                var (sample, prompt, gen) = answers[k];
+                var record = BuildRecord(sample, gen, prompt.Count, scored[k], checkers[sample.DatasetName], checkpoint, ct);
                 journal.Append(record);
                 done++;
                 LogSample(record);
@@ -240,8 +245,11 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         };
     }
 
-    private long BatchSeed(EvalSample first) =>
-        (uint)RandomTokenStratum.SampleSeed(Config.Seed, "generate:" + first.DatasetName, first.Index);
+    /// <summary>Reports synchronously on the generating thread.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private SampleRecord BuildRecord(EvalSample sample, GenerationResult gen, int promptTokens, ScoredResponse scored,
         IAnswerChecker checker, string checkpoint, CancellationToken ct)
@@ -378,7 +386,9 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     private RunManifest BuildManifest() => new RunManifest()
         .With("model_path", string.IsNullOrEmpty(Config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(Config.ModelPath))
         .With("tokenizer", Tokenizer.Source)
-        .With("model_dtype", Model.DType)
+        .With("generation_dtype", PrecisionPlan.Name(Precision.GenerationDType))
+        .With("scoring_dtype", PrecisionPlan.Name(Precision.ScoringDType))
+        .With("batching", Config.GenerationMode == GenerationMode.Static ? "static" : "continuous")
         .With("temperature", Config.DoSample ? Config.Temperature : 0.0)
         .With("top_p", Config.TopP)
         .With("top_k", Config.TopK)
@@ -426,7 +436,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (_ownsModel) Model.Dispose();
+        Precision.Dispose();
     }
 
     /// <inheritdoc />

@@ -62,11 +62,29 @@ public sealed record EvaluatorConfig
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>"float32", "bfloat16", "float16", or null for the measured default of the device.</summary>
+    /// <summary>
+    /// "float32", "bfloat16", "float16", or null: sets both <see cref="GenerationDType"/> and <see cref="ScoringDType"/>
+    /// where those are not given.
+    /// </summary>
     public string? DType { get; init; }
 
-    /// <summary>Prompts generated together (left-padded batch).</summary>
+    /// <summary>
+    /// Dtype of generation; null = <see cref="DType"/>, else the device default (CPU: bfloat16; for a model handed to
+    /// the <see cref="Evaluator"/> already loaded: its own dtype).
+    /// </summary>
+    public string? GenerationDType { get; init; }
+
+    /// <summary>
+    /// Dtype of the teacher-forced scoring pass; null = <see cref="DType"/>, else the device default (CPU: float32; for
+    /// a model handed to the <see cref="Evaluator"/> already loaded: its own dtype).
+    /// </summary>
+    public string? ScoringDType { get; init; }
+
+    /// <summary>Prompts generated together (static batch size, or concurrent slots under continuous batching).</summary>
     public int BatchSize { get; init; } = 8;
+
+    /// <summary>Continuous batching (default, fastest) or static batches (bit-exact resume); see <see cref="Generation.GenerationMode"/>.</summary>
+    public Generation.GenerationMode GenerationMode { get; init; } = Generation.GenerationMode.Continuous;
 
     /// <summary>Distinct response positions scored alone per sample for the random-token stratum.</summary>
     public int RandomTokensPerSample { get; init; } = 5;
@@ -100,6 +118,12 @@ public sealed record EvaluatorConfig
 
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }
+
+    /// <summary>The generation dtype name asked for (null = the device default).</summary>
+    public string? RequestedGenerationDType => GenerationDType ?? DType;
+
+    /// <summary>The scoring dtype name asked for (null = the device default).</summary>
+    public string? RequestedScoringDType => ScoringDType ?? DType;
 
     /// <summary>
     /// Answer checker per dataset: dataset name (data file name without extension) → checker name in
@@ -156,6 +180,9 @@ public sealed record EvaluatorConfig
         if (string.IsNullOrWhiteSpace(OutputDir)) errors.Add("OutputDir is required");
         if (!DevicePattern.IsMatch(Device ?? "")) errors.Add($"Device must be 'cpu', 'cuda' or 'cuda:N', got '{Device}'");
         if (DType is not null && !IsKnownDType(DType)) errors.Add($"DType must be one of float32, bfloat16, float16 (or unset), got '{DType}'");
+        if (GenerationDType is not null && !IsKnownDType(GenerationDType)) errors.Add($"GenerationDType must be one of float32, bfloat16, float16 (or unset), got '{GenerationDType}'");
+        if (ScoringDType is not null && !IsKnownDType(ScoringDType)) errors.Add($"ScoringDType must be one of float32, bfloat16, float16 (or unset), got '{ScoringDType}'");
+        if (!Enum.IsDefined(GenerationMode)) errors.Add($"GenerationMode must be Continuous or Static, got {(int)GenerationMode}");
         if (BatchSize <= 0) errors.Add($"BatchSize must be positive, got {BatchSize}");
         if (RandomTokensPerSample < 0) errors.Add($"RandomTokensPerSample must be ≥ 0, got {RandomTokensPerSample}");
         if (DebugNumSamples is <= 0) errors.Add($"DebugNumSamples must be positive or null (off), got {DebugNumSamples}");

@@ -23,13 +23,16 @@ public sealed class ResponseScorer
 {
     private readonly SequenceScorer _scorer;
 
-    /// <summary>Creates a scorer for <paramref name="model"/> with the metric settings of <paramref name="config"/>.</summary>
-    public ResponseScorer(CausalLM model, HfTokenizer tokenizer, EvaluatorConfig config)
+    /// <summary>
+    /// Creates a scorer for <paramref name="model"/> with the metric settings of <paramref name="config"/>, running in
+    /// <paramref name="computeDType"/> (default: the weight dtype; see <see cref="SequenceScorer"/>).
+    /// </summary>
+    public ResponseScorer(CausalLM model, HfTokenizer tokenizer, EvaluatorConfig config, ScalarType? computeDType = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(config);
         var options = new MetricsOptions { LegacyOrzClamps = config.LegacyOrzClamps, CollectTokenTraces = true };
-        _scorer = new SequenceScorer(model, options, config.ScoringChunkSize);
+        _scorer = new SequenceScorer(model, options, config.ScoringChunkSize, computeDType);
     }
 
     /// <summary>Scores every pair (each alone); results in input order.</summary>

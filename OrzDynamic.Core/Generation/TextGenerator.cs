@@ -30,13 +30,14 @@ public sealed class TextGenerator
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate"/>.</summary>
+    /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate(IReadOnlyList{IReadOnlyList{int}}, GenerationOptions, Func{IReadOnlyList{int}, string}?, IProgress{int}?, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
         Func<IReadOnlyList<int>, string>? decode = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Generate(prompts, options, decode, progress, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Generates continuations of <paramref name="prompts"/> (token ids, all non-empty) as one batch.
+    /// Generates continuations of <paramref name="prompts"/> (token ids, all non-empty) as one batch; row r samples
+    /// with its own generator seeded from <see cref="GenerationOptions.Seed"/> and r (see <see cref="GenerationRequest.RowSeed"/>).
     /// </summary>
     /// <param name="prompts">Prompt token ids per row.</param>
     /// <param name="options">Decoding settings.</param>
@@ -48,26 +49,41 @@ public sealed class TextGenerator
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
+        var seed = options.Seed ?? 0;
+        return Generate(prompts.Select((p, r) => new GenerationRequest(p, GenerationRequest.RowSeed(seed, r))).ToArray(),
+            options, decode, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Generates every request as one static batch (left-padded, run until its last row finishes); each row samples
+    /// with its own generator (<see cref="GenerationRequest.Seed"/>) and stops at its own cap.
+    /// </summary>
+    /// <param name="requests">Prompts, seeds and optional per-row caps.</param>
+    /// <param name="options">Decoding settings (<see cref="GenerationOptions.Seed"/> is not used).</param>
+    /// <param name="decode">Optional detokenizer for <see cref="GenerationResult.Text"/>.</param>
+    /// <param name="progress">Receives the total number of tokens generated so far (all rows).</param>
+    /// <param name="cancellationToken">Checked before every decoding step.</param>
+    public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<GenerationRequest> requests, GenerationOptions options,
+        Func<IReadOnlyList<int>, string>? decode = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (prompts.Count == 0) return [];
-        for (var i = 0; i < prompts.Count; i++)
-        {
-            if (prompts[i] is null || prompts[i].Count == 0) throw new ArgumentException($"Prompt {i} is empty.", nameof(prompts));
-            foreach (var id in prompts[i])
-                if (id < 0 || id >= _model.Config.VocabSize)
-                    throw new ArgumentException($"Prompt {i} contains token id {id} outside the vocabulary [0, {_model.Config.VocabSize}).", nameof(prompts));
-        }
+        if (requests.Count == 0) return [];
+        ValidatePrompts(requests, _model.Config.VocabSize);
+        var prompts = requests.Select(r => r.PromptIds).ToArray();
+        var limits = requests.Select(r => r.EffectiveMaxNewTokens(options)).ToArray();
 
         int maxPositions = options.MaxPositions ?? _model.Config.MaxPositionEmbeddings;
-        for (var i = 0; i < prompts.Count; i++)
+        for (var i = 0; i < prompts.Length; i++)
             if (prompts[i].Count >= maxPositions)
                 throw new ArgumentException($"Prompt {i} has {prompts[i].Count} tokens; the model has {maxPositions} positions, so nothing can be generated.", nameof(prompts));
 
         var eos = (options.EosTokenIds ?? _model.Config.EosTokenIds).ToHashSet();
         var sampler = new TokenSampler(options);
         var device = _model.Device;
-        using var generator = new torch.Generator((ulong)(options.Seed ?? 0), device);
-        int b = prompts.Count, maxPrompt = prompts.Max(p => p.Count);
+        var generators = requests.Select(r => new torch.Generator((ulong)r.Seed, device)).ToArray();
+        int b = prompts.Length, maxPrompt = prompts.Max(p => p.Count);
         var sw = Stopwatch.StartNew();
 
         var padded = new long[b * maxPrompt];
@@ -84,10 +100,10 @@ public sealed class TextGenerator
 
         var generated = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
         var reasons = new FinishReason?[b];
-        // Steps the batch can take: bounded by MaxNewTokens and by the shortest prompt's remaining positions (longer
+        // Steps the batch can take: bounded by the rows' caps and by the shortest prompt's remaining positions (longer
         // rows stop earlier). The cache starts with room for a few hundred steps and doubles as needed (no int overflow,
         // no up-front allocation for a huge MaxNewTokens).
-        long maxSteps = Math.Min(options.MaxNewTokens, (long)maxPositions - prompts.Min(p => p.Count));
+        long maxSteps = Math.Min(limits.Max(), (long)maxPositions - prompts.Min(p => p.Count));
         using var cache = _model.CreateCache(b, maxPrompt + Math.Min(maxSteps, InitialDecodeSlots));
         cache.CapacityLimit = maxPrompt + maxSteps;
         var mask = OnDevice(tensor(maskData, [b, maxPrompt], ScalarType.Int64), device).DetachFromDisposeScope();
@@ -102,7 +118,7 @@ public sealed class TextGenerator
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long[] next;
-                using (var chosen = sampler.Next(logits, generator)) next = chosen.cpu().data<long>().ToArray();
+                using (var chosen = sampler.Next(logits, generators)) next = chosen.cpu().data<long>().ToArray();
                 logits.Dispose();
                 for (var r = 0; r < b; r++)
                 {
@@ -114,7 +130,7 @@ public sealed class TextGenerator
                     generated[r].Add((int)next[r]);
                     total++;
                     if (eos.Contains((int)next[r])) reasons[r] = FinishReason.EndOfSequence;
-                    else if (generated[r].Count >= options.MaxNewTokens) reasons[r] = FinishReason.MaxNewTokens;
+                    else if (generated[r].Count >= limits[r]) reasons[r] = FinishReason.MaxNewTokens;
                     else if (prompts[r].Count + generated[r].Count >= maxPositions) reasons[r] = FinishReason.ContextLimit;
                 }
                 progress?.Report(total);
@@ -135,12 +151,27 @@ public sealed class TextGenerator
         finally
         {
             mask.Dispose();
+            foreach (var g in generators) g.Dispose();
         }
 
         return Collect(prompts, generated, reasons, decode);
     }
 
-    private static Tensor OnDevice(Tensor cpu, Device device)
+    /// <summary>Checks that every prompt is non-empty and inside the vocabulary.</summary>
+    /// <exception cref="ArgumentException">An empty prompt or an id outside [0, vocab).</exception>
+    internal static void ValidatePrompts(IReadOnlyList<GenerationRequest> requests, long vocabSize)
+    {
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var p = requests[i]?.PromptIds;
+            if (p is null || p.Count == 0) throw new ArgumentException($"Prompt {i} is empty.", nameof(requests));
+            foreach (var id in p)
+                if (id < 0 || id >= vocabSize)
+                    throw new ArgumentException($"Prompt {i} contains token id {id} outside the vocabulary [0, {vocabSize}).", nameof(requests));
+        }
+    }
+
+    internal static Tensor OnDevice(Tensor cpu, Device device)
     {
         if (device.type == DeviceType.CPU) return cpu;
         var moved = cpu.to(device);
@@ -148,7 +179,7 @@ public sealed class TextGenerator
         return moved;
     }
 
-    private static GenerationResult[] Collect(IReadOnlyList<IReadOnlyList<int>> prompts, List<int>[] generated, FinishReason?[] reasons,
+    internal static GenerationResult[] Collect(IReadOnlyList<IReadOnlyList<int>> prompts, List<int>[] generated, FinishReason?[] reasons,
         Func<IReadOnlyList<int>, string>? decode)
     {
         return Enumerable.Range(0, prompts.Count).Select(r =>

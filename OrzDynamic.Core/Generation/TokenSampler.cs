@@ -24,12 +24,37 @@ public sealed class TokenSampler
     /// <summary>Row choices made greedily because the row's logits were not finite (all calls so far).</summary>
     public long NonFiniteRows { get; private set; }
 
-    /// <summary>Returns the next ids [B] (int64).</summary>
+    /// <summary>Returns the next ids [B] (int64), all rows drawn from one generator.</summary>
     public Tensor Next(Tensor logits, torch.Generator generator)
     {
         ArgumentNullException.ThrowIfNull(logits);
         using var scope = NewDisposeScope();
         if (!_options.DoSample) return logits.argmax(-1).MoveToOuterDisposeScope();
+        return Probabilities(logits).multinomial(1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Returns the next ids [B] (int64), row r drawn from <paramref name="generators"/>[r] alone, so a row's draw does
+    /// not depend on the other rows of the batch (every step is computed row by row on the last axis).
+    /// </summary>
+    public Tensor Next(Tensor logits, IReadOnlyList<torch.Generator> generators)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(generators);
+        if (generators.Count != logits.shape[0])
+            throw new ArgumentException($"{generators.Count} generators for {logits.shape[0]} rows.", nameof(generators));
+        using var scope = NewDisposeScope();
+        if (!_options.DoSample) return logits.argmax(-1).MoveToOuterDisposeScope();
+        var p = Probabilities(logits);
+        var ids = new long[generators.Count];
+        for (var r = 0; r < ids.Length; r++)
+            ids[r] = p[r].multinomial(1, generator: generators[r]).item<long>();
+        return tensor(ids, ScalarType.Int64).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sampling distribution [B, V] after temperature, top-k and top-p (inside the caller's dispose scope).</summary>
+    private Tensor Probabilities(Tensor logits)
+    {
         var scores = logits.to(ScalarType.Float32) / _options.Temperature;
         var vocab = scores.shape[^1];
         if (_options.TopK > 0 && _options.TopK < vocab)
@@ -54,12 +79,12 @@ public sealed class TokenSampler
         if (bad > 0)
         {
             // multinomial refuses NaN/inf probabilities: give such rows a one-hot at their greedy choice. Every row
-            // still draws from the generator, so the other rows' samples do not change.
+            // still draws from its generator, so the other rows' samples do not change.
             NonFiniteRows += bad;
             var greedy = logits.argmax(-1, keepdim: true);
             var oneHot = zeros_like(p).scatter_(-1, greedy, ones_like(greedy, dtype: p.dtype));
             p = where(finiteRows.unsqueeze(-1), p, oneHot);
         }
-        return p.multinomial(1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
+        return p;
     }
 }

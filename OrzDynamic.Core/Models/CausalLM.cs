@@ -79,8 +79,11 @@ public sealed class CausalLM : nn.Module
     /// <summary>The lm_head weight [vocab, hidden] (the embedding table when tied).</summary>
     public Tensor LmHeadWeight => LmHead is null ? Model.EmbedTokens.Weight : LmHead.Weight;
 
-    /// <summary>Allocates a KV cache for <paramref name="batchSize"/> rows and <paramref name="capacity"/> positions.</summary>
-    public KvCache CreateCache(long batchSize, long capacity) => new(Config, batchSize, capacity, DType, Device);
+    /// <summary>
+    /// Allocates a KV cache for <paramref name="batchSize"/> rows and <paramref name="capacity"/> positions, in
+    /// <paramref name="dtype"/> (default: the weight dtype; it must match the compute dtype of the forward passes).
+    /// </summary>
+    public KvCache CreateCache(long batchSize, long capacity, ScalarType? dtype = null) => new(Config, batchSize, capacity, dtype ?? DType, Device);
 
     /// <summary>
     /// Runs the model.
@@ -91,8 +94,12 @@ public sealed class CausalLM : nn.Module
     /// <param name="cache">Optional KV cache; the new keys/values are appended and its length advanced by T.</param>
     /// <param name="logits">Which positions to project to float32 logits.</param>
     /// <param name="returnHiddenStates">Also return the final-norm hidden states.</param>
+    /// <param name="computeDType">
+    /// Dtype of the activations (default: the weight dtype). When it differs, every layer converts its weights for the
+    /// call only, one layer at a time (no second copy of the model); bfloat16-stored weights run exactly in float32.
+    /// </param>
     public ForwardResult Forward(Tensor inputIds, Tensor? attentionMask = null, Tensor? positions = null, KvCache? cache = null,
-        LogitsMode logits = LogitsMode.AllPositions, bool returnHiddenStates = false)
+        LogitsMode logits = LogitsMode.AllPositions, bool returnHiddenStates = false, ScalarType? computeDType = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [B, T], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
@@ -133,8 +140,10 @@ public sealed class CausalLM : nn.Module
         var keyPadding = attentionMask is not null && !mask.all().item<bool>() ? mask : null;
         using var attention = new AttentionMask(b, t, past, keyPadding, AttentionPath, AttentionQueryChunk);
 
-        var (cos, sin) = _rope.Compute(pos, DType);
+        var dtype = computeDType ?? DType;
+        var (cos, sin) = _rope.Compute(pos, dtype);
         var h = Model.EmbedTokens.Forward(ids);
+        if (h.dtype != dtype) h = h.to(dtype);
         foreach (var layer in Model.Layers)
         {
             var next = layer.Forward(h, cos, sin, attention, cache);
@@ -155,12 +164,28 @@ public sealed class CausalLM : nn.Module
         return new ForwardResult(logitsOut, returnHiddenStates ? h : null);
     }
 
-    /// <summary>Projects final-norm hidden states [.., hidden] through lm_head to float32 logits [.., vocab].</summary>
-    public Tensor ComputeLogits(Tensor hidden)
+    /// <summary>
+    /// Projects final-norm hidden states [.., hidden] through lm_head to float32 logits [.., vocab], in the dtype of
+    /// <paramref name="hidden"/>. <paramref name="lmHeadWeight"/> optionally supplies the lm_head weight already
+    /// converted to that dtype (see <see cref="LmHeadWeightIn"/>), so that chunked callers convert it once.
+    /// </summary>
+    public Tensor ComputeLogits(Tensor hidden, Tensor? lmHeadWeight = null)
     {
         using var grad = set_grad_enabled(AutogradEnabled);
         using var scope = NewDisposeScope();
-        return nn.functional.linear(hidden, LmHeadWeight).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        var weight = lmHeadWeight ?? LmHeadWeight;
+        if (weight.dtype != hidden.dtype) weight = weight.to(hidden.dtype);
+        return nn.functional.linear(hidden, weight).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The lm_head weight in <paramref name="dtype"/>: the parameter itself when the dtypes match (returned as an alias,
+    /// so the caller may always dispose the result), else a converted copy of that one matrix.
+    /// </summary>
+    public Tensor LmHeadWeightIn(ScalarType dtype)
+    {
+        using var grad = no_grad();
+        return LmHeadWeight.dtype == dtype ? LmHeadWeight.alias() : LmHeadWeight.to(dtype);
     }
 
     /// <summary>Parameter names and tensors, in Hugging Face naming (tied lm_head not listed separately).</summary>

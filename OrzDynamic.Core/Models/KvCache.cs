@@ -58,7 +58,7 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Rows in the cache.</summary>
-    public long BatchSize { get; }
+    public long BatchSize { get; private set; }
 
     /// <summary>Slots allocated per layer.</summary>
     public long Capacity { get; private set; }
@@ -113,6 +113,70 @@ public sealed class KvCache : IDisposable
         using (no_grad()) bigger.narrow(2, 0, Length).copy_(old.narrow(2, 0, Length));
         old.Dispose();
         return bigger;
+    }
+
+    /// <summary>
+    /// Copies the filled slots [0, source.Length) of row <paramref name="sourceRow"/> of <paramref name="source"/> into
+    /// row <paramref name="row"/> of this cache at slots [<paramref name="slot"/>, slot + source.Length), which must
+    /// already be filled (e.g. to place a prompt prefilled alone into one slot of a running batch).
+    /// </summary>
+    public void CopyRowFrom(KvCache source, long sourceRow, long row, long slot)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var n = source.Length;
+        if (source._keys.Length != _keys.Length) throw new ArgumentException("Caches of different models.", nameof(source));
+        if (slot < 0 || slot + n > Length) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"slots [{slot}, {slot + n}) are not all filled (length {Length}).");
+        using (no_grad())
+        {
+            for (var i = 0; i < _keys.Length; i++)
+            {
+                _keys[i][row].narrow(1, slot, n).copy_(source._keys[i][sourceRow].narrow(1, 0, n));
+                _values[i][row].narrow(1, slot, n).copy_(source._values[i][sourceRow].narrow(1, 0, n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes the first <paramref name="count"/> filled slots of every row (shifting the rest to the front), e.g. slots
+    /// that every row masks out. Rotary positions are stored in the keys, so the shift changes no result.
+    /// </summary>
+    public void DropLeadingSlots(long count)
+    {
+        if (count < 0 || count > Length) throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [0, {Length}].");
+        if (count == 0) return;
+        var keep = Length - count;
+        using (no_grad())
+        {
+            for (var i = 0; i < _keys.Length; i++)
+            {
+                using var k = _keys[i].narrow(2, count, keep).clone();
+                using var v = _values[i].narrow(2, count, keep).clone();
+                _keys[i].narrow(2, 0, keep).copy_(k);
+                _values[i].narrow(2, 0, keep).copy_(v);
+            }
+        }
+        Length = keep;
+    }
+
+    /// <summary>Keeps only the given rows, in the given order (e.g. to drop rows that finished).</summary>
+    public void KeepRows(IReadOnlyList<long> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) throw new ArgumentException("At least one row must be kept.", nameof(rows));
+        using var index = tensor(rows.ToArray(), ScalarType.Int64, _keys[0].device);
+        using (no_grad())
+        {
+            for (var i = 0; i < _keys.Length; i++)
+            {
+                var k = _keys[i].index_select(0, index).DetachFromDisposeScope();
+                var v = _values[i].index_select(0, index).DetachFromDisposeScope();
+                _keys[i].Dispose();
+                _values[i].Dispose();
+                _keys[i] = k;
+                _values[i] = v;
+            }
+        }
+        BatchSize = rows.Count;
     }
 
     /// <inheritdoc />

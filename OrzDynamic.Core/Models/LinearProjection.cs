@@ -25,6 +25,15 @@ public sealed class LinearProjection : nn.Module
     /// <summary>Bias [out], or null.</summary>
     public Parameter? Bias { get; }
 
-    /// <summary>y = x Wᵀ + b.</summary>
-    public Tensor Forward(Tensor x) => nn.functional.linear(x, Weight, Bias);
+    /// <summary>
+    /// y = x Wᵀ + b, computed in the dtype of <paramref name="x"/>: when the weights are stored in another dtype they are
+    /// converted for this call only (exact for an upcast, e.g. bfloat16-stored weights scored in float32).
+    /// </summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (x.dtype == Weight.dtype) return nn.functional.linear(x, Weight, Bias);
+        using var w = Weight.to(x.dtype);
+        using var b = Bias?.to(x.dtype);
+        return nn.functional.linear(x, w, b);
+    }
 }

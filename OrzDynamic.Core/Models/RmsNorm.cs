@@ -28,6 +28,7 @@ public sealed class RmsNorm : nn.Module
         var h = x.to(ScalarType.Float32);
         var variance = h.square().mean([-1L], keepdim: true);
         h = h * (variance + _eps).rsqrt();
-        return (Weight * h.to(inputType)).MoveToOuterDisposeScope();
+        var weight = Weight.dtype == inputType ? Weight : Weight.to(inputType); // stored in another dtype: computed in the input's
+        return (weight * h.to(inputType)).MoveToOuterDisposeScope();
     }
 }

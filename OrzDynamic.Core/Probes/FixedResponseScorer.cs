@@ -105,11 +105,12 @@ public sealed class FixedResponseScorer
                     $"probe {items[i].Key} was scored for a different prompt or response (field 'fingerprint' {old.Fingerprint}, now {fingerprints[i]}); " +
                     "the probe items changed since this journal was written. Delete the file or use another output directory.");
         }
+        var scoringDType = Options.ScoringDType is null ? Precision.PrecisionDefaults.Scoring(model.Device) : ModelLoadOptions.ParseDType(Options.ScoringDType);
         var scorer = new ResponseScorer(model, tokenizer, new EvaluatorConfig
         {
             LegacyOrzClamps = Options.LegacyOrzClamps,
             ScoringChunkSize = Options.ScoringChunkSize,
-        });
+        }, scoringDType);
         int done = items.Count(it => journal.Find(it.Key) is not null);
         if (done > 0 && done < items.Count)
             _logger.LogInformation("{Checkpoint}: resuming probes, {Done} of {Total} already in {Journal}", checkpoint, done, items.Count, journalPath);

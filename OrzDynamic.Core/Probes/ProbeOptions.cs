@@ -12,6 +12,13 @@ public sealed record ProbeOptions
     /// <summary>Model dtype (float32, bfloat16, float16; default: the loader's choice for the device).</summary>
     public string? DType { get; init; }
 
+    /// <summary>
+    /// Dtype of the teacher-forced pass (float32, bfloat16, float16; default: the evaluator's default for the device,
+    /// <see cref="Precision.PrecisionDefaults.Scoring"/>), so probes score exactly as the evaluator scores answers and
+    /// custom sentences. Weights stored in a narrower dtype are widened layer by layer.
+    /// </summary>
+    public string? ScoringDType { get; init; }
+
     /// <summary>Positions projected through lm_head at once (as <c>EvaluatorConfig.ScoringChunkSize</c>).</summary>
     public int ScoringChunkSize { get; init; } = 256;
 

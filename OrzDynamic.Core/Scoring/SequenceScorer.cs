@@ -24,9 +24,14 @@ public sealed class SequenceScorer
     /// <see cref="LearningDynamics.GetBatchLogps"/> would. lm_head streams its whole weight once per position chunk,
     /// so small values are slow; the [chunk, V] float32 logits buffer is the memory cost.
     /// </param>
-    public SequenceScorer(CausalLM model, MetricsOptions? options = null, int? positionChunk = null)
+    /// <param name="computeDType">
+    /// Dtype of the scoring pass (default: the weight dtype). A wider dtype than the stored weights (e.g. float32 over
+    /// bfloat16-stored weights) converts the weights layer by layer for each pass: exact, no second copy of the model.
+    /// </param>
+    public SequenceScorer(CausalLM model, MetricsOptions? options = null, int? positionChunk = null, ScalarType? computeDType = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        ComputeDType = computeDType ?? model.DType;
         _options = options ?? MetricsOptions.Default;
         if (_options.ChunkSize < 1) throw new ArgumentException($"MetricsOptions.ChunkSize must be positive, got {_options.ChunkSize}.", nameof(options));
         PositionChunk = positionChunk ?? (DefaultPositionChunk + _options.ChunkSize - 1) / _options.ChunkSize * _options.ChunkSize;
@@ -38,6 +43,9 @@ public sealed class SequenceScorer
 
     /// <summary>Positions projected through lm_head at once.</summary>
     public int PositionChunk { get; }
+
+    /// <summary>Dtype in which the scoring passes run.</summary>
+    public ScalarType ComputeDType { get; }
 
     /// <summary>Scores one sequence; <paramref name="labels"/> has the same length, −100 = ignored.</summary>
     /// <exception cref="ArgumentException">Lengths differ, empty sequence, or ids outside the vocabulary.</exception>
@@ -75,8 +83,9 @@ public sealed class SequenceScorer
         if (y.ne(LearningDynamics.IgnoreIndex).logical_and(y.lt(0).logical_or(y.ge(vocab))).any().item<bool>())
             throw new ArgumentException($"labels contain values that are neither {LearningDynamics.IgnoreIndex} nor in [0, {vocab}).", nameof(labels));
 
-        using var forward = _model.Forward(ids, attentionMask, logits: LogitsMode.None, returnHiddenStates: true);
+        using var forward = _model.Forward(ids, attentionMask, logits: LogitsMode.None, returnHiddenStates: true, computeDType: ComputeDType);
         var hidden = forward.HiddenStates!;
+        using var lmHead = _model.LmHeadWeightIn(ComputeDType); // converted once per batch, not per chunk
         var rows = new SequenceMetrics[b];
         for (long r = 0; r < b; r++)
         {
@@ -86,7 +95,7 @@ public sealed class SequenceScorer
                 cancellationToken.ThrowIfCancellationRequested();
                 using var chunkScope = NewDisposeScope();
                 var len = Math.Min(PositionChunk, t - 1 - start);
-                var logits = _model.ComputeLogits(hidden[r].narrow(0, start, len));
+                var logits = _model.ComputeLogits(hidden[r].narrow(0, start, len), lmHead);
                 acc.Add(logits, y[r].narrow(0, start + 1, len));
             }
             rows[r] = acc.GetResult(averageLogProb);

@@ -37,7 +37,7 @@ internal sealed class AnswerProbeStage
         var first = configs[0].Config;
         _scorer = new FixedResponseScorer(new ProbeOptions
         {
-            TokenizerPath = settings.TokenizerPath, Device = first.Device, DType = first.DType,
+            TokenizerPath = settings.TokenizerPath, Device = first.Device, DType = first.DType, ScoringDType = first.RequestedScoringDType,
             ScoringChunkSize = first.ScoringChunkSize, LegacyOrzClamps = first.LegacyOrzClamps,
         }, loggerFactory);
         SetName = ProbeFiles.AnswerSet(referenceName);

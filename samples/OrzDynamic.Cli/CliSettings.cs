@@ -18,6 +18,9 @@ internal sealed record CliSettings
     public int Seed { get; init; }
     public required string Device { get; init; }
     public string? DType { get; init; }
+    public string? GenerationDType { get; init; }
+    public string? ScoringDType { get; init; }
+    public string Batching { get; init; } = "continuous";
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
     public bool AllowInvalidUtf8 { get; init; }

@@ -35,7 +35,14 @@ internal sealed class CommandLineDefinition
     public Option<bool> Debug { get; } = new("--debug") { Description = "Debug run: 2 samples per dataset, at most 256 generated tokens." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of subset selection, sampling and the random-token stratum.", DefaultValueFactory = _ => 42 };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-    public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 (default: the measured best for the device)." };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 for both generation and scoring (default: the measured best for the device)." };
+    public Option<string?> GenerationDType { get; } = new("--generation_dtype") { Description = "Dtype of generation (overrides --dtype; CPU default bfloat16)." };
+    public Option<string?> ScoringDType { get; } = new("--scoring_dtype") { Description = "Dtype of the scoring pass (overrides --dtype; CPU default float32)." };
+    public Option<string> Batching { get; } = WithChoices(new Option<string>("--batching")
+    {
+        Description = "continuous (default, fastest: a finished answer's slot is refilled at once) or static (fixed batches: bit-exact resume).",
+        DefaultValueFactory = _ => "continuous",
+    }, "continuous", "static");
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
     public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
@@ -75,8 +82,8 @@ internal sealed class CommandLineDefinition
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
         foreach (var o in new Option[] { CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, BatchSize, Verbose, AnswerChecker, ErrorBars, ConfidenceLevel,
-                     ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8 })
+                     Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose,
+                     AnswerChecker, ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8 })
             root.Options.Add(o);
         return root;
     }
@@ -101,6 +108,9 @@ internal sealed class CommandLineDefinition
             Seed = r.GetValue(Seed),
             Device = r.GetValue(Device)!,
             DType = r.GetValue(DType),
+            GenerationDType = r.GetValue(GenerationDType),
+            ScoringDType = r.GetValue(ScoringDType),
+            Batching = r.GetValue(Batching)!,
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
             AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),

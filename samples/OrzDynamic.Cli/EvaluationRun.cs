@@ -102,6 +102,13 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
     }
 
+    private static OrzDynamic.Core.Generation.GenerationMode ParseBatching(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "continuous" => OrzDynamic.Core.Generation.GenerationMode.Continuous,
+        "static" => OrzDynamic.Core.Generation.GenerationMode.Static,
+        _ => throw new CliInputException($"--batching must be 'continuous' or 'static', got '{value}'."),
+    };
+
     private List<(string Path, EvaluatorConfig Config)> BuildConfigs()
     {
         if (settings.CheckpointPaths.Count == 0)
@@ -134,6 +141,9 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 Seed = settings.Seed,
                 Device = settings.Device,
                 DType = settings.DType,
+                GenerationDType = settings.GenerationDType,
+                ScoringDType = settings.ScoringDType,
+                GenerationMode = ParseBatching(settings.Batching),
                 BatchSize = settings.BatchSize,
                 AllowInvalidUtf8 = settings.AllowInvalidUtf8,
                 ConfidenceLevel = settings.ConfidenceLevel,

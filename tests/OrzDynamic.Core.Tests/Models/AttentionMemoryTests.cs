@@ -12,6 +12,9 @@ namespace OrzDynamic.Core.Tests.Models;
 /// Long sequences: attention memory stays linear in T (measured with the kernel's resettable peak-RSS counter, with the
 /// quadratic dense path as the positive control that shows the measurement can see a [T, T]-sized allocation), and
 /// the scores do not depend on the path or the query-chunk size. Linux only for the memory part.
+/// Why the memory check is robust: small allocations may be served from heap memory freed by earlier tests (so the
+/// linear paths can measure near 0 MB), but glibc serves every allocation above 32 MB with a fresh mmap, whose pages
+/// always count toward the peak; a [heads, T, T] (537 MB) or [G·T, T] (67–268 MB) tensor cannot hide.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

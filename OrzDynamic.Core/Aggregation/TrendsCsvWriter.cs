@@ -23,7 +23,10 @@ public static class TrendsCsvWriter
     /// <summary>Metric column value of accuracy rows.</summary>
     public const string AccuracyMetric = "accuracy";
 
-    /// <summary>Writes the CSV to <paramref name="path"/> (UTF-8 without BOM, '\n' line ends; directories are created).</summary>
+    /// <summary>
+    /// Writes the CSV to <paramref name="path"/> (UTF-8 without BOM, '\n' line ends; directories are created) through a
+    /// temporary file and a rename, so a crash never leaves a torn file.
+    /// </summary>
     /// <param name="data">The trends.</param>
     /// <param name="path">Output file path.</param>
     /// <param name="cancellationToken">Cancels between datasets.</param>
@@ -39,15 +42,12 @@ public static class TrendsCsvWriter
             Directory.CreateDirectory(directory);
         }
 
-        // Temp file + rename: a reader never sees a half-written trends.csv.
-        var tmp = full + ".tmp";
-        int rows;
-        using (var writer = new StreamWriter(tmp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+        int rows = 0;
+        Results.AtomicFile.Write(full, stream =>
         {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16, leaveOpen: true);
             rows = Write(data, writer, cancellationToken);
-        }
-
-        File.Move(tmp, full, overwrite: true);
+        });
         return rows;
     }
 

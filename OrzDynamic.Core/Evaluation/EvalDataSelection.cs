@@ -13,9 +13,13 @@ namespace OrzDynamic.Core.Evaluation;
 /// </summary>
 public static class EvalDataSelection
 {
-    /// <summary>Loads and selects the evaluation samples of <paramref name="config"/> with <paramref name="tokenizer"/>.</summary>
+    /// <summary>
+    /// Loads and selects the evaluation samples of <paramref name="config"/> with <paramref name="tokenizer"/>, skipping
+    /// prompts over <paramref name="promptMaxLen"/> tokens (the resolved limit, <see cref="GenerationLimits.PromptLimit"/>).
+    /// </summary>
     /// <exception cref="DataFormatException">Malformed data files (every bad record listed).</exception>
-    public static EvalDataSet Load(EvaluatorConfig config, HfTokenizer tokenizer, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static EvalDataSet Load(EvaluatorConfig config, int promptMaxLen, HfTokenizer tokenizer, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -27,8 +31,9 @@ public static class EvalDataSelection
             Seed = config.Seed,
             DebugMode = config.DebugNumSamples is not null,
             DebugSamplesPerFile = config.DebugNumSamples ?? 2,
-            PromptMaxLen = config.PromptMaxLen,
+            PromptMaxLen = promptMaxLen,
             SkipInvalidRecords = config.SkipInvalidRecords,
+            ReplaceInvalidUtf8 = config.AllowInvalidUtf8,
             Template = config.PromptTemplate is null ? PromptTemplate.Orz : PromptTemplate.FromText(config.PromptTemplate),
         };
         return new EvalDataLoader(loggerFactory.CreateLogger<EvalDataLoader>()).Load(config.EvalPromptData, options, tokenizer, cancellationToken);

@@ -149,11 +149,15 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     private EvalResults Run(IProgress<EvalProgress>? progress, CancellationToken ct)
     {
         var checkpoint = Config.EffectiveCheckpointName;
-        Directory.CreateDirectory(Config.OutputDir);
-        BuildManifest().WriteOrVerify(Config.OutputDir);
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
-
-        var data = LoadData(ct);
+        // Everything that can be checked is checked before the first token is generated: output paths, generation
+        // limits against the model and the memory, every data and custom sentence file.
+        OutputLocation.Check(Config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+        var limits = ResolveLimits();
+        var customSets = LoadCustomSentences(ct);
+        var data = LoadData(limits, ct);
+        Directory.CreateDirectory(Config.OutputDir);
+        BuildManifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);
         var checkers = CreateCheckers(data);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = data.Samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
@@ -162,13 +166,13 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
 
         var scorer = CreateScorer();
         var counters = new BatchCounters { Done = done };
-        RunBatches(data.Samples, 0, (data.Samples.Count + Config.BatchSize - 1) / Config.BatchSize, null, journal, scorer, checkers, counters, progress, ct);
+        RunBatches(data.Samples, 0, (data.Samples.Count + Config.BatchSize - 1) / Config.BatchSize, null, limits, journal, scorer, checkers, counters, progress, ct);
         done = counters.Done;
         long generatedTokens = counters.GeneratedTokens;
         var sw = counters.Clock;
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.CustomSentences, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
-        var custom = ScoreCustomSentences(scorer, ct);
+        var custom = ScoreCustomSentences(customSets, scorer, ct);
 
         progress?.Report(new EvalProgress(checkpoint, EvalStage.Finishing, done, data.Samples.Count, generatedTokens, Rate(generatedTokens, sw)));
         var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
@@ -199,13 +203,13 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     /// a sample's record does not depend on which part of the selection a process runs (the hook for sharded runs);
     /// under continuous batching they are not generated at all. Seeds depend on (run seed, dataset, index) only.
     /// </summary>
-    internal void RunBatches(IReadOnlyList<EvalSample> samples, int firstBatch, int batchCount, string? onlyDataset, ResultsJournal journal,
+    internal void RunBatches(IReadOnlyList<EvalSample> samples, int firstBatch, int batchCount, string? onlyDataset, GenerationLimits limits, ResultsJournal journal,
         ResponseScorer scorer, IReadOnlyDictionary<string, IAnswerChecker> checkers, BatchCounters counters, IProgress<EvalProgress>? progress,
         CancellationToken ct)
     {
         var checkpoint = Config.EffectiveCheckpointName;
         var scheduler = new AnswerScheduler(Precision.GenerationModel, Config.GenerationMode, Config.BatchSize, _loggerFactory.CreateLogger<AnswerScheduler>());
-        var options = BaseGenerationOptions();
+        var options = BaseGenerationOptions(limits);
         var sw = counters.Clock;
         int total = samples.Count;
         // Units start on a batch boundary, so the slice partitions into the same static batches as the whole selection.
@@ -231,34 +235,37 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
                 LogSample(record);
                 progress?.Report(new EvalProgress(checkpoint, EvalStage.Scoring, counters.Done, total, counters.GeneratedTokens, Rate(counters.GeneratedTokens, sw), sample.DatasetName));
             }
+            Memory.NativeHeap.Trim();   // RSS follows the current batch, not the largest batch so far
         }
     }
 
-    // Hooks for sharded runs (OrzDynamic.Core.Sharding): the same selection, checkers, scorer and manifest as Run.
-    internal EvalDataSet LoadSelection(CancellationToken ct) => LoadData(ct);
+    // Hooks for sharded runs (OrzDynamic.Core.Sharding): the same limits, selection, checkers, scorer and manifest as Run.
+    internal GenerationLimits ResolveLimits() => GenerationLimits.Resolve(Config, Model.Config, Model.DType, _logger);
+    internal EvalDataSet LoadSelection(GenerationLimits limits, CancellationToken ct) => LoadData(limits, ct);
     internal IReadOnlyDictionary<string, IAnswerChecker> CreateCheckers(EvalDataSet data) =>
         AnswerCheckerSelection.ForDatasets(Config, data.Samples, _loggerFactory);
     internal ResponseScorer CreateScorer() => new(Model, Tokenizer, Config, Precision.ScoringDType);
-    internal Dictionary<string, StratumResult> ScoreCustomSentences(CancellationToken ct) => ScoreCustomSentences(CreateScorer(), ct);
+    internal Dictionary<string, StratumResult> ScoreCustomSentences(CancellationToken ct) => ScoreCustomSentences(LoadCustomSentences(ct), CreateScorer(), ct);
     internal RunManifest Manifest() => BuildManifest();
 
     private static double Rate(long tokens, Stopwatch sw) => sw.Elapsed.TotalSeconds <= 0 ? 0 : tokens / sw.Elapsed.TotalSeconds;
 
-    private EvalDataSet LoadData(CancellationToken ct)
+    private EvalDataSet LoadData(GenerationLimits limits, CancellationToken ct)
     {
         if (Config.EvalPromptData.Count == 0) return new EvalDataSet([], [], 0, [], 0);
-        var data = EvalDataSelection.Load(Config, Tokenizer, _loggerFactory, ct);
+        var data = EvalDataSelection.Load(Config, limits.PromptMaxLen, Tokenizer, _loggerFactory, ct);
         _logger.LogInformation("Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
-            data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, Config.PromptMaxLen, data.SkippedInvalidRecords);
+            data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, limits.PromptMaxLen, data.SkippedInvalidRecords);
         return data;
     }
 
-    private GenerationOptions BaseGenerationOptions()
+    private GenerationOptions BaseGenerationOptions(GenerationLimits limits)
     {
         var eos = Tokenizer.EosTokenIds.Concat(Model.Config.EosTokenIds).Distinct().ToArray();
         return new GenerationOptions
         {
-            MaxNewTokens = Config.GenerateMaxLen,
+            MaxNewTokens = limits.MaxNewTokens,
+            MaxPositions = limits.MaxPositions,
             Temperature = Config.DoSample ? Config.Temperature : 0,
             TopK = Config.TopK,
             TopP = Config.TopP,
@@ -278,6 +285,10 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     {
         var responseIds = gen.FinishReason == FinishReason.EndOfSequence ? gen.TokenIds.Take(gen.TokenIds.Count - 1) : gen.TokenIds;
         var output = Tokenizer.Decode(responseIds, skipSpecialTokens: true);
+        int padded = gen.TokenIds.Count(id => !Tokenizer.IsKnownId(id));
+        if (padded > 0)
+            _logger.LogWarning("{Dataset}#{Index}: {Count} generated id(s) beyond the tokenizer (the model's padded vocabulary) decoded as empty text; scored normally",
+                sample.DatasetName, sample.Index, padded);
         var check = checker.Check(sample.Answer, output, sample.Choices, ct);
         var metrics = LdMetrics.From(scored.Metrics);
         string? invalid = metrics.ValidTokens == 0 ? "the response has no tokens to score"
@@ -297,7 +308,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             IsCorrect = check.IsCorrect,
             TokenIds = gen.TokenIds,
             PromptTokens = promptTokens,
-            FinishReason = gen.FinishReason == FinishReason.EndOfSequence ? "eos" : "length",
+            FinishReason = FinishReasons.Of(gen.FinishReason),
+            PaddedVocabTokens = padded > 0 ? padded : null,
             LdMetrics = metrics,
             SampledTokens = invalid is null
                 ? RandomTokenStratum.Draw(scored.Traces, Config.RandomTokensPerSample,
@@ -329,32 +341,42 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             r.Dataset, r.Index, r.IsCorrect, m.ValidTokens, m.OutToken, m.OutArgmax, m.ANorm, m.ProbGap2Mean, m.ProbEnergy, m.ArgmaxMatchRate);
     }
 
-    private Dictionary<string, StratumResult> ScoreCustomSentences(ResponseScorer scorer, CancellationToken ct)
+    /// <summary>Loads (and so validates) every custom sentence file before any generation starts.</summary>
+    private List<(string Path, CustomSentenceSet Set)> LoadCustomSentences(CancellationToken ct)
+    {
+        var loader = new CustomSentenceLoader(_loggerFactory.CreateLogger<CustomSentenceLoader>());
+        return Config.CustomSentenceFiles.Select(path => (path, loader.Load(path, Config.SkipInvalidRecords, ct, Config.AllowInvalidUtf8))).ToList();
+    }
+
+    private Dictionary<string, StratumResult> ScoreCustomSentences(List<(string Path, CustomSentenceSet Set)> sets, ResponseScorer scorer, CancellationToken ct)
     {
         var result = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
-        if (Config.CustomSentenceFiles.Count == 0) return result;
-        var loader = new CustomSentenceLoader(_loggerFactory.CreateLogger<CustomSentenceLoader>());
-        foreach (var path in Config.CustomSentenceFiles)
+        foreach (var (path, set) in sets)
         {
             var stem = Path.GetFileNameWithoutExtension(path);
-            var set = loader.Load(path, Config.SkipInvalidRecords, ct);
             var outPath = Path.Combine(Config.OutputDir, OutputFiles.CustomSentences(stem));
             var items = new List<LdMetrics>();
-            using (var writer = new StreamWriter(outPath, append: false))
+            var lines = new List<string>();
+            foreach (var sentence in set.Sentences)
             {
-                foreach (var sentence in set.Sentences)
+                ct.ThrowIfCancellationRequested();
+                var prompt = Tokenizer.Encode(sentence.Prompt);
+                var response = Tokenizer.Encode(sentence.Response);
+                if (prompt.Count + response.Count > Model.Config.MaxPositionEmbeddings)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var prompt = Tokenizer.Encode(sentence.Prompt);
-                    var response = Tokenizer.Encode(sentence.Response);
-                    var scored = scorer.Score([(prompt, response)], ct)[0];
-                    var metrics = LdMetrics.From(scored.Metrics);
-                    if (metrics.IsValid) items.Add(metrics);
-                    else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
-                    writer.WriteLine(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
-                    writer.Flush();
+                    // Never score beyond the model's positions: such a sentence is skipped, with a warning and a note in the file.
+                    var reason = $"prompt + response have {prompt.Count + response.Count} tokens, more than the model's {Model.Config.MaxPositionEmbeddings} positions";
+                    _logger.LogWarning("{File} record {Index}: skipped: {Reason}", path, sentence.Index, reason);
+                    lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, skipped_reason = reason }, ResultsJournal.LineOptions));
+                    continue;
                 }
+                var scored = scorer.Score([(prompt, response)], ct)[0];
+                var metrics = LdMetrics.From(scored.Metrics);
+                if (metrics.IsValid) items.Add(metrics);
+                else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
+                lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
             }
+            AtomicFile.WriteAllLines(outPath, lines);
             result[stem] = StratumResult.Of(items);
             _logger.LogInformation("Custom sentences {File}: {Count} scored", path, items.Count);
         }
@@ -368,11 +390,12 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         {
             foreach (var ds in results.Datasets.Values)
             {
-                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
-                    File.Delete(stale);
                 var path = Path.Combine(Config.OutputDir, OutputFiles.DatasetResults(ds.Name, ds.Accuracy));
-                File.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
+                AtomicFile.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
                     .Select(r => JsonSerializer.Serialize(r, ResultsJournal.LineOptions)));
+                // Older files of this dataset (another accuracy in the name) go only after the new one is in place.
+                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
+                    if (!string.Equals(Path.GetFullPath(stale), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(stale);
             }
         }
         _chartPaths.Clear();

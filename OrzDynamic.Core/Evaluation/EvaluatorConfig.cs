@@ -107,6 +107,12 @@ public sealed record EvaluatorConfig
     /// <summary>Skip malformed data records (a warning each, counted in the results) instead of refusing the files.</summary>
     public bool SkipInvalidRecords { get; init; }
 
+    /// <summary>
+    /// Replace invalid UTF-8 in data and custom sentence files with U+FFFD (a warning names file and byte offsets)
+    /// instead of refusing the file (the default).
+    /// </summary>
+    public bool AllowInvalidUtf8 { get; init; }
+
     /// <summary>Level of the confidence intervals in the results (Wilson for accuracy, Student-t for metric means); default 0.95.</summary>
     public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
 

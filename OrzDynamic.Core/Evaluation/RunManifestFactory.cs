@@ -34,7 +34,8 @@ public static class RunManifestFactory
             .With("random_tokens_per_sample", config.RandomTokensPerSample)
             .With("legacy_orz_clamps", config.LegacyOrzClamps)
             .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
-            .WithAnswerCheckers(config);
+            .WithAnswerCheckers(config)
+            .WithSelection(config);
     }
 
     /// <summary>The manifest's name of a batching mode ("static" or "continuous").</summary>

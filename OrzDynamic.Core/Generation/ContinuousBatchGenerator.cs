@@ -85,6 +85,7 @@ public sealed class ContinuousBatchGenerator
         public List<int> Tokens { get; } = [];
         public long Length { get; set; } // real tokens of this row in the cache
         public FinishReason? Finished { get; set; }
+        public int MaxPositions { get; init; } = int.MaxValue; // the model's positions: never generate beyond them
     }
 
     private IEnumerable<(int Index, GenerationResult Result)> Run(IReadOnlyList<GenerationRequest> requests, GenerationOptions options,
@@ -95,7 +96,11 @@ public sealed class ContinuousBatchGenerator
         var device = _model.Device;
         var slots = Math.Min(Slots, requests.Count);
         var maxPrompt = requests.Max(r => r.PromptIds.Count);
-        var maxNew = requests.Max(r => r.EffectiveMaxNewTokens(options));
+        int maxPositions = options.MaxPositions ?? _model.Config.MaxPositionEmbeddings;
+        foreach (var r in requests)
+            if (r.PromptIds.Count >= maxPositions)
+                throw new ArgumentException($"A prompt has {r.PromptIds.Count} tokens; the model has {maxPositions} positions, so nothing can be generated.", nameof(requests));
+        var maxNew = (int)Math.Min(requests.Max(r => r.EffectiveMaxNewTokens(options)), (long)maxPositions - requests.Min(r => r.PromptIds.Count));
         // Suffix maxima of the prompt lengths: the timeline never gets shorter than the longest prompt still queued.
         var promptMaxFrom = new int[requests.Count + 1];
         for (var i = requests.Count - 1; i >= 0; i--) promptMaxFrom[i] = Math.Max(promptMaxFrom[i + 1], requests[i].PromptIds.Count);
@@ -130,7 +135,7 @@ public sealed class ContinuousBatchGenerator
                 {
                     while (rows[r] is null && next < requests.Count)
                     {
-                        var row = Start(next, requests[next], options, device);
+                        var row = Start(next, requests[next], options, device, maxPositions);
                         next++;
                         var first = Prefill(row, cache, r, mask, sampler);
                         total++;
@@ -182,6 +187,9 @@ public sealed class ContinuousBatchGenerator
                 foreach (var r in rows) r!.Length++;
                 steps++;
             }
+            if (sampler.NonFiniteRows > 0)
+                _logger.LogWarning("Non-finite logits (NaN or infinity) in {Rows} row step(s): those tokens were chosen greedily; " +
+                    "the affected answers will have non-finite metrics and are counted invalid", sampler.NonFiniteRows);
             LastSteps = steps;
             LastCompactions = compactions;
             _logger.LogDebug("Continuous batching: {Requests} answers, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
@@ -196,8 +204,8 @@ public sealed class ContinuousBatchGenerator
         }
     }
 
-    private static Row Start(int index, GenerationRequest request, GenerationOptions options, Device device) =>
-        new(index, request, new torch.Generator((ulong)request.Seed, device), request.EffectiveMaxNewTokens(options));
+    private static Row Start(int index, GenerationRequest request, GenerationOptions options, Device device, int maxPositions) =>
+        new(index, request, new torch.Generator((ulong)request.Seed, device), request.EffectiveMaxNewTokens(options)) { MaxPositions = maxPositions };
 
     /// <summary>Prefills the row's prompt alone, places its keys/values right-aligned in slot row <paramref name="slot"/>, returns its first token.</summary>
     private int Prefill(Row row, KvCache cache, int slot, Tensor mask, TokenSampler sampler)
@@ -226,6 +234,7 @@ public sealed class ContinuousBatchGenerator
         row.Tokens.Add(token);
         if (eos.Contains(token)) row.Finished = FinishReason.EndOfSequence;
         else if (row.Tokens.Count >= row.Limit) row.Finished = FinishReason.MaxNewTokens;
+        else if (row.Source.PromptIds.Count + row.Tokens.Count >= row.MaxPositions) row.Finished = FinishReason.ContextLimit;
         return row.Finished is not null;
     }
 

@@ -6,6 +6,12 @@ public sealed record GenerationOptions
     /// <summary>Maximum number of tokens generated per row (the stopping eos counts as one).</summary>
     public int MaxNewTokens { get; init; } = 256;
 
+    /// <summary>
+    /// Position limit: a row stops (<see cref="FinishReason.ContextLimit"/>) when its prompt plus generated tokens
+    /// reach it; a longer prompt is refused. Null = the model's max_position_embeddings.
+    /// </summary>
+    public int? MaxPositions { get; init; }
+
     /// <summary>Sampling temperature; 0 (or less) means greedy decoding.</summary>
     public double Temperature { get; init; }
 
@@ -32,6 +38,7 @@ public sealed record GenerationOptions
     public void Validate()
     {
         if (MaxNewTokens < 1) throw new ArgumentOutOfRangeException(nameof(MaxNewTokens), MaxNewTokens, "must be at least 1");
+        if (MaxPositions is < 2) throw new ArgumentOutOfRangeException(nameof(MaxPositions), MaxPositions, "must be at least 2 (or null)");
         if (TopP is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "must be in (0, 1]");
         if (TopK < -1) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "must be −1, 0 or positive");
         if (double.IsNaN(Temperature)) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "must be a number");

@@ -10,10 +10,16 @@ namespace OrzDynamic.Core.Generation;
 /// <summary>
 /// Batched autoregressive generation with a KV cache: prompts are left-padded into one batch (attention mask and
 /// per-row positions), prefilled in one pass, then decoded one token per step; each row stops on any eos id or at
-/// <see cref="GenerationOptions.MaxNewTokens"/>. Sampling uses a seeded generator, so runs are reproducible.
+/// <see cref="GenerationOptions.MaxNewTokens"/>, or when it reaches the model's position limit
+/// (<see cref="GenerationOptions.MaxPositions"/>; never extrapolated). Sampling uses a seeded generator, so runs are
+/// reproducible. The KV cache starts small and grows with the longest row, so a huge MaxNewTokens costs nothing up
+/// front; rows whose logits turn non-finite get the greedy choice, with a warning (see <see cref="TokenSampler"/>).
 /// </summary>
 public sealed class TextGenerator
 {
+    /// <summary>Decoding slots allocated in the KV cache up front (beyond the prompt); it doubles when full.</summary>
+    public const int InitialDecodeSlots = 512;
+
     private readonly CausalLM _model;
     private readonly ILogger _logger;
 
@@ -68,6 +74,11 @@ public sealed class TextGenerator
         var prompts = requests.Select(r => r.PromptIds).ToArray();
         var limits = requests.Select(r => r.EffectiveMaxNewTokens(options)).ToArray();
 
+        int maxPositions = options.MaxPositions ?? _model.Config.MaxPositionEmbeddings;
+        for (var i = 0; i < prompts.Length; i++)
+            if (prompts[i].Count >= maxPositions)
+                throw new ArgumentException($"Prompt {i} has {prompts[i].Count} tokens; the model has {maxPositions} positions, so nothing can be generated.", nameof(prompts));
+
         var eos = (options.EosTokenIds ?? _model.Config.EosTokenIds).ToHashSet();
         var sampler = new TokenSampler(options);
         var device = _model.Device;
@@ -89,7 +100,12 @@ public sealed class TextGenerator
 
         var generated = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
         var reasons = new FinishReason?[b];
-        using var cache = _model.CreateCache(b, maxPrompt + limits.Max());
+        // Steps the batch can take: bounded by the rows' caps and by the shortest prompt's remaining positions (longer
+        // rows stop earlier). The cache starts with room for a few hundred steps and doubles as needed (no int overflow,
+        // no up-front allocation for a huge MaxNewTokens).
+        long maxSteps = Math.Min(limits.Max(), (long)maxPositions - prompts.Min(p => p.Count));
+        using var cache = _model.CreateCache(b, maxPrompt + Math.Min(maxSteps, InitialDecodeSlots));
+        cache.CapacityLimit = maxPrompt + maxSteps;
         var mask = OnDevice(tensor(maskData, [b, maxPrompt], ScalarType.Int64), device).DetachFromDisposeScope();
         try
         {
@@ -115,6 +131,7 @@ public sealed class TextGenerator
                     total++;
                     if (eos.Contains((int)next[r])) reasons[r] = FinishReason.EndOfSequence;
                     else if (generated[r].Count >= limits[r]) reasons[r] = FinishReason.MaxNewTokens;
+                    else if (prompts[r].Count + generated[r].Count >= maxPositions) reasons[r] = FinishReason.ContextLimit;
                 }
                 progress?.Report(total);
                 if (reasons.All(x => x is not null)) break;
@@ -125,6 +142,9 @@ public sealed class TextGenerator
                 using var stepIds = OnDevice(tensor(next, [b, 1], ScalarType.Int64), device);
                 logits = _model.Forward(stepIds, mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
             }
+            if (sampler.NonFiniteRows > 0)
+                _logger.LogWarning("Non-finite logits (NaN or infinity) in {Rows} row step(s) of this batch: those tokens were chosen greedily; " +
+                    "the affected answers will have non-finite metrics and are counted invalid", sampler.NonFiniteRows);
             _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms)",
                 total, b, maxPrompt, sw.Elapsed.TotalMilliseconds, prefillMs);
         }

@@ -3,7 +3,12 @@ using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Generation;
 
-/// <summary>Chooses the next token from float32 logits [B, V]: greedy, or temperature / top-k / top-p sampling.</summary>
+/// <summary>
+/// Chooses the next token from float32 logits [B, V]: greedy, or temperature / top-k / top-p sampling. A row whose
+/// logits contain NaN or infinity has no probability distribution to sample from; it gets the greedy choice instead
+/// (as greedy decoding does), and the row is counted in <see cref="NonFiniteRows"/> so the caller can warn. Its answer
+/// is then scored with non-finite metrics and kept out of the metric means like any invalid sample.
+/// </summary>
 public sealed class TokenSampler
 {
     private readonly GenerationOptions _options;
@@ -16,9 +21,13 @@ public sealed class TokenSampler
         _options = options;
     }
 
+    /// <summary>Row choices made greedily because the row's logits were not finite (all calls so far).</summary>
+    public long NonFiniteRows { get; private set; }
+
     /// <summary>Returns the next ids [B] (int64), all rows drawn from one generator.</summary>
     public Tensor Next(Tensor logits, torch.Generator generator)
     {
+        ArgumentNullException.ThrowIfNull(logits);
         using var scope = NewDisposeScope();
         if (!_options.DoSample) return logits.argmax(-1).MoveToOuterDisposeScope();
         return Probabilities(logits).multinomial(1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
@@ -64,6 +73,18 @@ public sealed class TokenSampler
             var dropOriginal = zeros_like(drop).scatter(-1, order, drop);
             scores = scores.masked_fill(dropOriginal, float.NegativeInfinity);
         }
-        return scores.softmax(-1);
+        var p = scores.softmax(-1);
+        var finiteRows = p.isfinite().all(-1);
+        long bad = finiteRows.logical_not().sum().item<long>();
+        if (bad > 0)
+        {
+            // multinomial refuses NaN/inf probabilities: give such rows a one-hot at their greedy choice. Every row
+            // still draws from its generator, so the other rows' samples do not change.
+            NonFiniteRows += bad;
+            var greedy = logits.argmax(-1, keepdim: true);
+            var oneHot = zeros_like(p).scatter_(-1, greedy, ones_like(greedy, dtype: p.dtype));
+            p = where(finiteRows.unsqueeze(-1), p, oneHot);
+        }
+        return p;
     }
 }

@@ -63,6 +63,12 @@ public sealed class KvCache : IDisposable
     /// <summary>Slots allocated per layer.</summary>
     public long Capacity { get; private set; }
 
+    /// <summary>
+    /// Upper bound of the doubling growth (null = none); a pass that needs more still gets exactly what it needs. Set
+    /// by the generator to prompt + maximum steps, so growth never allocates more than the longest possible sequence.
+    /// </summary>
+    public long? CapacityLimit { get; set; }
+
     /// <summary>Slots filled (the sequence length the next forward pass continues from).</summary>
     public long Length { get; private set; }
 
@@ -74,7 +80,7 @@ public sealed class KvCache : IDisposable
     {
         var t = k.shape[2];
         if (k.shape[0] != BatchSize) throw new ArgumentException($"Cache holds {BatchSize} rows, got {k.shape[0]}.", nameof(k));
-        if (Length + t > Capacity) Grow(Math.Max(Capacity * 2, Length + t));
+        if (Length + t > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + t));
         using (no_grad())
         {
             _keys[layer].narrow(2, Length, t).copy_(k);

@@ -28,21 +28,32 @@ public sealed class DatasetAccumulator
     /// <summary>Samples kept out of the metric strata.</summary>
     public int Invalid { get; private set; }
 
+    /// <summary>Answers stopped by the model's position limit (finish_reason <c>context_limit</c>).</summary>
+    public int ContextLimited { get; private set; }
+
+    /// <summary>Generated token ids outside the tokenizer's vocabulary (padded embedding rows), summed.</summary>
+    public int PaddedVocabTokens { get; private set; }
+
     /// <summary>Adds one sample record.</summary>
     public void Add(SampleRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics);
+        Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics,
+            record.FinishReason == Evaluation.FinishReasons.ContextLimit, record.PaddedVocabTokens ?? 0);
     }
 
     /// <summary>
     /// Adds one sample: whether it is correct, its answer length in UTF-16 chars, its metrics when valid (null keeps it
-    /// out of the strata and counts it as invalid) and the metrics of its random-token positions.
+    /// out of the strata and counts it as invalid), the metrics of its random-token positions, whether the position
+    /// limit stopped it and how many of its token ids lie outside the tokenizer's vocabulary.
     /// </summary>
-    public void Add(bool isCorrect, int outputChars, LdMetrics? validMetrics, IReadOnlyList<LdMetrics>? sampledTokens)
+    public void Add(bool isCorrect, int outputChars, LdMetrics? validMetrics, IReadOnlyList<LdMetrics>? sampledTokens,
+        bool contextLimited = false, int paddedVocabTokens = 0)
     {
         Evaluated++;
         if (isCorrect) Correct++;
+        if (contextLimited) ContextLimited++;
+        PaddedVocabTokens += paddedVocabTokens;
         _responseChars += outputChars;
         if (validMetrics is null)
         {
@@ -64,6 +75,8 @@ public sealed class DatasetAccumulator
         Invalid = Invalid,
         SkippedTooLong = skippedTooLong,
         SkippedBadRecords = skippedBadRecords,
+        ContextLimited = ContextLimited,
+        PaddedVocabTokens = PaddedVocabTokens,
         Strata = new Dictionary<string, StratumResult>
         {
             [StratumResult.Names.Correct] = _correct.ToResult(),

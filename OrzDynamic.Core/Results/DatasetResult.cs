@@ -19,6 +19,10 @@ public sealed record DatasetResult
     public int SkippedTooLong { get; init; }
     /// <summary>Records skipped as malformed (only when skipping bad records was requested).</summary>
     public int SkippedBadRecords { get; init; }
+    /// <summary>Answers stopped at the model's position limit (finish_reason <c>context_limit</c>).</summary>
+    public int ContextLimited { get; init; }
+    /// <summary>Generated tokens with ids beyond the tokenizer (padded model vocabulary), over all answers.</summary>
+    public int PaddedVocabTokens { get; init; }
     /// <summary>Strata by name (<see cref="StratumResult.Names"/>).</summary>
     public IReadOnlyDictionary<string, StratumResult> Strata { get; init; } = new Dictionary<string, StratumResult>();
 }

@@ -86,6 +86,8 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{name}/skipped_too_long"] = ds.SkippedTooLong;
             d[$"{name}/skipped_bad_records"] = ds.SkippedBadRecords;
             d[$"{name}/response_len_in_char"] = ds.ResponseLenInChar;
+            d[$"{name}/context_limited"] = ds.ContextLimited;
+            d[$"{name}/padded_vocab_tokens"] = ds.PaddedVocabTokens;
             foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel);
         }
         foreach (var (name, sr) in CustomSentences) AddStratum(d, $"custom_sentence_{name}", sr, ConfidenceLevel);

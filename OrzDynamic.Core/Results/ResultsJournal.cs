@@ -52,8 +52,19 @@ public sealed class ResultsJournal : IDisposable
     public static ResultsJournal Open(string path, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
+        if (Directory.Exists(path))
+            throw new ResultsFileException(path, null, "is a directory; expected the results journal file. Remove or rename it.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        FileStream stream;
+        try
+        {
+            // Unbuffered: a failed write (disk full) leaves nothing behind in a buffer that a later flush would retry.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsFileException(path, null, "cannot open the results journal: " + ex.Message, ex);
+        }
         var journal = new ResultsJournal(path, stream);
         try
         {
@@ -102,8 +113,38 @@ public sealed class ResultsJournal : IDisposable
         _stream.Position = _stream.Length;
     }
 
-    /// <summary>Appends one sample and flushes it to disk before returning.</summary>
+    /// <summary>
+    /// Whether the journal at <paramref name="path"/> holds at least one complete line (a finished sample); false when
+    /// it is absent, empty or only holds a torn first line.
+    /// </summary>
+    public static bool HasRecords(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var buffer = new byte[1 << 16];
+        bool content = false;
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                byte b = buffer[i];
+                if (b == (byte)'\n')
+                {
+                    if (content) return true;
+                }
+                else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) content = true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Appends one sample and flushes it to disk before returning. When the write fails (disk full), the journal is cut
+    /// back to its previous length, so it stays valid and a later run resumes from it.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The sample is already in the journal.</exception>
+    /// <exception cref="ResultsFileException">The line cannot be written (e.g. no space left on the device).</exception>
     public void Append(SampleRecord record)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(record, LineOptions);
@@ -114,8 +155,28 @@ public sealed class ResultsJournal : IDisposable
             var buffer = new byte[line.Length + 1];
             line.CopyTo(buffer, 0);
             buffer[^1] = (byte)'\n';
-            _stream.Write(buffer);
-            _stream.Flush(flushToDisk: true);
+            long before = _stream.Length;
+            try
+            {
+                _stream.Write(buffer);
+                _stream.Flush(flushToDisk: true);
+            }
+            catch (IOException ex)
+            {
+                _records.Remove((record.Dataset, record.Index));
+                try
+                {
+                    _stream.SetLength(before);
+                    _stream.Position = before;
+                }
+                catch (IOException)
+                {
+                    // A torn last line is cut off when the journal is opened again.
+                }
+                throw new ResultsFileException(FilePath, null,
+                    $"cannot append sample {record.Dataset}#{record.Index}: {ex.Message}. The {_records.Count} earlier sample(s) are kept; " +
+                    "free space and rerun the same command to resume.", ex);
+            }
         }
     }
 

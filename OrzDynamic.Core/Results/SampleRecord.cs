@@ -30,7 +30,7 @@ public sealed record SampleRecord
     [JsonPropertyName("token_ids")] public IReadOnlyList<int> TokenIds { get; init; } = [];
     /// <summary>Number of prompt tokens.</summary>
     [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; init; }
-    /// <summary>Why generation stopped ("eos", "length").</summary>
+    /// <summary>Why generation stopped ("eos", "length", or "context_limit" when prompt + answer reached the model's positions).</summary>
     [JsonPropertyName("finish_reason")] public string FinishReason { get; init; } = "";
     /// <summary>Metrics of the whole response; null when it could not be scored.</summary>
     [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
@@ -38,6 +38,11 @@ public sealed record SampleRecord
     [JsonPropertyName("sampled_tokens")] public SampledTokens? SampledTokens { get; init; }
     /// <summary>Per-token traces of the response (only with <c>SaveTokenTraces</c>).</summary>
     [JsonPropertyName("token_traces")] public TokenTraces? TokenTraces { get; init; }
+    /// <summary>
+    /// Generated ids the tokenizer does not have (the model's padded vocabulary); they decode as empty text and are
+    /// scored normally. Null (not written) when there is none.
+    /// </summary>
+    [JsonPropertyName("padded_vocab_tokens")] public int? PaddedVocabTokens { get; init; }
     /// <summary>Why the sample is kept out of the metric means (zero response tokens, non-finite metrics), or null.</summary>
     [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
 }

@@ -18,6 +18,8 @@ internal sealed record MergeRecordView
     [JsonPropertyName("ld_metrics")] public LdMetrics? LdMetrics { get; init; }
     [JsonPropertyName("sampled_tokens")] public SampledMetricsView? SampledTokens { get; init; }
     [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
+    [JsonPropertyName("finish_reason")] public string FinishReason { get; init; } = "";
+    [JsonPropertyName("padded_vocab_tokens")] public int? PaddedVocabTokens { get; init; }
 }
 
 /// <summary>The metrics of a sample's random-token positions.</summary>

@@ -76,9 +76,9 @@ public static class PlanMerger
         var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
         var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
         var resultsPath = Path.Combine(ckDir, OutputFiles.Journal);
-        var resultsTmp = AtomicFile.TempPath(resultsPath);
+        var resultsTmp = SharedDirFile.TempPath(resultsPath);
         var detailTmp = ck.Config.SaveDetailedResults
-            ? datasets.ToDictionary(d => d, d => AtomicFile.TempPath(Path.Combine(ckDir, OutputFiles.DatasetResults(d, 0))), StringComparer.Ordinal)
+            ? datasets.ToDictionary(d => d, d => SharedDirFile.TempPath(Path.Combine(ckDir, OutputFiles.DatasetResults(d, 0))), StringComparer.Ordinal)
             : [];
         long count = 0;
         var custom = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
@@ -119,10 +119,10 @@ public static class PlanMerger
             foreach (var stale in Directory.EnumerateFiles(ckDir, OutputFiles.DatasetResultsPattern(name)))
                 File.Delete(stale);
             var final = Path.Combine(ckDir, OutputFiles.DatasetResults(name, evalResults.Datasets[name].Accuracy));
-            AtomicFile.Commit(tmp, final);
+            SharedDirFile.Commit(tmp, final);
             files.Add(final);
         }
-        AtomicFile.Commit(resultsTmp, resultsPath);
+        SharedDirFile.Commit(resultsTmp, resultsPath);
         files.Add(resultsPath);
         if (ck.Config.EnableVisualization && charts is not null)
         {
@@ -173,7 +173,8 @@ public static class PlanMerger
                 detailStream.Write(line.Span);
                 detailStream.WriteByte((byte)'\n');
             }
-            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics);
+            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics,
+                r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
         }
         if (status.IsComplete && (n != unit.Samples || fp.ToString() != unit.IndexFingerprint))
             throw new ResultsFileException(path, null,
@@ -209,9 +210,9 @@ public static class PlanMerger
             }
             custom[stem] = acc.ToResult();
             var target = Path.Combine(ckDir, name);
-            var tmp = AtomicFile.TempPath(target);
+            var tmp = SharedDirFile.TempPath(target);
             File.Copy(source, tmp, overwrite: true);
-            AtomicFile.Commit(tmp, target);
+            SharedDirFile.Commit(tmp, target);
             files.Add(target);
         }
     }
@@ -290,7 +291,7 @@ public static class PlanMerger
         var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"],
             ModelLoadOptions.ParseDType(ck.Settings["generation_dtype"]), ModelLoadOptions.ParseDType(ck.Settings["scoring_dtype"]));
         var path = Path.Combine(ckDir, RunManifest.FileName);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
+        SharedDirFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
         files.Add(path);
     }
 
@@ -299,7 +300,7 @@ public static class PlanMerger
         var node = JsonNode.Parse(File.ReadAllText(summaryPath))!.AsObject();
         node["partial"] = true;
         node["missing_units"] = new JsonArray(missing.Select(m => (JsonNode)JsonValue.Create(m.Describe())!).ToArray());
-        AtomicFile.WriteAllText(summaryPath, node.ToJsonString(EvalResults.JsonOptions));
+        SharedDirFile.WriteAllText(summaryPath, node.ToJsonString(EvalResults.JsonOptions));
     }
 
     private static FileStream Open(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);

@@ -57,7 +57,7 @@ public sealed record ShardPlan
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+        SharedDirFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
     }
 
     /// <summary>Reads and checks a plan: format, self-consistent settings hash and plan id, units covering valid shards.</summary>

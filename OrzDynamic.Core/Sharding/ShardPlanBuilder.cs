@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Generation;
+using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 
@@ -52,10 +53,12 @@ public static class ShardPlanBuilder
             };
             var (generationDType, scoringDType) = PlanSettings.ExpectedDTypes(config);
             var tokenizer = HfTokenizer.FromDirectory(config.EffectiveTokenizerPath, loggerFactory.CreateLogger<HfTokenizer>());
-            var data = EvalDataSelection.Load(config, tokenizer, loggerFactory, cancellationToken);
+            // The prompt limit depends on the model's positions: read from config.json, no weights are loaded.
+            var promptLimit = GenerationLimits.PromptLimit(config, CheckpointLoader.ReadConfig(config.ModelPath));
+            var data = EvalDataSelection.Load(config, promptLimit, tokenizer, loggerFactory, cancellationToken);
             int custom = 0;
             var loader = new CustomSentenceLoader(loggerFactory.CreateLogger<CustomSentenceLoader>());
-            foreach (var file in config.CustomSentenceFiles) custom += loader.Load(file, config.SkipInvalidRecords, cancellationToken).Sentences.Count;
+            foreach (var file in config.CustomSentenceFiles) custom += loader.Load(file, config.SkipInvalidRecords, cancellationToken, config.AllowInvalidUtf8).Sentences.Count;
             var keys = data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
             planned.Add(new PlanCheckpoint
             {

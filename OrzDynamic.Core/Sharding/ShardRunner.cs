@@ -61,7 +61,7 @@ public static class ShardRunner
             already += group.Count() - todo.Length;
             if (todo.Length == 0) continue;
             var ck = plan.Checkpoints[group.Key];
-            var scratch = AtomicFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
+            var scratch = SharedDirFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
             log.LogInformation("Shard {Shard}: {Checkpoint}: {Units} unit(s) to run", shardIndex, ck.Name, todo.Length);
             using var evaluator = new Evaluator(ck.Config with { OutputDir = scratch }, loggerFactory);
             var actual = PlanSettings.Of(ck.Key, ck.Config, evaluator.Tokenizer.Source,
@@ -69,7 +69,8 @@ public static class ShardRunner
             var diffs = PlanSettings.Differences(ck.Name, ck.Settings, actual);
             if (diffs.Count > 0)
                 throw new ShardPlanException($"{planPath}: plan was made with other settings than this shard runs with: {string.Join("; ", diffs)}");
-            var data = evaluator.LoadSelection(ct);
+            var limits = evaluator.ResolveLimits();
+            var data = evaluator.LoadSelection(limits, ct);
             var keys = data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
             if (ShardPlanBuilder.SelectionFingerprint(keys) != ck.SelectionFingerprint)
                 throw new ShardPlanException($"{planPath}: the data of checkpoint {ck.Name} changed since the plan was made " +
@@ -92,7 +93,7 @@ public static class ShardRunner
                 var path = ShardLayout.UnitJournal(dir, plan, unit);
                 using var journal = ResultsJournal.Open(path, log);
                 int before = journal.Records.Count;
-                evaluator.RunBatches(data.Samples, unit.FirstBatch, unit.BatchCount, unit.Dataset, journal, scorer, checkers, counters, progress, ct);
+                evaluator.RunBatches(data.Samples, unit.FirstBatch, unit.BatchCount, unit.Dataset, limits, journal, scorer, checkers, counters, progress, ct);
                 int now = journal.Records.Count;
                 written += now - before;
                 if (now != unit.Samples)

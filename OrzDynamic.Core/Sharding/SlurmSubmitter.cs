@@ -37,8 +37,8 @@ public static class SlurmSubmitter
         var arrayScript = Path.Combine(slurmDir, "shards.sbatch");
         var mergeScript = Path.Combine(slurmDir, "merge.sbatch");
         var allShards = Enumerable.Range(0, plan.ShardCount).ToArray();
-        AtomicFile.WriteAllText(arrayScript, ArrayScript(dir, plan, options, shards.Length > 0 ? shards : allShards));
-        AtomicFile.WriteAllText(mergeScript, MergeScript(dir, plan, options));
+        SharedDirFile.WriteAllText(arrayScript, ArrayScript(dir, plan, options, shards.Length > 0 ? shards : allShards));
+        SharedDirFile.WriteAllText(mergeScript, MergeScript(dir, plan, options));
         if (options.DryRun)
             return new SlurmSubmission(arrayScript, mergeScript, shards, null, null, $"sbatch {Quote(arrayScript)}   # then: sbatch --dependency=afterok:<array job id> {Quote(mergeScript)}");
 
@@ -50,7 +50,7 @@ public static class SlurmSubmitter
         var mergeArgs = arrayId is null ? new[] { "--parsable", mergeScript } : ["--parsable", $"--dependency=afterok:{arrayId}", mergeScript];
         var mergeId = Sbatch(mergeArgs);
         previous.Add(new SubmissionRecord(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), arrayId, mergeId, shards));
-        AtomicFile.WriteAllText(Path.Combine(slurmDir, SubmissionsFile), JsonSerializer.Serialize(previous, new JsonSerializerOptions { WriteIndented = true }));
+        SharedDirFile.WriteAllText(Path.Combine(slurmDir, SubmissionsFile), JsonSerializer.Serialize(previous, new JsonSerializerOptions { WriteIndented = true }));
         var ids = arrayId is null ? mergeId : $"{arrayId},{mergeId}";
         logger.LogInformation("Submitted array {Array} (shards {Shards}) and merge job {Merge}", arrayId, string.Join(",", shards), mergeId);
         return new SlurmSubmission(arrayScript, mergeScript, shards, arrayId, mergeId, $"watch -n 10 squeue -j {ids}");

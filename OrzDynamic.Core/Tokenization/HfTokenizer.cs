@@ -155,13 +155,20 @@ public sealed class HfTokenizer : IPromptTokenizer
         return addSpecialTokens && !_postProcessor.IsIdentity ? _postProcessor.Apply(ids) : ids;
     }
 
-    /// <summary>Decodes ids to text, using the tokenizer_config's clean_up_tokenization_spaces setting.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An id is not in the vocabulary.</exception>
+    /// <summary>
+    /// Decodes ids to text, using the tokenizer_config's clean_up_tokenization_spaces setting. Ids the tokenizer does
+    /// not have (a model's padded vocabulary, e.g. Qwen2.5's vocab_size 151936 over ~151.7k tokenizer entries) decode as
+    /// empty text, as Hugging Face tokenizers do; see <see cref="IsKnownId"/> to count them.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) =>
         Decode(ids, skipSpecialTokens, Config.CleanUpTokenizationSpaces);
 
-    /// <summary>Decodes ids to text; <paramref name="skipSpecialTokens"/> drops added tokens marked special.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An id is not in the vocabulary.</exception>
+    /// <summary>
+    /// Decodes ids to text; <paramref name="skipSpecialTokens"/> drops added tokens marked special. Ids the tokenizer
+    /// does not have decode as empty text (as in Hugging Face tokenizers).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens, bool cleanUpTokenizationSpaces)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -174,7 +181,8 @@ public sealed class HfTokenizer : IPromptTokenizer
                 tokens.Add(added.Content);
             }
             else if (_parts.Model.TryGetToken(id, out var token)) tokens.Add(token);
-            else throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is not in the vocabulary of {Source}.");
+            else if (id < 0) throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is negative ({Source}).");
+            // else: an id beyond the tokenizer (padded model vocabulary) decodes as nothing, like HF's id_to_token → None.
         }
         var text = _parts.Decoder.Decode(tokens, _addedContents);
         return cleanUpTokenizationSpaces ? CleanUpTokenization(text) : text;
@@ -194,6 +202,12 @@ public sealed class HfTokenizer : IPromptTokenizer
         if (_addedById.TryGetValue(id, out var added)) return added.Content;
         return _parts.Model.TryGetToken(id, out var token) ? token : null;
     }
+
+    /// <summary>
+    /// True when the tokenizer has <paramref name="id"/> (model vocabulary or added token); false for ids of a model's
+    /// padded vocabulary, which decode as empty text.
+    /// </summary>
+    public bool IsKnownId(int id) => _addedById.ContainsKey(id) || _parts.Model.TryGetToken(id, out _);
 
     /// <summary>True when <paramref name="id"/> is an added token marked special.</summary>
     public bool IsSpecialTokenId(int id) => _addedById.TryGetValue(id, out var t) && t.Special;

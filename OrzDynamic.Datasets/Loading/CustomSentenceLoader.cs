@@ -19,9 +19,14 @@ public sealed class CustomSentenceLoader
     public CustomSentenceLoader(ILogger? logger = null) => _logger = logger ?? NullLogger.Instance;
 
     /// <summary>Loads the sentences of <paramref name="paths"/> (files or directories of *.json/*.jsonl).</summary>
+    /// <param name="paths">Files or directories.</param>
+    /// <param name="skipInvalidRecords">Skip malformed records with a warning instead of refusing the files.</param>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <param name="replaceInvalidUtf8">Replace invalid UTF-8 with U+FFFD (warning) instead of refusing the file.</param>
     /// <exception cref="DataFormatException">Malformed files or records.</exception>
     /// <exception cref="FileNotFoundException">A path does not exist.</exception>
-    public CustomSentenceSet Load(IEnumerable<string> paths, bool skipInvalidRecords = false, CancellationToken cancellationToken = default)
+    public CustomSentenceSet Load(IEnumerable<string> paths, bool skipInvalidRecords = false, CancellationToken cancellationToken = default,
+        bool replaceInvalidUtf8 = false)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = EvalDataLoader.ExpandPaths(paths);
@@ -32,7 +37,9 @@ public sealed class CustomSentenceLoader
         foreach (var path in files)
         {
             var readErrors = new List<DataRecordError>();
-            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken);
+            var replaced = new List<(long Offset, int Line)>();
+            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken, replaceInvalidUtf8, replaced);
+            Utf8Warnings.Log(_logger, path, replaced);
             fileErrors.AddRange(readErrors.Where(e => e.RecordIndex is null));
             recordErrors.AddRange(readErrors.Where(e => e.RecordIndex is not null));
             foreach (var record in raw)
@@ -51,8 +58,9 @@ public sealed class CustomSentenceLoader
     }
 
     /// <summary>Loads one file.</summary>
-    public CustomSentenceSet Load(string path, bool skipInvalidRecords = false, CancellationToken cancellationToken = default)
-        => Load([path], skipInvalidRecords, cancellationToken);
+    public CustomSentenceSet Load(string path, bool skipInvalidRecords = false, CancellationToken cancellationToken = default,
+        bool replaceInvalidUtf8 = false)
+        => Load([path], skipInvalidRecords, cancellationToken, replaceInvalidUtf8);
 
     private static CustomSentence? ParseRecord(string path, RawJsonRecord record, List<DataRecordError> errors)
     {

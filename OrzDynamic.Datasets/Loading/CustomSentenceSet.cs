@@ -1,6 +1,6 @@
 namespace OrzDynamic.Datasets.Loading;
 
-/// <summary>The result of <see cref="CustomSentenceLoader.Load(string, bool, CancellationToken)"/>.</summary>
+/// <summary>The result of <see cref="CustomSentenceLoader.Load(string, bool, CancellationToken, bool)"/>.</summary>
 /// <param name="Sentences">The sentences, in file order then record order.</param>
 /// <param name="SkippedInvalidRecords">Malformed records skipped (only when skipping was requested).</param>
 /// <param name="InvalidRecordErrors">The problems of the skipped records.</param>

@@ -46,7 +46,9 @@ public sealed class EvalDataLoader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var readErrors = new List<DataRecordError>();
-            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken);
+            var replaced = new List<(long Offset, int Line)>();
+            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken, options.ReplaceInvalidUtf8, replaced);
+            Utf8Warnings.Log(_logger, path, replaced);
             fileErrors.AddRange(readErrors.Where(e => e.RecordIndex is null));
             recordErrors.AddRange(readErrors.Where(e => e.RecordIndex is not null));
             var name = Path.GetFileNameWithoutExtension(path);

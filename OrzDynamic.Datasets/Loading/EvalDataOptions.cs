@@ -30,6 +30,12 @@ public sealed record EvalDataOptions
     /// </summary>
     public bool SkipInvalidRecords { get; init; }
 
+    /// <summary>
+    /// False (default): a file with invalid UTF-8 is refused, naming the file, line and byte offset. True: invalid byte
+    /// sequences become U+FFFD, with a warning naming the file and the offsets.
+    /// </summary>
+    public bool ReplaceInvalidUtf8 { get; init; }
+
     /// <summary>The prompt template (default: the ORZ template).</summary>
     public PromptTemplate Template { get; init; } = PromptTemplate.Orz;
 

@@ -10,13 +10,28 @@ namespace OrzDynamic.Datasets.Loading;
 internal static class JsonRecordReader
 {
     /// <summary>Reads the records of <paramref name="path"/>; problems are appended to <paramref name="errors"/>.</summary>
+    /// <param name="path">The data file.</param>
+    /// <param name="errors">Receives every problem found.</param>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <param name="replaceInvalidUtf8">False (default): invalid UTF-8 is a file-level error naming the byte offset.
+    /// True: invalid sequences become U+FFFD and are reported through <paramref name="replacedUtf8"/>.</param>
+    /// <param name="replacedUtf8">Receives (byte offset, line) of every replaced sequence.</param>
     /// <exception cref="FileNotFoundException">When the file does not exist.</exception>
-    public static List<RawJsonRecord> Read(string path, List<DataRecordError> errors, CancellationToken cancellationToken = default)
+    public static List<RawJsonRecord> Read(string path, List<DataRecordError> errors, CancellationToken cancellationToken = default,
+        bool replaceInvalidUtf8 = false, List<(long Offset, int Line)>? replacedUtf8 = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(errors);
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
-        var text = File.ReadAllText(path);
+        var text = Utf8FileReader.Read(path, replaceInvalidUtf8, out var invalidUtf8);
+        if (text is null)
+        {
+            var (offset, line) = invalidUtf8[0];
+            errors.Add(new DataRecordError(path, null, line, null,
+                $"invalid UTF-8 at byte offset {offset}; fix the file, or allow replacing invalid bytes with U+FFFD (--allow_invalid_utf8)"));
+            return [];
+        }
+        replacedUtf8?.AddRange(invalidUtf8);
         var records = new List<RawJsonRecord>();
         var trimmed = text.TrimStart();
         if (trimmed.Length == 0)

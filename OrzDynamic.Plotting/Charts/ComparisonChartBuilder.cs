@@ -9,7 +9,7 @@ using OxyPlot.Series;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
-/// Builds the per-dataset stratum comparison chart (<c>ld_comparison_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>) as
+/// Builds the per-dataset stratum comparison chart (<c>ld_comparison_&lt;dataset&gt;.png</c>) as
 /// pure data: one small panel per metric, each with its own y axis and one bar per stratum (mean, with a ±std error
 /// bar and a value label). Panels are needed because the metrics live on very different scales (out_token ≈ −300,
 /// prob_energy ∈ [0, 1]); a shared axis would flatten most bars to nothing.

@@ -9,7 +9,7 @@ using OxyPlot.Series;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
-/// Builds the per-dataset trends chart (<c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>) as pure data: a grid
+/// Builds the per-dataset trends chart (<c>ld_trends_&lt;dataset&gt;.png</c>) as pure data: a grid
 /// with one panel per metric (x = checkpoint iteration, one line with markers per stratum, marker shape per
 /// stratum) and a last panel with the
 /// accuracy in percent. Panels without any finite value show a "No Data" annotation instead of lines. Optional shaded

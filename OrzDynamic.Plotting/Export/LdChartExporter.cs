@@ -8,8 +8,9 @@ namespace OrzDynamic.Plotting.Export;
 
 /// <summary>
 /// Writes the evaluator's chart files into one output directory: comparison charts, trends charts and
-/// <c>trends.csv</c>. The file-name timestamp is taken once, at construction, from the injected
-/// <see cref="TimeProvider"/> (local time), so all files of one run share it and tests can fix it.
+/// <c>trends.csv</c>, each under one stable name (<see cref="ChartFileNames"/>), replaced atomically on every rerun, so
+/// charts never pile up; timestamped charts of earlier versions for the same chart are removed. The time of the run is
+/// taken once, at construction, from the injected <see cref="TimeProvider"/> and logged.
 /// </summary>
 public sealed class LdChartExporter
 {
@@ -17,7 +18,7 @@ public sealed class LdChartExporter
 
     /// <summary>Initializes a new instance of the <see cref="LdChartExporter"/> class.</summary>
     /// <param name="outputDirectory">Directory receiving the files (created on first write).</param>
-    /// <param name="timeProvider">Clock for the file-name timestamp; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">Clock of the run time; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Logger; <c>null</c> for none.</param>
     public LdChartExporter(string outputDirectory, TimeProvider? timeProvider = null, ILogger<LdChartExporter>? logger = null)
     {
@@ -30,13 +31,13 @@ public sealed class LdChartExporter
     /// <summary>Gets the absolute output directory.</summary>
     public string OutputDirectory { get; }
 
-    /// <summary>Gets the timestamp used in file names (local time at construction).</summary>
+    /// <summary>Gets the time of the run (local time at construction).</summary>
     public DateTime Timestamp { get; }
 
     /// <summary>Gets the band drawn around trend lines (default ± std, as the Python tool).</summary>
     public TrendErrorBars TrendErrorBars { get; init; } = TrendErrorBars.Std;
 
-    /// <summary>Renders and saves <c>ld_comparison_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>.</summary>
+    /// <summary>Renders and saves <c>ld_comparison_&lt;dataset&gt;.png</c> (replacing an earlier one).</summary>
     /// <param name="comparison">The dataset's per-stratum aggregates.</param>
     /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
     /// <param name="height">Image height; <c>null</c> for the chart's preferred height.</param>
@@ -45,13 +46,14 @@ public sealed class LdChartExporter
     public string SaveComparison(DatasetComparison comparison, int? width = null, int? height = null)
     {
         var chart = ComparisonChartBuilder.Build(comparison);
-        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Comparison(comparison.Dataset, this.Timestamp));
+        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Comparison(comparison.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
+        this.RemoveLegacy(path);
         this.logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
         return path;
     }
 
-    /// <summary>Renders and saves <c>ld_trends_&lt;dataset&gt;_&lt;timestamp&gt;.png</c>.</summary>
+    /// <summary>Renders and saves <c>ld_trends_&lt;dataset&gt;.png</c> (replacing an earlier one).</summary>
     /// <param name="trend">The dataset's trends.</param>
     /// <param name="width">Image width; <c>null</c> for the chart's preferred width.</param>
     /// <param name="height">Image height; <c>null</c> for the chart's preferred height.</param>
@@ -60,8 +62,9 @@ public sealed class LdChartExporter
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
         var chart = TrendsChartBuilder.Build(trend, errorBars: this.TrendErrorBars);
-        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset, this.Timestamp));
+        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
+        this.RemoveLegacy(path);
         this.logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
         return path;
     }
@@ -91,5 +94,23 @@ public sealed class LdChartExporter
         }
 
         return written;
+    }
+
+    private void RemoveLegacy(string path)
+    {
+        var stable = Path.GetFileName(path);
+        foreach (var old in Directory.EnumerateFiles(this.OutputDirectory, Path.GetFileNameWithoutExtension(stable) + "_*.png"))
+        {
+            if (!ChartFileNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
+            try
+            {
+                File.Delete(old);
+                this.logger.LogInformation("Removed {Old}, replaced by {Path}", old, path);
+            }
+            catch (IOException ex)
+            {
+                this.logger.LogWarning("Could not remove the old chart {Old}: {Reason}", old, ex.Message);
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class PngChartWriter : IChartWriter
     private readonly ILoggerFactory loggerFactory;
 
     /// <summary>Initializes a new instance of the <see cref="PngChartWriter"/> class.</summary>
-    /// <param name="timeProvider">Clock for file-name timestamps; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">Clock of the run time the exporter logs; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="loggerFactory">Logger factory; <c>null</c> for none.</param>
     public PngChartWriter(TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {

@@ -23,6 +23,7 @@ internal sealed record CliSettings
     public string Batching { get; init; } = "continuous";
     public int BatchSize { get; init; }
     public bool Verbose { get; init; }
+    public bool AllowInvalidUtf8 { get; init; }
     public bool ErrorBarsCi { get; init; }
     public double ConfidenceLevel { get; init; } = 0.95;
     public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;

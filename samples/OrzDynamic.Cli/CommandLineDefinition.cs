@@ -45,6 +45,7 @@ internal sealed class CommandLineDefinition
     }, "continuous", "static");
     public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
+    public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
     public Option<string?> ProbeAnswersFrom { get; } = new("--probe_answers_from") { Description = "Score the answers one checkpoint generated (last, first, a checkpoint name such as iter90, or an earlier output directory) teacher-forced under every checkpoint; the reference is evaluated first." };
     public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
     public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
@@ -78,7 +79,7 @@ internal sealed class CommandLineDefinition
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
         Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker,
-        ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines];
+        ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8];
 
     public RootCommand Build()
     {
@@ -114,6 +115,7 @@ internal sealed class CommandLineDefinition
             Batching = r.GetValue(Batching)!,
             BatchSize = r.GetValue(BatchSize),
             Verbose = r.GetValue(Verbose),
+            AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
             ConfidenceLevel = r.GetValue(ConfidenceLevel),
             AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),

@@ -16,6 +16,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
     {
         var configs = BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();   // every config checked before any model is loaded
+        Preflight.Check(settings, configs);                         // outputs, every input file, every config.json
 
         Directory.CreateDirectory(settings.OutputDir);
         var logPath = Path.Combine(settings.OutputDir, OutputFiles.LogFile(DateTime.Now));
@@ -145,6 +146,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
                 ScoringDType = settings.ScoringDType,
                 GenerationMode = ParseBatching(settings.Batching),
                 BatchSize = settings.BatchSize,
+                AllowInvalidUtf8 = settings.AllowInvalidUtf8,
                 ConfidenceLevel = settings.ConfidenceLevel,
                 AnswerCheckers = settings.AnswerCheckers,
             }));

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace OrzDynamic.Cli;
 
-/// <summary>Appends every log line (Information and above) to one file, flushing each line.</summary>
+/// <summary>
+/// Appends every log line (Information and above) to one file, flushing each line. When the file cannot be written
+/// (disk full), file logging stops with one note on stderr; the run itself goes on (its results matter more).
+/// </summary>
 internal sealed class FileLoggerProvider(string path) : ILoggerProvider
 {
     private readonly StreamWriter _writer = CreateWriter(path);
@@ -17,14 +20,38 @@ internal sealed class FileLoggerProvider(string path) : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
 
+    private bool _failed;
+
     public void Dispose()
     {
-        lock (_gate) _writer.Dispose();
+        lock (_gate)
+        {
+            try
+            {
+                _writer.Dispose();
+            }
+            catch (IOException)
+            {
+                // Already reported when the write failed.
+            }
+        }
     }
 
     private void Write(string line)
     {
-        lock (_gate) _writer.WriteLine(line);
+        lock (_gate)
+        {
+            if (_failed) return;
+            try
+            {
+                _writer.WriteLine(line);
+            }
+            catch (IOException ex)
+            {
+                _failed = true;
+                Console.Error.WriteLine($"warning: the log file {path} cannot be written ({ex.Message}); file logging stopped");
+            }
+        }
     }
 
     private sealed class FileLogger(FileLoggerProvider owner, string category) : ILogger

@@ -25,7 +25,7 @@ root.SetAction(async (result, _) =>
     }
     catch (Exception ex) when (BadInput.Is(ex))
     {
-        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine($"error: {BadInput.OneLine(ex)}");
         return ExitCodes.BadInput;
     }
 });

@@ -10,8 +10,19 @@ public class ChartFileNamesTests
     [Test]
     public void Names_FollowThePattern()
     {
-        Assert.That(ChartFileNames.Comparison("gsm8k", When), Is.EqualTo("ld_comparison_gsm8k_20250307_090502.png"));
-        Assert.That(ChartFileNames.Trends("gsm8k", When), Is.EqualTo("ld_trends_gsm8k_20250307_090502.png"));
+        Assert.That(ChartFileNames.Comparison("gsm8k"), Is.EqualTo("ld_comparison_gsm8k.png"));
+        Assert.That(ChartFileNames.Trends("gsm8k"), Is.EqualTo("ld_trends_gsm8k.png"));
+    }
+
+    [Test]
+    public void LegacyTimestampedNames_AreRecognisedPerChart()
+    {
+        var legacy = "ld_trends_gsm8k_" + ChartFileNames.FormatTimestamp(When) + ".png";
+        Assert.That(legacy, Is.EqualTo("ld_trends_gsm8k_20250307_090502.png"));
+        Assert.That(ChartFileNames.IsLegacyTimestamped(legacy, ChartFileNames.Trends("gsm8k")), Is.True);
+        Assert.That(ChartFileNames.IsLegacyTimestamped(legacy, ChartFileNames.Trends("gsm")), Is.False);
+        Assert.That(ChartFileNames.IsLegacyTimestamped("ld_trends_gsm8k_b.png", ChartFileNames.Trends("gsm8k")), Is.False);
+        Assert.That(ChartFileNames.IsLegacyTimestamped(ChartFileNames.Trends("gsm8k"), ChartFileNames.Trends("gsm8k")), Is.False);
     }
 
     [TestCase("math/500", "math_500")]

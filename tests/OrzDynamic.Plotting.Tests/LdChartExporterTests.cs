@@ -21,7 +21,7 @@ public class LdChartExporterTests
     }
 
     [Test]
-    public void WritesTimestampedCharts_AndTrendsCsv()
+    public void WritesStableChartNames_AndTrendsCsv_RemovesLegacyTimestampedCharts()
     {
         var clock = new FixedTimeProvider(new DateTimeOffset(2025, 11, 3, 14, 7, 9, TimeSpan.Zero));
         var exporter = new LdChartExporter(this.dir, clock);
@@ -31,15 +31,25 @@ public class LdChartExporterTests
             .Add(0, SampleData.Comparison("math/500", withRandom: false))
             .Build();
         var reported = new List<string>();
+        Directory.CreateDirectory(this.dir);
+        var legacy = Path.Combine(this.dir, "ld_comparison_gsm8k_20240101_000000.png");
+        var unrelated = Path.Combine(this.dir, "ld_comparison_gsm8k_notes.png");
+        File.WriteAllText(legacy, "old");
+        File.WriteAllText(unrelated, "keep");
 
         var comparison = exporter.SaveComparison(SampleData.Comparison("gsm8k"));
         var written = exporter.SaveTrends(data, new SyncProgress(reported));
 
-        Assert.That(Path.GetFileName(comparison), Is.EqualTo("ld_comparison_gsm8k_20251103_140709.png"));
+        Assert.That(Path.GetFileName(comparison), Is.EqualTo("ld_comparison_gsm8k.png"));
         Assert.That(written.Select(Path.GetFileName), Is.EqualTo(new[]
         {
-            "trends.csv", "ld_trends_gsm8k_20251103_140709.png", "ld_trends_math_500_20251103_140709.png",
+            "trends.csv", "ld_trends_gsm8k.png", "ld_trends_math_500.png",
         }));
+        Assert.That(File.Exists(legacy), Is.False, "the timestamped chart of an earlier version is replaced");
+        Assert.That(File.Exists(unrelated), Is.True);
+        var again = new LdChartExporter(this.dir, clock).SaveComparison(SampleData.Comparison("gsm8k"));
+        Assert.That(again, Is.EqualTo(comparison));
+        Assert.That(Directory.GetFiles(this.dir, "*.png"), Has.Length.EqualTo(4), "a rerun replaces, never adds");
         Assert.That(reported, Is.EqualTo(written));
         using (PngAssert.DecodesWithSize(comparison, ComparisonChartBuilder.DefaultWidth, ComparisonChartBuilder.DefaultHeight))
         {

@@ -57,6 +57,12 @@ public sealed class TinyCheckpointBuilder
     /// <summary>Eos ids written to the config.</summary>
     public int[] EosTokenIds { get; init; } = [2];
 
+    /// <summary>max_position_embeddings written to the config.</summary>
+    public long MaxPositionEmbeddings { get; init; } = 4096;
+
+    /// <summary>Tensors whose values are all NaN (for fault tests).</summary>
+    public IReadOnlyCollection<string> NanTensors { get; init; } = [];
+
     /// <summary>Tensors to leave out (for error tests).</summary>
     public IReadOnlyCollection<string> Omit { get; init; } = [];
 
@@ -113,6 +119,7 @@ public sealed class TinyCheckpointBuilder
                 ? 1 + 0.1 * randn(shape, generator: g)
                 : WeightScale * randn(shape, generator: g);
             if (Omit.Contains(name)) continue;
+            if (NanTensors.Contains(name)) t = full_like(t, double.NaN);
             tensors.Add((name, t.to(StorageDType)));
         }
         if (Shards <= 1)
@@ -147,7 +154,7 @@ public sealed class TinyCheckpointBuilder
             ["num_hidden_layers"] = Layers,
             ["num_attention_heads"] = Heads,
             ["num_key_value_heads"] = KvHeads,
-            ["max_position_embeddings"] = 4096,
+            ["max_position_embeddings"] = MaxPositionEmbeddings,
             ["rms_norm_eps"] = 1e-6,
             ["rope_theta"] = ModelType == "qwen2" ? 1000000.0 : 500000.0,
             ["tie_word_embeddings"] = TieWordEmbeddings,

@@ -210,10 +210,13 @@ public sealed class TokenizerFilesTests
     }
 
     [Test]
-    public void DecodeOfUnknownId_Throws()
+    public void DecodeOfIdBeyondTheTokenizer_IsEmptyLikeHf_NegativeThrows()
     {
         using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson());
         var tok = HfTokenizer.FromDirectory(files.Directory);
-        Assert.Throws<ArgumentOutOfRangeException>(() => tok.Decode([1, 9999]));
+        Assert.That(tok.Decode([1, 9999]), Is.EqualTo(tok.Decode([1])));
+        Assert.That(tok.IsKnownId(9999), Is.False);
+        Assert.That(tok.IsKnownId(1), Is.True);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tok.Decode([1, -1]));
     }
 }

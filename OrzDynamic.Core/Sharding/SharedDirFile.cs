@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace OrzDynamic.Core.Sharding;
 
-/// <summary>Writes a whole file through a uniquely named temporary file and a rename (safe on NFS, no locks).</summary>
-public static class AtomicFile
+/// <summary>
+/// Writes a whole file in a plan directory that several processes (shards, merge) share: through a temporary file
+/// named uniquely per process and a rename (safe on NFS, no locks). Unlike <see cref="Results.AtomicFile"/> (one
+/// writer, fixed <c>.tmp</c> name), two processes never write the same temporary file.
+/// </summary>
+internal static class SharedDirFile
 {
     /// <summary>A temporary name beside <paramref name="path"/>, unique to this process.</summary>
     public static string TempPath(string path) =>

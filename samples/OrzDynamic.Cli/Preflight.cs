@@ -1,0 +1,30 @@
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Datasets.Loading;
+
+namespace OrzDynamic.Cli;
+
+/// <summary>
+/// Checks, before any checkpoint is loaded, everything that can fail late: the output directories (not files or
+/// devices, results files not directories), every record of every data file and custom sentence file (JSON, fields,
+/// UTF-8), every checkpoint's config.json and every tokenizer. A mistake then costs seconds, not a checkpoint's generation.
+/// </summary>
+internal static class Preflight
+{
+    public static void Check(CliSettings settings, IReadOnlyList<(string Path, EvaluatorConfig Config)> configs)
+    {
+        OutputLocation.Check(settings.OutputDir, []);
+        foreach (var (_, config) in configs)
+            OutputLocation.Check(config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+        if (settings.Data.Count > 0)
+            new EvalDataLoader().Load(settings.Data, new EvalDataOptions { ReplaceInvalidUtf8 = settings.AllowInvalidUtf8 });
+        if (settings.CustomSentences.Count > 0)
+            new CustomSentenceLoader().Load(settings.CustomSentences, skipInvalidRecords: false, replaceInvalidUtf8: settings.AllowInvalidUtf8);
+        foreach (var (path, _) in configs) CheckpointLoader.ReadConfig(path);
+        foreach (var tokenizer in configs.Select(c => c.Config.EffectiveTokenizerPath).Distinct(StringComparer.Ordinal))
+            HfTokenizer.FromDirectory(tokenizer);
+
+    }
+}

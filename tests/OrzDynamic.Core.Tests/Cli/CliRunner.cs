@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using NUnit.Framework;
+
+namespace OrzDynamic.Core.Tests.Cli;
+
+/// <summary>Runs the built CLI (samples/OrzDynamic.Cli) as a separate process; snapshots output trees.</summary>
+internal sealed class CliRunner
+{
+    public CliRunner(string workingDirectory)
+    {
+        WorkingDirectory = workingDirectory;
+        var baseDir = AppContext.BaseDirectory;
+        var repo = new DirectoryInfo(baseDir);
+        while (repo != null && !File.Exists(Path.Combine(repo.FullName, "OrzDynamic.sln"))) repo = repo.Parent;
+        Assert.That(repo, Is.Not.Null, "repository root (OrzDynamic.sln) not found above " + baseDir);
+        RepoRoot = repo!.FullName;
+        var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        CliDll = Path.Combine(RepoRoot, "samples", "OrzDynamic.Cli", "bin", configuration, "net10.0", "orz-dynamic.dll");
+        Assert.That(File.Exists(CliDll), Is.True, "CLI not built: " + CliDll);
+    }
+
+    public string WorkingDirectory { get; }
+    public string RepoRoot { get; }
+    public string CliDll { get; }
+
+    public Process Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = WorkingDirectory };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["COLUMNS"] = "400";
+        return Process.Start(psi)!;
+    }
+
+    public (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var p = Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("CLI did not finish within 3 minutes: " + string.Join(' ', args));
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Relative path → SHA-256 of every file under <paramref name="dir"/> (empty when it does not exist).</summary>
+    public static SortedDictionary<string, string> Snapshot(string dir)
+    {
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(dir)) return map;
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(f).StartsWith("eval_", StringComparison.Ordinal) && f.EndsWith(".log", StringComparison.Ordinal)) continue;   // the log grows by design
+            map[Path.GetRelativePath(dir, f)] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)));
+        }
+        return map;
+    }
+
+    /// <summary>The text of every eval_*.log under <paramref name="dir"/>.</summary>
+    public static string Logs(string dir) =>
+        Directory.Exists(dir) ? string.Join("\n", Directory.EnumerateFiles(dir, "eval_*.log", SearchOption.AllDirectories).Select(File.ReadAllText)) : "";
+
+    /// <summary>Asserts a refusal: exit 2, exactly one stderr line starting "error: ", no stack trace.</summary>
+    public static string AssertRefused((int Code, string Out, string Err) r, params string[] mustContain)
+    {
+        Assert.That(r.Code, Is.EqualTo(2), r.Out + r.Err);
+        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), "one-line message expected:\n" + r.Err);
+        Assert.That(lines[0], Does.StartWith("error: "));
+        Assert.That(r.Err + r.Out, Does.Not.Contain("   at ").And.Not.Contain("Exception:"), "no stack trace");
+        foreach (var m in mustContain) Assert.That(lines[0], Does.Contain(m));
+        return lines[0];
+    }
+}

@@ -3,7 +3,7 @@ using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Maps typed evaluation results onto the Plotting library's input records.</summary>
-public static class ChartDataMapper
+internal static class ChartDataMapper
 {
     /// <summary>The chart stratum of a results stratum name (<see cref="StratumResult.Names"/>), or null.</summary>
     public static Stratum? ToStratum(string name) => name switch

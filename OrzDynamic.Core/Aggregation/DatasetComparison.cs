@@ -35,15 +35,15 @@ public sealed record DatasetComparison(
     /// <summary>Gets the summary of <paramref name="stratum"/>, or <c>null</c> when the stratum is absent.</summary>
     /// <param name="stratum">The stratum.</param>
     /// <returns>The summary or <c>null</c>.</returns>
-    public StratumSummary? Get(Stratum stratum) => this.Strata.TryGetValue(stratum, out var s) ? s : null;
+    public StratumSummary? Get(Stratum stratum) => Strata.TryGetValue(stratum, out var s) ? s : null;
 
     /// <summary>Gets the number of answers of <paramref name="stratum"/> (0 when absent).</summary>
     /// <param name="stratum">The stratum.</param>
     /// <returns>The answer count.</returns>
-    public int CountOf(Stratum stratum) => this.Get(stratum)?.AnswerCount ?? 0;
+    public int CountOf(Stratum stratum) => Get(stratum)?.AnswerCount ?? 0;
 
     /// <summary>Gets a value indicating whether random-token control data is present (positive answer count).</summary>
-    public bool HasRandom => this.CountOf(Stratum.Random) > 0;
+    public bool HasRandom => CountOf(Stratum.Random) > 0;
 
     /// <summary>
     /// Gets the accuracy implied by the counts, Correct / (Correct + Incorrect), as a fraction in [0, 1];
@@ -53,8 +53,8 @@ public sealed record DatasetComparison(
     {
         get
         {
-            var correct = this.CountOf(Stratum.Correct);
-            var total = correct + this.CountOf(Stratum.Incorrect);
+            var correct = CountOf(Stratum.Correct);
+            var total = correct + CountOf(Stratum.Incorrect);
             return total == 0 ? double.NaN : (double)correct / total;
         }
     }

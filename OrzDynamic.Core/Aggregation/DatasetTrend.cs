@@ -25,7 +25,7 @@ public sealed record DatasetTrend(
     /// <param name="metric">The metric name.</param>
     /// <returns>The series.</returns>
     public TrendSeries Get(Stratum stratum, string metric) =>
-        this.Metrics.TryGetValue(stratum, out var byMetric) && byMetric.TryGetValue(metric, out var series)
+        Metrics.TryGetValue(stratum, out var byMetric) && byMetric.TryGetValue(metric, out var series)
             ? series
             : TrendSeries.Empty;
 }

@@ -12,8 +12,8 @@ public readonly record struct MetricStats(double Mean, double Std, int Count)
     public static MetricStats Empty { get; } = new(double.NaN, double.NaN, 0);
 
     /// <summary>Gets a value indicating whether a bar can be drawn: finite mean and a positive count.</summary>
-    public bool HasMean => double.IsFinite(this.Mean) && this.Count > 0;
+    public bool HasMean => double.IsFinite(Mean) && Count > 0;
 
     /// <summary>Gets a value indicating whether an error bar can be drawn: <see cref="HasMean"/> and a finite std.</summary>
-    public bool HasStd => this.HasMean && double.IsFinite(this.Std);
+    public bool HasStd => HasMean && double.IsFinite(Std);
 }

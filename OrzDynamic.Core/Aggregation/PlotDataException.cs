@@ -14,9 +14,9 @@ public sealed class PlotDataException : OrzDynamicException
     public PlotDataException(string dataset, string record, string field, string problem)
         : base($"Invalid plot data (dataset '{dataset}', {record}, field {field}): {problem}")
     {
-        this.Dataset = dataset;
-        this.Record = record;
-        this.Field = field;
+        Dataset = dataset;
+        Record = record;
+        Field = field;
     }
 
     /// <summary>Gets the dataset concerned.</summary>

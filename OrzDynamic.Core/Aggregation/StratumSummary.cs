@@ -12,5 +12,5 @@ public sealed record StratumSummary(int AnswerCount, IReadOnlyDictionary<string,
     /// <param name="metric">The metric name.</param>
     /// <returns>The aggregate.</returns>
     public MetricStats Get(string metric) =>
-        this.Metrics.TryGetValue(metric, out var stats) ? stats : MetricStats.Empty;
+        Metrics.TryGetValue(metric, out var stats) ? stats : MetricStats.Empty;
 }

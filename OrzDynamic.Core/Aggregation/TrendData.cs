@@ -11,5 +11,5 @@ public sealed record TrendData(IReadOnlyList<DatasetTrend> Datasets)
     /// <param name="dataset">The dataset name (ordinal comparison).</param>
     /// <returns>The trend or <c>null</c>.</returns>
     public DatasetTrend? Get(string dataset) =>
-        this.Datasets.FirstOrDefault(d => string.Equals(d.Dataset, dataset, StringComparison.Ordinal));
+        Datasets.FirstOrDefault(d => string.Equals(d.Dataset, dataset, StringComparison.Ordinal));
 }

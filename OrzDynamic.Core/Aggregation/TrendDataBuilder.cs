@@ -7,15 +7,15 @@ namespace OrzDynamic.Core.Aggregation;
 /// </summary>
 public sealed class TrendDataBuilder
 {
-    private readonly List<string> datasetOrder = [];
-    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi)>> byDataset =
+    private readonly List<string> _datasetOrder = [];
+    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi)>> _byDataset =
         new(StringComparer.Ordinal);
 
     /// <summary>Level of the Student-t bands of the metric means (default 0.95); accuracy bands come with <see cref="Add"/>.</summary>
     public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
 
     /// <summary>Gets the number of (dataset, iteration) entries added so far.</summary>
-    public int Count => this.byDataset.Values.Sum(d => d.Count);
+    public int Count => _byDataset.Values.Sum(d => d.Count);
 
     /// <summary>Adds the comparison of one dataset at one checkpoint.</summary>
     /// <param name="iteration">The checkpoint iteration (see <see cref="IterationParser"/>).</param>
@@ -35,11 +35,11 @@ public sealed class TrendDataBuilder
                 $"{acc} is outside [0, 1] (give a fraction, not a percentage)");
         }
 
-        if (!this.byDataset.TryGetValue(comparison.Dataset, out var perIteration))
+        if (!_byDataset.TryGetValue(comparison.Dataset, out var perIteration))
         {
             perIteration = [];
-            this.byDataset.Add(comparison.Dataset, perIteration);
-            this.datasetOrder.Add(comparison.Dataset);
+            _byDataset.Add(comparison.Dataset, perIteration);
+            _datasetOrder.Add(comparison.Dataset);
         }
 
         if (!perIteration.TryAdd(iteration, (comparison, acc, accuracyInterval)))
@@ -56,10 +56,10 @@ public sealed class TrendDataBuilder
     /// <returns>The trend data.</returns>
     public TrendData Build()
     {
-        var datasets = new List<DatasetTrend>(this.datasetOrder.Count);
-        foreach (var name in this.datasetOrder)
+        var datasets = new List<DatasetTrend>(_datasetOrder.Count);
+        foreach (var name in _datasetOrder)
         {
-            var perIteration = this.byDataset[name];
+            var perIteration = _byDataset[name];
             var iterations = perIteration.Keys.ToArray();
             var metricNames = LdMetricKeys.Charted
                 .Concat(perIteration.Values.SelectMany(v => v.Comparison.Strata.Values.SelectMany(s => s.Metrics.Keys)))
@@ -80,7 +80,7 @@ public sealed class TrendDataBuilder
                     var stats = perIteration.Values
                         .Select(v => v.Comparison.Get(stratum) is { } s ? s.Get(metric) : MetricStats.Empty)
                         .ToArray();
-                    var intervals = stats.Select(m => m.HasStd ? Statistics.StudentTInterval.FromSummary(m.Mean, m.Std, m.Count, this.ConfidenceLevel) : null).ToArray();
+                    var intervals = stats.Select(m => m.HasStd ? Statistics.StudentTInterval.FromSummary(m.Mean, m.Std, m.Count, ConfidenceLevel) : null).ToArray();
                     byMetric[metric] = new TrendSeries(iterations, stats.Select(m => m.HasMean ? m.Mean : double.NaN).ToArray())
                     {
                         Std = stats.Select(m => m.HasStd ? m.Std : double.NaN).ToArray(),
@@ -97,7 +97,7 @@ public sealed class TrendDataBuilder
                 CiLow = perIteration.Values.Select(v => v.AccuracyCi?.Low ?? double.NaN).ToArray(),
                 CiHigh = perIteration.Values.Select(v => v.AccuracyCi?.High ?? double.NaN).ToArray(),
             };
-            datasets.Add(new DatasetTrend(name, metrics, accuracy) { ConfidenceLevel = this.ConfidenceLevel });
+            datasets.Add(new DatasetTrend(name, metrics, accuracy) { ConfidenceLevel = ConfidenceLevel });
         }
 
         return new TrendData(datasets);

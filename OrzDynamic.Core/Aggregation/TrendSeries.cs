@@ -31,10 +31,10 @@ public sealed record TrendSeries(IReadOnlyList<int> Iterations, IReadOnlyList<do
     {
         get
         {
-            var n = Math.Min(this.Iterations.Count, this.Values.Count);
+            var n = Math.Min(Iterations.Count, Values.Count);
             for (var i = 0; i < n; i++)
             {
-                if (double.IsFinite(this.Values[i]))
+                if (double.IsFinite(Values[i]))
                 {
                     return true;
                 }

@@ -16,7 +16,7 @@ public sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> Prompt
 /// them over in groups as they finish: a static batch's pending answers together, or under continuous batching every
 /// answer as soon as it ends. Each sample samples with its own seed (<see cref="SampleSeed"/>).
 /// </summary>
-public sealed class AnswerScheduler
+internal sealed class AnswerScheduler
 {
     private readonly CausalLM _model;
     private readonly GenerationMode _mode;

@@ -20,7 +20,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// <param name="PromptMaxLen">Prompt tokens at most (longer prompts are skipped and counted).</param>
 /// <param name="MaxPositions">The model's position limit (max_position_embeddings).</param>
 /// <param name="WorstCaseKvBytes">KV cache bytes of one full batch at the longest prompt and answer.</param>
-public sealed record GenerationLimits(int MaxNewTokens, int PromptMaxLen, int MaxPositions, double WorstCaseKvBytes)
+internal sealed record GenerationLimits(int MaxNewTokens, int PromptMaxLen, int MaxPositions, double WorstCaseKvBytes)
 {
     /// <summary>Resolves the limits of <paramref name="config"/> for <paramref name="model"/>.</summary>
     /// <param name="config">The evaluation settings.</param>

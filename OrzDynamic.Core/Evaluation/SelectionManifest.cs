@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// batch, so a different selection would produce different answers for the same samples; resuming with another
 /// selection is therefore refused (with the list of differences) rather than silently mixed.
 /// </summary>
-public static class SelectionManifest
+internal static class SelectionManifest
 {
     /// <summary>Adds the selection settings of <paramref name="config"/> to <paramref name="manifest"/>.</summary>
     public static RunManifest WithSelection(this RunManifest manifest, EvaluatorConfig config)

@@ -4,7 +4,7 @@ using OrzDynamic.Core.Models;
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>Reads a Hugging Face <c>config.json</c> for the supported architectures (<c>qwen2</c>, <c>llama</c>).</summary>
-public static class ModelConfigReader
+internal static class ModelConfigReader
 {
     /// <summary>The <c>model_type</c> values this library can run.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["qwen2", "llama"];

@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Memory;
 /// <c>malloc_trim</c> is not available (other OSes, musl), and when the environment variable <c>ORZ_MALLOC_TRIM=0</c>
 /// turns it off (to measure its effect).
 /// </summary>
-public static class NativeHeap
+internal static class NativeHeap
 {
     private static bool _unavailable = !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("ORZ_MALLOC_TRIM") == "0";
 

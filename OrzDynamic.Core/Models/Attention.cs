@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Grouped-query self-attention with rotary embeddings, computed by <c>scaled_dot_product_attention</c>.</summary>
-public sealed class Attention : nn.Module
+internal sealed class Attention : nn.Module
 {
     private readonly ModelConfig _config;
 

@@ -11,7 +11,7 @@ namespace OrzDynamic.Core.Models;
 /// of queries are built on demand by <see cref="Build"/>; the last one built is kept (so the layers of a decode step
 /// share one) until <see cref="Dispose"/>. The caller owns <see cref="KeyPadding"/>.
 /// </summary>
-public sealed class AttentionMask : IDisposable
+internal sealed class AttentionMask : IDisposable
 {
     private (long Start, long Length, int Group, Tensor Mask)? _last;
 

@@ -71,10 +71,10 @@ public sealed class CausalLM : nn.Module
     }
 
     /// <summary>The transformer trunk.</summary>
-    public DecoderModel Model { get; }
+    internal DecoderModel Model { get; }
 
     /// <summary>Separate output projection, or null when tied to the embedding.</summary>
-    public LinearProjection? LmHead { get; }
+    internal LinearProjection? LmHead { get; }
 
     /// <summary>The lm_head weight [vocab, hidden] (the embedding table when tied).</summary>
     public Tensor LmHeadWeight => LmHead is null ? Model.EmbedTokens.Weight : LmHead.Weight;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Pre-norm decoder block: x + attn(norm(x)), then + mlp(norm(·)).</summary>
-public sealed class DecoderLayer : nn.Module
+internal sealed class DecoderLayer : nn.Module
 {
     private readonly int _index;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>The transformer trunk (Hugging Face's <c>model.*</c>): token embedding, decoder layers, final norm.</summary>
-public sealed class DecoderModel : nn.Module
+internal sealed class DecoderModel : nn.Module
 {
     /// <summary>Creates the trunk with uninitialised weights.</summary>
     public DecoderModel(ModelConfig config, ScalarType dtype, Device device) : base("model")

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>A bias-optional linear layer with Hugging Face parameter names (<c>weight</c> [out, in], <c>bias</c> [out]).</summary>
-public sealed class LinearProjection : nn.Module
+internal sealed class LinearProjection : nn.Module
 {
     /// <summary>Creates the layer with uninitialised weights.</summary>
     public LinearProjection(string name, long inFeatures, long outFeatures, bool bias, ScalarType dtype, Device device) : base(name)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>RMSNorm as in Llama/Qwen2: normalise in float32, cast back, then scale by <c>weight</c>.</summary>
-public sealed class RmsNorm : nn.Module
+internal sealed class RmsNorm : nn.Module
 {
     private readonly double _eps;
 

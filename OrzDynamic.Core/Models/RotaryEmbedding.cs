@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Models;
 /// Rotary position embedding in Hugging Face's <c>rotate_half</c> layout (first and second halves of each head form the
 /// rotation pairs), with optional llama3 frequency scaling.
 /// </summary>
-public sealed class RotaryEmbedding : IDisposable
+internal sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _invFreq; // float32 [headDim/2]
 

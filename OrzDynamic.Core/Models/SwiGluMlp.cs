@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>SwiGLU feed-forward: down(silu(gate(x)) · up(x)).</summary>
-public sealed class SwiGluMlp : nn.Module
+internal sealed class SwiGluMlp : nn.Module
 {
     /// <summary>Creates the layer with uninitialised weights.</summary>
     public SwiGluMlp(ModelConfig config, ScalarType dtype, Device device) : base("mlp")

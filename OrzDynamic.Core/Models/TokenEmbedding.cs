@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Token embedding table (<c>weight</c> [vocab, hidden]).</summary>
-public sealed class TokenEmbedding : nn.Module
+internal sealed class TokenEmbedding : nn.Module
 {
     /// <summary>Creates the table with uninitialised weights.</summary>
     public TokenEmbedding(long vocabSize, long hiddenSize, ScalarType dtype, Device device) : base("embed_tokens")

@@ -5,7 +5,7 @@ using System.Text;
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>Content hash of a <see cref="ProbeItem"/>: prompt, response (ids or text), group and label.</summary>
-public static class ProbeFingerprint
+internal static class ProbeFingerprint
 {
     /// <summary>First 16 hex digits of the SHA-256 of the item's content.</summary>
     public static string Of(ProbeItem item)

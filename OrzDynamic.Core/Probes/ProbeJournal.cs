@@ -12,7 +12,7 @@ namespace OrzDynamic.Core.Probes;
 /// off and its item scored again. Items are processed in a fixed order, so a resumed journal is byte-identical to
 /// one written in a single run.
 /// </summary>
-public sealed class ProbeJournal : IDisposable
+internal sealed class ProbeJournal : IDisposable
 {
     private readonly FileStream _stream;
     private readonly Dictionary<string, ProbeRecord> _records = new(StringComparer.Ordinal);

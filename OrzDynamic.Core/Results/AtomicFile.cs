@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Results;
 /// <c>path</c>. A crash (or <c>kill -9</c>) leaves either the old file or the new one, never a torn one; a failed write
 /// (disk full) removes the temporary file and leaves the old file untouched.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 

@@ -4,7 +4,7 @@ namespace OrzDynamic.Core.Statistics;
 /// Exact null distribution of the Wilcoxon signed-rank statistic V = W⁺ for n untied, non-zero differences: each of
 /// the 2ⁿ sign patterns of the ranks 1..n is equally likely. Counts are exact integers (n ≤ <see cref="MaxN"/>).
 /// </summary>
-public sealed class SignedRankDistribution
+internal sealed class SignedRankDistribution
 {
     /// <summary>Largest n handled (2ⁿ must fit a long exactly).</summary>
     public const int MaxN = 60;

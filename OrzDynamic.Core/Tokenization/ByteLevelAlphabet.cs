@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Tokenization;
 /// character (printable Latin-1 bytes map to themselves, the others to U+0100 and up), so a vocabulary of
 /// strings can hold arbitrary UTF-8 byte sequences.
 /// </summary>
-public static class ByteLevelAlphabet
+internal static class ByteLevelAlphabet
 {
     private static readonly char[] ByteToCharTable = BuildByteToChar();
     private static readonly Dictionary<char, byte> CharToByteTable = BuildCharToByte();

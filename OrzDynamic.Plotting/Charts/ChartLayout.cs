@@ -19,5 +19,5 @@ public sealed record ChartLayout(
     string? Footer = null)
 {
     /// <summary>Gets the number of grid cells.</summary>
-    public int Cells => this.Rows * this.Columns;
+    public int Cells => Rows * Columns;
 }

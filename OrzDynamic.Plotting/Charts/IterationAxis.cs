@@ -16,26 +16,26 @@ public sealed class IterationAxis : LinearAxis
     public IterationAxis(IEnumerable<double> iterations)
     {
         ArgumentNullException.ThrowIfNull(iterations);
-        this.Iterations = iterations.Distinct().Order().ToArray();
+        Iterations = iterations.Distinct().Order().ToArray();
     }
 
     /// <summary>Gets the checkpoint iterations, ascending.</summary>
     public IReadOnlyList<double> Iterations { get; }
 
     /// <summary>Gets a value indicating whether ticks are placed on <see cref="Iterations"/>.</summary>
-    public bool UsesExplicitTicks => this.Iterations.Count is > 0 and <= MaxExplicitTicks;
+    public bool UsesExplicitTicks => Iterations.Count is > 0 and <= MaxExplicitTicks;
 
     /// <inheritdoc/>
     public override void GetTickValues(out IList<double> majorLabelValues, out IList<double> majorTickValues, out IList<double> minorTickValues)
     {
-        if (!this.UsesExplicitTicks)
+        if (!UsesExplicitTicks)
         {
             base.GetTickValues(out majorLabelValues, out majorTickValues, out minorTickValues);
             return;
         }
 
-        majorLabelValues = this.Iterations.ToList();
-        majorTickValues = this.Iterations.ToList();
+        majorLabelValues = Iterations.ToList();
+        majorTickValues = Iterations.ToList();
         minorTickValues = [];
     }
 }

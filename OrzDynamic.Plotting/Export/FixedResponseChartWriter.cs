@@ -13,15 +13,15 @@ namespace OrzDynamic.Plotting.Export;
 /// </summary>
 public sealed class FixedResponseChartWriter
 {
-    private readonly ILogger logger;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="timeProvider">Clock for file-name timestamps; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Logger; <c>null</c> for none.</param>
     public FixedResponseChartWriter(TimeProvider? timeProvider = null, ILogger<FixedResponseChartWriter>? logger = null)
     {
-        this.Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
-        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Gets the timestamp used in file names.</summary>
@@ -40,9 +40,9 @@ public sealed class FixedResponseChartWriter
     {
         ArgumentNullException.ThrowIfNull(trend);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key, this.Timestamp)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key, Timestamp)));
         ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
-        this.logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
+        _logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
         return path;
     }
 
@@ -51,9 +51,9 @@ public sealed class FixedResponseChartWriter
     {
         ArgumentNullException.ThrowIfNull(heatmap);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key, this.Timestamp)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key, Timestamp)));
         ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
-        this.logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
+        _logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
         return path;
     }
 }

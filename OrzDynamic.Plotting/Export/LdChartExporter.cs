@@ -14,7 +14,7 @@ namespace OrzDynamic.Plotting.Export;
 /// </summary>
 public sealed class LdChartExporter
 {
-    private readonly ILogger logger;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="LdChartExporter"/> class.</summary>
     /// <param name="outputDirectory">Directory receiving the files (created on first write).</param>
@@ -23,9 +23,9 @@ public sealed class LdChartExporter
     public LdChartExporter(string outputDirectory, TimeProvider? timeProvider = null, ILogger<LdChartExporter>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
-        this.OutputDirectory = Path.GetFullPath(outputDirectory);
-        this.Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
-        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        OutputDirectory = Path.GetFullPath(outputDirectory);
+        Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Gets the absolute output directory.</summary>
@@ -46,10 +46,10 @@ public sealed class LdChartExporter
     public string SaveComparison(DatasetComparison comparison, int? width = null, int? height = null)
     {
         var chart = ComparisonChartBuilder.Build(comparison);
-        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Comparison(comparison.Dataset));
+        var path = Path.Combine(OutputDirectory, ChartFileNames.Comparison(comparison.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
-        this.RemoveLegacy(path);
-        this.logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
+        RemoveLegacy(path);
+        _logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
         return path;
     }
 
@@ -61,11 +61,11 @@ public sealed class LdChartExporter
     /// <exception cref="PlotDataException">The trend data is invalid.</exception>
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
-        var chart = TrendsChartBuilder.Build(trend, errorBars: this.TrendErrorBars);
-        var path = Path.Combine(this.OutputDirectory, ChartFileNames.Trends(trend.Dataset));
+        var chart = TrendsChartBuilder.Build(trend, errorBars: TrendErrorBars);
+        var path = Path.Combine(OutputDirectory, ChartFileNames.Trends(trend.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
-        this.RemoveLegacy(path);
-        this.logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
+        RemoveLegacy(path);
+        _logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
         return path;
     }
 
@@ -79,16 +79,16 @@ public sealed class LdChartExporter
     {
         ArgumentNullException.ThrowIfNull(data);
         var written = new List<string>();
-        var csv = Path.Combine(this.OutputDirectory, ChartFileNames.TrendsCsv);
+        var csv = Path.Combine(OutputDirectory, ChartFileNames.TrendsCsv);
         var rows = TrendsCsvWriter.Write(data, csv, cancellationToken);
-        this.logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
+        _logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
         written.Add(csv);
         progress?.Report(csv);
 
         foreach (var trend in data.Datasets)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = this.SaveTrends(trend);
+            var path = SaveTrends(trend);
             written.Add(path);
             progress?.Report(path);
         }
@@ -99,17 +99,17 @@ public sealed class LdChartExporter
     private void RemoveLegacy(string path)
     {
         var stable = Path.GetFileName(path);
-        foreach (var old in Directory.EnumerateFiles(this.OutputDirectory, Path.GetFileNameWithoutExtension(stable) + "_*.png"))
+        foreach (var old in Directory.EnumerateFiles(OutputDirectory, Path.GetFileNameWithoutExtension(stable) + "_*.png"))
         {
             if (!ChartFileNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
             try
             {
                 File.Delete(old);
-                this.logger.LogInformation("Removed {Old}, replaced by {Path}", old, path);
+                _logger.LogInformation("Removed {Old}, replaced by {Path}", old, path);
             }
             catch (IOException ex)
             {
-                this.logger.LogWarning("Could not remove the old chart {Old}: {Reason}", old, ex.Message);
+                _logger.LogWarning("Could not remove the old chart {Old}: {Reason}", old, ex.Message);
             }
         }
     }

@@ -11,16 +11,16 @@ namespace OrzDynamic.Plotting.Export;
 /// </summary>
 public sealed class PngChartWriter : IChartWriter
 {
-    private readonly TimeProvider timeProvider;
-    private readonly ILoggerFactory loggerFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>Initializes a new instance of the <see cref="PngChartWriter"/> class.</summary>
     /// <param name="timeProvider">Clock of the run time the exporter logs; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="loggerFactory">Logger factory; <c>null</c> for none.</param>
     public PngChartWriter(TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
     /// <summary>Gets the band drawn around trend lines: ± std (default) or the confidence interval.</summary>
@@ -30,16 +30,16 @@ public sealed class PngChartWriter : IChartWriter
     public string SaveComparison(DatasetComparison comparison, string outputDirectory, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return this.Exporter(outputDirectory).SaveComparison(comparison);
+        return Exporter(outputDirectory).SaveComparison(comparison);
     }
 
     /// <inheritdoc />
     public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return this.Exporter(outputDirectory).SaveTrends(trend);
+        return Exporter(outputDirectory).SaveTrends(trend);
     }
 
     private LdChartExporter Exporter(string outputDirectory) =>
-        new(outputDirectory, this.timeProvider, this.loggerFactory.CreateLogger<LdChartExporter>()) { TrendErrorBars = this.TrendErrorBars };
+        new(outputDirectory, _timeProvider, _loggerFactory.CreateLogger<LdChartExporter>()) { TrendErrorBars = TrendErrorBars };
 }

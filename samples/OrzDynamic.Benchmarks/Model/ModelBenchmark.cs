@@ -31,7 +31,7 @@ internal static class ModelBenchmark
         {
             s = Parse(args);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or NotSupportedException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
             Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
@@ -160,6 +160,7 @@ internal static class ModelBenchmark
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
+        Core.Loading.ModelLoadOptions.ParseDevice(device);   // unknown or unavailable devices fail here, with the options
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
         return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device);

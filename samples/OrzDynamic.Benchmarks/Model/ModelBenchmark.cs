@@ -22,7 +22,7 @@ internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device);
 
     public static int Run(string[] args)
     {
@@ -31,10 +31,10 @@ internal static class ModelBenchmark
         {
             s = Parse(args);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or NotSupportedException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -67,7 +67,7 @@ internal static class ModelBenchmark
         foreach (var dtype in s.DTypes)
         {
             Console.Error.WriteLine($"[model] {dtype}: building model");
-            var model = new CausalLM(config, dtype, CPU);
+            var model = new CausalLM(config, dtype, Core.Loading.ModelLoadOptions.ParseDevice(s.Device));
             if (f32Model is null) FillRandom(model);
             else CopyWeights(f32Model, model);
             if (dtype == ScalarType.Float32) f32Model = model;
@@ -137,6 +137,7 @@ internal static class ModelBenchmark
         int[] scoringChunks = [];
         int[] metricsChunks = [OrzDynamic.Metrics.MetricsOptions.DefaultChunkSize];
         string? output = null;
+        var device = "cpu";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -154,13 +155,15 @@ internal static class ModelBenchmark
                 case "--long-score": longScore = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--attention": attention = Enum.Parse<AttentionPath>(args[++i], ignoreCase: true); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--device": device = args[++i]; break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
+        Core.Loading.ModelLoadOptions.ParseDevice(device);   // unknown or unavailable devices fail here, with the options
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device);
     }
 
     private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
@@ -171,9 +174,10 @@ internal static class ModelBenchmark
         var g = new torch.Generator(20240601);
         foreach (var (name, p) in model.NamedWeights())
         {
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.normal_(0, 0.1, g);
-            else p.normal_(0, 0.02, g);
+            // Drawn on the CPU and copied, so every device gets the same weights from the same seed.
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) { p.fill_(1.0); continue; }
+            using var values = empty(p.shape, p.dtype).normal_(0, name.EndsWith(".bias", StringComparison.Ordinal) ? 0.1 : 0.02, g);
+            p.copy_(values);
         }
     }
 

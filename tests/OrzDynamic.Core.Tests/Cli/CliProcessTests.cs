@@ -13,41 +13,21 @@ namespace OrzDynamic.Core.Tests.Cli;
 public class CliProcessTests
 {
     private EvalFixture _fx = null!;
-    private string _cliDll = "";
+    private CliRunner _cli = null!;
 
     [OneTimeSetUp]
     public void SetUp()
     {
         _fx = new EvalFixture();
-        var baseDir = AppContext.BaseDirectory;
-        var repo = new DirectoryInfo(baseDir);
-        while (repo != null && !File.Exists(Path.Combine(repo.FullName, "OrzDynamic.sln"))) repo = repo.Parent;
-        Assert.That(repo, Is.Not.Null, "repository root (OrzDynamic.sln) not found above " + baseDir);
-        var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        _cliDll = Path.Combine(repo!.FullName, "samples", "OrzDynamic.Cli", "bin", configuration, "net10.0", "orz-dynamic.dll");
-        Assert.That(File.Exists(_cliDll), Is.True, "CLI not built: " + _cliDll);
+        _cli = new CliRunner(_fx.Root);
     }
 
     [OneTimeTearDown]
     public void TearDown() => _fx.Dispose();
 
-    private Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
-        psi.ArgumentList.Add(_cliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        return Process.Start(psi)!;
-    }
+    private Process Start(params string[] args) => _cli.Start(args);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var p = Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "CLI did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     [Test]
     public void DeviceCudaOnCpuBuild_Exit2_NamesBackendProperty()
@@ -164,7 +144,7 @@ public class CliProcessTests
         var psi = new ProcessStartInfo("/usr/bin/timeout") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
         foreach (var a in new[] { "--preserve-status", "--signal=INT", "12s", "/usr/bin/perl", "-e",
                      "use POSIX; sigprocmask(SIG_UNBLOCK, POSIX::SigSet->new(SIGINT)); $SIG{INT} = 'DEFAULT'; exec { 'dotnet' } 'dotnet', @ARGV or die \"exec dotnet: $!\"",
-                     _cliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", many,
+                     _cli.CliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", many,
                      "--output_dir", outDir, "--generate_max_len", "3000", "--batch_size", "1" })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -24,6 +24,9 @@ internal sealed class CliRunner
     public string RepoRoot { get; }
     public string CliDll { get; }
 
+    /// <summary>How long <see cref="Run"/> waits for the CLI (default 3 minutes).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
+
     public Process Start(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = WorkingDirectory };
@@ -39,10 +42,10 @@ internal sealed class CliRunner
         using var p = Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!p.WaitForExit(Timeout))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail("CLI did not finish within 3 minutes: " + string.Join(' ', args));
+            Assert.Fail($"CLI did not finish within {Timeout.TotalMinutes} minutes: " + string.Join(' ', args));
         }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }

@@ -19,42 +19,21 @@ namespace OrzDynamic.Core.Tests.Cli;
 public class ProbeCliTests
 {
     private TempDirectory _tmp = null!;
-    private string _cliDll = "";
+    private CliRunner _cli = null!;
 
     [OneTimeSetUp]
     public void SetUp()
     {
         _tmp = new TempDirectory();
-        var baseDir = AppContext.BaseDirectory;
-        var repo = new DirectoryInfo(baseDir);
-        while (repo != null && !File.Exists(Path.Combine(repo.FullName, "OrzDynamic.sln"))) repo = repo.Parent;
-        Assert.That(repo, Is.Not.Null, "repository root (OrzDynamic.sln) not found above " + baseDir);
-        var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        _cliDll = Path.Combine(repo!.FullName, "samples", "OrzDynamic.Cli", "bin", configuration, "net10.0", "orz-dynamic.dll");
-        Assert.That(File.Exists(_cliDll), Is.True, "CLI not built: " + _cliDll);
+        _cli = new CliRunner(_tmp.Path) { Timeout = TimeSpan.FromMinutes(10) };
     }
 
     [OneTimeTearDown]
     public void TearDown() => _tmp.Dispose();
 
-    private Process Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _tmp.Path };
-        psi.ArgumentList.Add(_cliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["COLUMNS"] = "200";
-        return Process.Start(psi)!;
-    }
+    private Process Start(params string[] args) => _cli.Start(args);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var p = Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(10)), Is.True, "CLI did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     /// <summary>A small demo run (embedded demo checkpoints, 16 prompts) with extra options.</summary>
     private static string[] DemoArgs(string outDir, params string[] extra) => DemoArgs(outDir, 16, extra);

@@ -27,20 +27,18 @@ public sealed class FixedResponseChartWriter
     /// <summary>Gets the timestamp used in file names.</summary>
     public DateTime Timestamp { get; }
 
-    /// <summary>File name of a fixed-response trend chart.</summary>
-    public static string TrendFileName(string key, DateTime timestamp) =>
-        $"ld_fixed_{ChartFileNames.SanitizeDataset(key)}_{ChartFileNames.FormatTimestamp(timestamp)}.png";
+    /// <summary>File name of a fixed-response trend chart (stable: a rerun replaces it, like the other charts).</summary>
+    public static string TrendFileName(string key) => $"ld_fixed_{ChartFileNames.SanitizeDataset(key)}.png";
 
-    /// <summary>File name of a per-token heatmap.</summary>
-    public static string HeatmapFileName(string key, DateTime timestamp) =>
-        $"ld_heatmap_{ChartFileNames.SanitizeDataset(key)}_{ChartFileNames.FormatTimestamp(timestamp)}.png";
+    /// <summary>File name of a per-token heatmap (stable: a rerun replaces it).</summary>
+    public static string HeatmapFileName(string key) => $"ld_heatmap_{ChartFileNames.SanitizeDataset(key)}.png";
 
     /// <summary>Renders and saves a trend chart into <paramref name="outputDirectory"/>; returns its path.</summary>
     public string SaveTrend(FixedResponseTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trend);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key, Timestamp)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key)));
         ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
         _logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
         return path;
@@ -51,7 +49,7 @@ public sealed class FixedResponseChartWriter
     {
         ArgumentNullException.ThrowIfNull(heatmap);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key, Timestamp)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key)));
         ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
         _logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
         return path;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,26 +57,15 @@ internal sealed class ProbeJournal : IDisposable
     public static IReadOnlyList<ProbeRecord> Read(string path)
     {
         if (!File.Exists(path)) return [];
-        var bytes = File.ReadAllBytes(path);
-        int complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        return Parse(path, Encoding.UTF8.GetString(bytes, 0, complete), NullLogger.Instance).Ordered;
+        return Parse(path, JournalText.CompleteLines(File.ReadAllBytes(path)), NullLogger.Instance).Ordered;
     }
 
     private void ReadExisting(ILogger logger)
     {
-        var bytes = new byte[_stream.Length];
-        _stream.Position = 0;
-        _stream.ReadExactly(bytes);
-        long complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        if (complete < bytes.Length)
-        {
-            logger.LogWarning("{File}: ignoring a torn last line ({Bytes} bytes); that item will be scored again", FilePath, bytes.Length - complete);
-            _stream.SetLength(complete);
-        }
-        var (ordered, byKey) = Parse(FilePath, Encoding.UTF8.GetString(bytes, 0, (int)complete), logger);
+        var text = JournalText.ReadCuttingTornLine(_stream, FilePath, logger, "that item will be scored again");
+        var (ordered, byKey) = Parse(FilePath, text, logger);
         _ordered.AddRange(ordered);
         foreach (var (k, v) in byKey) _records[k] = v;
-        _stream.Position = _stream.Length;
     }
 
     private static (List<ProbeRecord> Ordered, Dictionary<string, ProbeRecord> ByKey) Parse(string path, string text, ILogger logger)

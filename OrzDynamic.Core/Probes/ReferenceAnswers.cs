@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,12 +61,11 @@ public static class ReferenceAnswers
 
     private static List<SampleRecord> ReadRecords(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        int complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        var text = JournalText.CompleteLines(File.ReadAllBytes(path));
         var list = new List<SampleRecord>();
         var seen = new HashSet<(string, int)>();
         int lineNo = 0;
-        foreach (var line in Encoding.UTF8.GetString(bytes, 0, complete).Split('\n'))
+        foreach (var line in text.Split('\n'))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -80,17 +79,7 @@ public sealed class ResultsJournal : IDisposable
 
     private void ReadExisting(ILogger logger)
     {
-        var bytes = new byte[_stream.Length];
-        _stream.Position = 0;
-        _stream.ReadExactly(bytes);
-        int lastNewline = Array.LastIndexOf(bytes, (byte)'\n');
-        long complete = lastNewline + 1;
-        if (complete < bytes.Length)
-        {
-            logger.LogWarning("{File}: ignoring a torn last line ({Bytes} bytes); that sample will be recomputed", FilePath, bytes.Length - complete);
-            _stream.SetLength(complete);
-        }
-        var text = Encoding.UTF8.GetString(bytes, 0, (int)complete);
+        var text = JournalText.ReadCuttingTornLine(_stream, FilePath, logger, "that sample will be recomputed");
         int lineNo = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -110,7 +99,6 @@ public sealed class ResultsJournal : IDisposable
             if (!_records.TryAdd((rec.Dataset, rec.Index), rec))
                 logger.LogWarning("{File}, line {Line}: duplicate sample {Dataset}#{Index} ignored", FilePath, lineNo, rec.Dataset, rec.Index);
         }
-        _stream.Position = _stream.Length;
     }
 
     /// <summary>

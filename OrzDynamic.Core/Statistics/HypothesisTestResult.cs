@@ -59,4 +59,28 @@ public sealed record HypothesisTestResult
     public override string ToString() => IsTestable
         ? string.Create(CultureInfo.InvariantCulture, $"{Test} ({Method}): stat={Statistic:G6}, p={PValue:G6}, n={N}, {EffectName}={Effect:G6}")
         : $"{Test}: not testable ({NotTestableReason}), n={N}";
+
+    /// <summary>
+    /// The result of a t test of <paramref name="effect"/> with standard error <paramref name="se"/> on
+    /// <paramref name="df"/> degrees of freedom: two-sided p and the Student-t interval of the effect.
+    /// </summary>
+    internal static HypothesisTestResult FromStudentT(string test, string method, int n, string effectName, double effect,
+        double se, double df, double level)
+    {
+        double t = effect / se;
+        double p = 2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, -Math.Abs(t));
+        double half = ConfidenceLevels.StudentTQuantile(level, df) * se;
+        return new HypothesisTestResult
+        {
+            Test = test,
+            Method = method,
+            N = n,
+            Statistic = t,
+            DegreesOfFreedom = df,
+            PValue = ClampP(p),
+            EffectName = effectName,
+            Effect = effect,
+            EffectInterval = new ConfidenceInterval(effect, effect - half, effect + half, level, n),
+        };
+    }
 }

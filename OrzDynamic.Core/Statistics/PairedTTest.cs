@@ -27,22 +27,6 @@ public static class PairedTTest
         if (!(variance > 0))
             return HypothesisTestResult.NotTestable(Name, n,
                 mean == 0 ? "all paired differences are zero" : "all paired differences are equal (no variance)", effectName, mean);
-        double se = Math.Sqrt(variance / n);
-        double t = mean / se;
-        int df = n - 1;
-        double p = 2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, -Math.Abs(t));
-        double half = ConfidenceLevels.StudentTQuantile(level, df) * se;
-        return new HypothesisTestResult
-        {
-            Test = Name,
-            Method = "Student t",
-            N = n,
-            Statistic = t,
-            DegreesOfFreedom = df,
-            PValue = HypothesisTestResult.ClampP(p),
-            EffectName = effectName,
-            Effect = mean,
-            EffectInterval = new ConfidenceInterval(mean, mean - half, mean + half, level, n),
-        };
+        return HypothesisTestResult.FromStudentT(Name, "Student t", n, effectName, mean, Math.Sqrt(variance / n), n - 1, level);
     }
 }

@@ -35,20 +35,6 @@ public static class WelchTTest
             return HypothesisTestResult.NotTestable(Name, n, "no variance in either group", effectName, m2 - m1);
         double se = Math.Sqrt(se2);
         double df = se2 * se2 / (a * a / (n1 - 1) + b * b / (n2 - 1));
-        double t = (m2 - m1) / se;
-        double p = 2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, -Math.Abs(t));
-        double half = ConfidenceLevels.StudentTQuantile(level, df) * se;
-        return new HypothesisTestResult
-        {
-            Test = Name,
-            Method = "Welch–Satterthwaite",
-            N = n,
-            Statistic = t,
-            DegreesOfFreedom = df,
-            PValue = HypothesisTestResult.ClampP(p),
-            EffectName = effectName,
-            Effect = m2 - m1,
-            EffectInterval = new ConfidenceInterval(m2 - m1, m2 - m1 - half, m2 - m1 + half, level, n),
-        };
+        return HypothesisTestResult.FromStudentT(Name, "Welch–Satterthwaite", n, effectName, m2 - m1, se, df, level);
     }
 }

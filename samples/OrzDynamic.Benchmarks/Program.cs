@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["tokenizer"] = OrzDynamic.Benchmarks.Tokenizer.TokenizerBenchmark.Run,
     ["model"] = ModelBenchmark.Run,
     ["merge"] = OrzDynamic.Benchmarks.Merge.MergeBenchmark.Run,
+    ["merge-one"] = OrzDynamic.Benchmarks.Merge.MergeBenchmark.RunOne,
     ["smoke"] = OrzDynamic.Benchmarks.Smoke.RealSizeSmoke.Run,
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,

@@ -6,37 +6,76 @@ using OrzDynamic.Core.Sharding;
 namespace OrzDynamic.Benchmarks.Merge;
 
 /// <summary>
-/// Merge at scale: writes a synthetic sharded run (default 100 checkpoints × 5 datasets × 2,000 samples = 1,000,000
-/// journal records over 64 shards), then times <see cref="PlanMerger.Merge"/> over it and samples its peak RSS; repeats
-/// at a smaller size to show that memory is flat in the record count. Reports machine load (uptime) with the figures.
-/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- merge [--checkpoints 100] [--datasets 5] [--samples 2000] [--small 10] [--dir /tmp/x]</code>
+/// Merge at scale: for each size, writes a synthetic sharded run (default 100 checkpoints × 5 datasets × 2,000 samples
+/// = 1,000,000 journal records over 64 shards), then times <see cref="PlanMerger.Merge"/> over it in a fresh child
+/// process and samples that process's peak RSS, so the figure is the merge's own and not memory the generator left
+/// behind. Several sizes (<c>--sizes 10,50,100</c>) show whether memory is flat in the number of checkpoints. Reports
+/// machine load (uptime) with the figures.
+/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- merge [--sizes 10,100] [--datasets 5] [--samples 2000] [--shards 64] [--dir /tmp/x] [--in-process]</code>
+/// <c>merge-one DIR</c> is the child: it merges DIR and prints one line of figures.
 /// </summary>
 internal static class MergeBenchmark
 {
     public static int Run(string[] args)
     {
-        int checkpoints = Arg(args, "--checkpoints", 100), datasets = Arg(args, "--datasets", 5), samples = Arg(args, "--samples", 2000);
-        int small = Arg(args, "--small", 10), shards = Arg(args, "--shards", 64);
+        int datasets = Arg(args, "--datasets", 5), samples = Arg(args, "--samples", 2000), shards = Arg(args, "--shards", 64);
+        var sizes = ArgString(args, "--sizes") is { } list
+            ? list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+            : SizesFromLegacyArgs(args);
+        bool inProcess = args.Contains("--in-process");
         var root = ArgString(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "orz-merge-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        Console.WriteLine($"merge benchmark: {checkpoints} checkpoints × {datasets} datasets × {samples} samples, {shards} shards; {Environment.ProcessorCount} CPUs");
-        try
+        Console.WriteLine($"merge benchmark: {string.Join("/", sizes)} checkpoints × {datasets} datasets × {samples} samples, {shards} shards; " +
+                          $"{Environment.ProcessorCount} CPUs; merge {(inProcess ? "in this process" : "in a fresh child process per size")}");
+        foreach (var c in sizes)
         {
-            foreach (var c in small > 0 && small < checkpoints ? new[] { small, checkpoints } : [checkpoints])
-                Measure(Path.Combine(root, $"c{c}"), c, datasets, samples, shards);
+            var dir = Path.Combine(root, $"c{c}");
+            try
+            {
+                var sw = Stopwatch.StartNew();
+                var (_, bytes) = SyntheticShardedRun.Write(dir, c, datasets, samples, shards, batchSize: 8, seed: 1);
+                long records = (long)c * datasets * samples;
+                Console.WriteLine($"  wrote {records:N0} records ({bytes / 1e6:N0} MB of journals) in {sw.Elapsed.TotalSeconds:0.0} s");
+                var line = inProcess ? Measure(dir) : MeasureInChild(dir);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c} checkpoints, {records:N0} records, {bytes / 1e6:0} MB journals: {line}"));
+            }
+            finally
+            {
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            }
         }
-        finally
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        try { Directory.Delete(root, recursive: false); } catch (IOException) { }
         return 0;
     }
 
-    private static void Measure(string dir, int checkpoints, int datasets, int samples, int shards)
+    /// <summary>The child process: merges one directory and prints its figures.</summary>
+    public static int RunOne(string[] args)
     {
-        var sw = Stopwatch.StartNew();
-        var (_, bytes) = SyntheticShardedRun.Write(dir, checkpoints, datasets, samples, shards, batchSize: 8, seed: 1);
-        long records = (long)checkpoints * datasets * samples;
-        Console.WriteLine($"  wrote {records:N0} records ({bytes / 1e6:N0} MB of journals) in {sw.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine(Measure(args[0]));
+        return 0;
+    }
+
+    private static int[] SizesFromLegacyArgs(string[] args)
+    {
+        int checkpoints = Arg(args, "--checkpoints", 100), small = Arg(args, "--small", 10);
+        return small > 0 && small < checkpoints ? [small, checkpoints] : [checkpoints];
+    }
+
+    private static string MeasureInChild(string dir)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(MergeBenchmark).Assembly.Location);
+        psi.ArgumentList.Add("merge-one");
+        psi.ArgumentList.Add(dir);
+        using var child = Process.Start(psi) ?? throw new InvalidOperationException("could not start the merge process");
+        var output = child.StandardOutput.ReadToEnd().Trim();
+        child.WaitForExit();
+        if (child.ExitCode != 0) throw new InvalidOperationException($"merge process exited {child.ExitCode}: {output}");
+        return output;
+    }
+
+    private static string Measure(string dir)
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -44,14 +83,15 @@ internal static class MergeBenchmark
         bool hwm = ProcessMemory.TryResetPeak();
         var load = Uptime();
         using var sampler = new PeakRssSampler();
-        sw.Restart();
+        var sw = Stopwatch.StartNew();
         var result = PlanMerger.Merge(dir);
         var seconds = sw.Elapsed.TotalSeconds;
         long peak = Math.Max(sampler.PeakBytes, hwm ? ProcessMemory.PeakRssBytes() : 0);
-        if (result.Records != records) throw new InvalidOperationException($"merged {result.Records} records, expected {records}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  merge {records:N0} records: {seconds:0.0} s ({records / seconds:N0} records/s, {bytes / 1e6 / seconds:0} MB/s of journal read, {2 * bytes / 1e6 / seconds:0} MB/s written); " +
-            $"peak RSS {peak / 1048576.0:0} MB (process baseline before merge {baseline / 1048576.0:0} MB); load before: {load}; after: {Uptime()}"));
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        long bytes = Directory.EnumerateFiles(Path.Combine(dir, ShardLayout.ShardsFolder), "*.jsonl", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"merge {result.Records:N0} records: {seconds:0.0} s ({result.Records / seconds:N0} records/s, {bytes / 1e6 / seconds:0} MB/s of journal read); " +
+            $"peak RSS {peak / 1048576.0:0} MB (before merge {baseline / 1048576.0:0} MB; GC heap after {gc.HeapSizeBytes / 1048576.0:0} MB); load before: {load}; after: {Uptime()}");
     }
 
     private static string Uptime()

@@ -19,6 +19,7 @@ internal static class SyntheticShardedRun
         var planned = new List<PlanCheckpoint>();
         var selections = new List<CheckpointSelection>();
         var dataFiles = Enumerable.Range(0, datasets).Select(d => Path.Combine(dir, "data", $"set{d}.jsonl")).ToArray();
+        WriteDataFiles(dataFiles, samples);   // the plan and the merged run manifests hash them
         for (int c = 0; c < checkpoints; c++)
         {
             var key = $"/bench/run/iter{c * 100}";
@@ -74,6 +75,16 @@ internal static class SyntheticShardedRun
             }
         }
         return (plan, bytes);
+    }
+
+    private static void WriteDataFiles(IEnumerable<string> paths, int samples)
+    {
+        foreach (var path in paths)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllLines(path, Enumerable.Range(0, samples).Select(i => string.Create(CultureInfo.InvariantCulture,
+                $$"""{"prompt": [{"from": "user", "value": "Question {{i}}: what is {{i}} plus 1?"}], "final_answer": "{{i + 1}}"}""")));
+        }
     }
 
     private static SampleRecord Record(Random rng, string checkpoint, string dataset, int index)

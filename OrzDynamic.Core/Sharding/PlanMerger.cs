@@ -43,7 +43,10 @@ public static class PlanMerger
         if (missing.Length > 0) log.LogWarning("Partial merge: {Count} unit(s) missing", missing.Length);
 
         var files = new List<string>();
-        var all = new Dictionary<string, EvalResults>(StringComparer.Ordinal);
+        var merged = new List<MergedCheckpoint>(plan.Checkpoints.Count);
+        var iterations = new int?[plan.Checkpoints.Count];
+        // Trends keep a few numbers per checkpoint × dataset × stratum × metric, not the checkpoint results.
+        TrendDataBuilder? trends = null;
         long records = 0;
         for (int c = 0; c < plan.Checkpoints.Count; c++)
         {
@@ -52,18 +55,20 @@ public static class PlanMerger
             var units = status.Where(s => s.Unit.Checkpoint == c).ToArray();
             var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, options.ChartWriter, cancellationToken);
             records += n;
-            all[ck.Key] = results;
+            iterations[c] = results.Iteration;
+            trends ??= new TrendDataBuilder { ConfidenceLevel = results.ConfidenceLevel };
+            MultiCheckpointAggregator.Add(trends, ck.Key, results, c);
+            merged.Add(new MergedCheckpoint(ck.Key, ck.Name, Path.Combine(dir, ck.Name), n, results.EvalAccuracy));
             log.LogInformation("Merged {Checkpoint}: {Records} record(s); {Results}", ck.Name, n, results.ToString());
         }
-        if (all.Count > 1)
+        if (plan.Checkpoints.Count > 1)
         {
             // As a single-process run: checkpoint comparisons (comparisons.csv/json), then trends marked with them.
-            var report = Compare(dir, plan, all, cancellationToken);
-            files.AddRange(ComparisonFiles.Write(report, dir));
-            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(all), report);
-            files.AddRange(Evaluator.SaveTrends(trends, dir, options.ChartWriter, loggerFactory, cancellationToken));
+            var marks = Compare(dir, plan, iterations, files, cancellationToken);
+            var marked = TrendSignificance.Apply(trends!.Build(), marks);
+            files.AddRange(Evaluator.SaveTrends(marked, dir, options.ChartWriter, loggerFactory, cancellationToken));
         }
-        return new MergeResult(all, missing, records, files);
+        return new MergeResult(merged, missing, records, files);
     }
 
     private static (EvalResults Results, long Records) MergeCheckpoint(string dir, ShardPlan plan, PlanCheckpoint ck, IReadOnlyList<UnitStatus> units,
@@ -220,37 +225,34 @@ public static class PlanMerger
     /// <summary>
     /// The comparisons <c>MultiCheckpointComparison.Compare</c> makes (each checkpoint against the previous and the
     /// first, in iteration order), holding the records of at most three checkpoints at a time: they are read back from
-    /// the merged results.jsonl files instead of being kept for every checkpoint.
+    /// the merged results.jsonl files instead of being kept for every checkpoint. The rows go straight to
+    /// comparisons.csv/json (<see cref="ComparisonFileWriter"/>); only the significance marks of the trends are kept.
     /// </summary>
-    private static ComparisonReport Compare(string dir, ShardPlan plan, IReadOnlyDictionary<string, EvalResults> all, CancellationToken ct)
+    private static ComparisonMarks Compare(string dir, ShardPlan plan, IReadOnlyList<int?> iterations, List<string> files, CancellationToken ct)
     {
         var options = new ComparisonOptions { ConfidenceLevel = plan.Checkpoints[0].Config.ConfidenceLevel };
         var comparer = new CheckpointComparer(options);
         var ordered = plan.Checkpoints.Select((c, order) =>
-                (Checkpoint: c, Iteration: IterationParser.TryParse(c.Key, out var it) ? it : all[c.Key].Iteration ?? order))
+                (Checkpoint: c, Iteration: IterationParser.TryParse(c.Key, out var it) ? it : iterations[order] ?? order))
             .OrderBy(c => c.Iteration).ToArray();
         for (int i = 1; i < ordered.Length; i++)
             if (ordered[i].Iteration == ordered[i - 1].Iteration)
                 throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: checkpoints '{ordered[i - 1].Checkpoint.Name}' and '{ordered[i].Checkpoint.Name}' share iteration {ordered[i].Iteration}; they cannot be compared.");
         CheckpointSamples Load((PlanCheckpoint Checkpoint, int Iteration) c) =>
             LoadForComparison(Path.Combine(dir, c.Checkpoint.Name, OutputFiles.Journal), c.Checkpoint.Name, c.Iteration);
-        var rows = new List<ComparisonRow>();
+        using var writer = new ComparisonFileWriter(dir, options.ConfidenceLevel, options.Alpha);
         var first = Load(ordered[0]);
         var previous = first;
         for (int i = 1; i < ordered.Length; i++)
         {
             ct.ThrowIfCancellationRequested();
             var current = Load(ordered[i]);
-            rows.AddRange(comparer.ComparePair(previous, current, ComparisonKind.Previous));
-            if (i >= 2) rows.AddRange(comparer.ComparePair(first, current, ComparisonKind.First));
+            writer.Add(comparer.ComparePair(previous, current, ComparisonKind.Previous));
+            if (i >= 2) writer.Add(comparer.ComparePair(first, current, ComparisonKind.First));
             previous = current;
         }
-        return new ComparisonReport
-        {
-            ConfidenceLevel = options.ConfidenceLevel,
-            Alpha = options.Alpha,
-            Rows = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.ToIteration).ThenBy(r => r.Kind).ToArray(),
-        };
+        files.AddRange(writer.Complete());
+        return writer.Marks;
     }
 
     /// <summary>

@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace OrzDynamic.Core.Statistics;
 
-/// <summary>Writes <c>comparisons.csv</c> and <c>comparisons.json</c> (each via a temp file and an atomic rename).</summary>
+/// <summary>
+/// The formats of <c>comparisons.csv</c> and <c>comparisons.json</c>; the files are written row by row by
+/// <see cref="ComparisonFileWriter"/> (each via a temp file and an atomic rename).
+/// </summary>
 public static class ComparisonFiles
 {
     /// <summary>CSV file name.</summary>
@@ -23,6 +26,9 @@ public static class ComparisonFiles
         "paired_t", "paired_t_p", "not_testable",
     ];
 
+    /// <summary>The <c>multiple_testing</c> line of the JSON.</summary>
+    internal const string MultipleTesting = "Holm–Bonferroni within each dataset × comparison";
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -32,37 +38,56 @@ public static class ComparisonFiles
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>Writes both files into <paramref name="outputDir"/>; returns their paths (CSV first).</summary>
+    /// <summary>The options of <see cref="ToJson"/> without indentation: one row per line in the streaming writer's scratch files.</summary>
+    internal static JsonSerializerOptions CompactJsonOptions { get; } = new(JsonOptions) { WriteIndented = false };
+
+    /// <summary>Writer options that format as <see cref="ToJson"/> does (indentation, new lines, escaping).</summary>
+    internal static JsonWriterOptions IndentedWriterOptions { get; } = new()
+    {
+        Indented = true,
+        Encoder = JsonOptions.Encoder,
+        IndentCharacter = JsonOptions.IndentCharacter,
+        IndentSize = JsonOptions.IndentSize,
+        NewLine = JsonOptions.NewLine,
+        SkipValidation = false,
+    };
+
+    /// <summary>
+    /// Writes both files into <paramref name="outputDir"/>, row by row (<see cref="ComparisonFileWriter"/>); returns
+    /// their paths (CSV first).
+    /// </summary>
     public static IReadOnlyList<string> Write(ComparisonReport report, string outputDir)
     {
         ArgumentNullException.ThrowIfNull(report);
-        Directory.CreateDirectory(outputDir);
-        var csv = Path.Combine(outputDir, Csv);
-        var json = Path.Combine(outputDir, Json);
-        WriteAtomically(csv, ToCsv(report));
-        WriteAtomically(json, ToJson(report));
-        return [csv, json];
+        using var writer = new ComparisonFileWriter(outputDir, report.ConfidenceLevel, report.Alpha);
+        writer.Add(report.Rows);
+        return writer.Complete();
     }
 
     /// <summary>The CSV text (invariant culture, empty cells for "not available").</summary>
     public static string ToCsv(ComparisonReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder().AppendLine(string.Join(',', CsvColumns));
-        foreach (var r in report.Rows)
-        {
-            var t = r.Test;
-            var md = r.MeanDifference;
-            string[] cells =
-            [
-                r.Dataset, r.Kind == ComparisonKind.Previous ? "previous" : "first", r.FromCheckpoint, I(r.FromIteration),
-                r.ToCheckpoint, I(r.ToIteration), r.Metric, r.Stratum, t.Test, t.Method, I(r.NFrom), I(r.NTo), I(r.Unpaired),
-                D(r.MeanFrom), D(r.MeanTo), t.EffectName, D(t.Effect), D(md?.Estimate), D(md?.Low), D(md?.High),
-                D(t.Statistic), D(t.DegreesOfFreedom), D(t.PValue), D(r.AdjustedP), r.Significant ? "true" : "false", r.Direction,
-                r.PairedT is null ? "" : D(r.PairedT.Statistic), D(r.PairedT?.PValue), t.NotTestableReason ?? "",
-            ];
-            sb.AppendLine(string.Join(',', cells.Select(Quote)));
-        }
+        foreach (var r in report.Rows) sb.AppendLine(CsvLine(r));
         return sb.ToString();
+    }
+
+    /// <summary>One row of the CSV, without the line end.</summary>
+    public static string CsvLine(ComparisonRow r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var t = r.Test;
+        var md = r.MeanDifference;
+        string[] cells =
+        [
+            r.Dataset, r.Kind == ComparisonKind.Previous ? "previous" : "first", r.FromCheckpoint, I(r.FromIteration),
+            r.ToCheckpoint, I(r.ToIteration), r.Metric, r.Stratum, t.Test, t.Method, I(r.NFrom), I(r.NTo), I(r.Unpaired),
+            D(r.MeanFrom), D(r.MeanTo), t.EffectName, D(t.Effect), D(md?.Estimate), D(md?.Low), D(md?.High),
+            D(t.Statistic), D(t.DegreesOfFreedom), D(t.PValue), D(r.AdjustedP), r.Significant ? "true" : "false", r.Direction,
+            r.PairedT is null ? "" : D(r.PairedT.Statistic), D(r.PairedT?.PValue), t.NotTestableReason ?? "",
+        ];
+        return string.Join(',', cells.Select(Quote));
     }
 
     /// <summary>The JSON text: level, alpha, legend and the rows.</summary>
@@ -70,17 +95,10 @@ public static class ComparisonFiles
     {
         confidence_level = report.ConfidenceLevel,
         alpha = report.Alpha,
-        multiple_testing = "Holm–Bonferroni within each dataset × comparison",
+        multiple_testing = MultipleTesting,
         legend = report.Legend,
         rows = report.Rows,
     }, JsonOptions);
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text, new UTF8Encoding(false));
-        File.Move(tmp, path, overwrite: true);
-    }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 

@@ -13,17 +13,23 @@ public static class TrendSignificance
     /// <summary>The trends with <see cref="TrendSeries.SignificantChange"/> and <see cref="DatasetTrend.SignificanceNote"/> set.</summary>
     public static TrendData Apply(TrendData trends, ComparisonReport report)
     {
-        ArgumentNullException.ThrowIfNull(trends);
         ArgumentNullException.ThrowIfNull(report);
-        var significant = report.Rows
-            .Where(r => r.Kind == ComparisonKind.Previous)
-            .ToDictionary(r => (r.Dataset, r.ToIteration, r.Metric, r.Stratum), r => r.Significant);
+        return Apply(trends, ComparisonMarks.From(report));
+    }
+
+    /// <summary>The trends marked from <paramref name="marks"/> (e.g. <see cref="ComparisonFileWriter.Marks"/> of a streamed report).</summary>
+    public static TrendData Apply(TrendData trends, ComparisonMarks marks)
+    {
+        ArgumentNullException.ThrowIfNull(trends);
+        ArgumentNullException.ThrowIfNull(marks);
+        var significant = marks.SignificantPrevious;
+        var note = Note(marks.Alpha);
         return new TrendData(trends.Datasets.Select(trend =>
         {
             TrendSeries Mark(TrendSeries series, string metric, string stratum) => series with
             {
                 SignificantChange = series.Iterations
-                    .Select((it, i) => i > 0 && significant.GetValueOrDefault((trend.Dataset, it, metric, stratum)))
+                    .Select((it, i) => i > 0 && significant.Contains((trend.Dataset, it, metric, stratum)))
                     .ToArray(),
             };
             var metrics = trend.Metrics.ToDictionary(
@@ -35,12 +41,19 @@ public static class TrendSignificance
             {
                 Metrics = metrics,
                 Accuracy = trend.Accuracy is { } acc ? Mark(acc, ComparisonStrata.Accuracy, ComparisonStrata.All) : null,
-                SignificanceNote = Note(report),
+                SignificanceNote = note,
             };
         }).ToArray());
     }
 
     /// <summary>The legend line of the markers.</summary>
-    public static string Note(ComparisonReport report) => string.Create(CultureInfo.InvariantCulture,
-        $"Stars: change vs previous checkpoint with Holm-adjusted p < {report.Alpha:0.###} (accuracy: exact McNemar, paired; correct/incorrect: Welch t)");
+    public static string Note(ComparisonReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return Note(report.Alpha);
+    }
+
+    /// <summary>The legend line of the markers for threshold <paramref name="alpha"/>.</summary>
+    public static string Note(double alpha) => string.Create(CultureInfo.InvariantCulture,
+        $"Stars: change vs previous checkpoint with Holm-adjusted p < {alpha:0.###} (accuracy: exact McNemar, paired; correct/incorrect: Welch t)");
 }

@@ -94,7 +94,7 @@ internal static class ShardCommands
             using var loggerFactory = ConsoleLogging();
             var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = new PngChartWriter(loggerFactory: loggerFactory) }, loggerFactory, cts.Token);
             if (!result.IsPartial) WriteFixedResponseTrends(dir, r.GetValue(itemLines), loggerFactory, cts.Token);
-            Console.WriteLine($"merged {result.Records} record(s) of {result.Results.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
+            Console.WriteLine($"merged {result.Records} record(s) of {result.Checkpoints.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
             foreach (var f in result.Files) Console.WriteLine($"  {f}");
             return Task.FromResult(ExitCodes.Ok);
         }));

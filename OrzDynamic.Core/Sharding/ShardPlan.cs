@@ -35,6 +35,12 @@ public sealed record ShardPlan
     [JsonPropertyName("checkpoints")] public IReadOnlyList<PlanCheckpoint> Checkpoints { get; init; } = [];
     /// <summary>Units in canonical order.</summary>
     [JsonPropertyName("units")] public IReadOnlyList<WorkUnit> Units { get; init; } = [];
+    /// <summary>
+    /// The band of the trend charts the run was asked for (the CLI's <c>--error_bars</c>: <c>std</c> or <c>ci</c>; null
+    /// = the default, std). Charts only: it changes no number, so it is in neither the settings hash nor the plan id,
+    /// and the merge draws with it unless told otherwise (<c>merge --error_bars</c>).
+    /// </summary>
+    [JsonPropertyName("error_bars")] public string? ErrorBars { get; init; }
 
     /// <summary>Samples and custom sentences per shard (the balance of the plan).</summary>
     public long[] WorkPerShard()

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Sharding;
+using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
 
 namespace OrzDynamic.Cli;
@@ -84,15 +85,19 @@ internal static class ShardCommands
         var mergeDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json and shards/." };
         var partial = new Option<bool>("--partial") { Description = "Aggregate what exists when units are missing; summaries are marked partial." };
         var itemLines = new Option<int>("--fixed_item_lines") { Description = "As for a run: single-text lines per fixed-response trend chart.", DefaultValueFactory = _ => 8 };
+        var errorBars = new Option<string?>("--error_bars") { Description = "Bands of the trend charts: std or ci (default: what the plan recorded from the run flags, else std)." };
         var merge = new Command("merge", "Merge the shard journals into the outputs of a single-process run.");
         merge.Arguments.Add(mergeDir);
         merge.Options.Add(partial);
         merge.Options.Add(itemLines);
+        merge.Options.Add(errorBars);
         merge.SetAction((r, _) => Guard(() =>
         {
             var dir = r.GetValue(mergeDir)!;
             using var loggerFactory = ConsoleLogging();
-            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = new PngChartWriter(loggerFactory: loggerFactory) }, loggerFactory, cts.Token);
+            var bands = TrendBands(r.GetValue(errorBars) ?? ShardPlan.Load(ShardLayout.PlanPath(dir)).ErrorBars);
+            var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = bands };
+            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = charts }, loggerFactory, cts.Token);
             if (!result.IsPartial) WriteFixedResponseTrends(dir, r.GetValue(itemLines), loggerFactory, cts.Token);
             Console.WriteLine($"merged {result.Records} record(s) of {result.Checkpoints.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
             foreach (var f in result.Files) Console.WriteLine($"  {f}");
@@ -124,7 +129,9 @@ internal static class ShardCommands
                 CpusPerTask = r.GetValue(cpus),
                 Mem = r.GetValue(mem),
                 ExtraArgs = r.GetValue(sbatchArg) ?? [],
-                MergeArgs = ["--fixed_item_lines", r.GetValue(definition.FixedItemLines).ToString(CultureInfo.InvariantCulture)],
+                // --error_bars is recorded in the plan; given again (e.g. changed on a resubmission) it is passed on explicitly.
+                MergeArgs = ["--fixed_item_lines", r.GetValue(definition.FixedItemLines).ToString(CultureInfo.InvariantCulture),
+                    .. r.GetResult(definition.ErrorBars) is { Implicit: false } ? new[] { "--error_bars", r.GetValue(definition.ErrorBars)! } : []],
                 DryRun = dry,
             };
             var s = SlurmSubmitter.Submit(dir, p, options);
@@ -179,9 +186,18 @@ internal static class ShardCommands
         var configs = EvaluationRun.BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();
         var dir = Path.GetFullPath(settings.OutputDir);
-        var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir);
+        // --error_bars changes only the charts: recorded for the merge, outside the settings hash.
+        var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir) with { ErrorBars = settings.ErrorBarsCi ? "ci" : "std" };
         return (dir, ShardPlanBuilder.WriteOrReuse(plan, dir));
     }
+
+    /// <summary>The trend-chart band of an <c>--error_bars</c> value (null: the default, ± std).</summary>
+    private static TrendErrorBars TrendBands(string? errorBars) => errorBars?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "std" => TrendErrorBars.Std,
+        "ci" => TrendErrorBars.Ci,
+        var other => throw new CliInputException($"--error_bars must be 'std' or 'ci', got '{other}'."),
+    };
 
     /// <summary>
     /// Sharded runs use static batching: fixed batches are what makes every shard's answers bit-identical to a

@@ -112,6 +112,47 @@ public class ShardedRunProcessTests
     }
 
     [Test]
+    public void ErrorBars_RecordedInPlanOutsideTheHash_MergedTrendChartsEqualSingleRun_MergeFlagOverrides()
+    {
+        var singleCi = Path.Combine(_root, "single-ci");
+        var (sc, _, serr) = _cli.Run([.. _runFlags, "--batching", "static", "--error_bars", "ci", "--output_dir", singleCi]);
+        Assert.That(sc, Is.Zero, serr);
+
+        var dir = Path.Combine(_root, "errorbars");
+        var (pc, _, perr) = _cli.Run(["shard", "plan", .. _runFlags, "--error_bars", "ci", "--output_dir", dir, "--shards", "2"]);
+        Assert.That(pc, Is.Zero, perr);
+        var withCi = ShardPlan.Load(Path.Combine(dir, "plan.json"));
+        Assert.That(withCi.ErrorBars, Is.EqualTo("ci"));
+        var plain = ShardPlan.Load(Path.Combine(Plan("errorbars-default", 2), "plan.json"));
+        Assert.That(plain.ErrorBars, Is.EqualTo("std"));
+        Assert.That((withCi.SettingsHash, withCi.PlanId), Is.EqualTo((plain.SettingsHash, plain.PlanId)), "charts only: not a result setting");
+
+        RunShardsConcurrently(dir, [0, 1]);
+        var (mc, _, merr) = _cli.Run("merge", dir);
+        Assert.That(mc, Is.Zero, merr);
+        var charts = Directory.GetFiles(singleCi, "ld_trends_*.png").Select(Path.GetFileName).Order().ToArray();
+        Assert.That(charts, Has.Length.EqualTo(2));
+        foreach (var chart in charts)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, chart!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(singleCi, chart!))), $"{chart}: as the single run with --error_bars ci");
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, chart!)), Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(_single, chart!))), $"{chart}: ci bands differ from std bands");
+        }
+
+        // merge --error_bars overrides the plan: std bands, as the single run without the flag draws them.
+        var (oc, _, oerr) = _cli.Run("merge", dir, "--error_bars", "std");
+        Assert.That(oc, Is.Zero, oerr);
+        foreach (var chart in charts)
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, chart!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(_single, chart!))), $"{chart}: as the single run with std bands");
+        var (bc, _, berr) = _cli.Run("merge", dir, "--error_bars", "wide");
+        AssertOneLineExit2(bc, berr, "--error_bars");
+
+        // slurm submit passes an explicit --error_bars on to the merge job.
+        var (dc, _, derr) = _cli.Run(["slurm", "submit", .. _runFlags, "--error_bars", "ci", "--output_dir", dir, "--shards", "2", "--dry-run"]);
+        Assert.That(dc, Is.Zero, derr);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch")), Does.Contain("'--error_bars' 'ci'"));
+    }
+
+    [Test]
     public void ShardKilledWithSigkill_MergeRefusesThenPartial_ResumeRunsOnlyMissingUnits_OutputsIdentical()
     {
         var dir = Plan("killed", 2);

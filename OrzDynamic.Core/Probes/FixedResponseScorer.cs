@@ -136,6 +136,14 @@ public sealed class FixedResponseScorer
         return result;
     }
 
+    /// <summary>The records of a probe journal written by <see cref="ScoreCheckpoint"/>, in file (= item) order; empty when it does not exist.</summary>
+    /// <exception cref="Results.ResultsFileException">A complete line is not a valid probe record.</exception>
+    public static IReadOnlyList<ProbeRecord> ReadJournal(string journalPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(journalPath);
+        return ProbeJournal.Read(journalPath);
+    }
+
     private static void CheckKeys(IReadOnlyList<ProbeItem> items)
     {
         var dup = items.GroupBy(i => i.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

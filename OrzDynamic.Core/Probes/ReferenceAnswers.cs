@@ -29,7 +29,31 @@ public static class ReferenceAnswers
         var path = Path.Combine(referenceOutputDir, OutputFiles.Journal);
         if (!File.Exists(path))
             throw new ProbeInputException($"Reference checkpoint output '{referenceOutputDir}' has no {OutputFiles.Journal}: evaluate the reference checkpoint first (its generated answers are the probes).");
-        var records = ReadRecords(path);
+        return FromRecords(ReadRecords(path), path, datasets, logger);
+    }
+
+    /// <summary>
+    /// The reference answers held by several journals of one checkpoint (e.g. the unit journals of a sharded run),
+    /// ordered by dataset then index as <see cref="Load"/> orders them.
+    /// </summary>
+    /// <param name="journals">The journals (missing files hold nothing).</param>
+    /// <param name="source">How to name the reference in messages.</param>
+    /// <param name="datasets">Datasets to take (null = all).</param>
+    /// <param name="logger">Receives warnings.</param>
+    /// <exception cref="ProbeInputException">No usable answer for any requested dataset.</exception>
+    /// <exception cref="ResultsFileException">A line is not a valid sample record.</exception>
+    public static (IReadOnlyList<ProbeItem> Items, IReadOnlyList<string> MissingDatasets) FromJournals(IEnumerable<string> journals, string source,
+        IReadOnlyCollection<string>? datasets = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(journals);
+        var records = new List<SampleRecord>();
+        foreach (var journal in journals.Where(File.Exists)) records.AddRange(ReadRecords(journal));
+        return FromRecords(records, source, datasets, logger ?? NullLogger.Instance);
+    }
+
+    private static (IReadOnlyList<ProbeItem> Items, IReadOnlyList<string> MissingDatasets) FromRecords(List<SampleRecord> records, string path,
+        IReadOnlyCollection<string>? datasets, ILogger logger)
+    {
         var wanted = datasets is null ? null : new HashSet<string>(datasets, StringComparer.Ordinal);
         var items = new List<ProbeItem>();
         foreach (var r in records.Where(r => wanted is null || wanted.Contains(r.Dataset)).OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.Index))

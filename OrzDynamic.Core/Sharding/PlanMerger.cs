@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
 using static TorchSharp.torch;
@@ -98,6 +99,11 @@ public static class PlanMerger
                     if (status.Unit.Kind == WorkUnitKind.CustomSentences)
                     {
                         if (status.IsComplete) MergeCustom(dir, plan, ck, status.Unit, ckDir, custom, files);
+                        continue;
+                    }
+                    if (status.Unit.Kind == WorkUnitKind.AnswerProbes)
+                    {
+                        if (status.IsComplete) MergeProbes(dir, plan, status.Unit, ckDir, files);
                         continue;
                     }
                     count += MergeUnit(dir, plan, ck, status, accumulators, results, detail);
@@ -220,6 +226,16 @@ public static class PlanMerger
             SharedDirFile.Commit(tmp, target);
             files.Add(target);
         }
+    }
+
+    /// <summary>The checkpoint's probe journal, as a single run leaves it in the checkpoint's directory (<c>probes_&lt;set&gt;.jsonl</c>).</summary>
+    private static void MergeProbes(string dir, ShardPlan plan, WorkUnit unit, string ckDir, List<string> files)
+    {
+        var target = Path.Combine(ckDir, ProbeFiles.Journal(plan.Probes!.SetName));
+        var tmp = SharedDirFile.TempPath(target);
+        File.Copy(ShardLayout.ProbeUnitJournal(dir, plan, unit), tmp, overwrite: true);
+        SharedDirFile.Commit(tmp, target);
+        files.Add(target);
     }
 
     /// <summary>

@@ -20,6 +20,8 @@ public static partial class PlanStatus
         ArgumentNullException.ThrowIfNull(unit);
         if (unit.Kind == WorkUnitKind.CustomSentences)
             return Directory.Exists(ShardLayout.CustomUnitDir(dir, plan, unit)) ? unit.Samples : 0;
+        if (unit.Kind == WorkUnitKind.AnswerProbes)
+            return File.Exists(ShardLayout.ProbeUnitJournal(dir, plan, unit)) ? unit.Samples : 0;
         var path = ShardLayout.UnitJournal(dir, plan, unit);
         if (!File.Exists(path)) return 0;
         int lines = 0;
@@ -41,8 +43,7 @@ public static partial class PlanStatus
         ArgumentNullException.ThrowIfNull(plan);
         var root = Path.Combine(dir, ShardLayout.ShardsFolder);
         if (!Directory.Exists(root)) return;
-        var expected = new HashSet<string>(plan.Units.Select(u => Path.GetFullPath(u.Kind == WorkUnitKind.Samples
-            ? ShardLayout.UnitJournal(dir, plan, u) : ShardLayout.CustomUnitDir(dir, plan, u))), StringComparer.Ordinal);
+        var expected = new HashSet<string>(plan.Units.Select(u => Path.GetFullPath(ShardLayout.UnitPath(dir, plan, u))), StringComparer.Ordinal);
         // Only two levels are looked at (shards/shard-K/entry), and entries that vanish while we look (another shard
         // renaming its finished custom-sentence folder into place) are skipped: other shards keep working meanwhile.
         foreach (var entry in Entries(root))
@@ -83,6 +84,6 @@ public static partial class PlanStatus
     [GeneratedRegex(@"^shard-\d+$")]
     private static partial Regex ShardFolder();
 
-    [GeneratedRegex(@"^unit-\d+\.(?<plan>[0-9a-f]+)\.(jsonl|custom)$")]
+    [GeneratedRegex(@"^unit-\d+\.(?<plan>[0-9a-f]+)\.(jsonl|custom|probes\.jsonl)$")]
     private static partial Regex UnitName();
 }

@@ -36,6 +36,26 @@ public static class ShardLayout
     public static string CustomUnitDir(string dir, ShardPlan plan, WorkUnit unit) =>
         Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.custom"));
 
+    /// <summary>Finished answer-probe unit: its probe journal, renamed into place when every answer is scored.</summary>
+    public static string ProbeUnitJournal(string dir, ShardPlan plan, WorkUnit unit) =>
+        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.probes.jsonl"));
+
+    /// <summary>The journal an answer-probe unit appends to (and resumes from) until it is complete.</summary>
+    public static string ProbeUnitScratch(string dir, ShardPlan plan, WorkUnit unit) =>
+        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.probes.tmp-journal.jsonl"));
+
+    /// <summary>The file or folder that marks <paramref name="unit"/> (journal, custom-sentence folder or probe journal).</summary>
+    public static string UnitPath(string dir, ShardPlan plan, WorkUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        return unit.Kind switch
+        {
+            WorkUnitKind.CustomSentences => CustomUnitDir(dir, plan, unit),
+            WorkUnitKind.AnswerProbes => ProbeUnitJournal(dir, plan, unit),
+            _ => UnitJournal(dir, plan, unit),
+        };
+    }
+
     /// <summary>The plan file of DIR.</summary>
     public static string PlanPath(string dir) => Path.Combine(dir, PlanFile);
 }

@@ -41,6 +41,10 @@ public sealed record ShardPlan
     /// and the merge draws with it unless told otherwise (<c>merge --error_bars</c>).
     /// </summary>
     [JsonPropertyName("error_bars")] public string? ErrorBars { get; init; }
+    /// <summary>The answer probes of the run (<c>--probe_answers_from</c>), or null; part of the plan id.</summary>
+    [JsonPropertyName("probes")] public PlanProbes? Probes { get; init; }
+    /// <summary>The CLI's <c>--heatmap_samples</c> (heatmaps of probed answers, drawn by the merge); charts only, not in the plan id.</summary>
+    [JsonPropertyName("heatmap_samples")] public string? HeatmapSamples { get; init; }
 
     /// <summary>Samples and custom sentences per shard (the balance of the plan).</summary>
     public long[] WorkPerShard()
@@ -50,12 +54,13 @@ public sealed record ShardPlan
         return work;
     }
 
-    /// <summary>Computes <see cref="PlanId"/> from the settings hash, shard count and units.</summary>
-    public static string ComputeId(string settingsHash, int shards, IEnumerable<WorkUnit> units, IEnumerable<PlanCheckpoint> checkpoints)
+    /// <summary>Computes <see cref="PlanId"/> from the settings hash, shard count and units (and the answer probes, if any).</summary>
+    public static string ComputeId(string settingsHash, int shards, IEnumerable<WorkUnit> units, IEnumerable<PlanCheckpoint> checkpoints, PlanProbes? probes = null)
     {
         var sb = new StringBuilder().Append(settingsHash).Append('|').Append(shards.ToString(CultureInfo.InvariantCulture));
         foreach (var c in checkpoints) sb.Append('|').Append(c.SelectionFingerprint);
         foreach (var u in units) sb.Append('|').Append(JsonSerializer.Serialize(u));
+        if (probes is not null) sb.Append("|probes:").Append(JsonSerializer.Serialize(probes));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
     }
 
@@ -88,7 +93,7 @@ public sealed record ShardPlan
         var hash = PlanSettings.Hash(plan.Checkpoints.Select(c => c.Settings));
         if (hash != plan.SettingsHash)
             throw new ShardPlanException($"{path}: plan was made with other settings: field 'settings_hash' is {plan.SettingsHash}, the recorded settings hash to {hash} (the plan was edited).");
-        var id = ComputeId(plan.SettingsHash, plan.ShardCount, plan.Units, plan.Checkpoints);
+        var id = ComputeId(plan.SettingsHash, plan.ShardCount, plan.Units, plan.Checkpoints, plan.Probes);
         if (id != plan.PlanId) throw new ShardPlanException($"{path}: field 'plan_id' is {plan.PlanId}, the plan's units give {id} (the plan was edited).");
         return plan;
     }

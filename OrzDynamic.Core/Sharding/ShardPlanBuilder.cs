@@ -92,6 +92,36 @@ public static class ShardPlanBuilder
         };
     }
 
+    /// <summary>
+    /// Adds answer probes to a plan: one <see cref="WorkUnitKind.AnswerProbes"/> unit per checkpoint, run by the shard
+    /// that runs the checkpoint's last unit (it has the checkpoint loaded anyway); the plan id then covers the probes.
+    /// </summary>
+    /// <param name="plan">A plan from <see cref="Create"/>.</param>
+    /// <param name="probes">The reference (a checkpoint of the plan or an external directory) and datasets.</param>
+    /// <param name="answers">Answers to probe: the external reference's item count, else the reference checkpoint's selection.</param>
+    /// <exception cref="ShardPlanException">The reference checkpoint is not in the plan.</exception>
+    public static ShardPlan WithAnswerProbes(ShardPlan plan, PlanProbes probes, int? answers = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(probes);
+        if (probes.ReferenceCheckpoint is { } r && (r < 0 || r >= plan.Checkpoints.Count))
+            throw new ShardPlanException($"The probe reference checkpoint #{r} is not in the plan.");
+        int work = answers ?? (probes.ReferenceCheckpoint is { } rc ? plan.Checkpoints[rc].Selected : 0);
+        var units = plan.Units.Where(u => u.Kind != WorkUnitKind.AnswerProbes).ToList();
+        int first = units.Count;
+        for (int c = 0; c < plan.Checkpoints.Count; c++)
+        {
+            var last = units.Where(u => u.Checkpoint == c).Select(u => (int?)u.Shard).LastOrDefault() ?? Math.Min(c, plan.ShardCount - 1);
+            units.Add(new WorkUnit { Id = first + c, Shard = last, Checkpoint = c, Kind = WorkUnitKind.AnswerProbes, Samples = work });
+        }
+        return plan with
+        {
+            Probes = probes,
+            Units = units,
+            PlanId = ShardPlan.ComputeId(plan.SettingsHash, plan.ShardCount, units, plan.Checkpoints, probes),
+        };
+    }
+
     /// <summary>Fingerprint of a selection: (dataset, index) pairs in batch order.</summary>
     public static string SelectionFingerprint(IEnumerable<(string Dataset, int Index)> keys)
     {
@@ -126,6 +156,8 @@ public static class ShardPlanBuilder
             else
                 for (int i = 0; i < plan.Checkpoints.Count; i++)
                     diffs.AddRange(PlanSettings.Differences(plan.Checkpoints[i].Name, existing.Checkpoints[i].Settings, plan.Checkpoints[i].Settings));
+            var (probesThen, probesNow) = (System.Text.Json.JsonSerializer.Serialize(existing.Probes), System.Text.Json.JsonSerializer.Serialize(plan.Probes));
+            if (probesThen != probesNow) diffs.Add($"answer probes: {(existing.Probes is null ? "none" : existing.Probes.AnswersFrom)} in the plan, {(plan.Probes is null ? "none" : plan.Probes.AnswersFrom)} now");
             if (diffs.Count == 0 && existing.PlanId != plan.PlanId) diffs.Add("the data selection changed since the plan was made");
             if (diffs.Count > 0)
                 throw new ShardPlanException($"{path}: this directory holds a plan made with other settings; use another output directory. Differences: {string.Join("; ", diffs)}");

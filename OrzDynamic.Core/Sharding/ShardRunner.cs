@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Sharding;
@@ -53,12 +54,21 @@ public static class ShardRunner
         PlanStatus.CheckForeignFiles(dir, plan);
 
         var mine = plan.Units.Where(u => u.Shard == shardIndex).ToArray();
-        int already = 0, written = 0;
+        int already = 0, written = 0, waiting = 0;
         foreach (var group in mine.GroupBy(u => u.Checkpoint).OrderBy(g => g.Key))
         {
             ct.ThrowIfCancellationRequested();
             var todo = group.Where(u => PlanStatus.Done(dir, plan, u) < u.Samples).ToArray();
             already += group.Count() - todo.Length;
+            // Answer probes need every reference answer. While the reference checkpoint's units are not complete (they run
+            // in other shards, or later in this one), a probe unit waits for a rerun of the shard: `slurm submit` runs a
+            // second, dependent array for that; by hand, run the shard again once the others are done.
+            var blocked = todo.Where(u => u.Kind == WorkUnitKind.AnswerProbes && !plan.Probes!.IsReady(dir, plan)
+                                          && !(plan.Probes.ReferenceCheckpoint == group.Key && todo.Any(t => t.Kind == WorkUnitKind.Samples))).ToArray();
+            foreach (var unit in blocked)
+                log.LogWarning("Shard {Shard}: {Unit} waits for the answers of {Reference}; run this shard again when its units are complete", shardIndex, unit.Describe(plan), plan.Probes!.Reference);
+            waiting += blocked.Length;
+            todo = todo.Except(blocked).ToArray();
             if (todo.Length == 0) continue;
             var ck = plan.Checkpoints[group.Key];
             var scratch = SharedDirFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
@@ -81,6 +91,18 @@ public static class ShardRunner
             foreach (var unit in todo)
             {
                 ct.ThrowIfCancellationRequested();
+                if (unit.Kind == WorkUnitKind.AnswerProbes)
+                {
+                    if (!plan.Probes!.IsReady(dir, plan))
+                    {
+                        log.LogWarning("Shard {Shard}: {Unit} waits for the answers of {Reference}; run this shard again when its units are complete", shardIndex, unit.Describe(plan), plan.Probes.Reference);
+                        waiting++;
+                        continue;
+                    }
+                    written += RunProbes(dir, plan, unit, ck, evaluator, loggerFactory, ct);
+                    log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
+                    continue;
+                }
                 if (unit.Kind == WorkUnitKind.CustomSentences)
                 {
                     Directory.CreateDirectory(scratch);
@@ -102,6 +124,26 @@ public static class ShardRunner
             }
         }
         log.LogInformation("Shard {Shard}: {Units} unit(s), {Already} already complete, {Written} sample(s) written", shardIndex, mine.Length, already, written);
-        return new ShardRunResult(shardIndex, mine.Length, already, written);
+        return new ShardRunResult(shardIndex, mine.Length, already, written) { Waiting = waiting };
+    }
+
+    /// <summary>
+    /// Scores the answer probes of one checkpoint under its loaded model, as a single run does right after evaluating
+    /// it (the same scorer and options: the first checkpoint's device, dtypes and scoring settings), into a journal that
+    /// resumes after a kill and is renamed into place when complete. Returns the answers scored.
+    /// </summary>
+    private static int RunProbes(string dir, ShardPlan plan, WorkUnit unit, PlanCheckpoint ck, Evaluator evaluator, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var items = plan.Probes!.LoadItems(dir, plan, loggerFactory.CreateLogger(typeof(ShardRunner).FullName!));
+        var first = plan.Checkpoints[0].Config;
+        var scorer = new FixedResponseScorer(new ProbeOptions
+        {
+            TokenizerPath = first.TokenizerPath, Device = first.Device, DType = first.DType, ScoringDType = first.RequestedScoringDType,
+            ScoringChunkSize = first.ScoringChunkSize, LegacyOrzClamps = first.LegacyOrzClamps,
+        }, loggerFactory);
+        var scratch = ShardLayout.ProbeUnitScratch(dir, plan, unit);
+        var records = scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, ck.Name, items, scratch, cancellationToken: ct);
+        File.Move(scratch, ShardLayout.ProbeUnitJournal(dir, plan, unit), overwrite: true);
+        return records.Count;
     }
 }

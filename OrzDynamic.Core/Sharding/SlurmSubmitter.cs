@@ -32,6 +32,11 @@ public static class SlurmSubmitter
 
         var status = PlanStatus.Read(dir, plan);
         var shards = status.Where(s => !s.IsComplete).Select(s => s.Unit.Shard).Distinct().Order().ToArray();
+        // Answer probes of a reference checkpoint of this plan need all its answers: the shards with probe units run
+        // once more, as a second array that starts after the first succeeded (a complete unit is skipped at once).
+        var probeShards = plan.Probes is { } probes && !probes.IsReady(dir, plan)
+            ? status.Where(s => !s.IsComplete && s.Unit.Kind == WorkUnitKind.AnswerProbes).Select(s => s.Unit.Shard).Distinct().Order().ToArray()
+            : [];
         var slurmDir = Path.Combine(dir, ShardLayout.SlurmFolder);
         Directory.CreateDirectory(Path.Combine(slurmDir, "logs"));
         var arrayScript = Path.Combine(slurmDir, "shards.sbatch");
@@ -40,20 +45,34 @@ public static class SlurmSubmitter
         SharedDirFile.WriteAllText(arrayScript, ArrayScript(dir, plan, options, shards.Length > 0 ? shards : allShards));
         SharedDirFile.WriteAllText(mergeScript, MergeScript(dir, plan, options));
         if (options.DryRun)
-            return new SlurmSubmission(arrayScript, mergeScript, shards, null, null, $"sbatch {Quote(arrayScript)}   # then: sbatch --dependency=afterok:<array job id> {Quote(mergeScript)}");
+            return new SlurmSubmission(arrayScript, mergeScript, shards, null, null, probeShards.Length == 0
+                ? $"sbatch {Quote(arrayScript)}   # then: sbatch --dependency=afterok:<array job id> {Quote(mergeScript)}"
+                : $"sbatch {Quote(arrayScript)}   # then: sbatch --array={Ranges(probeShards)} --dependency=afterok:<array job id> {Quote(arrayScript)}; sbatch --dependency=afterok:<second array job id> {Quote(mergeScript)}")
+            {
+                ProbeShards = probeShards,
+            };
 
         var previous = ReadSubmissions(slurmDir);
         if (previous.Count > 0) RetirePrevious(previous[^1], logger);
 
-        string? arrayId = null;
+        string? arrayId = null, probeArrayId = null;
         if (shards.Length > 0) arrayId = Sbatch(["--parsable", arrayScript]);
-        var mergeArgs = arrayId is null ? new[] { "--parsable", mergeScript } : ["--parsable", $"--dependency=afterok:{arrayId}", mergeScript];
+        if (probeShards.Length > 0)
+            probeArrayId = Sbatch(arrayId is null
+                ? ["--parsable", $"--array={Ranges(probeShards)}", arrayScript]
+                : ["--parsable", $"--array={Ranges(probeShards)}", $"--dependency=afterok:{arrayId}", arrayScript]);
+        var last = probeArrayId ?? arrayId;
+        var mergeArgs = last is null ? new[] { "--parsable", mergeScript } : ["--parsable", $"--dependency=afterok:{last}", mergeScript];
         var mergeId = Sbatch(mergeArgs);
-        previous.Add(new SubmissionRecord(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), arrayId, mergeId, shards));
+        previous.Add(new SubmissionRecord(DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), arrayId, mergeId, shards, probeArrayId));
         SharedDirFile.WriteAllText(Path.Combine(slurmDir, SubmissionsFile), JsonSerializer.Serialize(previous, new JsonSerializerOptions { WriteIndented = true }));
-        var ids = arrayId is null ? mergeId : $"{arrayId},{mergeId}";
-        logger.LogInformation("Submitted array {Array} (shards {Shards}) and merge job {Merge}", arrayId, string.Join(",", shards), mergeId);
-        return new SlurmSubmission(arrayScript, mergeScript, shards, arrayId, mergeId, $"watch -n 10 squeue -j {ids}");
+        var ids = string.Join(',', new[] { arrayId, probeArrayId, mergeId }.Where(i => i is not null));
+        logger.LogInformation("Submitted array {Array} (shards {Shards}), probe array {ProbeArray} and merge job {Merge}", arrayId, string.Join(",", shards), probeArrayId, mergeId);
+        return new SlurmSubmission(arrayScript, mergeScript, shards, arrayId, mergeId, $"watch -n 10 squeue -j {ids}")
+        {
+            ProbeShards = probeShards,
+            ProbeArrayJobId = probeArrayId,
+        };
     }
 
     /// <summary>The array script: task K runs <c>shard run --plan DIR/plan.json</c> (K from SLURM_ARRAY_TASK_ID).</summary>
@@ -124,6 +143,19 @@ public static class SlurmSubmitter
                 throw new ShardPlanException($"tasks of the previous shard array {last.ArrayJobId} are still queued or running ({string.Join(", ", active)}); " +
                                              $"wait for them or `scancel {last.ArrayJobId}`, then submit again.");
         }
+        if (last.ProbeArrayJobId is not null)
+        {
+            var active = Squeue(last.ProbeArrayJobId, "%i %T");
+            if (active.Any(s => !s.EndsWith(" PENDING", StringComparison.Ordinal)))
+                throw new ShardPlanException($"tasks of the previous probe array {last.ProbeArrayJobId} are still running ({string.Join(", ", active)}); " +
+                                             $"wait for them or `scancel {last.ProbeArrayJobId}`, then submit again.");
+            if (active.Count > 0)
+            {
+                // Pending after the first array ended: its afterok dependency can no longer be met; the new submission replaces it.
+                Run("scancel", [last.ProbeArrayJobId]);
+                logger.LogInformation("Cancelled the pending probe array {Job} of the previous submission", last.ProbeArrayJobId);
+            }
+        }
         if (last.MergeJobId is not null && Squeue(last.MergeJobId, "%T").Any(s => s.Trim() == "PENDING"))
         {
             // Its afterok dependency can no longer be met (the array ended with failed or cancelled tasks); the new merge job replaces it.
@@ -189,5 +221,5 @@ public static class SlurmSubmitter
         }
     }
 
-    private sealed record SubmissionRecord(string Time, string? ArrayJobId, string MergeJobId, IReadOnlyList<int> Shards);
+    private sealed record SubmissionRecord(string Time, string? ArrayJobId, string MergeJobId, IReadOnlyList<int> Shards, string? ProbeArrayJobId = null);
 }

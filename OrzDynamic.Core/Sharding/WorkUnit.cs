@@ -35,8 +35,11 @@ public sealed record WorkUnit
     {
         ArgumentNullException.ThrowIfNull(plan);
         var ck = Checkpoint >= 0 && Checkpoint < plan.Checkpoints.Count ? plan.Checkpoints[Checkpoint].Name : $"#{Checkpoint}";
-        return Kind == WorkUnitKind.CustomSentences
-            ? string.Create(CultureInfo.InvariantCulture, $"unit {Id} (shard {Shard}: {ck} / custom sentences, {Samples} sentences)")
-            : string.Create(CultureInfo.InvariantCulture, $"unit {Id} (shard {Shard}: {ck} / {Dataset}, batches {FirstBatch}–{FirstBatch + BatchCount - 1}, {Samples} samples)");
+        return Kind switch
+        {
+            WorkUnitKind.CustomSentences => string.Create(CultureInfo.InvariantCulture, $"unit {Id} (shard {Shard}: {ck} / custom sentences, {Samples} sentences)"),
+            WorkUnitKind.AnswerProbes => string.Create(CultureInfo.InvariantCulture, $"unit {Id} (shard {Shard}: {ck} / answer probes of {plan.Probes?.Reference}, {Samples} answers)"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"unit {Id} (shard {Shard}: {ck} / {Dataset}, batches {FirstBatch}–{FirstBatch + BatchCount - 1}, {Samples} samples)"),
+        };
     }
 }

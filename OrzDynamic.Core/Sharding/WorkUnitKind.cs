@@ -10,4 +10,9 @@ public enum WorkUnitKind
     Samples,
     /// <summary>All custom sentence files of one checkpoint, scored teacher-forced.</summary>
     CustomSentences,
+    /// <summary>
+    /// The answer probes of one checkpoint (<c>--probe_answers_from</c>): every reference answer scored teacher-forced
+    /// under it. Needs the reference answers: when the reference is a checkpoint of the plan, its samples units first.
+    /// </summary>
+    AnswerProbes,
 }

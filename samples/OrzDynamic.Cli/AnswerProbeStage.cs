@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
+using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 using Spectre.Console;
@@ -45,6 +46,12 @@ internal sealed class AnswerProbeStage
 
     /// <summary>Name of the reference checkpoint.</summary>
     public string ReferenceName { get; }
+
+    /// <summary>Index of the reference among the run's checkpoints, or null for an earlier output directory.</summary>
+    public int? ReferenceIndex => _referenceIndex;
+
+    /// <summary>The reference's output directory (holding its results.jsonl).</summary>
+    public string ReferenceDir => _referenceDir;
 
     /// <summary>Probe set name (journal and CSV file names).</summary>
     public string SetName { get; }
@@ -113,6 +120,24 @@ internal sealed class AnswerProbeStage
         var records = _scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, checkpoint.Name, _items, journal, cancellationToken: ct);
         _records.Add((checkpoint, records));
         _console.MarkupLine($"  probes     : {records.Count} answers of {Markup.Escape(ReferenceName)} scored → {Markup.Escape(journal)}");
+    }
+
+    /// <summary>
+    /// Reads the probe records every checkpoint's journal holds (a merged sharded run), in the order a single run
+    /// scores them (<see cref="Order"/>).
+    /// </summary>
+    /// <exception cref="ResultsFileException">A checkpoint has no probe journal, or it is malformed.</exception>
+    public void LoadScored()
+    {
+        _items ??= LoadItems();
+        var paths = _configs.Select(c => c.Path).ToArray();
+        foreach (var k in Order())
+        {
+            var (path, config) = _configs[k];
+            var journal = Path.Combine(config.OutputDir, ProbeFiles.Journal(SetName));
+            if (!File.Exists(journal)) throw new ResultsFileException(journal, null, $"missing: the answer probes of {config.EffectiveCheckpointName} were not merged");
+            _records.Add((new ProbeCheckpoint(config.EffectiveCheckpointName, path, CheckpointIterations.Of(paths, k)), FixedResponseScorer.ReadJournal(journal)));
+        }
     }
 
     /// <summary>A tokenizer to show token texts with (the reference's, else the first checkpoint's).</summary>

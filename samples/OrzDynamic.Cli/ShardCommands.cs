@@ -50,7 +50,8 @@ internal static class ShardCommands
             try
             {
                 var result = await ShardRunner.RunAsync(planPath, k, loggerFactory, cancellationToken: cts.Token);
-                Console.WriteLine($"shard {result.Shard}: {result.Units} unit(s), {result.AlreadyComplete} already complete, {result.SamplesWritten} sample(s) written");
+                Console.WriteLine($"shard {result.Shard}: {result.Units} unit(s), {result.AlreadyComplete} already complete, {result.SamplesWritten} sample(s) written" +
+                                  (result.Waiting > 0 ? $"; {result.Waiting} answer-probe unit(s) wait for the reference answers: run this shard again when the other shards are done" : ""));
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException)
@@ -144,7 +145,9 @@ internal static class ShardCommands
                 return Task.FromResult(ExitCodes.Ok);
             }
             Console.WriteLine(s.ArrayJobId is null ? "array job:     none (every unit is complete)" : $"array job:     {s.ArrayJobId} (shards {SlurmSubmitter.Ranges(s.Shards)})");
-            Console.WriteLine($"merge job:     {s.MergeJobId}{(s.ArrayJobId is null ? "" : $" (afterok:{s.ArrayJobId})")}");
+            if (s.ProbeArrayJobId is not null)
+                Console.WriteLine($"probe array:   {s.ProbeArrayJobId} (shards {SlurmSubmitter.Ranges(s.ProbeShards)} again for the answer probes{(s.ArrayJobId is null ? "" : $", afterok:{s.ArrayJobId}")})");
+            Console.WriteLine($"merge job:     {s.MergeJobId}{((s.ProbeArrayJobId ?? s.ArrayJobId) is { } after ? $" (afterok:{after})" : "")}");
             Console.WriteLine($"watch:         {s.WatchCommand}   (units: orz-dynamic shard status {dir})");
             return Task.FromResult(ExitCodes.Ok);
         }));
@@ -162,13 +165,20 @@ internal static class ShardCommands
         var settings = new CliSettings
         {
             CheckpointPaths = plan.Checkpoints.Select(c => c.Key).ToArray(),
+            TokenizerPath = plan.Checkpoints[0].Config.TokenizerPath,
             Data = plan.Checkpoints[0].Config.EvalPromptData,
             CustomSentences = plan.Checkpoints[0].Config.CustomSentenceFiles,
             OutputDir = full,
             Device = plan.Checkpoints[0].Config.Device,
             FixedItemLines = itemLines,
+            // The reference by name (a checkpoint of the plan) or absolute directory: resolves as the run's flag did.
+            ProbeAnswersFrom = plan.Probes is { } p ? p.ReferenceDir ?? p.Reference : null,
+            HeatmapSamples = plan.Probes is null ? null : plan.HeatmapSamples,
         };
-        foreach (var f in new FixedResponseOutputs(settings, Spectre.Console.AnsiConsole.Console, loggerFactory).Write(configs, null, ct))
+        var console = Spectre.Console.AnsiConsole.Console;
+        var probes = AnswerProbeStage.Create(settings, configs, loggerFactory, console);
+        probes?.LoadScored();
+        foreach (var f in new FixedResponseOutputs(settings, console, loggerFactory).Write(configs, probes, ct))
             Console.WriteLine($"  {f}");
     }
 
@@ -181,14 +191,41 @@ internal static class ShardCommands
     {
         var settings = definition.Read(r, embeddedDefault: false);
         settings = StaticBatching(r, definition, settings);
-        if (settings.ProbeAnswersFrom is not null)
-            throw new CliInputException("--probe_answers_from is not supported by sharded runs (it scores one checkpoint's answers with every other checkpoint); run it in a single process.");
         var configs = EvaluationRun.BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();
         var dir = Path.GetFullPath(settings.OutputDir);
-        // --error_bars changes only the charts: recorded for the merge, outside the settings hash.
-        var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir) with { ErrorBars = settings.ErrorBarsCi ? "ci" : "std" };
+        // --error_bars and --heatmap_samples change only the charts: recorded for the merge, outside the settings hash.
+        var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir) with
+        {
+            ErrorBars = settings.ErrorBarsCi ? "ci" : "std",
+            HeatmapSamples = settings.HeatmapSamples,
+        };
+        plan = WithAnswerProbes(plan, settings);
         return (dir, ShardPlanBuilder.WriteOrReuse(plan, dir));
+    }
+
+    /// <summary>
+    /// <c>--probe_answers_from</c> in a plan: resolved as a single run resolves it (last, first, a checkpoint of the run,
+    /// or an earlier output directory, whose answers are checked now and fixed by hash), one probe unit per checkpoint.
+    /// </summary>
+    private static ShardPlan WithAnswerProbes(ShardPlan plan, CliSettings settings)
+    {
+        using var quiet = LoggerFactory.Create(_ => { });
+        var configs = plan.Checkpoints.Select(c => (c.Key, c.Config)).ToList();
+        if (AnswerProbeStage.Create(settings, configs, quiet, Spectre.Console.AnsiConsole.Console) is not { } stage) return plan;
+        var external = stage.ReferenceIndex is null;
+        var probes = new PlanProbes
+        {
+            AnswersFrom = settings.ProbeAnswersFrom!,
+            Reference = stage.ReferenceName,
+            ReferenceCheckpoint = stage.ReferenceIndex,
+            ReferenceDir = external ? Path.GetFullPath(stage.ReferenceDir) : null,
+            ReferenceSha256 = external ? PlanProbes.HashOf(stage.ReferenceDir) : null,
+            SetName = stage.SetName,
+            Datasets = OrzDynamic.Datasets.Loading.EvalDataLoader.ExpandPaths(configs[0].Config.EvalPromptData)
+                .Select(Path.GetFileNameWithoutExtension).Distinct().ToArray()!,
+        };
+        return ShardPlanBuilder.WithAnswerProbes(plan, probes, external ? stage.Items.Count : null);
     }
 
     /// <summary>The trend-chart band of an <c>--error_bars</c> value (null: the default, ± std).</summary>

@@ -153,6 +153,55 @@ public class ShardedRunProcessTests
     }
 
     [Test]
+    public void AnswerProbes_FromLastCheckpoint_ShardsRunTwice_MergeEqualsSingleRun()
+    {
+        string[] probeFlags = ["--probe_answers_from", "last", "--heatmap_samples", "2"];
+        var single = Path.Combine(_root, "single-probes");
+        var (sc, _, serr) = _cli.Run([.. _runFlags, .. probeFlags, "--batching", "static", "--output_dir", single]);
+        Assert.That(sc, Is.Zero, serr);
+
+        var dir = Path.Combine(_root, "probes");
+        var (pc, _, perr) = _cli.Run(["shard", "plan", .. _runFlags, .. probeFlags, "--output_dir", dir, "--shards", "3"]);
+        Assert.That(pc, Is.Zero, perr);
+        var plan = ShardPlan.Load(Path.Combine(dir, "plan.json"));
+        Assert.That(plan.Probes!.Reference, Is.EqualTo("iter2200"));
+        Assert.That(plan.Probes.ReferenceCheckpoint, Is.EqualTo(2));
+        var probeUnits = plan.Units.Where(u => u.Kind == WorkUnitKind.AnswerProbes).ToArray();
+        Assert.That(probeUnits.Select(u => u.Checkpoint), Is.EqualTo(new[] { 0, 1, 2 }));
+
+        // Shard 0 runs first: the reference answers (iter2200, other shards) are not there yet, so its probe unit waits.
+        var (c0, out0, err0) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
+        Assert.That(c0, Is.Zero, err0);
+        Assert.That(out0, Does.Contain("wait for the reference answers"));
+        RunShardsConcurrently(dir, [1, 2]);
+        var (early, _, earlyErr) = _cli.Run("merge", dir);
+        Assert.That(early, Is.EqualTo(2), "a waiting probe unit is missing");
+        Assert.That(earlyErr, Does.Contain("answer probes of iter2200"));
+        // Second round (what `slurm submit` runs as the dependent array): only the waiting probe units run.
+        RunShardsConcurrently(dir, [0, 1, 2]);
+        Assert.That(PlanStatus.Read(dir, plan).All(u => u.IsComplete));
+        var (mc, mout, merr) = _cli.Run("merge", dir);
+        Assert.That(mc, Is.Zero, merr);
+
+        foreach (var ck in new[] { "iter0", "iter1200", "iter2200" })
+        {
+            var name = "probes_answers_from_iter2200.jsonl";
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, ck, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, ck, name))), $"{ck}/{name} bit-identical");
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, ck, "results.jsonl")), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, ck, "results.jsonl"))), $"{ck}/results.jsonl");
+        }
+        var csvs = Directory.GetFiles(single, "*.csv").Select(Path.GetFileName).Order().ToArray();
+        Assert.That(csvs, Does.Contain("probe_trends_answers_from_iter2200.csv").And.Contain("trends.csv"));
+        foreach (var csv in csvs)
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, csv!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, csv!))), $"{csv} bit-identical");
+        var charts = Directory.GetFiles(single, "*.png").Select(Path.GetFileName).Order().ToArray();
+        Assert.That(charts.Count(c => c!.Contains("heatmap", StringComparison.Ordinal)), Is.EqualTo(2), string.Join(", ", charts));
+        Assert.That(Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).Order(), Is.EqualTo(charts));
+        foreach (var chart in charts)
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, chart!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, chart!))), $"{chart}: as the single run draws it");
+        Assert.That(mout, Does.Contain("probe_trends_answers_from_iter2200.csv"));
+    }
+
+    [Test]
     public void ShardKilledWithSigkill_MergeRefusesThenPartial_ResumeRunsOnlyMissingUnits_OutputsIdentical()
     {
         var dir = Plan("killed", 2);

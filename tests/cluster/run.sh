@@ -8,7 +8,9 @@
 #            job complete, and the outputs equal a single-process run (--batching static) byte for byte.
 #   scancel  one array task is scancel'ed mid-run; resubmitting runs only that shard's missing units; outputs identical.
 #   kill9    one shard process is killed with SIGKILL mid-run; resubmitting runs only its missing units; outputs identical.
+#   probes   --probe_answers_from last: a second array (afterok the first) runs the answer probes; outputs identical.
 #   noslurm  `slurm submit` with no sbatch on the PATH exits 2 with a one-line message.
+# CLUSTER_CASES="probes noslurm" runs only those cases.
 # The script ends with "cluster: N passed, M failed" and exits non-zero when a case failed. On exit (also on failure or
 # interrupt) it stops exactly the daemons it started, by pid, and removes its temp dir (kept with KEEP_CLUSTER_TMP=1).
 set -uo pipefail
@@ -276,6 +278,35 @@ case_interrupt() {
   pass "$name"
 }
 
+# Case probes: --probe_answers_from last. The reference (iter2200) is answered by some shards while every shard holds
+# an answer-probe unit, so `slurm submit` adds a second array (the shards with probe units, afterok the first) and the
+# merge job waits for it; the outputs (json/jsonl/csv, and the top-level charts and heatmaps) equal a single run's.
+case_probes() {
+  local d="$T/probes" s out probe_id f rel
+  local pflags=(--probe_answers_from last --heatmap_samples 2)
+  case_dir="$d"
+  if ! "${cli[@]}" "${flags[@]}" "${pflags[@]}" --batching static --output_dir "$T/single-probes" >"$T/single-probes.log" 2>&1; then
+    tail -20 "$T/single-probes.log" >&2; fail probes "single-process run with probes failed"; return
+  fi
+  out="$("${cli[@]}" slurm submit "${flags[@]}" "${pflags[@]}" --output_dir "$d" --shards 4 --cpus-per-task 1 --time 00:30:00 2>&1)" || \
+    { echo "$out" >&2; fail probes "slurm submit failed"; return; }
+  echo "$out" >&2
+  array_id="$(sed -n 's/^array job: *\([0-9]*\).*/\1/p' <<<"$out")"
+  probe_id="$(sed -n 's/^probe array: *\([0-9]*\).*/\1/p' <<<"$out")"
+  merge_id="$(sed -n 's/^merge job: *\([0-9]*\).*/\1/p' <<<"$out")"
+  [ -n "$probe_id" ] || { fail probes "no second (probe) array was submitted"; return; }
+  grep -q "^merge job: *$merge_id (afterok:$probe_id)" <<<"$out" || { fail probes "the merge job does not wait for the probe array"; return; }
+  s="$(wait_done "$array_id")"; [ "$s" = COMPLETED ] || { fail probes "array $array_id ended $s"; return; }
+  s="$(wait_done "$probe_id")"; [ "$s" = COMPLETED ] || { fail probes "probe array $probe_id ended $s"; return; }
+  s="$(wait_done "$merge_id")"; [ "$s" = COMPLETED ] || { fail probes "merge job $merge_id ended $s"; return; }
+  while IFS= read -r f; do
+    rel="${f#"$T/single-probes/"}"
+    cmp -s "$f" "$d/$rel" || { fail probes "$rel differs"; return; }
+  done < <({ find "$T/single-probes" -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.csv' \); find "$T/single-probes" -maxdepth 1 -name '*.png'; } | sort)
+  ls "$d"/*heatmap*.png >/dev/null 2>&1 || { fail probes "no heatmap"; return; }
+  pass probes
+}
+
 case_noslurm() {
   local out rc
   case_dir=""
@@ -289,8 +320,14 @@ case_noslurm() {
   fi
 }
 
-case_submit
-case_interrupt scancel
-case_interrupt kill9
-case_noslurm
+# CLUSTER_CASES (e.g. "probes" or "submit noslurm") runs a subset; default: every case.
+for c in ${CLUSTER_CASES:-submit scancel kill9 probes noslurm}; do
+  case "$c" in
+    submit) case_submit ;;
+    scancel|kill9) case_interrupt "$c" ;;
+    probes) case_probes ;;
+    noslurm) case_noslurm ;;
+    *) fail "$c" "unknown case" ;;
+  esac
+done
 finish

@@ -141,7 +141,9 @@ internal static class ShardCommands
             Console.WriteLine($"merge script:  {s.MergeScript}");
             if (dry)
             {
-                Console.WriteLine($"dry run: nothing submitted; shards with unfinished units: {(s.Shards.Count == 0 ? "none" : SlurmSubmitter.Ranges(s.Shards))}");
+                Console.WriteLine($"dry run: nothing submitted; shards with unfinished units: {(s.Shards.Count == 0 ? "none" : SlurmSubmitter.Ranges(s.Shards))}" +
+                                  (s.ProbeShards.Count == 0 ? "" : $"; then again, for the answer probes (afterok): {SlurmSubmitter.Ranges(s.ProbeShards)}"));
+                Console.WriteLine($"by hand:       {s.WatchCommand}");
                 return Task.FromResult(ExitCodes.Ok);
             }
             Console.WriteLine(s.ArrayJobId is null ? "array job:     none (every unit is complete)" : $"array job:     {s.ArrayJobId} (shards {SlurmSubmitter.Ranges(s.Shards)})");

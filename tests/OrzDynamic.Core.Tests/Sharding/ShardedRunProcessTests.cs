@@ -202,6 +202,51 @@ public class ShardedRunProcessTests
     }
 
     [Test]
+    public void AnswerProbes_FromEarlierOutputDirectory_RunInOneRound_MergeEqualsSingleRun_ChangedReferenceRefused()
+    {
+        // The reference is the output directory of an earlier evaluation (here: the fixture's single run of iter1200).
+        var reference = Path.Combine(_root, "reference-iter1200");
+        CopyDirectory(Path.Combine(_single, "iter1200"), reference);
+        string[] probeFlags = ["--probe_answers_from", reference];
+        var single = Path.Combine(_root, "single-external");
+        var (sc, _, serr) = _cli.Run([.. _runFlags, .. probeFlags, "--batching", "static", "--output_dir", single]);
+        Assert.That(sc, Is.Zero, serr);
+
+        var dir = Path.Combine(_root, "external");
+        var (dc, dout, derr) = _cli.Run(["slurm", "submit", .. _runFlags, .. probeFlags, "--output_dir", dir, "--shards", "2", "--dry-run"]);
+        Assert.That(dc, Is.Zero, derr);
+        Assert.That(dout, Does.Not.Contain("for the answer probes"), "an earlier run's answers need no second array");
+        var plan = ShardPlan.Load(Path.Combine(dir, "plan.json"));
+        Assert.That((plan.Probes!.ReferenceCheckpoint, plan.Probes.ReferenceDir, plan.Probes.SetName), Is.EqualTo(((int?)null, reference, "answers_from_reference-iter1200")));
+        RunShardsConcurrently(dir, [0, 1]);
+        Assert.That(PlanStatus.Read(dir, plan).All(u => u.IsComplete), "one round: nothing waits");
+        var (mc, _, merr) = _cli.Run("merge", dir);
+        Assert.That(mc, Is.Zero, merr);
+        foreach (var ck in new[] { "iter0", "iter1200", "iter2200" })
+        {
+            var name = "probes_answers_from_reference-iter1200.jsonl";
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, ck, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, ck, name))), $"{ck}/{name} bit-identical");
+        }
+        foreach (var csv in Directory.GetFiles(single, "*.csv").Select(Path.GetFileName))
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, csv!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, csv!))), $"{csv} bit-identical");
+
+        // The reference answers changed after planning: a shard that still has probes to score refuses with one line.
+        var dir2 = Path.Combine(_root, "external-changed");
+        var (pc, _, perr) = _cli.Run(["shard", "plan", .. _runFlags, .. probeFlags, "--output_dir", dir2, "--shards", "1"]);
+        Assert.That(pc, Is.Zero, perr);
+        var journal = Path.Combine(reference, "results.jsonl");
+        File.WriteAllLines(journal, File.ReadAllLines(journal).Take(10));
+        var (rc, _, rerr) = _cli.Run("shard", "run", "--plan", Path.Combine(dir2, "plan.json"), "--index", "0");
+        AssertOneLineExit2(rc, rerr, "the reference answers changed since the plan was made");
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+
+    [Test]
     public void ShardKilledWithSigkill_MergeRefusesThenPartial_ResumeRunsOnlyMissingUnits_OutputsIdentical()
     {
         var dir = Plan("killed", 2);

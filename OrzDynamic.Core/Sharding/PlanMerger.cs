@@ -16,10 +16,13 @@ namespace OrzDynamic.Core.Sharding;
 /// <summary>
 /// Merges the shard journals of a plan into everything a single-process run writes: per checkpoint
 /// <c>results.jsonl</c> (selection order), <c>summary.json</c>, <c>eval_results_*</c>, <c>custom_sentence_*</c>,
-/// <c>run_manifest.json</c>; and <c>trends.csv</c> across checkpoints. It streams: each journal line is copied byte for
-/// byte and fed to the same streaming accumulators the single-process aggregation uses, in the same order (per
-/// dataset, ascending index), so every number is bit-identical and memory does not grow with the number of records.
-/// Every file is written to a temporary name and renamed into place.
+/// <c>run_manifest.json</c>, <c>probes_&lt;set&gt;.jsonl</c> (answer probes); and <c>comparisons.csv/json</c> and
+/// <c>trends.csv</c> across checkpoints. It streams: each journal line is copied byte for byte and fed to the same
+/// streaming accumulators the single-process aggregation uses, in the same order (per dataset, ascending index), so
+/// every number is bit-identical and memory does not grow with the number of records. Nor does it grow with the number
+/// of checkpoints beyond a few numbers each: checkpoint results are not kept (the trends keep their per-stratum
+/// aggregates), comparison rows go straight to disk (<see cref="ComparisonFileWriter"/>) and only the significance
+/// marks of the trends are kept. Every file is written to a temporary name and renamed into place.
 /// </summary>
 public static class PlanMerger
 {

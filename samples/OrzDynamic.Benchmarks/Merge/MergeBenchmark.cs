@@ -11,7 +11,7 @@ namespace OrzDynamic.Benchmarks.Merge;
 /// process and samples that process's peak RSS, so the figure is the merge's own and not memory the generator left
 /// behind. Several sizes (<c>--sizes 10,50,100</c>) show whether memory is flat in the number of checkpoints. Reports
 /// machine load (uptime) with the figures.
-/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- merge [--sizes 10,100] [--datasets 5] [--samples 2000] [--shards 64] [--dir /tmp/x] [--in-process]</code>
+/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- merge [--sizes 10,100] [--datasets 5] [--samples 2000] [--shards 64] [--dir /tmp/x] [--in-process] [--gc-heap-limit-mb 48]</code>
 /// <c>merge-one DIR</c> is the child: it merges DIR and prints one line of figures.
 /// </summary>
 internal static class MergeBenchmark
@@ -23,9 +23,11 @@ internal static class MergeBenchmark
             ? list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
             : SizesFromLegacyArgs(args);
         bool inProcess = args.Contains("--in-process");
+        int heapLimitMb = Arg(args, "--gc-heap-limit-mb", 0);
         var root = ArgString(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "orz-merge-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Console.WriteLine($"merge benchmark: {string.Join("/", sizes)} checkpoints × {datasets} datasets × {samples} samples, {shards} shards; " +
-                          $"{Environment.ProcessorCount} CPUs; merge {(inProcess ? "in this process" : "in a fresh child process per size")}");
+                          $"{Environment.ProcessorCount} CPUs; merge {(inProcess ? "in this process" : "in a fresh child process per size")}" +
+                          (heapLimitMb > 0 && !inProcess ? $", child GC heap capped at {heapLimitMb} MB" : ""));
         foreach (var c in sizes)
         {
             var dir = Path.Combine(root, $"c{c}");
@@ -35,7 +37,7 @@ internal static class MergeBenchmark
                 var (_, bytes) = SyntheticShardedRun.Write(dir, c, datasets, samples, shards, batchSize: 8, seed: 1);
                 long records = (long)c * datasets * samples;
                 Console.WriteLine($"  wrote {records:N0} records ({bytes / 1e6:N0} MB of journals) in {sw.Elapsed.TotalSeconds:0.0} s");
-                var line = inProcess ? Measure(dir) : MeasureInChild(dir);
+                var line = inProcess ? Measure(dir) : MeasureInChild(dir, heapLimitMb);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c} checkpoints, {records:N0} records, {bytes / 1e6:0} MB journals: {line}"));
             }
             finally
@@ -60,11 +62,13 @@ internal static class MergeBenchmark
         return small > 0 && small < checkpoints ? [small, checkpoints] : [checkpoints];
     }
 
-    private static string MeasureInChild(string dir)
+    private static string MeasureInChild(string dir, int heapLimitMb)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(MergeBenchmark).Assembly.Location);
+        // A hard cap on the child's GC heap (DOTNET_GCHeapHardLimit) shows what the merge needs, not what the GC let it keep.
+        if (heapLimitMb > 0) psi.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)heapLimitMb << 20).ToString("x", CultureInfo.InvariantCulture);
         psi.ArgumentList.Add("merge-one");
         psi.ArgumentList.Add(dir);
         using var child = Process.Start(psi) ?? throw new InvalidOperationException("could not start the merge process");

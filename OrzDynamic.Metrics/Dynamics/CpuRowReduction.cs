@@ -61,6 +61,7 @@ internal static class CpuRowReduction
     /// <summary>Pinned addresses of the inputs and outputs (valid while <see cref="TryReduce"/> runs).</summary>
     private readonly record struct RowBuffers(nint Logits, nint Labels, nint Argmax, nint Values, int Vocab);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool ReduceRange(RowBuffers b, int start, int end)
     {
         for (var row = start; row < end; row++)
@@ -74,6 +75,7 @@ internal static class CpuRowReduction
     }
 
     /// <summary>One row: argmax and the <see cref="PositionValues"/>; false for NaN or an infinite maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool ReduceRow(ReadOnlySpan<float> z, long label, out long argmax, Span<double> values)
     {
         if (!MaxArgmax(z, out var m, out var a))
@@ -101,6 +103,7 @@ internal static class CpuRowReduction
     /// lane sum (NaN or ±∞ anywhere makes the sum non-finite; a merely overflowing sum just sends the row to the
     /// tensor-op path); the argmax is then the first entry equal to the maximum, found by a scan that stops there.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MaxArgmax(ReadOnlySpan<float> z, out float max, out int argmax)
     {
         ref var start = ref MemoryMarshal.GetReference(z);
@@ -141,6 +144,7 @@ internal static class CpuRowReduction
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstIndexOf(ReadOnlySpan<float> z, float value)
     {
         ref var start = ref MemoryMarshal.GetReference(z);
@@ -157,6 +161,7 @@ internal static class CpuRowReduction
     }
 
     /// <summary>Adds Σ e^{z−m} to <paramref name="s"/> and Σ e^{2(z−m)} to <paramref name="q"/> (terms below e^−87.33 are 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumExp(ReadOnlySpan<float> z, float m, ref double s, ref double q)
     {
         ref var start = ref MemoryMarshal.GetReference(z);

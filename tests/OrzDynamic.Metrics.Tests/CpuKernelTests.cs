@@ -18,21 +18,7 @@ public sealed class CpuKernelTests
         if (!CpuRowReduction.IsSupported) Assert.Ignore("This CPU has no 256-bit vectors with FMA: the kernel is not used here.");
     }
 
-    private static void AssertClose(SequenceMetrics a, SequenceMetrics b, double rtol, string what)
-    {
-        Assert.Multiple(() =>
-        {
-            Assert.That(a.ValidTokens, Is.EqualTo(b.ValidTokens), $"{what} valid_tokens");
-            Assert.That(a.LabelsArgmax, Is.EqualTo(b.LabelsArgmax), $"{what} labels_argmax");
-            Assert.That(a.ArgmaxMatches, Is.EqualTo(b.ArgmaxMatches), $"{what} matches");
-            Close.Check(a.OutToken, b.OutToken, rtol, $"{what} out_token", 1e-9);
-            Close.Check(a.OutArgmax, b.OutArgmax, rtol, $"{what} out_argmax", 1e-9);
-            Close.Check(a.OutExceptArgmax, b.OutExceptArgmax, rtol, $"{what} out_except_argmax", 1e-9);
-            Close.Check(a.ANorm, b.ANorm, rtol, $"{what} A_norm");
-            Close.Check(a.ProbGap2Mean, b.ProbGap2Mean, rtol, $"{what} prob_gap2_mean");
-            Close.Check(a.ProbEnergy, b.ProbEnergy, rtol, $"{what} prob_energy", 1e-9);
-        });
-    }
+    private static void AssertClose(SequenceMetrics a, SequenceMetrics b, double rtol, string what) => Close.Metrics(a, b, rtol, what, 1e-9);
 
     private static void AssertBitIdentical(SequenceMetrics a, SequenceMetrics b, string what)
     {

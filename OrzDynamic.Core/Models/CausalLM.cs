@@ -175,7 +175,7 @@ public sealed class CausalLM : nn.Module
         using var scope = NewDisposeScope();
         var weight = lmHeadWeight ?? LmHeadWeight;
         if (weight.dtype != hidden.dtype) weight = weight.to(hidden.dtype);
-        return nn.functional.linear(hidden, weight).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return SmallBatchGemv.Linear(hidden, weight, null).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>

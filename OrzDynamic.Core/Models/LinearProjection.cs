@@ -31,7 +31,7 @@ internal sealed class LinearProjection : nn.Module
     /// </summary>
     public Tensor Forward(Tensor x)
     {
-        if (x.dtype == Weight.dtype) return nn.functional.linear(x, Weight, Bias);
+        if (x.dtype == Weight.dtype) return SmallBatchGemv.Linear(x, Weight, Bias);
         using var w = Weight.to(x.dtype);
         using var b = Bias?.to(x.dtype);
         return nn.functional.linear(x, w, b);

@@ -24,6 +24,8 @@ public sealed class LearningDynamicsAccumulator : IDisposable
     private readonly List<Tensor> _traceLabels = [];
     private Tensor? _sums;   // [6] compute type
     private Tensor? _counts; // [2] int64: valid, matches
+    private readonly double[] _hostSums = new double[SumCount]; // sums of the CPU kernel's positions
+    private readonly long[] _hostCounts = new long[2];
     private Device? _device;
     private long[]? _argmaxCache;
     private long _positions;
@@ -102,6 +104,12 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         if (_validateLabels)
             InputValidation.RequireLabelRange(y, VocabSize, nameof(labels));
         EnsureState(logits.device);
+        if (UsesCpuKernel(logits) && TryAddOnCpu(logits, y))
+        {
+            _positions += n;
+            _argmaxCache = null;
+            return;
+        }
 
         var chunk = _options.ChunkSize;
         for (long start = 0; start < n; start += chunk)
@@ -151,7 +159,7 @@ public sealed class LearningDynamicsAccumulator : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_traces.Count == 0) return [];
         using var scope = NewDisposeScope();
-        var values = cat(_traces, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var values = cat(_traces.Select(t => t.to_type(ScalarType.Float64)).ToList(), 0).cpu().data<double>().ToArray();
         var labels = cat(_traceLabels, 0).cpu().data<long>().ToArray();
         var argmax = ArgmaxArray();
         var result = new TokenTrace[labels.Length];
@@ -183,6 +191,55 @@ public sealed class LearningDynamicsAccumulator : IDisposable
 
     private const int TraceWidth = 4;
 
+    private bool UsesCpuKernel(Tensor logits) =>
+        _options.Kernel == MetricsKernel.Auto && _computeType == ScalarType.Float32 && CpuRowReduction.IsSupported
+        && logits.device_type == DeviceType.CPU && logits.dtype == ScalarType.Float32 && logits.is_contiguous()
+        && VocabSize <= int.MaxValue;
+
+    /// <summary>
+    /// The CPU kernel over all N positions (in slices whose bytes fit a span). False, with nothing accumulated, when some
+    /// row holds NaN or an infinite maximum: the caller then takes the tensor-op path, whose NaN semantics are torch's.
+    /// </summary>
+    private bool TryAddOnCpu(Tensor logits, Tensor labels)
+    {
+        var n = (int)logits.shape[0];
+        var v = (int)VocabSize;
+        var labelArray = labels.cpu().data<long>().ToArray();
+        var argmax = new long[n];
+        var values = new double[(long)n * PositionValues.Width];
+        var sliceRows = (int)Math.Max(1, int.MaxValue / ((long)v * sizeof(float)));
+        var threads = Math.Max(1, torch.get_num_threads());
+        for (var start = 0; start < n; start += sliceRows)
+        {
+            var rows = Math.Min(sliceRows, n - start);
+            using var slice = logits.narrow(0, start, rows);
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(slice.bytes);
+            if (!CpuRowReduction.TryReduce(floats, labelArray.AsSpan(start, rows), rows, v,
+                    argmax.AsSpan(start, rows), values.AsSpan(start * PositionValues.Width, rows * PositionValues.Width), threads))
+                return false;
+        }
+
+        // Sums in position order, so the result does not depend on how the rows were split between threads.
+        for (var i = 0; i < n; i++)
+        {
+            if (labelArray[i] == LearningDynamics.IgnoreIndex) continue;
+            for (var k = 0; k < SumCount; k++) _hostSums[k] += values[i * PositionValues.Width + k];
+            _hostCounts[0]++;
+            if (argmax[i] == labelArray[i]) _hostCounts[1]++;
+        }
+        _argmax.Add(torch.tensor(argmax).DetachFromDisposeScope());
+        if (_options.CollectTokenTraces)
+        {
+            var traces = new double[n * TraceWidth];
+            for (var i = 0; i < n; i++)
+                for (var k = 0; k < TraceWidth; k++)
+                    traces[i * TraceWidth + k] = values[i * PositionValues.Width + k];
+            _traces.Add(torch.tensor(traces, [n, TraceWidth]).DetachFromDisposeScope());
+            _traceLabels.Add(torch.tensor(labelArray).DetachFromDisposeScope());
+        }
+        return true;
+    }
+
     private void AddChunk(Tensor logits, Tensor labels)
     {
         var st = PositionReduction.Compute(logits, labels, _computeType, _workspace);
@@ -209,16 +266,21 @@ public sealed class LearningDynamicsAccumulator : IDisposable
 
     private double[] ReadSums()
     {
-        if (_sums is null) return new double[SumCount];
+        if (_sums is null) return (double[])_hostSums.Clone();
         using var cpu = _sums.to_type(ScalarType.Float64).cpu();
-        return cpu.data<double>().ToArray();
+        var sums = cpu.data<double>().ToArray();
+        for (var k = 0; k < SumCount; k++) sums[k] += _hostSums[k];
+        return sums;
     }
 
     private long[] ReadCounts()
     {
-        if (_counts is null) return new long[2];
+        if (_counts is null) return (long[])_hostCounts.Clone();
         using var cpu = _counts.cpu();
-        return cpu.data<long>().ToArray();
+        var counts = cpu.data<long>().ToArray();
+        counts[0] += _hostCounts[0];
+        counts[1] += _hostCounts[1];
+        return counts;
     }
 
     private long[] ArgmaxArray()

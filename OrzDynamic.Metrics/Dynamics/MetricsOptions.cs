@@ -25,6 +25,11 @@ public sealed record MetricsOptions
     /// </summary>
     public bool LegacyOrzClamps { get; init; }
 
+    /// <summary>Which implementation reduces the logits rows (<see cref="MetricsKernel.Auto"/> by default). Both give
+    /// the same metrics to float32 rounding (about 1e-6 relative); a given kernel is deterministic and independent of
+    /// the chunk size and thread count.</summary>
+    public MetricsKernel Kernel { get; init; } = MetricsKernel.Auto;
+
     /// <summary>Keep per-position traces (log p(label), p_max, argmax) for "per-token traces on request".</summary>
     public bool CollectTokenTraces { get; init; }
 
@@ -34,5 +39,7 @@ public sealed record MetricsOptions
             throw new ArgumentException($"MetricsOptions.ChunkSize must be positive, got {ChunkSize}.", nameof(ChunkSize));
         if (!Enum.IsDefined(Precision))
             throw new ArgumentException($"MetricsOptions.Precision has an unknown value {(int)Precision}.", nameof(Precision));
+        if (!Enum.IsDefined(Kernel))
+            throw new ArgumentException($"MetricsOptions.Kernel has an unknown value {(int)Kernel}.", nameof(Kernel));
     }
 }

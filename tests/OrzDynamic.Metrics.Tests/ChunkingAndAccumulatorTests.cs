@@ -15,22 +15,7 @@ public sealed class ChunkingAndAccumulatorTests
         return (t["logits"], t["labels"]);
     }
 
-    private static void AssertSame(SequenceMetrics a, SequenceMetrics b, double rtol, string what)
-    {
-        Assert.Multiple(() =>
-        {
-            Assert.That(a.ValidTokens, Is.EqualTo(b.ValidTokens), $"{what} valid_tokens");
-            Assert.That(a.ArgmaxMatches, Is.EqualTo(b.ArgmaxMatches), $"{what} matches");
-            Assert.That(a.LabelsArgmax, Is.EqualTo(b.LabelsArgmax), $"{what} labels_argmax");
-            Close.Check(a.OutToken, b.OutToken, rtol, $"{what} out_token", 1e-12);
-            Close.Check(a.OutArgmax, b.OutArgmax, rtol, $"{what} out_argmax", 1e-12);
-            Close.Check(a.OutExceptArgmax, b.OutExceptArgmax, rtol, $"{what} out_except_argmax", 1e-12);
-            Close.Check(a.ANorm, b.ANorm, rtol, $"{what} A_norm");
-            Close.Check(a.ProbGap2Mean, b.ProbGap2Mean, rtol, $"{what} prob_gap2_mean");
-            Close.Check(a.ProbEnergy, b.ProbEnergy, rtol, $"{what} prob_energy");
-            Close.Check(a.ArgmaxMatchRate, b.ArgmaxMatchRate, rtol, $"{what} argmax_match_rate");
-        });
-    }
+    private static void AssertSame(SequenceMetrics a, SequenceMetrics b, double rtol, string what) => Close.Metrics(a, b, rtol, what);
 
     [Test]
     public void ResultsDoNotDependOnChunkSize([Values("small", "peaked", "qwen_vocab")] string name, [Values] MetricsPrecision precision)

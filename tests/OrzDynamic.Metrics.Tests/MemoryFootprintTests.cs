@@ -1,3 +1,4 @@
+using OrzDynamic.Tests;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,47 +13,26 @@ namespace OrzDynamic.Metrics.Tests;
 [NonParallelizable]
 public sealed class MemoryFootprintTests
 {
-    private static long StatusKb(string key)
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(key, StringComparison.Ordinal))
-                return long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        throw new InvalidOperationException(key);
-    }
-
-    private static bool TryResetPeak()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     [Test]
-    public void ExtraPeakMemoryIsFarBelowTheLogitsSize()
+    public void ExtraPeakMemoryIsFarBelowTheLogitsSize([Values] MetricsKernel kernel)
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/clear_refs"))
+        if (!PeakRss.IsAvailable)
             Assert.Ignore("Needs Linux /proc/self/clear_refs to reset the peak-RSS counter.");
         torch.manual_seed(7);
         using var logits = randn(1, 2048, 32000);             // 262 MB
         using var labels = randint(0, 32000, [1, 2048], ScalarType.Int64);
-        var options = new MetricsOptions { ChunkSize = 16 };   // working buffer 16 × 32000 × 4 B = 2 MB
+        var options = new MetricsOptions { ChunkSize = 16, Kernel = kernel };   // tensor ops: working buffer 16 × 32000 × 4 B = 2 MB; CPU kernel: none
         using (var wl = randn(1, 4, 32000))
         using (var wy = randint(0, 32000, [1, 4], ScalarType.Int64))
             LearningDynamics.GetBatchLogps(wl, wy, options: options);   // warm up kernels/threads on other data
 
         GC.Collect();
-        if (!TryResetPeak()) Assert.Ignore("Cannot reset VmHWM here.");
-        var before = StatusKb("VmRSS:") * 1024L;
+        if (!PeakRss.TryReset()) Assert.Ignore("Cannot reset VmHWM here.");
+        var before = PeakRss.CurrentBytes();
         var result = LearningDynamics.GetBatchLogps(logits, labels, options: options);
-        var extra = StatusKb("VmHWM:") * 1024L - before;
+        var extra = PeakRss.PeakBytes() - before;
         var logitsBytes = logits.numel() * 4;
-        TestContext.Out.WriteLine($"extra peak {extra / 1e6:F1} MB for {logitsBytes / 1e6:F0} MB of logits");
+        TestContext.Out.WriteLine($"{kernel}: extra peak {extra / 1e6:F1} MB for {logitsBytes / 1e6:F0} MB of logits");
         Assert.That(result.ValidTokens[0], Is.EqualTo(2047));
         // A single [T, V] float32 temporary would already be 1.0× the logits' bytes.
         Assert.That(extra, Is.LessThan(logitsBytes / 8), "extra peak RSS must stay well below one [B, T, V] temporary");

@@ -57,17 +57,26 @@ internal static class EndToEndBenchmark
         FillRandom(bf16);
         if (s.Modes.Contains("decode"))
         {
-            rows.Add(DecodeRow(bf16, bandwidth, s.DecodeSteps, report));
             using var f32 = MixedPrecisionModel.ConvertedCopy(bf16, ScalarType.Float32);
-            rows.Add(DecodeRow(f32, bandwidth, s.DecodeSteps, report));
+            foreach (var model in new[] { bf16, f32 })
+                foreach (var kernel in new[] { true, false })
+                {
+                    SmallBatchGemv.Enabled = kernel;
+                    rows.Add(DecodeRow(model, bandwidth, s.DecodeSteps, report, kernel ? "decode kernel" : "libtorch linear"));
+                }
+            SmallBatchGemv.Enabled = true;
+            bandwidth = Math.Max(bandwidth, StreamingBandwidth()); // again after the decode runs: the better of the two
         }
         var table = new List<string>();
-        foreach (var mode in s.Modes.Where(m => m is "a" or "b" or "c"))
+        foreach (var mode in s.Modes.Where(m => m is "a" or "a*" or "b" or "c"))
         {
             GC.Collect();
+            // (a) is the baseline, the code as it was: libtorch's linear for every product. The other modes use
+            // the decoding-step kernel (SmallBatchGemv); (a*) is float32 static with it, to separate its share.
+            SmallBatchGemv.Enabled = mode != "a";
             var result = mode switch
             {
-                "a" => RunFloat32Static(bf16, workload, s.Slots),
+                "a" or "a*" => RunFloat32Static(bf16, workload, s.Slots, mode == "a*"),
                 "b" => RunPipeline(bf16, workload, s.Slots, continuous: false),
                 _ => RunPipeline(bf16, workload, s.Slots, continuous: true),
             };
@@ -105,10 +114,10 @@ internal static class EndToEndBenchmark
     private sealed record ModeResult(string Name, double Total, double Generation, double Scoring, long RowSteps, long PeakRss, string Load);
 
     /// <summary>(a): today's default for a bfloat16 checkpoint: everything in float32 (exact upcast at load), static batches.</summary>
-    private static ModeResult RunFloat32Static(CausalLM bf16, EndToEndWorkload workload, int slots)
+    private static ModeResult RunFloat32Static(CausalLM bf16, EndToEndWorkload workload, int slots, bool kernel)
     {
         using var f32 = MixedPrecisionModel.ConvertedCopy(bf16, ScalarType.Float32);
-        return Pipeline("float32 static", f32, f32, ScalarType.Float32, workload, slots, continuous: false);
+        return Pipeline(kernel ? "float32 static, decode kernel" : "float32 static, libtorch linear", f32, f32, ScalarType.Float32, workload, slots, continuous: false);
     }
 
     /// <summary>(b)/(c): bfloat16 generation on the stored weights, float32 scoring converting them layer by layer.</summary>
@@ -168,7 +177,7 @@ internal static class EndToEndBenchmark
     }
 
     /// <summary>Decode at batch 1 after a 64-token prompt: median step time over <paramref name="steps"/> steps.</summary>
-    private static string DecodeRow(CausalLM model, double bandwidth, int steps, StringBuilder report)
+    private static string DecodeRow(CausalLM model, double bandwidth, int steps, StringBuilder report, string path)
     {
         using var scope = NewDisposeScope();
         using var cache = model.CreateCache(1, 64 + steps + 4);
@@ -187,7 +196,7 @@ internal static class EndToEndBenchmark
         var median = times[times.Count / 2];
         var best = times[0];
         var bytes = (double)model.Config.ParameterCount * PrecisionPlan.ElementSize(model.DType);
-        var name = PrecisionPlan.Name(model.DType);
+        var name = $"{PrecisionPlan.Name(model.DType)}, {path}";
         var load = Uptime();
         report.AppendLine(CultureInfo.InvariantCulture, $"- decode B=1 {name}: median {1 / median:F2} tok/s (best step {1 / best:F2} tok/s) over {steps} steps; {bytes / 1e9:F2} GB of weights per token → {bytes / median / 1e9:F1} GB/s = {100 * bytes / median / bandwidth:F0} % of the streaming bandwidth (best step {100 * bytes / best / bandwidth:F0} %); load {load}");
         return string.Create(CultureInfo.InvariantCulture, $"| {name} | {1 / median:F2} (best {1 / best:F2}) | {bytes / 1e9:F2} GB | {bytes / median / 1e9:F1} | {100 * bytes / median / bandwidth:F0} % (best {100 * bytes / best / bandwidth:F0} %) | {load} |");
@@ -230,7 +239,7 @@ internal static class EndToEndBenchmark
         double median = 200, sigma = 1.0, scale = 1.0;
         var small = false;
         string? output = null;
-        string[] modes = ["decode", "a", "b", "c"];
+        string[] modes = ["decode", "a", "a*", "b", "c"];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -251,7 +260,7 @@ internal static class EndToEndBenchmark
         }
         if (prompts < 1 || slots < 1 || cap < 1 || median <= 0 || scale <= 0) throw new ArgumentException("--prompts, --slots, --cap, --median and --scale must be positive");
         foreach (var m in modes)
-            if (m is not ("a" or "b" or "c" or "decode")) throw new ArgumentException($"unknown mode '{m}' (a, b, c, decode)");
+            if (m is not ("a" or "a*" or "b" or "c" or "decode")) throw new ArgumentException($"unknown mode '{m}' (a, a*, b, c, decode)");
         return new Settings(prompts, median * scale, sigma, Math.Max(1, (int)Math.Round(cap * scale)), slots, modes, small, threads, output, decodeSteps);
     }
 }

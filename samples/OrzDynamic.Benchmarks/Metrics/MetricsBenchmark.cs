@@ -30,7 +30,7 @@ internal static class MetricsBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             Console.Error.WriteLine($"metrics: {e.Message}");
-            Console.Error.WriteLine("options: --positions N --vocab V --runs N --warmup N --chunks 16,32,64 --no-naive --out FILE");
+            Console.Error.WriteLine("options: --positions N --vocab V --runs N --warmup N --chunks 8,64 (tensor-op chunks) --no-naive --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -41,8 +41,9 @@ internal static class MetricsBenchmark
     {
         var loadBefore = LoadAverage();
         var results = new List<VariantMeasurement>();
+        results.Add(Spawn(s, "kernel", MetricsOptions.DefaultChunkSize));
         foreach (var chunk in s.Chunks)
-            results.Add(Spawn(s, "fused", chunk));
+            results.Add(Spawn(s, "tensor-ops", chunk));
         if (s.Naive)
             results.Add(Spawn(s, "naive", 0));
         var report = Report(s, results, $"load average {loadBefore} before, {LoadAverage()} after (other jobs share the 2 cores, so wall times are noisy)");
@@ -90,9 +91,14 @@ internal static class MetricsBenchmark
 
         Func<Tensor, Tensor, double[]> compute = s.ChildVariant switch
         {
-            "fused" => (x, y) =>
+            "kernel" or "tensor-ops" => (x, y) =>
             {
-                var r = LearningDynamics.GetBatchLogps(x, y, options: new MetricsOptions { ChunkSize = s.ChildChunk }).Rows[0];
+                var options = new MetricsOptions
+                {
+                    ChunkSize = s.ChildChunk,
+                    Kernel = s.ChildVariant == "kernel" ? MetricsKernel.Auto : MetricsKernel.TensorOps,
+                };
+                var r = LearningDynamics.GetBatchLogps(x, y, options: options).Rows[0];
                 return [r.OutToken, r.OutArgmax, r.OutExceptArgmax, r.ANorm, r.ProbGap2Mean, r.ProbEnergy];
             },
             "naive" => (x, y) =>
@@ -138,12 +144,14 @@ internal static class MetricsBenchmark
                 cpuTimes.Add((self.TotalProcessorTime - cpu0).TotalMilliseconds);
             }
             var sampledExtra = sampler.PeakBytes - rss0;
+            var streamMs = StreamReadMs(logits);
             var hwm = hwmOk ? ProcessMemory.PeakRssBytes() : sampler.PeakBytes;
             var hwmExtra = hwm - rss0;
             var m = new VariantMeasurement
             {
                 Variant = s.ChildVariant!,
-                Chunk = s.ChildVariant == "fused" ? s.ChildChunk : 0,
+                Chunk = s.ChildVariant == "naive" ? 0 : s.ChildChunk,
+                StreamReadMs = streamMs,
                 Milliseconds = times.ToArray(),
                 CpuMilliseconds = cpuTimes.ToArray(),
                 RssBeforeBytes = rss0,
@@ -164,13 +172,32 @@ internal static class MetricsBenchmark
         return 0;
     }
 
+    /// <summary>The hardware limit in the same process: best of 5 torch sums over the logits (one streaming read).</summary>
+    private static double StreamReadMs(Tensor logits)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (var sum = logits.sum()) sum.item<float>();
+            best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+        }
+        return best;
+    }
+
+    private static string Describe(string variant) => variant switch
+    {
+        "kernel" => "CPU kernel (GetBatchLogps, Kernel = Auto)",
+        "tensor-ops" => "tensor ops (Kernel = TensorOps)",
+        _ => "naive port of published formula",
+    };
+
     private const string Notes =
-        "Notes: the fused path's extra memory is one reused [ChunkSize, V] float32 buffer (64 × 151936 × 4 B = 39 MB) plus a few MB of " +
-        "[ChunkSize] per-position tensors and allocator/runtime overhead; it does not grow with T. The default ChunkSize 64 gave the lowest " +
-        "CPU time among 16/32/64 with ~0.05× the logits' bytes; 128 is no faster on this 2-core CPU and costs more memory (on a GPU larger " +
-        "chunks are cheap and can be set with MetricsOptions.ChunkSize). The naive port keeps log_softmax, softmax, the int64 one-hot and " +
-        "p − e alive at once (~6× the logits' bytes). Fused float32 values agree with the naive port to ~2e−7 relative; the naive " +
-        "out_except_argmax is NaN here (masked positions: log(0 + 1e−100) in float32).";
+        "Notes: the CPU kernel reads each logits row twice (max/argmax, then the exponential sums while the 0.6 MB row is still in the " +
+        "core's 1 MB L2), splits the rows between the torch threads and needs no [ChunkSize, V] buffer; its per-position arithmetic after " +
+        "the two sums is float64. The tensor-op path (any device, and the fallback for NaN/±∞ rows) keeps one reused [ChunkSize, V] buffer " +
+        "and runs about ten torch operations per chunk, each a pass over that buffer. The naive port keeps log_softmax, softmax, the int64 " +
+        "one-hot and p − e alive at once (~6× the logits' bytes); its out_except_argmax is NaN here (masked positions: log(0 + 1e−100) in float32).";
 
     private static string LoadAverage()
     {
@@ -196,23 +223,27 @@ internal static class MetricsBenchmark
         sb.AppendLine();
         sb.AppendLine("CPU time = the process's user + system time during the call (all threads); it is less sensitive than wall time to other load on the machine.");
         sb.AppendLine();
-        sb.AppendLine("| variant | ChunkSize | median wall time | wall runs (ms) | median CPU time | extra peak RSS | ÷ logits bytes | extra incl. init | sampled peak |");
-        sb.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| variant | ChunkSize | median wall time | wall runs (ms) | median CPU time | one streaming read of the logits (same process) | wall ÷ read | extra peak RSS | ÷ logits bytes | extra incl. init | sampled peak |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
-            sb.AppendLine(inv, $"| {(r.Variant == "fused" ? "fused (LearningDynamics.GetBatchLogps)" : "naive port of published formula")} | {(r.Chunk > 0 ? r.Chunk.ToString(inv) : "–")} | {r.MedianMs:F0} ms | {string.Join(", ", r.Milliseconds.Select(x => x.ToString("F0", inv)))} | {r.MedianCpuMs:F0} ms | {r.PeakExtraBytes / 1e6:F1} MB | {(double)r.PeakExtraBytes / r.LogitsBytes:F4} | {r.PeakExtraInclInitBytes / 1e6:F1} MB | {r.SampledPeakExtraBytes / 1e6:F1} MB |");
+            sb.AppendLine(inv, $"| {Describe(r.Variant)} | {(r.Chunk > 0 ? r.Chunk.ToString(inv) : "–")} | {r.MedianMs:F0} ms | {string.Join(", ", r.Milliseconds.Select(x => x.ToString("F0", inv)))} | {r.MedianCpuMs:F0} ms | {r.StreamReadMs:F0} ms ({r.LogitsBytes / r.StreamReadMs / 1e6:F1} GB/s) | {r.MedianMs / r.StreamReadMs:F1}× | {r.PeakExtraBytes / 1e6:F1} MB | {(double)r.PeakExtraBytes / r.LogitsBytes:F4} | {r.PeakExtraInclInitBytes / 1e6:F1} MB | {r.SampledPeakExtraBytes / 1e6:F1} MB |");
         var naive = results.FirstOrDefault(r => r.Variant == "naive");
-        var def = results.FirstOrDefault(r => r.Variant == "fused" && r.Chunk == MetricsOptions.DefaultChunkSize)
-            ?? results.First(r => r.Variant == "fused");
+        var def = results.First(r => r.Variant == "kernel");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Default (`MetricsKernel.Auto`, the CPU kernel here): **{def.MedianMs:F0} ms** median (goal ≤ 250 ms), {def.MedianMs / def.StreamReadMs:F1}× one streaming read of the logits measured in the same process; extra memory {(double)def.PeakExtraBytes / logitsBytes:F4}× the logits' bytes.");
+        var ops = results.Where(r => r.Variant == "tensor-ops").OrderBy(r => r.MedianMs).FirstOrDefault();
+        if (ops is not null)
+            sb.AppendLine(inv, $"Fastest tensor-op chunk ({ops.Chunk}): {ops.MedianMs:F0} ms, so the kernel is {ops.MedianMs / def.MedianMs:F1}× faster.");
         if (naive is not null)
         {
-            sb.AppendLine(inv, $"Default ChunkSize {def.Chunk}: **{def.MedianMs / naive.MedianMs:F3}× the naive wall time** ({def.MedianCpuMs / naive.MedianCpuMs:F3}× its CPU time; goal ≤ 0.5) and **{(double)def.PeakExtraBytes / logitsBytes:F4}× the logits' bytes of extra memory** (goal ≤ 0.1); naive extra memory = {(double)naive.PeakExtraBytes / logitsBytes:F2}× the logits' bytes.");
+            sb.AppendLine();
+            sb.AppendLine(inv, $"Against the naive port: **{def.MedianMs / naive.MedianMs:F3}× its wall time** ({def.MedianCpuMs / naive.MedianCpuMs:F3}× its CPU time; goal ≤ 0.5); naive extra memory = {(double)naive.PeakExtraBytes / logitsBytes:F2}× the logits' bytes.");
             sb.AppendLine();
             sb.AppendLine("Values (same input; the naive port's out_except_argmax is NaN because masked positions exist — the published bug):");
             sb.AppendLine();
             sb.AppendLine("| variant | out_token | out_argmax | out_except_argmax | A_norm | prob_gap2_mean | prob_energy |");
             sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in new[] { def, naive })
+            foreach (var r in new[] { def, ops, naive }.OfType<VariantMeasurement>())
                 sb.AppendLine(inv, $"| {r.Variant} | {r.OutToken:R} | {r.OutArgmax:R} | {r.OutExceptArgmax:R} | {r.ANorm:R} | {r.ProbGap2Mean:R} | {r.ProbEnergy:R} |");
         }
         sb.AppendLine();

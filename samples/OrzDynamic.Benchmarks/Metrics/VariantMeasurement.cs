@@ -13,6 +13,7 @@ internal sealed record VariantMeasurement
     public required long SampledPeakExtraBytes { get; init; }
     public required bool PeakFromHwm { get; init; }
     public required long LogitsBytes { get; init; }
+    public required double StreamReadMs { get; init; }
     public required double OutToken { get; init; }
     public required double OutArgmax { get; init; }
     public required double OutExceptArgmax { get; init; }

@@ -1,3 +1,4 @@
+using OrzDynamic.Tests;
 using NUnit.Framework;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
@@ -22,43 +23,22 @@ public sealed class AttentionMemoryTests
 {
     private const int T = 4096;
 
-    private static long StatusKb(string key)
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(key, StringComparison.Ordinal))
-                return long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        throw new InvalidOperationException(key);
-    }
-
-    private static bool TryResetPeak()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Extra peak RSS (bytes) of one forward pass over <paramref name="ids"/> on <paramref name="path"/>.</summary>
     private static long PeakOfForward(CausalLM model, AttentionPath path, Tensor ids, Tensor? mask)
     {
         model.AttentionPath = path;
         model.Forward(ids.narrow(1, 0, 64), mask?.narrow(1, 0, 64), logits: LogitsMode.None).Dispose(); // warm-up on a short prefix
         GC.Collect();
-        if (!TryResetPeak()) Assert.Ignore("Cannot reset VmHWM (/proc/self/clear_refs) here.");
-        var before = StatusKb("VmRSS:") * 1024L;
+        if (!PeakRss.TryReset()) Assert.Ignore("Cannot reset VmHWM (/proc/self/clear_refs) here.");
+        var before = PeakRss.CurrentBytes();
         model.Forward(ids, mask, logits: LogitsMode.None).Dispose();
-        return StatusKb("VmHWM:") * 1024L - before;
+        return PeakRss.PeakBytes() - before;
     }
 
     [Test]
     public void LongSequenceAttentionMemoryIsLinearInT()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/clear_refs"))
+        if (!PeakRss.IsAvailable)
             Assert.Ignore("Needs Linux /proc/self/clear_refs to reset the peak-RSS counter.");
         using var tmp = new TempDirectory();
         // 8 query heads over 2 KV heads (G = 4), head_dim 8, one layer: everything but attention is tiny at T = 4096.

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Sharding;
@@ -11,7 +10,9 @@ namespace OrzDynamic.Core.Sharding;
 /// Runs one shard of a plan: for each of its checkpoints (loaded once) it generates, checks and scores the samples of
 /// its unfinished units and appends them to the units' journals (flushed per sample). A rerun resumes: complete units
 /// are skipped without loading their checkpoint, a partial journal continues where it stopped (a torn last line is cut
-/// and recomputed), and every answer is the one a single-process run produces (same batches, same seeds).
+/// and recomputed), and every answer is the one a single-process run produces (same batches, same seeds). Answer-probe
+/// units run under the same loaded checkpoint once the reference answers are complete, else they wait for a rerun
+/// (<see cref="ShardRunResult.Waiting"/>).
 /// </summary>
 public static class ShardRunner
 {
@@ -65,8 +66,7 @@ public static class ShardRunner
             // second, dependent array for that; by hand, run the shard again once the others are done.
             var blocked = todo.Where(u => u.Kind == WorkUnitKind.AnswerProbes && !plan.Probes!.IsReady(dir, plan)
                                           && !(plan.Probes.ReferenceCheckpoint == group.Key && todo.Any(t => t.Kind == WorkUnitKind.Samples))).ToArray();
-            foreach (var unit in blocked)
-                log.LogWarning("Shard {Shard}: {Unit} waits for the answers of {Reference}; run this shard again when its units are complete", shardIndex, unit.Describe(plan), plan.Probes!.Reference);
+            foreach (var unit in blocked) AnswerProbeUnit.LogWaiting(log, plan, unit);
             waiting += blocked.Length;
             todo = todo.Except(blocked).ToArray();
             if (todo.Length == 0) continue;
@@ -95,11 +95,11 @@ public static class ShardRunner
                 {
                     if (!plan.Probes!.IsReady(dir, plan))
                     {
-                        log.LogWarning("Shard {Shard}: {Unit} waits for the answers of {Reference}; run this shard again when its units are complete", shardIndex, unit.Describe(plan), plan.Probes.Reference);
+                        AnswerProbeUnit.LogWaiting(log, plan, unit);
                         waiting++;
                         continue;
                     }
-                    written += RunProbes(dir, plan, unit, ck, evaluator, loggerFactory, ct);
+                    written += AnswerProbeUnit.Run(dir, plan, unit, evaluator, loggerFactory, ct);
                     log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
                     continue;
                 }
@@ -125,25 +125,5 @@ public static class ShardRunner
         }
         log.LogInformation("Shard {Shard}: {Units} unit(s), {Already} already complete, {Written} sample(s) written", shardIndex, mine.Length, already, written);
         return new ShardRunResult(shardIndex, mine.Length, already, written) { Waiting = waiting };
-    }
-
-    /// <summary>
-    /// Scores the answer probes of one checkpoint under its loaded model, as a single run does right after evaluating
-    /// it (the same scorer and options: the first checkpoint's device, dtypes and scoring settings), into a journal that
-    /// resumes after a kill and is renamed into place when complete. Returns the answers scored.
-    /// </summary>
-    private static int RunProbes(string dir, ShardPlan plan, WorkUnit unit, PlanCheckpoint ck, Evaluator evaluator, ILoggerFactory loggerFactory, CancellationToken ct)
-    {
-        var items = plan.Probes!.LoadItems(dir, plan, loggerFactory.CreateLogger(typeof(ShardRunner).FullName!));
-        var first = plan.Checkpoints[0].Config;
-        var scorer = new FixedResponseScorer(new ProbeOptions
-        {
-            TokenizerPath = first.TokenizerPath, Device = first.Device, DType = first.DType, ScoringDType = first.RequestedScoringDType,
-            ScoringChunkSize = first.ScoringChunkSize, LegacyOrzClamps = first.LegacyOrzClamps,
-        }, loggerFactory);
-        var scratch = ShardLayout.ProbeUnitScratch(dir, plan, unit);
-        var records = scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, ck.Name, items, scratch, cancellationToken: ct);
-        File.Move(scratch, ShardLayout.ProbeUnitJournal(dir, plan, unit), overwrite: true);
-        return records.Count;
     }
 }

@@ -199,6 +199,11 @@ public class ShardedRunProcessTests
         foreach (var chart in charts)
             Assert.That(File.ReadAllBytes(Path.Combine(dir, chart!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, chart!))), $"{chart}: as the single run draws it");
         Assert.That(mout, Does.Contain("probe_trends_answers_from_iter2200.csv"));
+
+        // slurm submit plans the second round as a dependent array of the shards that hold probe units.
+        var (dc, dout, derr) = _cli.Run(["slurm", "submit", .. _runFlags, .. probeFlags, "--output_dir", Path.Combine(_root, "probes-dry"), "--shards", "3", "--dry-run"]);
+        Assert.That(dc, Is.Zero, derr);
+        Assert.That(dout, Does.Contain("shards with unfinished units: 0-2; then again, for the answer probes (afterok): 0-2"));
     }
 
     [Test]

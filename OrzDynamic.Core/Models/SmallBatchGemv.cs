@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,9 +11,8 @@ namespace OrzDynamic.Core.Models;
 /// <summary>
 /// y = x Wᵀ + b for the few rows of a decoding step (at most <see cref="MaxRows"/>), on the CPU, for float32 or
 /// bfloat16 weights and activations of the same dtype. Decoding is a matrix–vector product: every weight is used once
-/// per token, so the step is bound by how fast the weights stream from memory. libtorch's kernels reach about half of
-/// the streaming bandwidth there; this one streams each weight once per step (blocks of four weight rows stay in L1
-/// while every activation row uses them), splits the output features between the torch threads and accumulates in
+/// per token, so the step is bound by how fast the weights stream from memory. This kernel streams each weight once
+/// per step in order (a weight row stays in L1 while every activation row uses it), splits the output features between the torch threads (on <see cref="KernelWorkers"/>) and accumulates in
 /// float32 lanes in a fixed order.
 /// <para>
 /// Each output element is computed by the same instruction sequence whatever the number of rows and however the
@@ -25,9 +25,14 @@ internal static class SmallBatchGemv
     /// <summary>Most activation rows handled here; larger inputs (prefill, scoring) go to libtorch's GEMM.</summary>
     public const int MaxRows = 8;
 
+    /// <summary>Output features are split between threads and weight slices in multiples of this.</summary>
     private const int RowBlock = 4;
 
     private static readonly bool Supported = Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>Worker count; the torch thread count unless ORZDYNAMIC_GEMV_THREADS sets it.</summary>
+    internal static int? ThreadsOverride { get; set; } =
+        int.TryParse(Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV_THREADS"), out var t) && t > 0 ? t : null;
 
     /// <summary>Largest weight slice handed to the kernel at once (a span's limit; tests lower it to exercise slicing).</summary>
     internal static int MaxSliceBytes { get; set; } = int.MaxValue;
@@ -63,38 +68,39 @@ internal static class SmallBatchGemv
         var bf16 = weight.dtype == ScalarType.BFloat16;
         var shape = x.shape.ToArray();
         shape[^1] = n;
-
-        var xs = ActivationsAsFloat(x, rows, k, bf16);
-        var biasValues = bias is null ? null : ToFloat(bias, n, bf16);
-        var result = new float[(long)rows * n];
-        var threads = Math.Max(1, torch.get_num_threads());
-        // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
-        // slices of whole rows, each a multiple of the row block.
-        var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
-        for (var first = 0; first < n; first += sliceRows)
+        var output = empty(shape, weight.dtype);
+        var xs = ArrayPool<float>.Shared.Rent(rows * k);
+        try
         {
-            var count = Math.Min(sliceRows, n - first);
-            using var slice = weight.narrow(0, first, count);
-            Multiply(slice.bytes, xs, result, rows, n, k, first, count, bf16, threads);
-        }
-        if (biasValues is not null)
-            for (var m = 0; m < rows; m++)
+            ActivationsAsFloat(x, xs, rows, k, bf16);
+            var threads = ThreadsOverride ?? Math.Max(1, torch.get_num_threads());
+            // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
+            // slices of whole rows, each a multiple of the row block.
+            var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
+            for (var first = 0; first < n; first += sliceRows)
             {
-                var row = result.AsSpan(m * n, n);
-                for (var i = 0; i < n; i++) row[i] += biasValues[i];
+                var count = Math.Min(sliceRows, n - first);
+                using var slice = weight.narrow(0, first, count);
+                Multiply(slice.bytes, xs, output.bytes, bias is null ? default : bias.bytes, rows, n, k, first, count, bf16, threads);
             }
-        return bf16 ? ToBFloat16Tensor(result, shape) : torch.tensor(result, shape);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(xs);
+        }
+        return output;
     }
 
     /// <summary>Output features [first, first + count) of every row, from the weight rows in <paramref name="weightRows"/>.</summary>
-    private static unsafe void Multiply(Span<byte> weightRows, float[] xs, float[] result, int rows, int n, int k, int first, int count,
-        bool bf16, int threads)
+    private static unsafe void Multiply(Span<byte> weightRows, float[] xs, Span<byte> output, Span<byte> bias, int rows, int n, int k,
+        int first, int count, bool bf16, int threads)
     {
         fixed (byte* wp = weightRows)
         fixed (float* xp = xs)
-        fixed (float* yp = result)
+        fixed (byte* yp = output)
+        fixed (byte* bp = bias)
         {
-            var job = new Job((nint)wp, (nint)xp, (nint)yp, rows, n, k, bf16, first);
+            var job = new Job((nint)wp, (nint)xp, (nint)yp, bias.IsEmpty ? 0 : (nint)bp, rows, n, k, bf16, first);
             var blocks = (count + RowBlock - 1) / RowBlock;
             var workers = Math.Clamp(threads, 1, blocks);
             if (workers == 1)
@@ -102,7 +108,7 @@ internal static class SmallBatchGemv
                 Run(job, 0, count);
                 return;
             }
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            KernelWorkers.Run(workers, w =>
             {
                 var start = (int)((long)blocks * w / workers) * RowBlock;
                 var end = Math.Min(count, (int)((long)blocks * (w + 1) / workers) * RowBlock);
@@ -112,131 +118,103 @@ internal static class SmallBatchGemv
     }
 
     /// <summary>
-    /// Pinned addresses and sizes of one product: the weight rows of this slice, the activations, the float32 output
-    /// [Rows, N], and First, the output feature of the slice's first weight row.
+    /// Pinned addresses and sizes of one product: the weight rows of this slice, the float32 activations, the output
+    /// [Rows, N] and the bias [N] (0 when absent) in the weights' dtype, and First, the output feature of the slice's
+    /// first weight row.
     /// </summary>
-    private readonly record struct Job(nint Weight, nint X, nint Y, int Rows, int N, int K, bool BFloat16, int First);
+    private readonly record struct Job(nint Weight, nint X, nint Y, nint Bias, int Rows, int N, int K, bool BFloat16, int First);
 
-    /// <summary>Slice rows [start, end) (output features First + start …) for every activation row.</summary>
+    /// <summary>
+    /// Slice rows [start, end) (output features First + start …) for every activation row: the float32 dot product,
+    /// plus the bias in float32, stored in the output dtype (bfloat16 rounded to nearest-even).
+    /// </summary>
+    /// <remarks>
+    /// Weight rows are read strictly in order, each once from memory (for the second and later activation rows it is
+    /// still in L1): one sequential stream per thread, which the hardware prefetcher follows best — interleaving four
+    /// rows 1.8 KB apart measured 40 % slower.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(Job job, int start, int end)
     {
-        var f = start;
-        for (; f + RowBlock <= end; f += RowBlock)
+        for (var f = start; f < end; f++)
+        {
+            var feature = job.First + f;
+            var bias = job.Bias == 0 ? 0f
+                : job.BFloat16 ? BFloat16ToFloat(((ushort*)job.Bias)[feature]) : ((float*)job.Bias)[feature];
             for (var m = 0; m < job.Rows; m++)
             {
                 var x = (float*)job.X + (long)m * job.K;
-                var y = (float*)job.Y + (long)m * job.N + job.First + f;
-                if (job.BFloat16) DotBlockBf16((ushort*)job.Weight + (long)f * job.K, x, job.K, y);
-                else DotBlockF32((float*)job.Weight + (long)f * job.K, x, job.K, y);
+                var index = (long)m * job.N + feature;
+                if (job.BFloat16)
+                    ((ushort*)job.Y)[index] = FloatToBFloat16(DotBf16((ushort*)job.Weight + (long)f * job.K, x, job.K) + bias);
+                else
+                    ((float*)job.Y)[index] = DotF32((float*)job.Weight + (long)f * job.K, x, job.K) + bias;
             }
-        for (; f < end; f++)
-            for (var m = 0; m < job.Rows; m++)
-            {
-                var x = (float*)job.X + (long)m * job.K;
-                var y = (float*)job.Y + (long)m * job.N + job.First + f;
-                *y = job.BFloat16 ? DotBf16((ushort*)job.Weight + (long)f * job.K, x, job.K) : DotF32((float*)job.Weight + (long)f * job.K, x, job.K);
-            }
+        }
     }
 
     /// <summary>
-    /// Four bfloat16 weight rows against one float32 activation row laid out as [even k…, odd k…] per 16-element group:
+    /// One bfloat16 weight row against one float32 activation row laid out as [8 even k, 8 odd k] per 16-element group:
     /// a 32-bit lane of the weights holds the pair (k even in the low half, k odd in the high half), so the odd weight
     /// is the lane with its low half cleared and the even one the lane shifted left by 16 — two ALU operations per 16
-    /// weights instead of a widening conversion.
+    /// weights instead of a widening conversion. Four accumulator chains; a fixed summation order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void DotBlockBf16(ushort* w, float* x, int k, float* y)
-    {
-        var high = Vector256.Create(0xFFFF0000u);
-        Vector256<float> a0e = default, a0o = default, a1e = default, a1o = default;
-        Vector256<float> a2e = default, a2o = default, a3e = default, a3o = default;
-        for (var i = 0; i < k; i += 16)
-        {
-            var xe = Vector256.Load(x + i);
-            var xo = Vector256.Load(x + i + 8);
-            var w0 = Vector256.Load((uint*)(w + i));
-            var w1 = Vector256.Load((uint*)(w + k + i));
-            var w2 = Vector256.Load((uint*)(w + 2L * k + i));
-            var w3 = Vector256.Load((uint*)(w + 3L * k + i));
-            a0e = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w0, 16).AsSingle(), xe, a0e);
-            a0o = Vector256.FusedMultiplyAdd((w0 & high).AsSingle(), xo, a0o);
-            a1e = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w1, 16).AsSingle(), xe, a1e);
-            a1o = Vector256.FusedMultiplyAdd((w1 & high).AsSingle(), xo, a1o);
-            a2e = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w2, 16).AsSingle(), xe, a2e);
-            a2o = Vector256.FusedMultiplyAdd((w2 & high).AsSingle(), xo, a2o);
-            a3e = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w3, 16).AsSingle(), xe, a3e);
-            a3o = Vector256.FusedMultiplyAdd((w3 & high).AsSingle(), xo, a3o);
-        }
-        y[0] = Vector256.Sum(a0e + a0o);
-        y[1] = Vector256.Sum(a1e + a1o);
-        y[2] = Vector256.Sum(a2e + a2o);
-        y[3] = Vector256.Sum(a3e + a3o);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float DotBf16(ushort* w, float* x, int k)
     {
         var high = Vector256.Create(0xFFFF0000u);
-        Vector256<float> ae = default, ao = default;
-        for (var i = 0; i < k; i += 16)
+        Vector256<float> ae = default, ao = default, be = default, bo = default;
+        var i = 0;
+        for (; i + 32 <= k; i += 32)
+        {
+            var wv = Vector256.Load((uint*)(w + i));
+            var wu = Vector256.Load((uint*)(w + i + 16));
+            ae = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(wv, 16).AsSingle(), Vector256.Load(x + i), ae);
+            ao = Vector256.FusedMultiplyAdd((wv & high).AsSingle(), Vector256.Load(x + i + 8), ao);
+            be = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(wu, 16).AsSingle(), Vector256.Load(x + i + 16), be);
+            bo = Vector256.FusedMultiplyAdd((wu & high).AsSingle(), Vector256.Load(x + i + 24), bo);
+        }
+        if (i < k)
         {
             var wv = Vector256.Load((uint*)(w + i));
             ae = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(wv, 16).AsSingle(), Vector256.Load(x + i), ae);
             ao = Vector256.FusedMultiplyAdd((wv & high).AsSingle(), Vector256.Load(x + i + 8), ao);
         }
-        return Vector256.Sum(ae + ao);
+        return Vector256.Sum((ae + be) + (ao + bo));
     }
 
-    /// <summary>Four float32 weight rows against one activation row (natural layout), two accumulators per row.</summary>
+    /// <summary>One float32 weight row against one activation row: four accumulator chains, a fixed summation order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void DotBlockF32(float* w, float* x, int k, float* y)
-    {
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
-        for (var i = 0; i < k; i += 16)
-        {
-            var x0 = Vector256.Load(x + i);
-            var x1 = Vector256.Load(x + i + 8);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + i), x0, a0);
-            b0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 8), x1, b0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k + i), x0, a1);
-            b1 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k + i + 8), x1, b1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(w + 2L * k + i), x0, a2);
-            b2 = Vector256.FusedMultiplyAdd(Vector256.Load(w + 2L * k + i + 8), x1, b2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(w + 3L * k + i), x0, a3);
-            b3 = Vector256.FusedMultiplyAdd(Vector256.Load(w + 3L * k + i + 8), x1, b3);
-        }
-        y[0] = Vector256.Sum(a0 + b0);
-        y[1] = Vector256.Sum(a1 + b1);
-        y[2] = Vector256.Sum(a2 + b2);
-        y[3] = Vector256.Sum(a3 + b3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float DotF32(float* w, float* x, int k)
     {
-        Vector256<float> a = default, b = default;
-        for (var i = 0; i < k; i += 16)
+        Vector256<float> a = default, b = default, c = default, d = default;
+        var i = 0;
+        for (; i + 32 <= k; i += 32)
+        {
+            a = Vector256.FusedMultiplyAdd(Vector256.Load(w + i), Vector256.Load(x + i), a);
+            b = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 8), Vector256.Load(x + i + 8), b);
+            c = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 16), Vector256.Load(x + i + 16), c);
+            d = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 24), Vector256.Load(x + i + 24), d);
+        }
+        if (i < k)
         {
             a = Vector256.FusedMultiplyAdd(Vector256.Load(w + i), Vector256.Load(x + i), a);
             b = Vector256.FusedMultiplyAdd(Vector256.Load(w + i + 8), Vector256.Load(x + i + 8), b);
         }
-        return Vector256.Sum(a + b);
+        return Vector256.Sum((a + b) + (c + d));
     }
 
     /// <summary>
     /// The activations as float32 [rows, K]; for bfloat16 each 16-element group is reordered to [8 even, 8 odd] to match
-    /// <see cref="DotBlockBf16"/>.
+    /// <see cref="DotBf16"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float[] ActivationsAsFloat(Tensor x, int rows, int k, bool bf16)
+    private static void ActivationsAsFloat(Tensor x, float[] result, int rows, int k, bool bf16)
     {
-        var result = new float[(long)rows * k];
         if (!bf16)
         {
             MemoryMarshal.Cast<byte, float>(x.bytes).CopyTo(result);
-            return result;
+            return;
         }
         var raw = MemoryMarshal.Cast<byte, ushort>(x.bytes);
         for (var m = 0; m < rows; m++)
@@ -246,39 +224,18 @@ internal static class SmallBatchGemv
                     result[m * k + g + j] = BFloat16ToFloat(raw[m * k + g + 2 * j]);
                     result[m * k + g + 8 + j] = BFloat16ToFloat(raw[m * k + g + 2 * j + 1]);
                 }
-        return result;
     }
 
-    private static float[] ToFloat(Tensor t, int n, bool bf16)
-    {
-        var result = new float[n];
-        if (!bf16)
-        {
-            MemoryMarshal.Cast<byte, float>(t.bytes).CopyTo(result);
-            return result;
-        }
-        var raw = MemoryMarshal.Cast<byte, ushort>(t.bytes);
-        for (var i = 0; i < n; i++) result[i] = BFloat16ToFloat(raw[i]);
-        return result;
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float BFloat16ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 
     /// <summary>float32 → bfloat16 with round-to-nearest-even (NaN stays NaN), as libtorch converts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ushort FloatToBFloat16(float value)
     {
         var bits = BitConverter.SingleToUInt32Bits(value);
         if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
         var rounding = 0x7FFFu + ((bits >> 16) & 1);
         return (ushort)((bits + rounding) >> 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Tensor ToBFloat16Tensor(float[] values, long[] shape)
-    {
-        var result = empty(shape, ScalarType.BFloat16);
-        var raw = MemoryMarshal.Cast<byte, ushort>(result.bytes);
-        for (var i = 0; i < values.Length; i++) raw[i] = FloatToBFloat16(values[i]);
-        return result;
     }
 }

@@ -75,9 +75,13 @@ public static class TorchNativeLoader
     internal static void Initialize() => EnsureRegistered();
 #pragma warning restore CA2255
 
-    /// <summary>Registers the resolver with the default load context (idempotent; no-op off Linux).</summary>
+    /// <summary>
+    /// Registers the resolver with the default load context (idempotent; no-op off Linux), after setting libgomp's
+    /// passive wait policy (<see cref="OpenMpWaitPolicy"/>).
+    /// </summary>
     public static void EnsureRegistered()
     {
+        OpenMpWaitPolicy.Apply();
         if (!OperatingSystem.IsLinux() || IsDisabled) return;
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         AssemblyLoadContext.Default.ResolvingUnmanagedDll += Resolve;

@@ -1,0 +1,121 @@
+namespace OrzDynamic.Core.Models;
+
+/// <summary>
+/// A few dedicated background threads for the CPU kernels that run between libtorch operations (the decoding-step
+/// GEMV). The caller runs part 0 of the work itself and hands parts 1… to the workers, then waits for them. A worker
+/// polls for the next part for 200 µs (the gap between the GEMVs of one decoding step) and then sleeps, so between
+/// steps it does not hold a core; libtorch's OpenMP threads are asked to sleep at once too
+/// (<see cref="OrzDynamic.Metrics.Native.OpenMpWaitPolicy"/>), since on a 2-core machine a spinning thread of either
+/// kind stalls the other's work.
+/// </summary>
+internal static class KernelWorkers
+{
+    private static readonly object Gate = new();
+
+    /// <summary>How long an idle worker polls for more work before it sleeps: 200 µs.</summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+    private static Worker[] _workers = [];
+
+    /// <summary>Runs <paramref name="body"/>(part) for part = 0 … <paramref name="parts"/> − 1, part 0 on the calling thread.</summary>
+    /// <remarks>Calls from several threads at once are serialised (the workers serve one call at a time).</remarks>
+    public static void Run(int parts, Action<int> body)
+    {
+        if (parts <= 1)
+        {
+            body(0);
+            return;
+        }
+        lock (Gate)
+        {
+            EnsureWorkers(parts - 1);
+            using var done = new CountdownEvent(parts - 1);
+            Exception? failure = null;
+            for (var p = 1; p < parts; p++)
+            {
+                var part = p;
+                _workers[p - 1].Post(() =>
+                {
+                    try
+                    {
+                        body(part);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+                    finally
+                    {
+                        done.Signal();
+                    }
+                });
+            }
+            try
+            {
+                body(0);
+            }
+            finally
+            {
+                done.Wait();
+            }
+            if (failure is not null) throw new AggregateException(failure);
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        if (_workers.Length >= count) return;
+        var grown = new Worker[count];
+        Array.Copy(_workers, grown, _workers.Length);
+        for (var i = _workers.Length; i < count; i++) grown[i] = new Worker(i + 1);
+        _workers = grown;
+    }
+
+    /// <summary>One background thread that runs posted work items one at a time and blocks while idle.</summary>
+    private sealed class Worker
+    {
+        private readonly SemaphoreSlim _ready = new(0);
+        private Action? _work;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"OrzDynamic kernel worker {index}" };
+            thread.Start();
+        }
+
+        public void Post(Action work)
+        {
+            Volatile.Write(ref _work, work);
+            _ready.Release();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                var work = Interlocked.Exchange(ref _work, null) ?? SpinForWork();
+                if (work is null)
+                {
+                    _ready.Wait();
+                    continue;
+                }
+                work();
+            }
+        }
+
+        /// <summary>
+        /// Polls for the next item for up to <see cref="SpinTicks"/> before the caller blocks: a decoding step calls the
+        /// kernel seven times per layer, tens of microseconds apart, and waking a sleeping thread costs about as much.
+        /// (A semaphore count left by an item taken here only makes the next wait return at once, with no item.)
+        /// </summary>
+        private Action? SpinForWork()
+        {
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                if (Volatile.Read(ref _work) is not null) return Interlocked.Exchange(ref _work, null);
+                Thread.SpinWait(20);
+            }
+            return null;
+        }
+    }
+}

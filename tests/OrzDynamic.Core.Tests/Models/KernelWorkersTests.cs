@@ -1,0 +1,45 @@
+using NUnit.Framework;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Tests.Models;
+
+/// <summary>The kernel worker threads: every part runs once, on distinct threads, and failures reach the caller.</summary>
+[TestFixture]
+public sealed class KernelWorkersTests
+{
+    [Test]
+    public void EveryPartRunsOnceWithPartZeroOnTheCaller([Values(1, 2, 3)] int parts)
+    {
+        for (var round = 0; round < 200; round++)
+        {
+            var counts = new int[parts];
+            var threads = new int[parts];
+            KernelWorkers.Run(parts, p =>
+            {
+                Interlocked.Increment(ref counts[p]);
+                threads[p] = Environment.CurrentManagedThreadId;
+            });
+            Assert.That(counts, Is.All.EqualTo(1), $"round {round}");
+            Assert.That(threads[0], Is.EqualTo(Environment.CurrentManagedThreadId));
+            Assert.That(threads.Distinct().Count(), Is.EqualTo(parts));
+        }
+    }
+
+    [Test]
+    public void AWorkerFailureReachesTheCallerAfterEveryPartEnded()
+    {
+        var finished = 0;
+        var e = Assert.Throws<AggregateException>(() => KernelWorkers.Run(3, p =>
+        {
+            if (p == 2) throw new InvalidOperationException("part 2 failed");
+            Thread.Sleep(20);
+            Interlocked.Increment(ref finished);
+        }));
+        Assert.That(e!.InnerException, Is.TypeOf<InvalidOperationException>());
+        Assert.That(finished, Is.EqualTo(2));
+        // The workers still serve later calls.
+        var sum = 0;
+        KernelWorkers.Run(3, p => Interlocked.Add(ref sum, p));
+        Assert.That(sum, Is.EqualTo(3));
+    }
+}

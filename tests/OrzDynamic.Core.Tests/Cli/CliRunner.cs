@@ -24,22 +24,37 @@ internal sealed class CliRunner
     public string RepoRoot { get; }
     public string CliDll { get; }
 
-    /// <summary>How long <see cref="Run"/> waits for the CLI (default 3 minutes).</summary>
+    /// <summary>How long <see cref="Run(IEnumerable{string}, IReadOnlyDictionary{string, string?}?)"/> waits for the CLI (default 3 minutes).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 
-    public Process Start(IEnumerable<string> args)
+    /// <summary>
+    /// Starts the CLI with <paramref name="args"/>. The child never inherits a Slurm or Kubernetes shard index; entries of
+    /// <paramref name="env"/> override the environment (a null value removes the variable).
+    /// </summary>
+    public Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = WorkingDirectory };
+        var psi = new ProcessStartInfo(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = WorkingDirectory,
+        };
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "400";
+        psi.Environment.Remove("SLURM_ARRAY_TASK_ID");
+        psi.Environment.Remove("JOB_COMPLETION_INDEX");
+        if (env is not null)
+            foreach (var (k, v) in env)
+                if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
         return Process.Start(psi)!;
     }
 
-    public (int Code, string Out, string Err) Run(params string[] args)
+    /// <summary>Runs the CLI to the end (at most <see cref="Timeout"/>) and returns its exit code and output.</summary>
+    public (int Code, string Out, string Err) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
     {
-        using var p = Start(args);
+        using var p = Start(args, env);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(Timeout))
@@ -49,6 +64,9 @@ internal sealed class CliRunner
         }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>Runs the CLI to the end with these arguments.</summary>
+    public (int Code, string Out, string Err) Run(params string[] args) => Run((IEnumerable<string>)args);
 
     /// <summary>Relative path → SHA-256 of every file under <paramref name="dir"/> (empty when it does not exist).</summary>
     public static SortedDictionary<string, string> Snapshot(string dir)

@@ -18,14 +18,15 @@ public sealed class SmallBatchGemvTests
     }
 
     [Test]
-    public void MatchesLibtorchLinear([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values(1, 3, 8)] int rows,
+    public void MatchesLibtorchLinear([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values(1, 3, 4, 8)] int rows,
         [Values] bool bias)
     {
         using var ng = no_grad();
         using var w = Random([37, 96], dtype, 1, 0.1);
         using var b = bias ? Random([37], dtype, 2) : null;
         using var x = Random([1, rows, 96], dtype, 3);
-        Assert.That(SmallBatchGemv.Applies(x, w, b), Is.True);
+        // (Forward itself handles any row count; Applies sends bfloat16 steps of more than 4 rows to libtorch.)
+        Assert.That(SmallBatchGemv.Applies(x, w, b), Is.EqualTo(dtype == ScalarType.Float32 || rows <= SmallBatchGemv.MaxBFloat16Rows));
         using var mine = SmallBatchGemv.Forward(x, w, b);
         using var reference = nn.functional.linear(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b?.to(ScalarType.Float64));
         Assert.That(mine.dtype, Is.EqualTo(dtype));
@@ -43,7 +44,8 @@ public sealed class SmallBatchGemvTests
         using var ng = no_grad();
         using var w = Random([203, 128], dtype, 4, 0.1);
         using var b = Random([203], dtype, 5);
-        using var x = Random([8, 1, 128], dtype, 6);
+        const int rowsInStep = 7; // bfloat16: a four-row group plus three single rows
+        using var x = Random([rowsInStep, 1, 128], dtype, 6);
         using var all = SmallBatchGemv.Forward(x, w, b);
         var threads = get_num_threads();
         try
@@ -51,7 +53,7 @@ public sealed class SmallBatchGemvTests
             foreach (var t in new[] { 1, threads })
             {
                 set_num_threads(t);
-                for (var r = 0; r < 8; r++)
+                for (var r = 0; r < rowsInStep; r++)
                 {
                     using var alone = SmallBatchGemv.Forward(x.narrow(0, r, 1).contiguous(), w, b);
                     Assert.That(alone.eq(all.narrow(0, r, 1)).all().item<bool>(), Is.True, $"row {r} alone, {t} thread(s)");
@@ -91,6 +93,11 @@ public sealed class SmallBatchGemvTests
         using var ng = no_grad();
         using var nine = Random([9, 64], ScalarType.Float32, 10);
         Assert.That(SmallBatchGemv.Applies(nine, w, null), Is.False, "more rows than a decoding step");
+        using var wBf = Random([16, 64], ScalarType.BFloat16, 19);
+        using var fiveBf = Random([5, 64], ScalarType.BFloat16, 20);
+        using var fourBf = Random([4, 64], ScalarType.BFloat16, 21);
+        Assert.That(SmallBatchGemv.Applies(fiveBf, wBf, null), Is.False, "more bfloat16 rows than the kernel's limit");
+        Assert.That(SmallBatchGemv.Applies(fourBf, wBf, null), Is.True);
         using var odd = Random([1, 40], ScalarType.Float32, 11);
         using var wOdd = Random([16, 40], ScalarType.Float32, 12);
         Assert.That(SmallBatchGemv.Applies(odd, wOdd, null), Is.False, "K not a multiple of 16");

@@ -5,6 +5,8 @@ using NUnit.Framework;
 using OrzDynamic.Core.Sharding;
 using OrzDynamic.Core.Tests.Demo;
 
+using OrzDynamic.Core.Tests.Cli;
+
 namespace OrzDynamic.Core.Tests.Sharding;
 
 /// <summary>
@@ -27,7 +29,7 @@ public class ShardedRunProcessTests
     {
         _root = Path.Combine(Path.GetTempPath(), "orz-shard-tests-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_root);
-        _cli = new CliRunner(_root);
+        _cli = new CliRunner(_root) { Timeout = TimeSpan.FromMinutes(15) };
         // Two data files of uneven size (7 and 10 records) cut from the demo data, so batches of 4 straddle the files.
         var all = JsonNode.Parse(File.ReadAllText(DemoPaths.EvalData))!.AsArray();
         File.WriteAllText(Path.Combine(_root, "arith_a.json"), new JsonArray(all.Take(7).Select(n => n!.DeepClone()).ToArray()).ToJsonString());

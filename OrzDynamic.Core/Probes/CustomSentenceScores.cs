@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
@@ -41,15 +40,7 @@ public static class CustomSentenceScores
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            Line? line;
-            try
-            {
-                line = JsonSerializer.Deserialize<Line>(text, ResultsJournal.LineOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(path, lineNo, "not a valid custom sentence score: " + ex.Message, ex);
-            }
+            var line = JsonlRecord.Parse<Line>(text, ResultsJournal.LineOptions, path, lineNo, "custom sentence score");
             if (line?.LdMetrics is null) throw new ResultsFileException(path, lineNo, "custom sentence score has no 'ld_metrics'");
             list.Add(new ProbeRecord
             {

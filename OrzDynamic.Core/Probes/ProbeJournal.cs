@@ -77,15 +77,7 @@ internal sealed class ProbeJournal : IDisposable
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            ProbeRecord? rec;
-            try
-            {
-                rec = JsonSerializer.Deserialize<ProbeRecord>(line, ResultsJournal.LineOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(path, lineNo, "not a valid probe record: " + ex.Message, ex);
-            }
+            var rec = JsonlRecord.Parse<ProbeRecord>(line, ResultsJournal.LineOptions, path, lineNo, "probe record");
             if (rec is null || string.IsNullOrEmpty(rec.Source))
                 throw new ResultsFileException(path, lineNo, "probe record has no 'source'");
             if (!byKey.TryAdd(rec.Key, rec))

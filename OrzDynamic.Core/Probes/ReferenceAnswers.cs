@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
@@ -85,27 +84,10 @@ public static class ReferenceAnswers
 
     private static List<SampleRecord> ReadRecords(string path)
     {
-        var text = JournalText.CompleteLines(File.ReadAllBytes(path));
         var list = new List<SampleRecord>();
         var seen = new HashSet<(string, int)>();
-        int lineNo = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            SampleRecord? rec;
-            try
-            {
-                rec = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(path, lineNo, "not a valid sample record: " + ex.Message, ex);
-            }
-            if (rec is null || string.IsNullOrEmpty(rec.Dataset))
-                throw new ResultsFileException(path, lineNo, "sample record has no 'dataset'");
+        foreach (var (rec, _) in ResultsJournal.ParseRecords(JournalText.CompleteLines(File.ReadAllBytes(path)), path))
             if (seen.Add((rec.Dataset, rec.Index))) list.Add(rec);
-        }
         return list;
     }
 }

@@ -80,24 +80,28 @@ public sealed class ResultsJournal : IDisposable
     private void ReadExisting(ILogger logger)
     {
         var text = JournalText.ReadCuttingTornLine(_stream, FilePath, logger, "that sample will be recomputed");
+        foreach (var (rec, lineNo) in ParseRecords(text, FilePath))
+            if (!_records.TryAdd((rec.Dataset, rec.Index), rec))
+                logger.LogWarning("{File}, line {Line}: duplicate sample {Dataset}#{Index} ignored", FilePath, lineNo, rec.Dataset, rec.Index);
+    }
+
+    /// <summary>
+    /// The sample records of the complete lines <paramref name="text"/> of the journal or results file at
+    /// <paramref name="path"/>, in file order with their line numbers (blank lines skipped; duplicates are the caller's
+    /// to handle).
+    /// </summary>
+    /// <exception cref="ResultsFileException">A line is not a valid sample record or has no dataset.</exception>
+    internal static IEnumerable<(SampleRecord Record, int Line)> ParseRecords(string text, string path)
+    {
         int lineNo = 0;
         foreach (var line in text.Split('\n'))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            SampleRecord? rec;
-            try
-            {
-                rec = JsonSerializer.Deserialize<SampleRecord>(line, LineOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(FilePath, lineNo, "not a valid sample record: " + ex.Message, ex);
-            }
+            var rec = JsonlRecord.Parse<SampleRecord>(line, LineOptions, path, lineNo, "sample record");
             if (rec is null || string.IsNullOrEmpty(rec.Dataset))
-                throw new ResultsFileException(FilePath, lineNo, "sample record has no 'dataset'");
-            if (!_records.TryAdd((rec.Dataset, rec.Index), rec))
-                logger.LogWarning("{File}, line {Line}: duplicate sample {Dataset}#{Index} ignored", FilePath, lineNo, rec.Dataset, rec.Index);
+                throw new ResultsFileException(path, lineNo, "sample record has no 'dataset'");
+            yield return (rec, lineNo);
         }
     }
 

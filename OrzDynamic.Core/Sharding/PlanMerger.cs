@@ -164,15 +164,7 @@ public static class PlanMerger
         while (reader.TryReadLine(out var line))
         {
             if (line.Span.Trim((byte)' ').IsEmpty) continue;
-            MergeRecordView? r;
-            try
-            {
-                r = JsonSerializer.Deserialize<MergeRecordView>(line.Span, ViewOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(path, reader.LineNumber, $"not a valid sample record (field {ex.Path}): {ex.Message}", ex);
-            }
+            var r = JsonlRecord.Parse<MergeRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
             if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
             if (r.Checkpoint != ck.Name)
                 throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
@@ -210,15 +202,7 @@ public static class PlanMerger
             {
                 while (reader.TryReadLine(out var line))
                 {
-                    CustomSentenceLineView? v;
-                    try
-                    {
-                        v = JsonSerializer.Deserialize<CustomSentenceLineView>(line.Span, ViewOptions);
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new ResultsFileException(source, reader.LineNumber, $"not a valid custom sentence record (field {ex.Path}): {ex.Message}", ex);
-                    }
+                    var v = JsonlRecord.Parse<CustomSentenceLineView>(line.Span, ViewOptions, source, reader.LineNumber, "custom sentence record");
                     if (v?.LdMetrics is { IsValid: true } m) acc.Add(m);
                 }
             }
@@ -284,15 +268,7 @@ public static class PlanMerger
         using var reader = new JsonlLineReader(path);
         while (reader.TryReadLine(out var line))
         {
-            MergeRecordView? r;
-            try
-            {
-                r = JsonSerializer.Deserialize<MergeRecordView>(line.Span, ViewOptions);
-            }
-            catch (JsonException ex)
-            {
-                throw new ResultsFileException(path, reader.LineNumber, $"not a valid sample record (field {ex.Path}): {ex.Message}", ex);
-            }
+            var r = JsonlRecord.Parse<MergeRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
             if (r is null) continue;
             records.Add(new SampleRecord
             {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using OrzDynamic.Metrics.Threading;
 
 namespace OrzDynamic.Metrics;
 
@@ -9,7 +10,8 @@ namespace OrzDynamic.Metrics;
 /// The per-position reductions of <see cref="PositionReduction"/> as one vectorised CPU kernel for contiguous float32
 /// logits: per row, one pass finds max and argmax (first index on ties) and a second pass — over a row that is still in
 /// the core's cache — sums e^{z−m} and e^{2(z−m)} over v ≠ argmax (float32 lanes, folded into float64 every 256
-/// entries). Everything after those two sums is scalar float64. The rows are split between the CPU's threads; each
+/// entries). Everything after those two sums is scalar float64. The rows are split between the torch thread count's
+/// worth of <see cref="KernelWorkers"/> (the caller's thread and dedicated workers); each
 /// row's values depend only on that row, so results do not depend on the thread count or on the chunking.
 /// <para>
 /// Compared with the tensor-op path this reads the logits about twice instead of about eight times, opens one parallel
@@ -48,7 +50,7 @@ internal static class CpuRowReduction
             var workers = Math.Clamp(threads, 1, rows);
             if (workers == 1) return ReduceRange(buffers, 0, rows);
             var ok = 1;
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            KernelWorkers.Run(workers, w =>
             {
                 var start = (int)((long)rows * w / workers);
                 var end = (int)((long)rows * (w + 1) / workers);

@@ -1,7 +1,7 @@
 using NUnit.Framework;
-using OrzDynamic.Core.Models;
+using OrzDynamic.Metrics.Threading;
 
-namespace OrzDynamic.Core.Tests.Models;
+namespace OrzDynamic.Metrics.Tests;
 
 /// <summary>The kernel worker threads: every part runs once, on distinct threads, and failures reach the caller.</summary>
 [TestFixture]

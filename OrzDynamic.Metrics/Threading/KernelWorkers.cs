@@ -1,8 +1,8 @@
-namespace OrzDynamic.Core.Models;
+namespace OrzDynamic.Metrics.Threading;
 
 /// <summary>
 /// A few dedicated background threads for the CPU kernels that run between libtorch operations (the decoding-step
-/// GEMV). The caller runs part 0 of the work itself and hands parts 1… to the workers, then waits for them. A worker
+/// GEMV in OrzDynamic.Core). The caller runs part 0 of the work itself and hands parts 1… to the workers, then waits for them. A worker
 /// polls for the next part for 200 µs (the gap between the GEMVs of one decoding step) and then sleeps, so between
 /// steps it does not hold a core; libtorch's OpenMP threads are asked to sleep at once too
 /// (<see cref="OrzDynamic.Metrics.Native.OpenMpWaitPolicy"/>), since on a 2-core machine a spinning thread of either

@@ -40,10 +40,6 @@ internal static class SmallBatchGemv
 
     private static readonly bool Supported = Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
-    /// <summary>Worker count; the torch thread count unless ORZDYNAMIC_GEMV_THREADS sets it.</summary>
-    internal static int? ThreadsOverride { get; set; } =
-        int.TryParse(Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV_THREADS"), out var t) && t > 0 ? t : null;
-
     /// <summary>Largest weight slice handed to the kernel at once (a span's limit; tests lower it to exercise slicing).</summary>
     internal static int MaxSliceBytes { get; set; } = int.MaxValue;
 
@@ -84,7 +80,7 @@ internal static class SmallBatchGemv
         try
         {
             ActivationsAsFloat(x, xs, rows, k, bf16);
-            var threads = ThreadsOverride ?? Math.Max(1, torch.get_num_threads());
+            var threads = Math.Max(1, torch.get_num_threads());
             // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
             // slices of whole rows, each a multiple of the row block.
             var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
@@ -114,11 +110,6 @@ internal static class SmallBatchGemv
             var job = new Job((nint)wp, (nint)xp, (nint)yp, bias.IsEmpty ? 0 : (nint)bp, rows, n, k, bf16, first);
             var blocks = (count + RowBlock - 1) / RowBlock;
             var workers = Math.Clamp(threads, 1, blocks);
-            if (workers == 1)
-            {
-                Run(job, 0, count);
-                return;
-            }
             KernelWorkers.Run(workers, w =>
             {
                 var start = (int)((long)blocks * w / workers) * RowBlock;

@@ -48,7 +48,6 @@ internal static class CpuRowReduction
         {
             var buffers = new RowBuffers((nint)zp, (nint)yp, (nint)ap, (nint)vp, vocab);
             var workers = Math.Clamp(threads, 1, rows);
-            if (workers == 1) return ReduceRange(buffers, 0, rows);
             var ok = 1;
             KernelWorkers.Run(workers, w =>
             {

@@ -35,7 +35,7 @@ internal static class EndToEndBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"generation: {e.Message}");
-            Console.Error.WriteLine("options: --prompts N --scale X --median N --sigma X --cap N --slots N --modes a,b,c,decode --small --threads N --decode-steps N --out FILE");
+            Console.Error.WriteLine("options: --prompts N --scale X --median N --sigma X --cap N --slots N --modes a,a*,b,c,decode --small --threads N --decode-steps N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -275,9 +275,6 @@ internal static class EndToEndBenchmark
         }
     }
 
-    private static string Uptime() =>
-        File.Exists("/proc/loadavg") ? "load average " + string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
     private static Settings Parse(string[] args)
     {
         int prompts = 32, cap = 2000, slots = 8, threads = 0, decodeSteps = 16;
@@ -308,4 +305,6 @@ internal static class EndToEndBenchmark
             if (m is not ("a" or "a*" or "b" or "c" or "decode")) throw new ArgumentException($"unknown mode '{m}' (a, a*, b, c, decode)");
         return new Settings(prompts, median * scale, sigma, Math.Max(1, (int)Math.Round(cap * scale)), slots, modes, small, threads, output, decodeSteps);
     }
+
+    private static string Uptime() => MachineLoad.Averages(", ", "load average ");
 }

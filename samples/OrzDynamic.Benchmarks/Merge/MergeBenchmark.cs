@@ -85,7 +85,7 @@ internal static class MergeBenchmark
         GC.Collect();
         long baseline = ProcessMemory.RssBytes();
         bool hwm = ProcessMemory.TryResetPeak();
-        var load = Uptime();
+        var load = MachineLoad.Line();
         using var sampler = new PeakRssSampler();
         var sw = Stopwatch.StartNew();
         var result = PlanMerger.Merge(dir);
@@ -95,12 +95,7 @@ internal static class MergeBenchmark
         long bytes = Directory.EnumerateFiles(Path.Combine(dir, ShardLayout.ShardsFolder), "*.jsonl", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return string.Create(CultureInfo.InvariantCulture,
             $"merge {result.Records:N0} records: {seconds:0.0} s ({result.Records / seconds:N0} records/s, {bytes / 1e6 / seconds:0} MB/s of journal read); " +
-            $"peak RSS {peak / 1048576.0:0} MB (before merge {baseline / 1048576.0:0} MB; GC heap after {gc.HeapSizeBytes / 1048576.0:0} MB); load before: {load}; after: {Uptime()}");
-    }
-
-    private static string Uptime()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Trim(); } catch (IOException) { return "n/a"; }
+            $"peak RSS {peak / 1048576.0:0} MB (before merge {baseline / 1048576.0:0} MB; GC heap after {gc.HeapSizeBytes / 1048576.0:0} MB); load before: {load}; after: {MachineLoad.Line()}");
     }
 
     private static int Arg(string[] args, string name, int fallback)

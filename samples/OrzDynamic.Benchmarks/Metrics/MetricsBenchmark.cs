@@ -39,14 +39,14 @@ internal static class MetricsBenchmark
 
     private static int RunParent(BenchmarkSettings s)
     {
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Averages();
         var results = new List<VariantMeasurement>();
         results.Add(Spawn(s, "kernel", MetricsOptions.DefaultChunkSize));
         foreach (var chunk in s.Chunks)
             results.Add(Spawn(s, "tensor-ops", chunk));
         if (s.Naive)
             results.Add(Spawn(s, "naive", 0));
-        var report = Report(s, results, $"load average {loadBefore} before, {LoadAverage()} after (other jobs share the 2 cores, so wall times are noisy)");
+        var report = Report(s, results, $"load average {loadBefore} before, {MachineLoad.Averages()} after (other jobs share the 2 cores, so wall times are noisy)");
         var path = s.Output ?? DefaultOutput();
         File.WriteAllText(path, report);
         Console.WriteLine(report);
@@ -198,18 +198,6 @@ internal static class MetricsBenchmark
         "the two sums is float64. The tensor-op path (any device, and the fallback for NaN/±∞ rows) keeps one reused [ChunkSize, V] buffer " +
         "and runs about ten torch operations per chunk, each a pass over that buffer. The naive port keeps log_softmax, softmax, the int64 " +
         "one-hot and p − e alive at once (~6× the logits' bytes); its out_except_argmax is NaN here (masked positions: log(0 + 1e−100) in float32).";
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 
     private static string Report(BenchmarkSettings s, List<VariantMeasurement> results, string load)
     {

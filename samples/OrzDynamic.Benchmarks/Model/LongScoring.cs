@@ -30,7 +30,7 @@ internal static class LongScoring
         GC.Collect();
         var resetOk = ProcessMemory.TryResetPeak();
         var baseline = ProcessMemory.RssBytes();
-        var load = ModelBenchmark.LoadAverage();
+        var load = MachineLoad.Averages();
         double seconds;
         long samplerPeak;
         using (var sampler = new PeakRssSampler())
@@ -42,7 +42,7 @@ internal static class LongScoring
             if (m.ValidTokens != tokens - 1) throw new InvalidOperationException($"scored {m.ValidTokens} positions, expected {tokens - 1}");
         }
         var extra = (resetOk ? Math.Max(ProcessMemory.PeakRssBytes(), samplerPeak) : samplerPeak) - baseline;
-        var loadAfter = ModelBenchmark.LoadAverage();
+        var loadAfter = MachineLoad.Averages();
         var gemmAfter = ModelBenchmark.MatmulGflops(c, model.DType, tokens);
         var gemm = Math.Max(gemmBefore, gemmAfter);
 

@@ -43,7 +43,7 @@ internal static class ModelBenchmark
         if (s.ScoringChunks.Length > 0) config = config with { NumHiddenLayers = 1 }; // the sweep only uses lm_head
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : "Qwen2.5-0.5B")} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
-        report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {LoadAverage()}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {MachineLoad.Averages()}.");
         report.AppendLine();
 
         if (s.RopeProbe)
@@ -58,7 +58,7 @@ internal static class ModelBenchmark
         {
             var probe = new StringBuilder();
             foreach (var d in s.DTypes) GemmProbe.Run(d, probe);
-            probe.AppendLine(CultureInfo.InvariantCulture, $"Load average: {LoadAverage()}.");
+            probe.AppendLine(CultureInfo.InvariantCulture, $"Load average: {MachineLoad.Averages()}.");
             Console.WriteLine(probe);
             return 0;
         }
@@ -98,7 +98,7 @@ internal static class ModelBenchmark
         }
         f32Model?.Dispose();
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {LoadAverage()} (other helpers build and test concurrently on this 2-core machine).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {MachineLoad.Averages()} (other helpers build and test concurrently on this 2-core machine).");
         report.AppendLine();
         var text = new StringBuilder();
         text.Append(report);
@@ -112,9 +112,6 @@ internal static class ModelBenchmark
         Console.WriteLine($"written to {path}");
         return 0;
     }
-
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string DefaultOutput()
     {

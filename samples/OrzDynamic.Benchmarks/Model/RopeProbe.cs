@@ -35,7 +35,7 @@ internal static class RopeProbe
             return x * cos + rotated * sin;
         }
         var threadsBefore = get_num_threads();
-        report.AppendLine(CultureInfo.InvariantCulture, $"RoPE q+k at T={tokens} ({c.NumAttentionHeads}+{c.NumKeyValueHeads} heads × {c.HeadDim}), ms min/median of 20 calls, 3 interleaved rounds; load average {ModelBenchmark.LoadAverage()}:");
+        report.AppendLine(CultureInfo.InvariantCulture, $"RoPE q+k at T={tokens} ({c.NumAttentionHeads}+{c.NumKeyValueHeads} heads × {c.HeadDim}), ms min/median of 20 calls, 3 interleaved rounds; load average {MachineLoad.Averages()}:");
         report.AppendLine();
         report.AppendLine("| threads | round | dtype | current (3 passes) | earlier (5 passes) |");
         report.AppendLine("|---:|---:|---|---|---|");
@@ -71,7 +71,7 @@ internal static class RopeProbe
         }
         set_num_threads(threadsBefore);
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {ModelBenchmark.LoadAverage()}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {MachineLoad.Averages()}.");
         rope.Dispose();
     }
 }

@@ -24,7 +24,7 @@ internal static class ScoringChunkSweep
         using var grad = no_grad();
         var hidden = (randn([tokens, c.HiddenSize], generator: new TorchSharp.torch.Generator(4)) * 0.5).to(model.DType);
         var labels = randint(0, c.VocabSize, [tokens], ScalarType.Int64, generator: new TorchSharp.torch.Generator(5));
-        report.AppendLine(CultureInfo.InvariantCulture, $"Scoring tail (lm_head + metrics) over {tokens} positions, {model.DType}, V = {c.VocabSize}; best of 3; load average {ModelBenchmark.LoadAverage()} at start:");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Scoring tail (lm_head + metrics) over {tokens} positions, {model.DType}, V = {c.VocabSize}; best of 3; load average {MachineLoad.Averages()} at start:");
         report.AppendLine();
         report.AppendLine("| position chunk P (ScoringChunkSize) | metrics ChunkSize C | wall s (best of 3) | positions/s | extra peak RSS MB | load avg |");
         report.AppendLine("|---:|---:|---:|---:|---:|---|");
@@ -52,7 +52,7 @@ internal static class ScoringChunkSweep
                 var baseline = ProcessMemory.RssBytes();
                 var best = Enumerable.Range(0, 3).Min(_ => Once());
                 var extra = ProcessMemory.PeakRssBytes() - baseline;
-                var line = string.Create(CultureInfo.InvariantCulture, $"| {p} | {chunk} | {best:F3} | {tokens / best:F0} | {extra / 1e6:F0} | {ModelBenchmark.LoadAverage()} |");
+                var line = string.Create(CultureInfo.InvariantCulture, $"| {p} | {chunk} | {best:F3} | {tokens / best:F0} | {extra / 1e6:F0} | {MachineLoad.Averages()} |");
                 report.AppendLine(line);
                 Console.Error.WriteLine(line);
             }

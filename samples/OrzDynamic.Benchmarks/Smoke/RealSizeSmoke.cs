@@ -94,7 +94,7 @@ internal static class RealSizeSmoke
         Console.WriteLine($"  evaluated {R("math500_head/evaluated")}, invalid {R("math500_head/invalid")}, skipped too long {R("math500_head/skipped_too_long")}, " +
                           $"context_limited {R("math500_head/context_limited")}, padded_vocab_tokens {R("math500_head/padded_vocab_tokens")}, accuracy {R("math500_head/accuracy")}");
         Console.WriteLine(string.Create(ci, $"  peak RSS {peak.PeakBytes / 1048576.0:0} MB; RSS after samples: {string.Join(", ", rssAfter.Select(x => $"{x.Samples}:{x.Rss / 1048576.0:0} MB"))}"));
-        Console.WriteLine($"  load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"  load: {MachineLoad.Line()}");
         Console.WriteLine($"  results: {outDir}");
         return results.Datasets.Count == 1 ? 0 : 1;
     }

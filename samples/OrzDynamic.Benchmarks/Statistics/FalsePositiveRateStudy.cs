@@ -30,7 +30,7 @@ public static class FalsePositiveRateStudy
         const double alpha = 0.05;
 
         Console.WriteLine($"# Checkpoint compared with itself: {checkpoint}, {seeds} sampling seeds, data {data}");
-        Console.WriteLine($"load before: {Uptime()}");
+        Console.WriteLine($"load before: {MachineLoad.Line()}");
         var samples = new List<CheckpointSamples>();
         var sw = Stopwatch.StartNew();
         for (int s = 1; s <= seeds; s++)
@@ -54,7 +54,7 @@ public static class FalsePositiveRateStudy
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"seed {s,2}: accuracy {results.Datasets.Values.First().Accuracy:0.00}, {(sw.Elapsed - t0).TotalSeconds:0.0} s"));
         }
-        Console.WriteLine($"load after evaluations: {Uptime()}");
+        Console.WriteLine($"load after evaluations: {MachineLoad.Line()}");
 
         var comparer = new CheckpointComparer(new ComparisonOptions { Alpha = alpha });
         var disjoint = Enumerable.Range(0, seeds / 2).Select(k => comparer.ComparePair(samples[2 * k], samples[2 * k + 1], ComparisonKind.Previous)).ToList();
@@ -66,7 +66,7 @@ public static class FalsePositiveRateStudy
         var report = new StringBuilder();
         report.AppendLine(Summary($"{disjoint.Count} independent comparisons (seed 1 vs 2, 3 vs 4, …)", disjoint, alpha));
         report.AppendLine(Summary($"all {allPairs.Count} seed pairs (overlapping, so not independent)", allPairs, alpha));
-        report.AppendLine($"load at the end: {Uptime()}");
+        report.AppendLine($"load at the end: {MachineLoad.Line()}");
         Console.WriteLine(report);
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "fpr.md"), report.ToString());
@@ -97,18 +97,6 @@ public static class FalsePositiveRateStudy
             $"per test: {rows.Count(r => r.P < alpha)} of {rows.Count(r => r.Test.IsTestable)} testable tests have raw p < {alpha} " +
             $"({(double)rows.Count(r => r.P < alpha) / Math.Max(1, rows.Count(r => r.Test.IsTestable)):P1})."));
         return sb.ToString();
-    }
-
-    private static string Uptime()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Trim();
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 
     private static string FindRepoRoot()

@@ -47,7 +47,7 @@ public static class TokenizerBenchmark
             .AppendLine()
             .AppendLine($"Input: math500 prompts (`prompt[0].value`), {prompts.Count} texts, {bytesPerPass:N0} UTF-8 bytes per pass. ")
             .AppendLine($"Build: {(IsRelease() ? "Release" : "Debug")}, .NET {Environment.Version}, {Environment.ProcessorCount} cores, {RuntimeInformationText()}. ")
-            .AppendLine($"Machine load at start (1/5/15-min load average): {LoadAverage()} — other jobs share the 2 cores, so figures are lower bounds. ")
+            .AppendLine($"Machine load at start (1/5/15-min load average): {MachineLoad.Averages(" / ")} — other jobs share the 2 cores, so figures are lower bounds. ")
             .AppendLine("`Encode(text, addSpecialTokens: true)` per prompt. *Cold* = first pass right after loading (empty BPE word cache); ")
             .AppendLine($"*warm* = mean of {passes} further passes (single thread); *parallel* = {passes} passes with Parallel.ForEach over prompts.")
             .AppendLine()
@@ -177,19 +177,6 @@ public static class TokenizerBenchmark
     {
         var attribute = typeof(TokenizerBenchmark).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false).OfType<DebuggableAttribute>().FirstOrDefault();
         return attribute is null || !attribute.IsJITOptimizerDisabled;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
-            return string.Join(" / ", parts.Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 
     private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription;

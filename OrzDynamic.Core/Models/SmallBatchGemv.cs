@@ -11,16 +11,17 @@ namespace OrzDynamic.Core.Models;
 
 /// <summary>
 /// y = x Wᵀ + b for the few rows of a decoding step (at most <see cref="MaxRows"/> in float32,
-/// <see cref="MaxBFloat16Rows"/> in bfloat16), on the CPU, for weights and activations of the same dtype. Decoding is a matrix–vector product: every weight is used once
-/// per token, so the step is bound by how fast the weights stream from memory. This kernel streams each weight once
-/// per step in order (a weight row stays in L1 while every activation row uses it), splits the output features between the torch threads (on <see cref="KernelWorkers"/>) and accumulates in
-/// float32 lanes in a fixed order.
+/// <see cref="MaxBFloat16Rows"/> in bfloat16), on the CPU, for weights and activations of the same dtype. Decoding is a
+/// matrix–vector product: every weight is used once per token, so the step is bound by how fast the weights stream
+/// from memory. This kernel streams each weight once per step in order (a weight row stays in L1 while every
+/// activation row uses it), splits the output features between the torch thread count's worth of
+/// <see cref="KernelWorkers"/> and accumulates in float32 lanes in a fixed order.
 /// <para>
 /// Within those limits each output element is computed by the same instruction sequence whatever the number of rows
 /// and however the features are split between threads, so a sample's logits do not depend on which samples share its
 /// decoding step (a bfloat16 step of more rows goes to libtorch, whose results vary with the row count at rounding
-/// level, as before).
-/// bfloat16 outputs are rounded to nearest-even from the float32 result (bias added in float32 first), as libtorch does.
+/// level, as before). bfloat16 outputs are rounded to nearest-even from the float32 result (bias added in float32
+/// first), as libtorch does.
 /// </para>
 /// </summary>
 internal static class SmallBatchGemv

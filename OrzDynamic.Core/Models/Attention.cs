@@ -58,7 +58,8 @@ internal sealed class Attention : nn.Module
     /// x [B, T, hidden] → [B, T, hidden], attending as described by <paramref name="mask"/> along the path it resolves to
     /// (<see cref="AttentionMask.ResolvedPath"/>); no path other than <see cref="AttentionPath.Dense"/> holds a
     /// [heads, T, S] or [T, S] tensor. When <paramref name="cache"/> is given, the new keys and values are appended to
-    /// layer <paramref name="layerIndex"/> of it.
+    /// layer <paramref name="layerIndex"/> of it. A decoding step with a cache (one new query per row, any path but
+    /// <see cref="AttentionPath.Dense"/>) runs on <see cref="DecodeAttention"/>.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask mask, KvCache? cache, int layerIndex)
     {
@@ -66,6 +67,12 @@ internal sealed class Attention : nn.Module
         using var scope = NewDisposeScope();
         var (q, k, v) = Project(x, cos, sin, cache, layerIndex);
         var g = _config.GroupSize;
+        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense)
+        {
+            var (keys, values) = cache.Storage(layerIndex);
+            if (DecodeAttention.Applies(q, keys, values, mask.KeyPadding))
+                return Output(DecodeAttention.Forward(q, keys, values, mask.KeyLength, mask.KeyPadding)).MoveToOuterDisposeScope();
+        }
         var o = mask.ResolvedPath switch
         {
             AttentionPath.Dense => AttentionKernels.Grouped(q, k, v, mask.Build(0, mask.QueryLength, g, x.device), g),
@@ -81,9 +88,10 @@ internal sealed class Attention : nn.Module
     {
         long b = x.shape[0], t = x.shape[1];
         int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim;
-        var q = QProj.Forward(x).view(b, t, hq, d).transpose(1, 2);
-        var k = KProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
-        var v = VProj.Forward(x).view(b, t, hkv, d).transpose(1, 2);
+        var qkv = LinearProjection.ForwardMany(x, QProj, KProj, VProj);
+        var q = qkv[0].view(b, t, hq, d).transpose(1, 2);
+        var k = qkv[1].view(b, t, hkv, d).transpose(1, 2);
+        var v = qkv[2].view(b, t, hkv, d).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (cache is not null) (k, v) = cache.Append(layerIndex, k, v);

@@ -92,6 +92,12 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, Length + t), _values[layer].narrow(2, 0, Length + t));
     }
 
+    /// <summary>
+    /// The whole storage of <paramref name="layer"/>: keys and values [B, kvHeads, <see cref="Capacity"/>, D], owned by the
+    /// cache (do not dispose; valid until the cache grows or changes rows). For the decoding-step attention kernel.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Storage(int layer) => (_keys[layer], _values[layer]);
+
     /// <summary>Marks <paramref name="tokens"/> more slots as filled (call after every layer has appended).</summary>
     public void Advance(long tokens) => Length += tokens;
 

@@ -36,4 +36,20 @@ internal sealed class LinearProjection : nn.Module
         using var b = Bias?.to(x.dtype);
         return nn.functional.linear(x, w, b);
     }
+
+    /// <summary>
+    /// The same input through several projections: in one pass of the decoding-step kernel when it applies to all
+    /// of them (<see cref="SmallBatchGemv.ForwardMany"/>, bit-identical to separate calls), else one
+    /// <see cref="Forward"/> each.
+    /// </summary>
+    public static Tensor[] ForwardMany(Tensor x, params LinearProjection[] projections)
+    {
+        ArgumentNullException.ThrowIfNull(projections);
+        if (projections.All(p => p.Weight.dtype == x.dtype))
+        {
+            var layers = projections.Select(p => ((Tensor)p.Weight, (Tensor?)p.Bias)).ToArray();
+            if (SmallBatchGemv.AppliesToAll(x, layers)) return SmallBatchGemv.ForwardMany(x, layers);
+        }
+        return projections.Select(p => p.Forward(x)).ToArray();
+    }
 }

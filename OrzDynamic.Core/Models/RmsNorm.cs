@@ -20,9 +20,10 @@ internal sealed class RmsNorm : nn.Module
     /// <summary>Scale [size].</summary>
     public Parameter Weight { get; }
 
-    /// <summary>Normalises over the last dimension.</summary>
+    /// <summary>Normalises over the last dimension (the rows of a decoding step in C#: <see cref="DecodeRmsNorm"/>).</summary>
     public Tensor Forward(Tensor x)
     {
+        if (DecodeRmsNorm.Applies(x, Weight)) return DecodeRmsNorm.Forward(x, Weight, _eps);
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var h = x.to(ScalarType.Float32);

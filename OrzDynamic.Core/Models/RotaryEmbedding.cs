@@ -62,10 +62,12 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <summary>
     /// Applies the rotation to x [B, H, T, D]: x·cos + rotate_half(x)·sin, computed as one product and two in-place
     /// multiply-adds on the halves (rotate_half(x) = [−x₂, x₁] is never built), i.e. three elementwise passes instead
-    /// of five and one output allocation instead of five.
+    /// of five and one output allocation instead of five. The single position of a decoding step goes to
+    /// <see cref="DecodeRotary"/>.
     /// </summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
+        if (DecodeRotary.Applies(x, cos, sin)) return DecodeRotary.Apply(x, cos, sin);
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var x1 = x.narrow(-1, 0, half);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using OrzDynamic.Metrics.Threading;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,23 +38,17 @@ internal static class SmallBatchGemv
     /// <summary>Output features are split between threads and weight slices in multiples of this.</summary>
     private const int RowBlock = 4;
 
-    private static readonly bool Supported = Vector256.IsHardwareAccelerated && Fma.IsSupported;
-
     /// <summary>Largest weight slice handed to the kernel at once (a span's limit; tests lower it to exercise slicing).</summary>
     internal static int MaxSliceBytes { get; set; } = int.MaxValue;
-
-    /// <summary>Set to false (tests, benchmarks) to always use libtorch; ORZDYNAMIC_GEMV=0 does the same.</summary>
-    internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV") != "0";
 
     /// <summary>nn.functional.linear, through this kernel when it applies (see <see cref="Applies"/>).</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) =>
         Applies(x, weight, bias) ? Forward(x, weight, bias) : nn.functional.linear(x, weight, bias);
 
-    /// <summary>True when <see cref="Forward"/> handles this input (inference only: never while autograd records).</summary>
+    /// <summary>True when <see cref="Forward"/> handles this input (see <see cref="DecodeKernels.Usable"/>).</summary>
     public static bool Applies(Tensor x, Tensor weight, Tensor? bias)
     {
-        if (!Enabled || !Supported || is_grad_enabled()) return false;
-        if (x.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU) return false;
+        if (!DecodeKernels.Usable(x) || weight.device_type != DeviceType.CPU) return false;
         var dtype = weight.dtype;
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || x.dtype != dtype) return false;
         if (bias is not null && (bias.dtype != dtype || bias.device_type != DeviceType.CPU || !bias.is_contiguous())) return false;
@@ -72,60 +65,112 @@ internal static class SmallBatchGemv
     {
         var k = (int)weight.shape[1];
         var n = (int)weight.shape[0];
-        var rows = (int)(x.numel() / k);
-        var bf16 = weight.dtype == ScalarType.BFloat16;
+        var output = EmptyOutput(x, weight);
+        var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
+        if (sliceRows == n)
+        {
+            Multiply(x, [(weight, bias, output)]);
+            return output;
+        }
+        // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
+        // slices of whole rows, each a multiple of the row block.
+        for (var first = 0; first < n; first += sliceRows)
+        {
+            using var slice = weight.narrow(0, first, Math.Min(sliceRows, n - first));
+            Multiply(x, [(slice, bias, output)], first);
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// True when <see cref="ForwardMany"/> handles x against all these weights (of one input size) in one pass: each
+    /// product applies (<see cref="Applies"/>) and each weight fits one slice.
+    /// </summary>
+    public static bool AppliesToAll(Tensor x, IReadOnlyList<(Tensor Weight, Tensor? Bias)> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var (weight, bias) in layers)
+            if (!Applies(x, weight, bias) || weight.numel() * weight.element_size() > MaxSliceBytes) return false;
+        return layers.Count > 0;
+    }
+
+    /// <summary>
+    /// x against several weights of the same input size (e.g. the query, key and value projections) in one hand-off
+    /// to the workers, their rows split between threads as one sequence; call only when <see cref="AppliesToAll"/> is
+    /// true. Each output is bit-identical to <see cref="Forward"/> on that weight alone.
+    /// </summary>
+    public static Tensor[] ForwardMany(Tensor x, IReadOnlyList<(Tensor Weight, Tensor? Bias)> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var products = layers.Select(l => (l.Weight, l.Bias, EmptyOutput(x, l.Weight))).ToArray();
+        Multiply(x, products);
+        return products.Select(p => p.Item3).ToArray();
+    }
+
+    private static Tensor EmptyOutput(Tensor x, Tensor weight)
+    {
         var shape = x.shape.ToArray();
-        shape[^1] = n;
-        var output = empty(shape, weight.dtype);
+        shape[^1] = weight.shape[0];
+        return empty(shape, weight.dtype);
+    }
+
+    /// <summary>
+    /// Fills the outputs of the given products (weight rows, bias, output [rows, N]) from x. The weight rows of all
+    /// products form one sequence split between the threads; <paramref name="firstFeature"/> is the output feature of
+    /// the first weight row (non-zero for a slice of a larger weight, with a single product).
+    /// </summary>
+    private static unsafe void Multiply(Tensor x, (Tensor Weight, Tensor? Bias, Tensor Output)[] products, int firstFeature = 0)
+    {
+        var k = (int)x.shape[^1];
+        var rows = (int)(x.numel() / k);
+        var bf16 = x.dtype == ScalarType.BFloat16;
         var xs = ArrayPool<float>.Shared.Rent(rows * k);
         try
         {
             ActivationsAsFloat(x, xs, rows, k, bf16);
-            var threads = Math.Max(1, torch.get_num_threads());
-            // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
-            // slices of whole rows, each a multiple of the row block.
-            var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
-            for (var first = 0; first < n; first += sliceRows)
+            fixed (float* xp = xs)
             {
-                var count = Math.Min(sliceRows, n - first);
-                using var slice = weight.narrow(0, first, count);
-                Multiply(slice.bytes, xs, output.bytes, bias is null ? default : bias.bytes, rows, n, k, first, count, bf16, threads);
+                // Tensor storage is native memory, which does not move: its address may be kept while the tensor lives.
+                var jobs = new Job[products.Length];
+                var total = 0;
+                for (var i = 0; i < products.Length; i++)
+                {
+                    var (weight, bias, output) = products[i];
+                    var count = (int)weight.shape[0];
+                    jobs[i] = new Job(Address(weight), (nint)xp, Address(output), bias is null ? 0 : Address(bias), rows,
+                        (int)output.shape[^1], k, bf16, firstFeature, count, total);
+                    total += count;
+                }
+                var blocks = (total + RowBlock - 1) / RowBlock;
+                var workers = Math.Clamp(Math.Max(1, torch.get_num_threads()), 1, blocks);
+                KernelWorkers.Run(workers, w =>
+                {
+                    var start = (int)((long)blocks * w / workers) * RowBlock;
+                    var end = Math.Min(total, (int)((long)blocks * (w + 1) / workers) * RowBlock);
+                    foreach (var job in jobs)
+                    {
+                        var from = Math.Max(start, job.Offset) - job.Offset;
+                        var to = Math.Min(end, job.Offset + job.Count) - job.Offset;
+                        if (from < to) Run(job, from, to);
+                    }
+                });
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(xs);
         }
-        return output;
     }
 
-    /// <summary>Output features [first, first + count) of every row, from the weight rows in <paramref name="weightRows"/>.</summary>
-    private static unsafe void Multiply(Span<byte> weightRows, float[] xs, Span<byte> output, Span<byte> bias, int rows, int n, int k,
-        int first, int count, bool bf16, int threads)
-    {
-        fixed (byte* wp = weightRows)
-        fixed (float* xp = xs)
-        fixed (byte* yp = output)
-        fixed (byte* bp = bias)
-        {
-            var job = new Job((nint)wp, (nint)xp, (nint)yp, bias.IsEmpty ? 0 : (nint)bp, rows, n, k, bf16, first);
-            var blocks = (count + RowBlock - 1) / RowBlock;
-            var workers = Math.Clamp(threads, 1, blocks);
-            KernelWorkers.Run(workers, w =>
-            {
-                var start = (int)((long)blocks * w / workers) * RowBlock;
-                var end = Math.Min(count, (int)((long)blocks * (w + 1) / workers) * RowBlock);
-                Run(job, start, end);
-            });
-        }
-    }
+    private static unsafe nint Address(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     /// <summary>
-    /// Pinned addresses and sizes of one product: the weight rows of this slice, the float32 activations, the output
-    /// [Rows, N] and the bias [N] (0 when absent) in the weights' dtype, and First, the output feature of the slice's
-    /// first weight row.
+    /// Addresses and sizes of one product: the weight rows of this slice, the float32 activations, the output [Rows, N]
+    /// and the bias [N] (0 when absent) in the weights' dtype; First, the output feature of the slice's first weight
+    /// row; Count, its weight rows; Offset, where they start in the sequence of all products' rows.
     /// </summary>
-    private readonly record struct Job(nint Weight, nint X, nint Y, nint Bias, int Rows, int N, int K, bool BFloat16, int First);
+    private readonly record struct Job(nint Weight, nint X, nint Y, nint Bias, int Rows, int N, int K, bool BFloat16, int First,
+        int Count, int Offset);
 
     /// <summary>
     /// Slice rows [start, end) (output features First + start …) for every activation row: the float32 dot product,
@@ -143,7 +188,7 @@ internal static class SmallBatchGemv
         {
             var feature = job.First + f;
             var bias = job.Bias == 0 ? 0f
-                : job.BFloat16 ? BFloat16ToFloat(((ushort*)job.Bias)[feature]) : ((float*)job.Bias)[feature];
+                : job.BFloat16 ? BFloat16Bits.ToFloat(((ushort*)job.Bias)[feature]) : ((float*)job.Bias)[feature];
             var m = 0;
             if (job.BFloat16)
             {
@@ -154,13 +199,13 @@ internal static class SmallBatchGemv
                     var x = (float*)job.X + (long)m * job.K;
                     DotBf16FourRows(w, x, job.K, out var d0, out var d1, out var d2, out var d3);
                     var y = (ushort*)job.Y + (long)m * job.N + feature;
-                    y[0] = FloatToBFloat16(d0 + bias);
-                    y[job.N] = FloatToBFloat16(d1 + bias);
-                    y[2L * job.N] = FloatToBFloat16(d2 + bias);
-                    y[3L * job.N] = FloatToBFloat16(d3 + bias);
+                    y[0] = BFloat16Bits.FromFloat(d0 + bias);
+                    y[job.N] = BFloat16Bits.FromFloat(d1 + bias);
+                    y[2L * job.N] = BFloat16Bits.FromFloat(d2 + bias);
+                    y[3L * job.N] = BFloat16Bits.FromFloat(d3 + bias);
                 }
                 for (; m < job.Rows; m++)
-                    ((ushort*)job.Y)[(long)m * job.N + feature] = FloatToBFloat16(DotBf16(w, (float*)job.X + (long)m * job.K, job.K) + bias);
+                    ((ushort*)job.Y)[(long)m * job.N + feature] = BFloat16Bits.FromFloat(DotBf16(w, (float*)job.X + (long)m * job.K, job.K) + bias);
             }
             else
             {
@@ -299,21 +344,8 @@ internal static class SmallBatchGemv
             for (var g = 0; g < k; g += 16)
                 for (var j = 0; j < 8; j++)
                 {
-                    result[m * k + g + j] = BFloat16ToFloat(raw[m * k + g + 2 * j]);
-                    result[m * k + g + 8 + j] = BFloat16ToFloat(raw[m * k + g + 2 * j + 1]);
+                    result[m * k + g + j] = BFloat16Bits.ToFloat(raw[m * k + g + 2 * j]);
+                    result[m * k + g + 8 + j] = BFloat16Bits.ToFloat(raw[m * k + g + 2 * j + 1]);
                 }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float BFloat16ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
-
-    /// <summary>float32 → bfloat16 with round-to-nearest-even (NaN stays NaN), as libtorch converts.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ushort FloatToBFloat16(float value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
-        var rounding = 0x7FFFu + ((bits >> 16) & 1);
-        return (ushort)((bits + rounding) >> 16);
     }
 }

@@ -32,6 +32,13 @@ internal sealed class SwiGluMlp : nn.Module
         using var scope = NewDisposeScope();
         // Inference: silu in place, and the up projection is released before down_proj runs, so at most two
         // [.., intermediate] tensors are alive at once (autograd needs the pre-activation, so training keeps it).
+        if (!is_grad_enabled() && SmallBatchGemv.AppliesToAll(x, [(GateProj.Weight, GateProj.Bias), (UpProj.Weight, UpProj.Bias)]))
+        {
+            // A decoding step: both projections in one pass of the kernel (their outputs are small).
+            var both = LinearProjection.ForwardMany(x, GateProj, UpProj);
+            using (var up = both[1]) both[0].silu_().mul_(up);
+            return DownProj.Forward(both[0]).MoveToOuterDisposeScope();
+        }
         var gate = GateProj.Forward(x);
         gate = is_grad_enabled() ? nn.functional.silu(gate) : gate.silu_();
         using (var up = UpProj.Forward(x)) gate.mul_(up);

@@ -62,12 +62,12 @@ internal static class EndToEndBenchmark
             foreach (var model in new[] { bf16, f32 })
                 foreach (var kernel in new[] { true, false })
                 {
-                    SmallBatchGemv.Enabled = kernel;
+                    DecodeKernels.Enabled = kernel;
                     // The host's read rate drifts from minute to minute: each row is compared with a read measured just before it.
                     var adjacent = StreamingBandwidth();
                     rows.Add(DecodeRow(model, adjacent, s.DecodeSteps, report, kernel ? "decode kernel" : "libtorch linear"));
                 }
-            SmallBatchGemv.Enabled = true;
+            DecodeKernels.Enabled = true;
             bandwidth = Math.Max(bandwidth, StreamingBandwidth()); // again after the decode runs: the better of the two
         }
         var table = new List<string>();
@@ -76,7 +76,7 @@ internal static class EndToEndBenchmark
             GC.Collect();
             // (a) is the baseline, the code as it was: libtorch's linear for every product. The other modes use
             // the decoding-step kernel (SmallBatchGemv); (a*) is float32 static with it, to separate its share.
-            SmallBatchGemv.Enabled = mode != "a";
+            DecodeKernels.Enabled = mode != "a";
             var result = mode switch
             {
                 "a" or "a*" => RunFloat32Static(bf16, workload, s.Slots, mode == "a*"),

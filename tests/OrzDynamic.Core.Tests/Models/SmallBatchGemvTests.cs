@@ -117,14 +117,14 @@ public sealed class SmallBatchGemvTests
     [Test]
     public void BFloat16RoundingIsNearestEven()
     {
-        Assert.That(SmallBatchGemv.FloatToBFloat16(1.0f), Is.EqualTo((ushort)0x3F80));
+        Assert.That(BFloat16Bits.FromFloat(1.0f), Is.EqualTo((ushort)0x3F80));
         // 1 + 2^-8 is exactly halfway between 1 and 1 + 2^-7: ties go to the even mantissa (1.0).
-        Assert.That(SmallBatchGemv.FloatToBFloat16(1.00390625f), Is.EqualTo((ushort)0x3F80));
+        Assert.That(BFloat16Bits.FromFloat(1.00390625f), Is.EqualTo((ushort)0x3F80));
         // 1 + 3·2^-8 is halfway between 1 + 2^-7 (odd) and 1 + 2^-6 (even): rounds up.
-        Assert.That(SmallBatchGemv.FloatToBFloat16(1.01171875f), Is.EqualTo((ushort)0x3F82));
-        Assert.That(SmallBatchGemv.FloatToBFloat16(-2.5f), Is.EqualTo((ushort)0xC020));
-        Assert.That(float.IsNaN(BitConverter.Int32BitsToSingle(SmallBatchGemv.FloatToBFloat16(float.NaN) << 16)), Is.True);
-        Assert.That(SmallBatchGemv.FloatToBFloat16(float.PositiveInfinity), Is.EqualTo((ushort)0x7F80));
+        Assert.That(BFloat16Bits.FromFloat(1.01171875f), Is.EqualTo((ushort)0x3F82));
+        Assert.That(BFloat16Bits.FromFloat(-2.5f), Is.EqualTo((ushort)0xC020));
+        Assert.That(float.IsNaN(BitConverter.Int32BitsToSingle(BFloat16Bits.FromFloat(float.NaN) << 16)), Is.True);
+        Assert.That(BFloat16Bits.FromFloat(float.PositiveInfinity), Is.EqualTo((ushort)0x7F80));
         // Every value agrees with libtorch's own conversion.
         using var g = new Generator(18);
         using var values = randn([4096], generator: g) * 1000;
@@ -132,6 +132,6 @@ public sealed class SmallBatchGemvTests
         using var bf = values.to(ScalarType.BFloat16);
         var torchBits = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bf.bytes).ToArray();
         for (var i = 0; i < floats.Length; i++)
-            Assert.That(SmallBatchGemv.FloatToBFloat16(floats[i]), Is.EqualTo(torchBits[i]), $"value {floats[i]:R}");
+            Assert.That(BFloat16Bits.FromFloat(floats[i]), Is.EqualTo(torchBits[i]), $"value {floats[i]:R}");
     }
 }

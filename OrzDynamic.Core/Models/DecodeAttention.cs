@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using OrzDynamic.Metrics;
+using OrzDynamic.Metrics.Threading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>
+/// Attention of a decoding step (one new query per row) over the KV cache, in C#: for each row and key/value head,
+/// the G query heads that share it score every key the row may see, take a softmax and average the values — all in
+/// float32 (bfloat16 inputs are exact in float32; the output is rounded once), with <see cref="VectorExp"/>'s
+/// exponential. Memory is linear in the keys ([G, keys] scores per task); nothing of size [heads, T, S] exists.
+/// <para>
+/// The keys a row may see are gathered first, so the arithmetic runs over that list in order: a row's result is the
+/// same bits whether or not other rows' padding shifted its keys to other slots, and whatever rows share the step.
+/// Rows and key/value heads are split between <see cref="KernelWorkers"/> (each task's arithmetic is the same on any
+/// thread).
+/// </para>
+/// </summary>
+internal static class DecodeAttention
+{
+    /// <summary>
+    /// True for q [B, heads, 1, D] (contiguous, D a multiple of 8) against the cache's layer storage of the same dtype,
+    /// when the storage fits a span and the key padding (if any) is a contiguous boolean [B, keys] CPU tensor.
+    /// </summary>
+    public static bool Applies(Tensor q, Tensor keys, Tensor values, Tensor? keyPadding)
+    {
+        if (!DecodeKernels.Usable(q) || q.dim() != 4 || q.shape[2] != 1 || q.shape[3] % 8 != 0 || !q.is_contiguous()) return false;
+        foreach (var storage in new[] { keys, values })
+        {
+            if (storage.dtype != q.dtype || storage.device_type != DeviceType.CPU || storage.dim() != 4 || !storage.is_contiguous()
+                || storage.shape[0] != q.shape[0] || storage.shape[3] != q.shape[3] || q.shape[1] % storage.shape[1] != 0
+                || storage.numel() * storage.element_size() > int.MaxValue)
+                return false;
+        }
+        return keyPadding is null || (keyPadding.dtype == ScalarType.Bool && keyPadding.device_type == DeviceType.CPU && keyPadding.is_contiguous());
+    }
+
+    /// <summary>
+    /// o [B, heads, 1, D] in q's dtype: softmax(q·kᵀ / √D) v over key slots [0, <paramref name="keyCount"/>) of the
+    /// cache layer storage <paramref name="keys"/>, <paramref name="values"/> [B, kvHeads, capacity, D], where a row
+    /// sees slot j when <paramref name="keyPadding"/>[b, j] is true (or it is null) and always sees its own, last slot.
+    /// </summary>
+    public static unsafe Tensor Forward(Tensor q, Tensor keys, Tensor values, long keyCount, Tensor? keyPadding)
+    {
+        int rows = (int)q.shape[0], heads = (int)q.shape[1], d = (int)q.shape[3];
+        int kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2];
+        if (keyCount < 1 || keyCount > capacity) throw new ArgumentOutOfRangeException(nameof(keyCount), keyCount, $"Outside the cache's 1…{capacity} slots.");
+        if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.shape[0] != rows || keyPadding.shape[1] < keyCount))
+            throw new ArgumentException($"keyPadding must be [B={rows}, ≥{keyCount}], got [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
+        var output = empty(q.shape, q.dtype);
+        var threads = Math.Max(1, torch.get_num_threads());
+        fixed (byte* qp = q.bytes)
+        fixed (byte* kp = keys.bytes)
+        fixed (byte* vp = values.bytes)
+        fixed (byte* op = output.bytes)
+        fixed (byte* pp = keyPadding is null ? default : keyPadding.bytes)
+        {
+            var job = new Job((nint)qp, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
+                heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.shape[1],
+                q.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
+            var tasks = rows * kvHeads;
+            var parts = Math.Clamp(threads, 1, tasks);
+            KernelWorkers.Run(parts, part =>
+            {
+                var start = (int)((long)tasks * part / parts);
+                var end = (int)((long)tasks * (part + 1) / parts);
+                for (var task = start; task < end; task++) Run(job, task / kvHeads, task % kvHeads);
+            });
+        }
+        return output;
+    }
+
+    /// <summary>Pinned addresses and sizes of one step (PaddingStride = the padding's row length, 0 without padding).</summary>
+    private readonly record struct Job(nint Q, nint Keys, nint Values, nint Output, nint Padding, int Heads, int KvHeads, int D,
+        int Capacity, int KeyCount, int PaddingStride, bool BFloat16, float Scale);
+
+    /// <summary>Row <paramref name="row"/>, key/value head <paramref name="kvHead"/> and its G query heads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Run(Job job, int row, int kvHead)
+    {
+        int d = job.D, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4;
+        var slots = ArrayPool<int>.Shared.Rent(job.KeyCount);
+        try
+        {
+            // The slots this row may see, in order: its own last slot always, the others unless padding.
+            var n = 0;
+            var padding = (bool*)job.Padding + (long)row * job.PaddingStride;
+            for (var j = 0; j < job.KeyCount; j++)
+                if (job.Padding == 0 || j == job.KeyCount - 1 || padding[j]) slots[n++] = j;
+            var width = (n + 7) & ~7; // score rows padded to whole vectors (the padding lanes get weight 0)
+            var floats = ArrayPool<float>.Shared.Rent(g * d * 2 + d + g * width);
+            try
+            {
+                fixed (int* slot = slots)
+                fixed (float* buffer = floats)
+                {
+                    float* queries = buffer, sums = buffer + g * d, vector = sums + g * d, scores = vector + d;
+                    var firstHead = kvHead * g;
+                    BFloat16Bits.ToFloat((byte*)job.Q + ((long)row * job.Heads + firstHead) * d * size, job.BFloat16, queries, g * d);
+                    var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
+                    var keys = (byte*)job.Keys + cacheRow * d * size;
+                    var values = (byte*)job.Values + cacheRow * d * size;
+
+                    for (var t = 0; t < n; t++)
+                    {
+                        BFloat16Bits.ToFloat(keys + (long)slot[t] * d * size, job.BFloat16, vector, d);
+                        for (var h = 0; h < g; h++) scores[h * width + t] = Dot(queries + h * d, vector, d) * job.Scale;
+                    }
+                    var inverse = stackalloc float[g];
+                    for (var h = 0; h < g; h++) inverse[h] = 1f / Softmax(scores + h * width, n, width);
+
+                    new Span<float>(sums, g * d).Clear();
+                    for (var t = 0; t < n; t++)
+                    {
+                        BFloat16Bits.ToFloat(values + (long)slot[t] * d * size, job.BFloat16, vector, d);
+                        for (var h = 0; h < g; h++) AddScaled(sums + h * d, vector, scores[h * width + t], d);
+                    }
+                    for (var h = 0; h < g; h++)
+                    {
+                        var o = sums + h * d;
+                        for (var i = 0; i < d; i++) o[i] *= inverse[h];
+                        BFloat16Bits.FromFloat(o, job.BFloat16, (byte*)job.Output + ((long)row * job.Heads + firstHead + h) * d * size, d);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(floats);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(slots);
+        }
+    }
+
+    /// <summary>q·k over D (a multiple of 8) in eight lanes, one chain, then the lane sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float Dot(float* q, float* k, int d)
+    {
+        var acc = Vector256<float>.Zero;
+        for (var i = 0; i < d; i += 8) acc = Vector256.FusedMultiplyAdd(Vector256.Load(q + i), Vector256.Load(k + i), acc);
+        return Vector256.Sum(acc);
+    }
+
+    /// <summary>o += p·v over D (a multiple of 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddScaled(float* o, float* v, float p, int d)
+    {
+        var weight = Vector256.Create(p);
+        for (var i = 0; i < d; i += 8)
+            Vector256.FusedMultiplyAdd(weight, Vector256.Load(v + i), Vector256.Load(o + i)).Store(o + i);
+    }
+
+    /// <summary>
+    /// Replaces scores[0, n) by e^(s − max) (lanes n … width−1 by 0) and returns their sum, accumulated lane-wise in
+    /// order and then across lanes (NaN everywhere when a score is NaN or infinite).
+    /// </summary>
+    private static unsafe float Softmax(float* scores, int n, int width)
+    {
+        var max = float.NegativeInfinity;
+        for (var t = 0; t < n; t++) max = MathF.Max(max, scores[t]);
+        if (!float.IsFinite(max))
+        {
+            // A NaN or infinite score (from NaN/∞ activations): the head's output is NaN, as in libtorch, not a silent 0.
+            new Span<float>(scores, width).Fill(float.NaN);
+            return float.NaN;
+        }
+        for (var t = n; t < width; t++) scores[t] = float.NegativeInfinity;
+        var shift = Vector256.Create(max);
+        var sum = Vector256<float>.Zero;
+        for (var t = 0; t < width; t += 8)
+        {
+            var e = VectorExp.ExpNonPositive(Vector256.Load(scores + t) - shift);
+            e.Store(scores + t);
+            sum += e;
+        }
+        return Vector256.Sum(sum);
+    }
+}

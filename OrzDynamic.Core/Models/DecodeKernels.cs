@@ -1,0 +1,29 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>
+/// The switch and the shared input checks of the decoding-step kernels (<see cref="SmallBatchGemv"/>,
+/// <see cref="DecodeRmsNorm"/>, <see cref="DecodeRotary"/>, <see cref="DecodeAttention"/>): vectorised C# for the
+/// few rows of one new token each, where libtorch's per-operation overhead (dispatch, allocation, waking its OpenMP
+/// threads) costs more than the arithmetic. They run only on the CPU, in float32 or bfloat16, while autograd is off.
+/// </summary>
+internal static class DecodeKernels
+{
+    /// <summary>True when the CPU has what the kernels use (256-bit vectors with FMA).</summary>
+    public static readonly bool Supported = Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>Set to false (tests, benchmarks) to run every step on libtorch; ORZDYNAMIC_GEMV=0 does the same.</summary>
+    internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV") != "0";
+
+    /// <summary>
+    /// True when <paramref name="x"/> may go to a decoding-step kernel: kernels on and supported, autograd off, a CPU
+    /// tensor in float32 or bfloat16.
+    /// </summary>
+    public static bool Usable(Tensor x) =>
+        Enabled && Supported && !is_grad_enabled() && x.device_type == DeviceType.CPU
+        && x.dtype is ScalarType.Float32 or ScalarType.BFloat16;
+}

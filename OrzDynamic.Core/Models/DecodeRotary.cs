@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Models;
+
+/// <summary>
+/// <see cref="RotaryEmbedding.Apply"/> for the single new position of each row of a decoding step (x [B, H, 1, D],
+/// cos and sin [B, 1, 1, D]) in C#: out = x·cos + rotate_half(x)·sin per element in float32, rounded once to x's dtype.
+/// </summary>
+internal static class DecodeRotary
+{
+    /// <summary>True for x [B, H, 1, D] and cos/sin [B, 1, 1, D], all contiguous CPU tensors of one dtype, D even.</summary>
+    public static bool Applies(Tensor x, Tensor cos, Tensor sin) =>
+        DecodeKernels.Usable(x) && x.dim() == 4 && x.shape[2] == 1 && x.shape[3] % 2 == 0 && x.is_contiguous()
+        && SameTable(x, cos) && SameTable(x, sin);
+
+    private static bool SameTable(Tensor x, Tensor table) =>
+        table.dtype == x.dtype && table.device_type == DeviceType.CPU && table.dim() == 4 && table.is_contiguous()
+        && table.shape[0] == x.shape[0] && table.shape[1] == 1 && table.shape[2] == 1 && table.shape[3] == x.shape[3];
+
+    /// <summary>The rotated rows as a new contiguous tensor of x's shape and dtype.</summary>
+    public static unsafe Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        int rows = (int)x.shape[0], heads = (int)x.shape[1], d = (int)x.shape[3];
+        var bf16 = x.dtype == ScalarType.BFloat16;
+        var size = bf16 ? 2 : 4;
+        var output = empty(x.shape, x.dtype);
+        var buffer = new float[4 * d];
+        fixed (byte* xp = x.bytes)
+        fixed (byte* cp = cos.bytes)
+        fixed (byte* sp = sin.bytes)
+        fixed (byte* op = output.bytes)
+        fixed (float* work = buffer)
+        {
+            float* c = work, s = work + d, v = work + 2 * d, o = work + 3 * d;
+            for (var r = 0; r < rows; r++)
+            {
+                BFloat16Bits.ToFloat(cp + (long)r * d * size, bf16, c, d);
+                BFloat16Bits.ToFloat(sp + (long)r * d * size, bf16, s, d);
+                for (var h = 0; h < heads; h++)
+                {
+                    var offset = ((long)r * heads + h) * d * size;
+                    BFloat16Bits.ToFloat(xp + offset, bf16, v, d);
+                    Rotate(v, c, s, o, d);
+                    BFloat16Bits.FromFloat(o, bf16, op + offset, d);
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>o = v·c + rotate_half(v)·s, rotate_half(v) = [−v₂, v₁] for the halves v₁, v₂.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Rotate(float* v, float* c, float* s, float* o, int d)
+    {
+        var half = d / 2;
+        for (var i = 0; i < half; i++)
+        {
+            o[i] = v[i] * c[i] - v[i + half] * s[i];
+            o[i + half] = v[i + half] * c[i + half] + v[i] * s[i + half];
+        }
+    }
+}

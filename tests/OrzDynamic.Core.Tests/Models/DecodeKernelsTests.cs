@@ -1,0 +1,248 @@
+using NUnit.Framework;
+using OrzDynamic.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Tests.Models;
+
+/// <summary>
+/// The decoding-step kernels other than the GEMV (RMSNorm, rotary embedding, attention over the cache, several
+/// projections in one pass) against the libtorch operations they replace, and the invariances they promise.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class DecodeKernelsTests
+{
+    private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1)
+    {
+        using var g = new Generator((ulong)seed);
+        using var x = randn(shape, generator: g) * scale;
+        return x.to(dtype);
+    }
+
+    private static Tensor WithKernelsOff(Func<Tensor> compute)
+    {
+        DecodeKernels.Enabled = false;
+        try
+        {
+            return compute();
+        }
+        finally
+        {
+            DecodeKernels.Enabled = true;
+        }
+    }
+
+    private static void AssertClose(Tensor mine, Tensor reference, double rtol, double atol, string what)
+    {
+        using var a = mine.to(ScalarType.Float64);
+        using var b = reference.to(ScalarType.Float64);
+        using var err = (a - b).abs();
+        using var tol = b.abs() * rtol + atol;
+        Assert.That(err.le(tol).all().item<bool>(), Is.True, $"{what}: max abs error {err.max().item<double>()}");
+    }
+
+    private static bool BitEqual(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.contiguous().bytes.SequenceEqual(b.contiguous().bytes);
+
+    [Test]
+    public void RmsNormMatchesTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        using var ng = no_grad();
+        using var norm = new RmsNorm("norm", 96, 1e-6, dtype, CPU);
+        using (var w = Random([96], ScalarType.Float32, 1, 0.5)) norm.Weight.copy_(w + 1);
+        using var x = Random([3, 1, 96], dtype, 2, 3);
+        Assert.That(DecodeRmsNorm.Applies(x, norm.Weight), Is.True);
+        using var mine = norm.Forward(x);
+        using var reference = WithKernelsOff(() => norm.Forward(x));
+        Assert.That(mine.dtype, Is.EqualTo(dtype));
+        // float32: the mean square's summation order; bfloat16: at most one rounding step of the output (2^-8 relative).
+        AssertClose(mine, reference, dtype == ScalarType.Float32 ? 1e-6 : 8e-3, 1e-7, "rmsnorm");
+        using var prefill = Random([1, 4, 96], dtype, 3);
+        Assert.That(DecodeRmsNorm.Applies(prefill, norm.Weight), Is.False, "more than one position per row stays on libtorch");
+    }
+
+    [Test]
+    public void RotaryMatchesTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        using var ng = no_grad();
+        using var x = Random([2, 5, 1, 16], dtype, 4);
+        using var angles = Random([2, 1, 1, 8], ScalarType.Float32, 5, 3);
+        using var both = cat([angles, angles], -1);
+        using var cos = both.cos().to(dtype);
+        using var sin = both.sin().to(dtype);
+        Assert.That(DecodeRotary.Applies(x, cos, sin), Is.True);
+        using var mine = RotaryEmbedding.Apply(x, cos, sin);
+        using var reference = WithKernelsOff(() => RotaryEmbedding.Apply(x, cos, sin));
+        // Exact arithmetic on the same inputs: the kernel rounds once (float32 products, one rounding to the dtype); the
+        // libtorch path rounds x·cos to bfloat16 before adding, so it is only compared loosely (absolute, at the inputs' scale).
+        using var x64 = x.to(ScalarType.Float64);
+        using var rotated = cat([-x64.narrow(-1, 8, 8), x64.narrow(-1, 0, 8)], -1);
+        using var exact = x64 * cos.to(ScalarType.Float64) + rotated * sin.to(ScalarType.Float64);
+        AssertClose(mine, exact, dtype == ScalarType.Float32 ? 1e-6 : 4e-3, 1e-6, "rope against exact");
+        AssertClose(mine, reference, dtype == ScalarType.Float32 ? 1e-6 : 0, dtype == ScalarType.Float32 ? 1e-6 : 0.05, "rope against libtorch");
+    }
+
+    /// <summary>q [B, heads, 1, D], cache storage [B, kvHeads, capacity, D] filled with random keys/values.</summary>
+    private static (Tensor Q, Tensor Keys, Tensor Values) AttentionInputs(int rows, int heads, int kvHeads, int d, int capacity, ScalarType dtype, int seed) =>
+        (Random([rows, heads, 1, d], dtype, seed), Random([rows, kvHeads, capacity, d], dtype, seed + 1), Random([rows, kvHeads, capacity, d], dtype, seed + 2));
+
+    [Test]
+    public void AttentionMatchesScaledDotProductAttention([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
+        [Values(1, 7)] int groupSize, [Values] bool padded)
+    {
+        using var ng = no_grad();
+        const int rows = 3, kvHeads = 2, d = 16, keys = 37, capacity = 40;
+        var (q, k, v) = AttentionInputs(rows, groupSize * kvHeads, kvHeads, d, capacity, dtype, 10);
+        using var _q = q;
+        using var _k = k;
+        using var _v = v;
+        // Row r's first 5·r slots are padding (left padding); the last slot (the new token's) is always real.
+        using var padding = ones([rows, keys], ScalarType.Bool);
+        for (var r = 0; r < rows; r++) padding[r].narrow(0, 0, 5 * r).fill_(false);
+        var keyPadding = padded ? padding : null;
+        Assert.That(DecodeAttention.Applies(q, k, v, keyPadding), Is.True);
+        using var mine = DecodeAttention.Forward(q, k, v, keys, keyPadding);
+        using var mask = new AttentionMask(rows, 1, keys - 1, keyPadding);
+        using var built = mask.Build(0, 1, groupSize, CPU);
+        using var reference = AttentionKernels.Grouped(q, k.narrow(2, 0, keys), v.narrow(2, 0, keys), built, groupSize);
+        Assert.That(mine.shape, Is.EqualTo(q.shape));
+        AssertClose(mine, reference, dtype == ScalarType.Float32 ? 1e-5 : 1.6e-2, dtype == ScalarType.Float32 ? 1e-6 : 2e-3, "attention");
+    }
+
+    [Test]
+    public void AttentionOfARowIsBitIdenticalWhateverItsPaddingItsBatchAndTheThreads([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        using var ng = no_grad();
+        const int heads = 14, kvHeads = 2, d = 64, real = 45, pad = 19;
+        var (q, k, v) = AttentionInputs(3, heads, kvHeads, d, real + pad + 4, dtype, 20);
+        using var _q = q;
+        using var _k = k;
+        using var _v = v;
+        // Row 1 alone, its keys in slots [0, real): the reference.
+        using var q1 = q.narrow(0, 1, 1).contiguous();
+        using var k1 = k.narrow(0, 1, 1).contiguous();
+        using var v1 = v.narrow(0, 1, 1).contiguous();
+        using var alone = DecodeAttention.Forward(q1, k1, v1, real, null);
+        // The same row in a batch of three, behind `pad` slots of left padding holding other data.
+        using var kp = k.clone();
+        using var vp = v.clone();
+        kp[1].narrow(1, pad, real).copy_(k1[0].narrow(1, 0, real));
+        vp[1].narrow(1, pad, real).copy_(v1[0].narrow(1, 0, real));
+        using var padding = ones([3, real + pad], ScalarType.Bool);
+        padding[1].narrow(0, 0, pad).fill_(false);
+        var threads = get_num_threads();
+        try
+        {
+            foreach (var t in new[] { 1, Math.Max(2, threads) })
+            {
+                set_num_threads(t);
+                using var batch = DecodeAttention.Forward(q, kp, vp, real + pad, padding);
+                using var row = batch.narrow(0, 1, 1);
+                Assert.That(BitEqual(row, alone), Is.True, $"{t} thread(s): the padded row differs from the row alone");
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Test]
+    public void AttentionPropagatesNaN()
+    {
+        using var ng = no_grad();
+        var (q, k, v) = AttentionInputs(1, 4, 2, 8, 10, ScalarType.Float32, 30);
+        using var _q = q;
+        using var _k = k;
+        using var _v = v;
+        q[0, 0, 0, 3] = float.NaN;
+        using var o = DecodeAttention.Forward(q, k, v, 10, null);
+        Assert.That(o[0, 0].isnan().all().item<bool>(), Is.True, "the NaN head is NaN, not a silent value");
+        Assert.That(o[0, 2].isfinite().all().item<bool>(), Is.True, "heads of the other key/value group are unaffected");
+    }
+
+    [Test]
+    public void SeveralProjectionsInOnePassEqualSeparateCalls([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values(1, 3)] int rows)
+    {
+        using var ng = no_grad();
+        using var x = Random([rows, 1, 64], dtype, 40);
+        (Tensor, Tensor?)[] layers =
+        [
+            (Random([70, 64], dtype, 41, 0.1), Random([70], dtype, 42)),
+            (Random([16, 64], dtype, 43, 0.1), null),
+            (Random([9, 64], dtype, 44, 0.1), Random([9], dtype, 45)),
+        ];
+        try
+        {
+            Assert.That(SmallBatchGemv.AppliesToAll(x, layers), Is.True);
+            var together = SmallBatchGemv.ForwardMany(x, layers);
+            for (var i = 0; i < layers.Length; i++)
+            {
+                using var separate = SmallBatchGemv.Forward(x, layers[i].Item1, layers[i].Item2);
+                Assert.That(BitEqual(together[i], separate), Is.True, $"product {i}");
+                together[i].Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var (w, b) in layers)
+            {
+                w.Dispose();
+                b?.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public void DecodingStepsMatchTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        // A small Qwen2-shaped model (GQA, biases), a left-padded batch of three prompts, eight decoding steps: the same
+        // logits with the kernels on and off (only the kernels' summation orders and roundings differ).
+        using var ng = no_grad();
+        var config = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = 300, HiddenSize = 128, IntermediateSize = 256, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, HeadDim = 32, RmsNormEps = 1e-6, RopeTheta = 10000,
+            MaxPositionEmbeddings = 512, TieWordEmbeddings = true, QkvBias = true, EosTokenIds = [0],
+        };
+        using var model = new CausalLM(config, dtype, CPU);
+        using (var g = new Generator(7))
+            foreach (var (name, p) in model.NamedWeights())
+            {
+                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
+                else p.normal_(0, 0.05, g);
+            }
+        using var ids = tensor(new long[,] { { 0, 0, 5, 9, 17 }, { 3, 80, 44, 12, 7 }, { 0, 90, 1, 2, 4 } });
+        using var prompt = tensor(new long[,] { { 0, 0, 1, 1, 1 }, { 1, 1, 1, 1, 1 }, { 0, 1, 1, 1, 1 } });
+        var logits = new List<Tensor>[2];
+        for (var run = 0; run < 2; run++)
+        {
+            DecodeKernels.Enabled = run == 0;
+            try
+            {
+                logits[run] = [];
+                using var cache = model.CreateCache(3, 16);
+                var mask = prompt.clone();
+                using (var first = model.Forward(ids, mask, cache: cache, logits: LogitsMode.LastPosition)) logits[run].Add(first.Logits!.clone());
+                for (var step = 0; step < 8; step++)
+                {
+                    using var next = tensor(new long[] { 10 + step, 20 + step, 30 + step }).view(3, 1);
+                    var grown = cat([mask, ones(3, 1, ScalarType.Int64)], 1);
+                    mask.Dispose();
+                    mask = grown;
+                    using var r = model.Forward(next, mask, cache: cache, logits: LogitsMode.LastPosition);
+                    logits[run].Add(r.Logits!.clone());
+                }
+                mask.Dispose();
+            }
+            finally
+            {
+                DecodeKernels.Enabled = true;
+            }
+        }
+        for (var step = 0; step < logits[0].Count; step++)
+            AssertClose(logits[0][step], logits[1][step], 0, dtype == ScalarType.Float32 ? 1e-4 : 0.08, $"step {step}");
+        foreach (var t in logits.SelectMany(l => l)) t.Dispose();
+    }
+}

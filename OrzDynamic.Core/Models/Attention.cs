@@ -59,20 +59,22 @@ internal sealed class Attention : nn.Module
     /// (<see cref="AttentionMask.ResolvedPath"/>); no path other than <see cref="AttentionPath.Dense"/> holds a
     /// [heads, T, S] or [T, S] tensor. When <paramref name="cache"/> is given, the new keys and values are appended to
     /// layer <paramref name="layerIndex"/> of it. A decoding step with a cache (one new query per row, any path but
-    /// <see cref="AttentionPath.Dense"/>) runs on <see cref="DecodeAttention"/>.
+    /// <see cref="AttentionPath.Dense"/>) runs on <see cref="DecodeAttention.Step"/> between the projections.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask mask, KvCache? cache, int layerIndex)
     {
         ArgumentNullException.ThrowIfNull(mask);
         using var scope = NewDisposeScope();
-        var (q, k, v) = Project(x, cos, sin, cache, layerIndex);
-        var g = _config.GroupSize;
-        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense)
+        var projections = LinearProjection.ForwardMany(x, QProj, KProj, VProj);
+        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense && DecodeKernels.Usable(x) && x.shape[0] == cache.BatchSize)
         {
-            var (keys, values) = cache.Storage(layerIndex);
-            if (DecodeAttention.Applies(q, keys, values, mask.KeyPadding))
-                return Output(DecodeAttention.Forward(q, keys, values, mask.KeyLength, mask.KeyPadding)).MoveToOuterDisposeScope();
+            var (keys, values) = cache.StorageForAppend(layerIndex, 1);
+            var (qp, kp, vp) = (projections[0], projections[1], projections[2]);
+            if (DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, mask.KeyPadding))
+                return OProj.Forward(DecodeAttention.Step(qp, kp, vp, cos, sin, keys, values, cache.Length, mask.KeyPadding)).MoveToOuterDisposeScope();
         }
+        var (q, k, v) = Prepare(projections, cos, sin, cache, layerIndex);
+        var g = _config.GroupSize;
         var o = mask.ResolvedPath switch
         {
             AttentionPath.Dense => AttentionKernels.Grouped(q, k, v, mask.Build(0, mask.QueryLength, g, x.device), g),
@@ -84,11 +86,14 @@ internal sealed class Attention : nn.Module
     }
 
     /// <summary>q [B, heads, T, D], k and v [B, kvHeads, S, D] (rotated; cached slots included).</summary>
-    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layerIndex)
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layerIndex) =>
+        Prepare(LinearProjection.ForwardMany(x, QProj, KProj, VProj), cos, sin, cache, layerIndex);
+
+    /// <summary>The projections [B, T, ·] as q [B, heads, T, D], k and v [B, kvHeads, S, D] (rotated; cached slots included).</summary>
+    private (Tensor Q, Tensor K, Tensor V) Prepare(Tensor[] qkv, Tensor cos, Tensor sin, KvCache? cache, int layerIndex)
     {
-        long b = x.shape[0], t = x.shape[1];
+        long b = qkv[0].shape[0], t = qkv[0].shape[1];
         int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim;
-        var qkv = LinearProjection.ForwardMany(x, QProj, KProj, VProj);
         var q = qkv[0].view(b, t, hq, d).transpose(1, 2);
         var k = qkv[1].view(b, t, hkv, d).transpose(1, 2);
         var v = qkv[2].view(b, t, hkv, d).transpose(1, 2);

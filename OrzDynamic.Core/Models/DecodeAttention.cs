@@ -47,21 +47,114 @@ internal static class DecodeAttention
     public static unsafe Tensor Forward(Tensor q, Tensor keys, Tensor values, long keyCount, Tensor? keyPadding)
     {
         int rows = (int)q.shape[0], heads = (int)q.shape[1], d = (int)q.shape[3];
-        int kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2];
+        CheckSlots(rows, keys, keyCount, keyPadding);
+        var output = empty(q.shape, q.dtype);
+        var queries = new float[rows * heads * d];
+        fixed (byte* qp = q.bytes)
+        fixed (float* qf = queries)
+        {
+            BFloat16Bits.ToFloat(qp, q.dtype == ScalarType.BFloat16, qf, queries.Length);
+            Attend(qf, keys, values, output, heads, keyCount, keyPadding);
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// True when <see cref="Step"/> applies: the projections [B, 1, heads·D] and [B, 1, kvHeads·D] (contiguous, D a
+    /// multiple of 8 and even), the rotary tables [B, 1, 1, D] and the cache storage all of one dtype on the CPU.
+    /// </summary>
+    public static bool AppliesToStep(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, Tensor? keyPadding)
+    {
+        var dtype = keys.dtype;
+        var qs = DecodeKernels.InputShape(q, dtype);
+        var store = keys.shape;
+        if (qs is not { Length: 3 } || qs[1] != 1 || store.Length != 4) return false;
+        long b = qs[0], kvHeads = store[1], d = store[3];
+        if (store[0] != b || d == 0 || d % 8 != 0 || qs[2] % d != 0 || qs[2] / d % kvHeads != 0) return false;
+        if (keys.device_type != DeviceType.CPU || !keys.is_contiguous() || keys.numel() * keys.element_size() > int.MaxValue) return false;
+        if (values.dtype != dtype || values.device_type != DeviceType.CPU || !values.is_contiguous() || !values.shape.SequenceEqual(store)) return false;
+        foreach (var projection in new[] { k, v })
+            if (DecodeKernels.InputShape(projection, dtype) is not [var pb, 1, var pf] || pb != b || pf != kvHeads * d) return false;
+        foreach (var table in new[] { cos, sin })
+            if (DecodeKernels.InputShape(table, dtype) is not [var tb, 1, 1, var td] || tb != b || td != d) return false;
+        return keyPadding is null || (keyPadding.dtype == ScalarType.Bool && keyPadding.device_type == DeviceType.CPU && keyPadding.is_contiguous());
+    }
+
+    /// <summary>
+    /// A whole attention step from the projections (q [B, 1, heads·D], k and v [B, 1, kvHeads·D]): rotates q and k
+    /// (as <see cref="DecodeRotary"/>, rounded to the dtype), writes k and v into cache slot <paramref name="slot"/> of
+    /// the layer storage, and attends over slots [0, slot] (see <see cref="Forward"/>). Returns [B, 1, heads·D], the
+    /// output projection's input. Call only when <see cref="AppliesToStep"/> is true and the storage has the slot.
+    /// </summary>
+    public static unsafe Tensor Step(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, long slot, Tensor? keyPadding)
+    {
+        int rows = (int)q.shape[0], d = (int)keys.shape[3], kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2];
+        var heads = (int)(q.shape[2] / d);
+        CheckSlots(rows, keys, slot + 1, keyPadding);
+        var bf16 = q.dtype == ScalarType.BFloat16;
+        var size = bf16 ? 2 : 4;
+        var output = empty(q.shape, q.dtype);
+        var queries = new float[rows * heads * d];
+        var work = new float[4 * d];
+        fixed (byte* qp = q.bytes)
+        fixed (byte* kp = k.bytes)
+        fixed (byte* vp = v.bytes)
+        fixed (byte* cp = cos.bytes)
+        fixed (byte* sp = sin.bytes)
+        fixed (byte* keyStore = keys.bytes)
+        fixed (byte* valueStore = values.bytes)
+        fixed (float* qf = queries)
+        fixed (float* w = work)
+        {
+            float* c = w, s = w + d, x = w + 2 * d, rotated = w + 3 * d;
+            for (var r = 0; r < rows; r++)
+            {
+                BFloat16Bits.ToFloat(cp + (long)r * d * size, bf16, c, d);
+                BFloat16Bits.ToFloat(sp + (long)r * d * size, bf16, s, d);
+                for (var h = 0; h < heads; h++)
+                {
+                    // The query rounded to the dtype, as the separate rotary kernel would store it, then kept in float32.
+                    var qh = qf + ((long)r * heads + h) * d;
+                    BFloat16Bits.ToFloat(qp + ((long)r * heads + h) * d * size, bf16, x, d);
+                    DecodeRotary.Rotate(x, c, s, rotated, d);
+                    if (bf16) for (var i = 0; i < d; i++) qh[i] = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(rotated[i]));
+                    else new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
+                }
+                for (var h = 0; h < kvHeads; h++)
+                {
+                    var cacheSlot = (((long)r * kvHeads + h) * capacity + slot) * d * size;
+                    BFloat16Bits.ToFloat(kp + ((long)r * kvHeads + h) * d * size, bf16, x, d);
+                    DecodeRotary.Rotate(x, c, s, rotated, d);
+                    BFloat16Bits.FromFloat(rotated, bf16, keyStore + cacheSlot, d);
+                    Buffer.MemoryCopy(vp + ((long)r * kvHeads + h) * d * size, valueStore + cacheSlot, (long)d * size, (long)d * size);
+                }
+            }
+            Attend(qf, keys, values, output, heads, slot + 1, keyPadding);
+        }
+        return output;
+    }
+
+    private static void CheckSlots(int rows, Tensor keys, long keyCount, Tensor? keyPadding)
+    {
+        var capacity = keys.shape[2];
         if (keyCount < 1 || keyCount > capacity) throw new ArgumentOutOfRangeException(nameof(keyCount), keyCount, $"Outside the cache's 1…{capacity} slots.");
         if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.shape[0] != rows || keyPadding.shape[1] < keyCount))
             throw new ArgumentException($"keyPadding must be [B={rows}, ≥{keyCount}], got [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
-        var output = empty(q.shape, q.dtype);
+    }
+
+    /// <summary>The attention proper, from float32 queries [B, heads, D] into <paramref name="output"/> (dtype of the storage).</summary>
+    private static unsafe void Attend(float* queries, Tensor keys, Tensor values, Tensor output, int heads, long keyCount, Tensor? keyPadding)
+    {
+        int rows = (int)keys.shape[0], kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2], d = (int)keys.shape[3];
         var threads = Math.Max(1, torch.get_num_threads());
-        fixed (byte* qp = q.bytes)
         fixed (byte* kp = keys.bytes)
         fixed (byte* vp = values.bytes)
         fixed (byte* op = output.bytes)
         fixed (byte* pp = keyPadding is null ? default : keyPadding.bytes)
         {
-            var job = new Job((nint)qp, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
+            var job = new Job((nint)queries, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
                 heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.shape[1],
-                q.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
+                keys.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
             var tasks = rows * kvHeads;
             var parts = Math.Clamp(threads, 1, tasks);
             KernelWorkers.Run(parts, part =>
@@ -71,10 +164,12 @@ internal static class DecodeAttention
                 for (var task = start; task < end; task++) Run(job, task / kvHeads, task % kvHeads);
             });
         }
-        return output;
     }
 
-    /// <summary>Pinned addresses and sizes of one step (PaddingStride = the padding's row length, 0 without padding).</summary>
+    /// <summary>
+    /// Addresses and sizes of one step: float32 queries [B, heads, D], the cache storage, the output and the padding
+    /// (PaddingStride = the padding's row length, 0 without padding).
+    /// </summary>
     private readonly record struct Job(nint Q, nint Keys, nint Values, nint Output, nint Padding, int Heads, int KvHeads, int D,
         int Capacity, int KeyCount, int PaddingStride, bool BFloat16, float Scale);
 
@@ -100,7 +195,7 @@ internal static class DecodeAttention
                 {
                     float* queries = buffer, sums = buffer + g * d, vector = sums + g * d, scores = vector + d;
                     var firstHead = kvHead * g;
-                    BFloat16Bits.ToFloat((byte*)job.Q + ((long)row * job.Heads + firstHead) * d * size, job.BFloat16, queries, g * d);
+                    new Span<float>((float*)job.Q + ((long)row * job.Heads + firstHead) * d, g * d).CopyTo(new Span<float>(queries, g * d));
                     var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
                     var keys = (byte*)job.Keys + cacheRow * d * size;
                     var values = (byte*)job.Values + cacheRow * d * size;

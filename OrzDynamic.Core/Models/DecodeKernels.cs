@@ -26,4 +26,11 @@ internal static class DecodeKernels
     public static bool Usable(Tensor x) =>
         Enabled && Supported && !is_grad_enabled() && x.device_type == DeviceType.CPU
         && x.dtype is ScalarType.Float32 or ScalarType.BFloat16;
+
+    /// <summary>
+    /// The shape of <paramref name="x"/> when a kernel for <paramref name="dtype"/> may read it (kernels on, autograd
+    /// off, a contiguous CPU tensor of that dtype), else null — with as few calls into libtorch as possible.
+    /// </summary>
+    public static long[]? InputShape(Tensor x, ScalarType dtype) =>
+        Enabled && Supported && x.dtype == dtype && !is_grad_enabled() && x.device_type == DeviceType.CPU && x.is_contiguous() ? x.shape : null;
 }

@@ -12,32 +12,70 @@ namespace OrzDynamic.Core.Models;
 /// </summary>
 internal static class DecodeRmsNorm
 {
-    /// <summary>True for x [B, 1, hidden] (B ≤ 64), contiguous, with a weight [hidden] of x's dtype (see <see cref="DecodeKernels.Usable"/>).</summary>
-    public static bool Applies(Tensor x, Tensor weight) =>
-        DecodeKernels.Usable(x) && x.dim() == 3 && x.shape[1] == 1 && x.shape[0] <= 64 && x.is_contiguous()
-        && weight.dtype == x.dtype && weight.device_type == DeviceType.CPU && weight.dim() == 1 && weight.shape[0] == x.shape[2]
-        && weight.is_contiguous() && x.shape[2] % 8 == 0;
+    /// <summary>Most rows handled here (a decoding step's batch).</summary>
+    public const int MaxRows = 64;
 
-    /// <summary>The normalised, scaled rows as a new tensor of x's shape and dtype.</summary>
-    public static unsafe Tensor Forward(Tensor x, Tensor weight, double eps)
+    /// <summary>The norm's weight as the kernel sees it, read from libtorch once (see <see cref="GemvOperand"/> for why).</summary>
+    internal sealed class Scale
     {
-        var rows = (int)x.shape[0];
-        var n = (int)x.shape[2];
-        var bf16 = x.dtype == ScalarType.BFloat16;
-        var output = empty(x.shape, x.dtype);
+        private readonly IntPtr _handle;
+
+        private Scale(Tensor weight)
+        {
+            _handle = weight.Handle;
+            DType = weight.dtype;
+            Usable = weight.device_type == DeviceType.CPU && DType is ScalarType.Float32 or ScalarType.BFloat16 && weight.dim() == 1
+                && weight.is_contiguous() && weight.shape[0] % 8 == 0 && weight.shape[0] > 0;
+            if (!Usable) return;
+            Size = (int)weight.shape[0];
+            Address = SmallBatchGemv.Address(weight);
+        }
+
+        /// <summary>Reads the metadata of <paramref name="weight"/> [hidden].</summary>
+        public static Scale Of(Tensor weight) => new(weight);
+
+        /// <summary>True when this describes exactly this tensor object.</summary>
+        public bool Describes(Tensor weight) => weight.Handle == _handle;
+
+        /// <summary>CPU, float32 or bfloat16, contiguous, a multiple of 8 elements.</summary>
+        public bool Usable { get; }
+
+        /// <summary>The weight's dtype.</summary>
+        public ScalarType DType { get; }
+
+        /// <summary>Elements.</summary>
+        public int Size { get; }
+
+        /// <summary>Address of the data.</summary>
+        public nint Address { get; }
+    }
+
+    /// <summary>
+    /// The normalised, scaled rows of x [B ≤ <see cref="MaxRows"/>, 1, hidden] (contiguous, the weight's dtype; see
+    /// <see cref="DecodeKernels.InputShape"/>) as a new tensor; false, computing nothing, for any other input.
+    /// </summary>
+    public static unsafe bool TryForward(Tensor x, Scale weight, double eps, out Tensor output)
+    {
+        output = null!;
+        if (!weight.Usable) return false;
+        var shape = DecodeKernels.InputShape(x, weight.DType);
+        if (shape is not { Length: 3 } || shape[1] != 1 || shape[0] > MaxRows || shape[2] != weight.Size) return false;
+        var rows = (int)shape[0];
+        var n = weight.Size;
+        var bf16 = weight.DType == ScalarType.BFloat16;
+        output = empty(shape, weight.DType);
         var buffer = new float[n * 2];
         fixed (byte* xp = x.bytes)
-        fixed (byte* wp = weight.bytes)
         fixed (byte* op = output.bytes)
         fixed (float* row = buffer)
         {
             var w = row + n;
-            BFloat16Bits.ToFloat(wp, bf16, w, n);
+            BFloat16Bits.ToFloat((void*)weight.Address, bf16, w, n);
             var size = bf16 ? 2 : 4;
             for (var r = 0; r < rows; r++)
                 NormaliseRow(xp + (long)r * n * size, op + (long)r * n * size, row, w, n, (float)eps, bf16);
         }
-        return output;
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

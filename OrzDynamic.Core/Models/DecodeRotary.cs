@@ -52,7 +52,7 @@ internal static class DecodeRotary
 
     /// <summary>o = v·c + rotate_half(v)·s, rotate_half(v) = [−v₂, v₁] for the halves v₁, v₂.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Rotate(float* v, float* c, float* s, float* o, int d)
+    internal static unsafe void Rotate(float* v, float* c, float* s, float* o, int d)
     {
         var half = d / 2;
         for (var i = 0; i < half; i++)

@@ -98,6 +98,16 @@ public sealed class KvCache : IDisposable
     /// </summary>
     internal (Tensor Keys, Tensor Values) Storage(int layer) => (_keys[layer], _values[layer]);
 
+    /// <summary>
+    /// <see cref="Storage"/> after making room for <paramref name="tokens"/> more slots (growing as
+    /// <see cref="Append"/> would), for a kernel that writes slots [Length, Length + tokens) itself.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) StorageForAppend(int layer, long tokens)
+    {
+        if (Length + tokens > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + tokens));
+        return Storage(layer);
+    }
+
     /// <summary>Marks <paramref name="tokens"/> more slots as filled (call after every layer has appended).</summary>
     public void Advance(long tokens) => Length += tokens;
 

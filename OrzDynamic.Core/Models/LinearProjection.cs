@@ -19,6 +19,8 @@ internal sealed class LinearProjection : nn.Module
         }
     }
 
+    private GemvOperand? _operand;
+
     /// <summary>Weight [out, in].</summary>
     public Parameter Weight { get; }
 
@@ -31,25 +33,26 @@ internal sealed class LinearProjection : nn.Module
     /// </summary>
     public Tensor Forward(Tensor x)
     {
+        if (SmallBatchGemv.TryForward(x, [Operand], out var y)) return y[0];
         if (x.dtype == Weight.dtype) return SmallBatchGemv.Linear(x, Weight, Bias);
         using var w = Weight.to(x.dtype);
         using var b = Bias?.to(x.dtype);
         return nn.functional.linear(x, w, b);
     }
 
+    /// <summary>The weight and bias as the decoding-step kernel sees them (read once, re-read if a tensor was replaced).</summary>
+    internal GemvOperand Operand => _operand is { } o && o.Describes(Weight, Bias) ? o : _operand = GemvOperand.Of(Weight, Bias);
+
     /// <summary>
     /// The same input through several projections: in one pass of the decoding-step kernel when it applies to all
-    /// of them (<see cref="SmallBatchGemv.ForwardMany"/>, bit-identical to separate calls), else one
+    /// of them (<see cref="SmallBatchGemv.TryForward"/>, bit-identical to separate calls), else one
     /// <see cref="Forward"/> each.
     /// </summary>
     public static Tensor[] ForwardMany(Tensor x, params LinearProjection[] projections)
     {
         ArgumentNullException.ThrowIfNull(projections);
-        if (projections.All(p => p.Weight.dtype == x.dtype))
-        {
-            var layers = projections.Select(p => ((Tensor)p.Weight, (Tensor?)p.Bias)).ToArray();
-            if (SmallBatchGemv.AppliesToAll(x, layers)) return SmallBatchGemv.ForwardMany(x, layers);
-        }
-        return projections.Select(p => p.Forward(x)).ToArray();
+        var operands = new GemvOperand[projections.Length];
+        for (var i = 0; i < projections.Length; i++) operands[i] = projections[i].Operand;
+        return SmallBatchGemv.TryForward(x, operands, out var outputs) ? outputs : projections.Select(p => p.Forward(x)).ToArray();
     }
 }

@@ -8,6 +8,7 @@ namespace OrzDynamic.Core.Models;
 internal sealed class RmsNorm : nn.Module
 {
     private readonly double _eps;
+    private DecodeRmsNorm.Scale? _scale;
 
     /// <summary>Creates the norm with an uninitialised weight of size <paramref name="size"/>.</summary>
     public RmsNorm(string name, long size, double eps, ScalarType dtype, Device device) : base(name)
@@ -23,7 +24,8 @@ internal sealed class RmsNorm : nn.Module
     /// <summary>Normalises over the last dimension (the rows of a decoding step in C#: <see cref="DecodeRmsNorm"/>).</summary>
     public Tensor Forward(Tensor x)
     {
-        if (DecodeRmsNorm.Applies(x, Weight)) return DecodeRmsNorm.Forward(x, Weight, _eps);
+        var scale = _scale is { } cached && cached.Describes(Weight) ? cached : _scale = DecodeRmsNorm.Scale.Of(Weight);
+        if (DecodeRmsNorm.TryForward(x, scale, _eps, out var decoded)) return decoded;
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var h = x.to(ScalarType.Float32);

@@ -32,10 +32,9 @@ internal sealed class SwiGluMlp : nn.Module
         using var scope = NewDisposeScope();
         // Inference: silu in place, and the up projection is released before down_proj runs, so at most two
         // [.., intermediate] tensors are alive at once (autograd needs the pre-activation, so training keeps it).
-        if (!is_grad_enabled() && SmallBatchGemv.AppliesToAll(x, [(GateProj.Weight, GateProj.Bias), (UpProj.Weight, UpProj.Bias)]))
+        if (SmallBatchGemv.TryForward(x, [GateProj.Operand, UpProj.Operand], out var both))
         {
             // A decoding step: both projections in one pass of the kernel (their outputs are small).
-            var both = LinearProjection.ForwardMany(x, GateProj, UpProj);
             using (var up = both[1]) both[0].silu_().mul_(up);
             return DownProj.Forward(both[0]).MoveToOuterDisposeScope();
         }

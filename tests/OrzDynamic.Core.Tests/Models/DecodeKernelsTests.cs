@@ -52,14 +52,16 @@ public sealed class DecodeKernelsTests
         using var norm = new RmsNorm("norm", 96, 1e-6, dtype, CPU);
         using (var w = Random([96], ScalarType.Float32, 1, 0.5)) norm.Weight.copy_(w + 1);
         using var x = Random([3, 1, 96], dtype, 2, 3);
-        Assert.That(DecodeRmsNorm.Applies(x, norm.Weight), Is.True);
+        var scale = DecodeRmsNorm.Scale.Of(norm.Weight);
+        Assert.That(DecodeRmsNorm.TryForward(x, scale, 1e-6, out var direct), Is.True);
+        direct.Dispose();
         using var mine = norm.Forward(x);
         using var reference = WithKernelsOff(() => norm.Forward(x));
         Assert.That(mine.dtype, Is.EqualTo(dtype));
         // float32: the mean square's summation order; bfloat16: at most one rounding step of the output (2^-8 relative).
         AssertClose(mine, reference, dtype == ScalarType.Float32 ? 1e-6 : 8e-3, 1e-7, "rmsnorm");
         using var prefill = Random([1, 4, 96], dtype, 3);
-        Assert.That(DecodeRmsNorm.Applies(prefill, norm.Weight), Is.False, "more than one position per row stays on libtorch");
+        Assert.That(DecodeRmsNorm.TryForward(prefill, scale, 1e-6, out _), Is.False, "more than one position per row stays on libtorch");
     }
 
     [Test]
@@ -149,6 +151,38 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public void AttentionStepFromTheProjectionsEqualsRotateAppendAttend([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        // The fused step (rotate q and k, write k and v into the cache slot, attend) against the separate kernels.
+        using var ng = no_grad();
+        const int rows = 2, heads = 6, kvHeads = 2, d = 16, slot = 11, capacity = 16;
+        using var qp = Random([rows, 1, heads * d], dtype, 50);
+        using var kp = Random([rows, 1, kvHeads * d], dtype, 51);
+        using var vp = Random([rows, 1, kvHeads * d], dtype, 52);
+        using var angles = Random([rows, 1, 1, d / 2], ScalarType.Float32, 53, 3);
+        using var both = cat([angles, angles], -1);
+        using var cos = both.cos().to(dtype);
+        using var sin = both.sin().to(dtype);
+        using var keys = Random([rows, kvHeads, capacity, d], dtype, 54);
+        using var values = Random([rows, kvHeads, capacity, d], dtype, 55);
+        using var padding = ones([rows, slot + 1], ScalarType.Bool);
+        padding[0].narrow(0, 0, 3).fill_(false);
+        using var keys2 = keys.clone();
+        using var values2 = values.clone();
+        Assert.That(DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, padding), Is.True);
+        using var fused = DecodeAttention.Step(qp, kp, vp, cos, sin, keys, values, slot, padding);
+
+        using var q = DecodeRotary.Apply(qp.view(rows, 1, heads, d).transpose(1, 2), cos, sin);
+        using var k = DecodeRotary.Apply(kp.view(rows, 1, kvHeads, d).transpose(1, 2), cos, sin);
+        keys2.narrow(2, slot, 1).copy_(k);
+        values2.narrow(2, slot, 1).copy_(vp.view(rows, 1, kvHeads, d).transpose(1, 2));
+        Assert.That(BitEqual(keys, keys2) && BitEqual(values, values2), Is.True, "the cache slot holds the rotated key and the value");
+        using var separate = DecodeAttention.Forward(q, keys2, values2, slot + 1, padding);
+        using var separateFlat = separate.transpose(1, 2).reshape(rows, 1, heads * d);
+        Assert.That(BitEqual(fused, separateFlat), Is.True, "fused step = rotate, append, attend");
+    }
+
+    [Test]
     public void AttentionPropagatesNaN()
     {
         using var ng = no_grad();
@@ -175,8 +209,9 @@ public sealed class DecodeKernelsTests
         ];
         try
         {
-            Assert.That(SmallBatchGemv.AppliesToAll(x, layers), Is.True);
-            var together = SmallBatchGemv.ForwardMany(x, layers);
+            var operands = layers.Select(l => GemvOperand.Of(l.Item1, l.Item2)).ToArray();
+            Assert.That(operands.All(o => o.Usable), Is.True);
+            Assert.That(SmallBatchGemv.TryForward(x, operands, out var together), Is.True);
             for (var i = 0; i < layers.Length; i++)
             {
                 using var separate = SmallBatchGemv.Forward(x, layers[i].Item1, layers[i].Item2);
@@ -192,6 +227,32 @@ public sealed class DecodeKernelsTests
                 b?.Dispose();
             }
         }
+    }
+
+    [Test]
+    public void TryForwardDeclinesWhatTheKernelDoesNotHandle()
+    {
+        using var ng = no_grad();
+        using var w = Random([32, 64], ScalarType.Float32, 60);
+        using var wBf = w.to(ScalarType.BFloat16);
+        var op = GemvOperand.Of(w, null);
+        var opBf = GemvOperand.Of(wBf, null);
+        using var x = Random([2, 1, 64], ScalarType.Float32, 61);
+        using var xBf = x.to(ScalarType.BFloat16);
+        using var prefill = Random([1, 9, 64], ScalarType.Float32, 62);
+        using var fiveBf = Random([5, 1, 64], ScalarType.BFloat16, 63);
+        using var wide = Random([2, 1, 48], ScalarType.Float32, 64);
+        Assert.That(SmallBatchGemv.TryForward(x, [op], out var y), Is.True);
+        y[0].Dispose();
+        Assert.That(SmallBatchGemv.TryForward(prefill, [op], out _), Is.False, "more rows than a decoding step");
+        Assert.That(SmallBatchGemv.TryForward(xBf, [op], out _), Is.False, "dtypes differ");
+        Assert.That(SmallBatchGemv.TryForward(fiveBf, [opBf], out _), Is.False, "more bfloat16 rows than the kernel's limit");
+        Assert.That(SmallBatchGemv.TryForward(wide, [op], out _), Is.False, "input size differs from K");
+        using var tw = w.t();
+        Assert.That(GemvOperand.Of(tw, null).Usable, Is.False, "non-contiguous weight");
+        using (var grad = enable_grad())
+            Assert.That(SmallBatchGemv.TryForward(x, [op], out _), Is.False, "autograd on");
+        Assert.That(op.Describes(w, null) && !op.Describes(wBf, null), Is.True);
     }
 
     [Test]

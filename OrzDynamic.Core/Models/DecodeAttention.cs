@@ -23,6 +23,12 @@ namespace OrzDynamic.Core.Models;
 internal static class DecodeAttention
 {
     /// <summary>
+    /// Multiply–adds of one step (keys × heads × rows × D, for q·k and again for the values) below which it runs on
+    /// the calling thread: 2^18, about 40 µs of arithmetic here, several times a hand-off to a worker.
+    /// </summary>
+    private const long ParallelWork = 1L << 18;
+
+    /// <summary>
     /// True for q [B, heads, 1, D] (contiguous, D a multiple of 8) against the cache's layer storage of the same dtype,
     /// when the storage fits a span and the key padding (if any) is a contiguous boolean [B, keys] CPU tensor.
     /// </summary>
@@ -156,7 +162,9 @@ internal static class DecodeAttention
                 heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.shape[1],
                 keys.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
             var tasks = rows * kvHeads;
-            var parts = Math.Clamp(threads, 1, tasks);
+            // Short contexts: handing a task to another thread costs more than it saves.
+            var work = keyCount * heads * rows * (long)d;
+            var parts = work < ParallelWork ? 1 : Math.Clamp(threads, 1, tasks);
             KernelWorkers.Run(parts, part =>
             {
                 var start = (int)((long)tasks * part / parts);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using OrzDynamic.Metrics;
 using OrzDynamic.Metrics.Threading;
 using TorchSharp;
@@ -181,7 +182,16 @@ internal static class DecodeAttention
     private readonly record struct Job(nint Q, nint Keys, nint Values, nint Output, nint Padding, int Heads, int KvHeads, int D,
         int Capacity, int KeyCount, int PaddingStride, bool BFloat16, float Scale);
 
+    /// <summary>Keys converted to float32 and used by every query head before the next block (16 KB at D = 64: L1).</summary>
+    private const int KeyBlock = 64;
+
     /// <summary>Row <paramref name="row"/>, key/value head <paramref name="kvHead"/> and its G query heads.</summary>
+    /// <remarks>
+    /// Keys and values are taken in blocks of <see cref="KeyBlock"/> visible keys, converted to float32 once and used by
+    /// all G heads. Scores come eight keys at a time (eight multiply–add chains over D, then one transposing lane
+    /// reduction), the last group padded with zero keys, so every score is reduced the same way; each output element
+    /// accumulates p·v over the keys in order.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run(Job job, int row, int kvHead)
     {
@@ -195,32 +205,34 @@ internal static class DecodeAttention
             for (var j = 0; j < job.KeyCount; j++)
                 if (job.Padding == 0 || j == job.KeyCount - 1 || padding[j]) slots[n++] = j;
             var width = (n + 7) & ~7; // score rows padded to whole vectors (the padding lanes get weight 0)
-            var floats = ArrayPool<float>.Shared.Rent(g * d * 2 + d + g * width);
+            var floats = ArrayPool<float>.Shared.Rent(g * d * 2 + KeyBlock * d + g * width);
             try
             {
                 fixed (int* slot = slots)
                 fixed (float* buffer = floats)
                 {
-                    float* queries = buffer, sums = buffer + g * d, vector = sums + g * d, scores = vector + d;
+                    float* queries = buffer, sums = buffer + g * d, block = sums + g * d, scores = block + KeyBlock * d;
                     var firstHead = kvHead * g;
                     new Span<float>((float*)job.Q + ((long)row * job.Heads + firstHead) * d, g * d).CopyTo(new Span<float>(queries, g * d));
                     var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
                     var keys = (byte*)job.Keys + cacheRow * d * size;
                     var values = (byte*)job.Values + cacheRow * d * size;
 
-                    for (var t = 0; t < n; t++)
+                    for (var first = 0; first < n; first += KeyBlock)
                     {
-                        BFloat16Bits.ToFloat(keys + (long)slot[t] * d * size, job.BFloat16, vector, d);
-                        for (var h = 0; h < g; h++) scores[h * width + t] = Dot(queries + h * d, vector, d) * job.Scale;
+                        var count = Math.Min(KeyBlock, n - first);
+                        Gather(keys, slot + first, count, d, job.BFloat16, block);
+                        for (var h = 0; h < g; h++) ScoreBlock(queries + h * d, block, count, d, job.Scale, scores + h * width + first);
                     }
                     var inverse = stackalloc float[g];
                     for (var h = 0; h < g; h++) inverse[h] = 1f / Softmax(scores + h * width, n, width);
 
                     new Span<float>(sums, g * d).Clear();
-                    for (var t = 0; t < n; t++)
+                    for (var first = 0; first < n; first += KeyBlock)
                     {
-                        BFloat16Bits.ToFloat(values + (long)slot[t] * d * size, job.BFloat16, vector, d);
-                        for (var h = 0; h < g; h++) AddScaled(sums + h * d, vector, scores[h * width + t], d);
+                        var count = Math.Min(KeyBlock, n - first);
+                        Gather(values, slot + first, count, d, job.BFloat16, block);
+                        for (var h = 0; h < g; h++) AccumulateBlock(sums + h * d, block, scores + h * width + first, count, d);
                     }
                     for (var h = 0; h < g; h++)
                     {
@@ -241,22 +253,102 @@ internal static class DecodeAttention
         }
     }
 
-    /// <summary>q·k over D (a multiple of 8) in eight lanes, one chain, then the lane sum.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe float Dot(float* q, float* k, int d)
+    /// <summary>Rows slot[0 … count) of a cache head ([capacity, D] in the storage dtype) as float32 [count, D].</summary>
+    private static unsafe void Gather(byte* head, int* slot, int count, int d, bool bf16, float* block)
     {
-        var acc = Vector256<float>.Zero;
-        for (var i = 0; i < d; i += 8) acc = Vector256.FusedMultiplyAdd(Vector256.Load(q + i), Vector256.Load(k + i), acc);
-        return Vector256.Sum(acc);
+        var size = bf16 ? 2 : 4;
+        for (var t = 0; t < count; t++) BFloat16Bits.ToFloat(head + (long)slot[t] * d * size, bf16, block + t * d, d);
     }
 
-    /// <summary>o += p·v over D (a multiple of 8).</summary>
+    /// <summary>scores[t] = (q · block[t]) · scale for t &lt; count, eight keys per pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AddScaled(float* o, float* v, float p, int d)
+    private static unsafe void ScoreBlock(float* q, float* block, int count, int d, float scale, float* scores)
     {
-        var weight = Vector256.Create(p);
-        for (var i = 0; i < d; i += 8)
-            Vector256.FusedMultiplyAdd(weight, Vector256.Load(v + i), Vector256.Load(o + i)).Store(o + i);
+        var factor = Vector256.Create(scale);
+        var lanes = stackalloc float[8];
+        for (var t = 0; t < count; t += 8)
+        {
+            var keys = Math.Min(8, count - t);
+            var k = block + t * d;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (var i = 0; i < d; i += 8)
+            {
+                var qv = Vector256.Load(q + i);
+                a0 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + i), a0);
+                if (keys > 1) a1 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + d + i), a1);
+                if (keys > 2) a2 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 2 * d + i), a2);
+                if (keys > 3) a3 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 3 * d + i), a3);
+                if (keys > 4) a4 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 4 * d + i), a4);
+                if (keys > 5) a5 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 5 * d + i), a5);
+                if (keys > 6) a6 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 6 * d + i), a6);
+                if (keys > 7) a7 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 7 * d + i), a7);
+            }
+            var sums = LaneSums(a0, a1, a2, a3, a4, a5, a6, a7) * factor;
+            if (keys == 8)
+            {
+                sums.Store(scores + t);
+            }
+            else
+            {
+                sums.Store(lanes);
+                for (var j = 0; j < keys; j++) scores[t + j] = lanes[j];
+            }
+        }
+    }
+
+    /// <summary>Lane j of the result = the sum of the eight lanes of aj (a transposing reduction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LaneSums(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
+    {
+        var t0 = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+        var t1 = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
+        return Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31);
+    }
+
+    /// <summary>o += Σₜ p[t]·block[t] over t &lt; count in order, in registers 64 elements of D at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AccumulateBlock(float* o, float* block, float* p, int count, int d)
+    {
+        var c = 0;
+        for (; c + 64 <= d; c += 64)
+        {
+            var o0 = Vector256.Load(o + c);
+            var o1 = Vector256.Load(o + c + 8);
+            var o2 = Vector256.Load(o + c + 16);
+            var o3 = Vector256.Load(o + c + 24);
+            var o4 = Vector256.Load(o + c + 32);
+            var o5 = Vector256.Load(o + c + 40);
+            var o6 = Vector256.Load(o + c + 48);
+            var o7 = Vector256.Load(o + c + 56);
+            for (var t = 0; t < count; t++)
+            {
+                var w = Vector256.Create(p[t]);
+                var v = block + t * d + c;
+                o0 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v), o0);
+                o1 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 8), o1);
+                o2 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 16), o2);
+                o3 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 24), o3);
+                o4 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 32), o4);
+                o5 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 40), o5);
+                o6 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 48), o6);
+                o7 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 56), o7);
+            }
+            o0.Store(o + c);
+            o1.Store(o + c + 8);
+            o2.Store(o + c + 16);
+            o3.Store(o + c + 24);
+            o4.Store(o + c + 32);
+            o5.Store(o + c + 40);
+            o6.Store(o + c + 48);
+            o7.Store(o + c + 56);
+        }
+        for (; c < d; c += 8)
+        {
+            var acc = Vector256.Load(o + c);
+            for (var t = 0; t < count; t++) acc = Vector256.FusedMultiplyAdd(Vector256.Create(p[t]), Vector256.Load(block + t * d + c), acc);
+            acc.Store(o + c);
+        }
     }
 
     /// <summary>

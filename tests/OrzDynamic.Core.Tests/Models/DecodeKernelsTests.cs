@@ -91,10 +91,13 @@ public sealed class DecodeKernelsTests
 
     [Test]
     public void AttentionMatchesScaledDotProductAttention([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
-        [Values(1, 7)] int groupSize, [Values] bool padded)
+        [Values(1, 7)] int groupSize, [Values] bool padded, [Values(16, 72)] int d, [Values(37, 150)] int keys)
     {
+        // keys: one partial block and group of eight, or two whole blocks and a partial one; d: below one
+        // 64-element register group, or one group and a remainder.
         using var ng = no_grad();
-        const int rows = 3, kvHeads = 2, d = 16, keys = 37, capacity = 40;
+        const int rows = 3, kvHeads = 2;
+        var capacity = keys + 3;
         var (q, k, v) = AttentionInputs(rows, groupSize * kvHeads, kvHeads, d, capacity, dtype, 10);
         using var _q = q;
         using var _k = k;

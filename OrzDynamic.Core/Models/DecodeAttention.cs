@@ -116,22 +116,19 @@ internal static class DecodeAttention
             float* c = w, s = w + d, x = w + 2 * d, rotated = w + 3 * d;
             for (var r = 0; r < rows; r++)
             {
-                BFloat16Bits.ToFloat(cp + (long)r * d * size, bf16, c, d);
-                BFloat16Bits.ToFloat(sp + (long)r * d * size, bf16, s, d);
+                DecodeRotary.LoadTables(cp, sp, r, d, bf16, c, s);
                 for (var h = 0; h < heads; h++)
                 {
                     // The query rounded to the dtype, as the separate rotary kernel would store it, then kept in float32.
                     var qh = qf + ((long)r * heads + h) * d;
-                    BFloat16Bits.ToFloat(qp + ((long)r * heads + h) * d * size, bf16, x, d);
-                    DecodeRotary.Rotate(x, c, s, rotated, d);
+                    DecodeRotary.RotateHead(qp + ((long)r * heads + h) * d * size, c, s, x, rotated, d, bf16);
                     if (bf16) for (var i = 0; i < d; i++) qh[i] = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(rotated[i]));
                     else new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
                 }
                 for (var h = 0; h < kvHeads; h++)
                 {
                     var cacheSlot = (((long)r * kvHeads + h) * capacity + slot) * d * size;
-                    BFloat16Bits.ToFloat(kp + ((long)r * kvHeads + h) * d * size, bf16, x, d);
-                    DecodeRotary.Rotate(x, c, s, rotated, d);
+                    DecodeRotary.RotateHead(kp + ((long)r * kvHeads + h) * d * size, c, s, x, rotated, d, bf16);
                     BFloat16Bits.FromFloat(rotated, bf16, keyStore + cacheSlot, d);
                     Buffer.MemoryCopy(vp + ((long)r * kvHeads + h) * d * size, valueStore + cacheSlot, (long)d * size, (long)d * size);
                 }

@@ -36,13 +36,11 @@ internal static class DecodeRotary
             float* c = work, s = work + d, v = work + 2 * d, o = work + 3 * d;
             for (var r = 0; r < rows; r++)
             {
-                BFloat16Bits.ToFloat(cp + (long)r * d * size, bf16, c, d);
-                BFloat16Bits.ToFloat(sp + (long)r * d * size, bf16, s, d);
+                LoadTables(cp, sp, r, d, bf16, c, s);
                 for (var h = 0; h < heads; h++)
                 {
                     var offset = ((long)r * heads + h) * d * size;
-                    BFloat16Bits.ToFloat(xp + offset, bf16, v, d);
-                    Rotate(v, c, s, o, d);
+                    RotateHead(xp + offset, c, s, v, o, d, bf16);
                     BFloat16Bits.FromFloat(o, bf16, op + offset, d);
                 }
             }
@@ -50,9 +48,24 @@ internal static class DecodeRotary
         return output;
     }
 
+    /// <summary>Row <paramref name="row"/> of the cos and sin tables ([B, D] in the dtype) into c and s as float32.</summary>
+    internal static unsafe void LoadTables(byte* cos, byte* sin, int row, int d, bool bf16, float* c, float* s)
+    {
+        var offset = (long)row * d * (bf16 ? 2 : 4);
+        BFloat16Bits.ToFloat(cos + offset, bf16, c, d);
+        BFloat16Bits.ToFloat(sin + offset, bf16, s, d);
+    }
+
+    /// <summary>One head of D elements at <paramref name="source"/> (in the dtype), rotated into <paramref name="rotated"/> (float32, not yet rounded).</summary>
+    internal static unsafe void RotateHead(byte* source, float* c, float* s, float* scratch, float* rotated, int d, bool bf16)
+    {
+        BFloat16Bits.ToFloat(source, bf16, scratch, d);
+        Rotate(scratch, c, s, rotated, d);
+    }
+
     /// <summary>o = v·c + rotate_half(v)·s, rotate_half(v) = [−v₂, v₁] for the halves v₁, v₂.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void Rotate(float* v, float* c, float* s, float* o, int d)
+    private static unsafe void Rotate(float* v, float* c, float* s, float* o, int d)
     {
         var half = d / 2;
         for (var i = 0; i < half; i++)

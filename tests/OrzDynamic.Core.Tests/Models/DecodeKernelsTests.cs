@@ -13,12 +13,7 @@ namespace OrzDynamic.Core.Tests.Models;
 [NonParallelizable]
 public sealed class DecodeKernelsTests
 {
-    private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1)
-    {
-        using var g = new Generator((ulong)seed);
-        using var x = randn(shape, generator: g) * scale;
-        return x.to(dtype);
-    }
+    private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1) => SeededTensors.Normal(shape, dtype, seed, scale);
 
     private static Tensor WithKernelsOff(Func<Tensor> compute)
     {

@@ -10,12 +10,7 @@ namespace OrzDynamic.Core.Tests.Models;
 [NonParallelizable]
 public sealed class SmallBatchGemvTests
 {
-    private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1)
-    {
-        using var g = new Generator((ulong)seed);
-        using var x = randn(shape, generator: g) * scale;
-        return x.to(dtype);
-    }
+    private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1) => SeededTensors.Normal(shape, dtype, seed, scale);
 
     [Test]
     public void MatchesLibtorchLinear([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values(1, 3, 4, 8)] int rows,

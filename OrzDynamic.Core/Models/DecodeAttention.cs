@@ -57,7 +57,7 @@ internal static class DecodeAttention
         CheckSlots(rows, keys, keyCount, keyPadding);
         var output = empty(q.shape, q.dtype);
         var queries = new float[rows * heads * d];
-        fixed (byte* qp = q.bytes)
+        var qp = (byte*)TensorMemory.Address(q);
         fixed (float* qf = queries)
         {
             BFloat16Bits.ToFloat(qp, q.dtype == ScalarType.BFloat16, qf, queries.Length);
@@ -103,13 +103,13 @@ internal static class DecodeAttention
         var output = empty(q.shape, q.dtype);
         var queries = new float[rows * heads * d];
         var work = new float[4 * d];
-        fixed (byte* qp = q.bytes)
-        fixed (byte* kp = k.bytes)
-        fixed (byte* vp = v.bytes)
-        fixed (byte* cp = cos.bytes)
-        fixed (byte* sp = sin.bytes)
-        fixed (byte* keyStore = keys.bytes)
-        fixed (byte* valueStore = values.bytes)
+        var qp = (byte*)TensorMemory.Address(q);
+        var kp = (byte*)TensorMemory.Address(k);
+        var vp = (byte*)TensorMemory.Address(v);
+        var cp = (byte*)TensorMemory.Address(cos);
+        var sp = (byte*)TensorMemory.Address(sin);
+        var keyStore = (byte*)TensorMemory.Address(keys);
+        var valueStore = (byte*)TensorMemory.Address(values);
         fixed (float* qf = queries)
         fixed (float* w = work)
         {
@@ -151,10 +151,10 @@ internal static class DecodeAttention
     {
         int rows = (int)keys.shape[0], kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2], d = (int)keys.shape[3];
         var threads = Math.Max(1, torch.get_num_threads());
-        fixed (byte* kp = keys.bytes)
-        fixed (byte* vp = values.bytes)
-        fixed (byte* op = output.bytes)
-        fixed (byte* pp = keyPadding is null ? default : keyPadding.bytes)
+        var kp = (byte*)TensorMemory.Address(keys);
+        var vp = (byte*)TensorMemory.Address(values);
+        var op = (byte*)TensorMemory.Address(output);
+        var pp = keyPadding is null ? null : (byte*)TensorMemory.Address(keyPadding);
         {
             var job = new Job((nint)queries, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
                 heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.shape[1],

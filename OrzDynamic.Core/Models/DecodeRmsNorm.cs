@@ -28,7 +28,7 @@ internal static class DecodeRmsNorm
                 && weight.is_contiguous() && weight.shape[0] % 8 == 0 && weight.shape[0] > 0;
             if (!Usable) return;
             Size = (int)weight.shape[0];
-            Address = SmallBatchGemv.Address(weight);
+            Address = TensorMemory.Address(weight);
         }
 
         /// <summary>Reads the metadata of <paramref name="weight"/> [hidden].</summary>
@@ -65,8 +65,8 @@ internal static class DecodeRmsNorm
         var bf16 = weight.DType == ScalarType.BFloat16;
         output = empty(shape, weight.DType);
         var buffer = new float[n * 2];
-        fixed (byte* xp = x.bytes)
-        fixed (byte* op = output.bytes)
+        var xp = (byte*)TensorMemory.Address(x);
+        var op = (byte*)TensorMemory.Address(output);
         fixed (float* row = buffer)
         {
             var w = row + n;

@@ -27,10 +27,10 @@ internal static class DecodeRotary
         var size = bf16 ? 2 : 4;
         var output = empty(x.shape, x.dtype);
         var buffer = new float[4 * d];
-        fixed (byte* xp = x.bytes)
-        fixed (byte* cp = cos.bytes)
-        fixed (byte* sp = sin.bytes)
-        fixed (byte* op = output.bytes)
+        var xp = (byte*)TensorMemory.Address(x);
+        var cp = (byte*)TensorMemory.Address(cos);
+        var sp = (byte*)TensorMemory.Address(sin);
+        var op = (byte*)TensorMemory.Address(output);
         fixed (float* work = buffer)
         {
             float* c = work, s = work + d, v = work + 2 * d, o = work + 3 * d;

@@ -32,8 +32,8 @@ internal sealed class GemvOperand
         N = (int)shape[0];
         K = (int)shape[1];
         Bytes = bytes;
-        Weight = SmallBatchGemv.Address(weight);
-        Bias = bias is null ? 0 : SmallBatchGemv.Address(bias);
+        Weight = TensorMemory.Address(weight);
+        Bias = bias is null ? 0 : TensorMemory.Address(bias);
         BiasLength = bias is null ? 0 : (int)bias.shape[0];
         Usable = true;
     }

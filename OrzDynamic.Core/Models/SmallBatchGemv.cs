@@ -144,7 +144,7 @@ internal static class SmallBatchGemv
                     var features = (int)outputs[i].shape[^1];
                     if (firstFeature + op.N > features || (op.Bias != 0 && firstFeature + op.N > op.BiasLength))
                         throw new ArgumentException($"Weight rows {firstFeature}…{firstFeature + op.N} exceed the output's {features} features or the bias.");
-                    jobs[i] = new Job(op.Weight, (nint)xp, Address(outputs[i]), op.Bias, rows, features, k, bf16, firstFeature, op.N, total);
+                    jobs[i] = new Job(op.Weight, (nint)xp, TensorMemory.Address(outputs[i]), op.Bias, rows, features, k, bf16, firstFeature, op.N, total);
                     total += op.N;
                 }
                 var blocks = (total + RowBlock - 1) / RowBlock;
@@ -167,9 +167,6 @@ internal static class SmallBatchGemv
             ArrayPool<float>.Shared.Return(xs);
         }
     }
-
-    /// <summary>The address of a contiguous CPU tensor's data (native memory, which does not move while the tensor lives).</summary>
-    internal static unsafe nint Address(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     /// <summary>
     /// Addresses and sizes of one product: the weight rows of this slice, the float32 activations, the output [Rows, N]
@@ -350,14 +347,15 @@ internal static class SmallBatchGemv
     /// <see cref="DotBf16"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ActivationsAsFloat(Tensor x, float[] result, int rows, int k, bool bf16)
+    private static unsafe void ActivationsAsFloat(Tensor x, float[] result, int rows, int k, bool bf16)
     {
+        var count = rows * k;
         if (!bf16)
         {
-            MemoryMarshal.Cast<byte, float>(x.bytes).CopyTo(result);
+            new ReadOnlySpan<float>((float*)TensorMemory.Address(x), count).CopyTo(result);
             return;
         }
-        var raw = MemoryMarshal.Cast<byte, ushort>(x.bytes);
+        var raw = (ushort*)TensorMemory.Address(x);
         for (var m = 0; m < rows; m++)
             for (var g = 0; g < k; g += 16)
                 for (var j = 0; j < 8; j++)

@@ -32,6 +32,41 @@ public sealed class CausalLM : nn.Module
             register_module("lm_head", LmHead);
         }
         _rope = new RotaryEmbedding(config, device);
+        ChainDecodeProducts();
+    }
+
+    /// <summary>
+    /// Tells each projection which product follows it in a decoding step (q/k/v → o → gate/up → down → the next
+    /// layer's q/k/v, the last down → lm_head), so that the decoding-step kernel reads those weights ahead in the gap.
+    /// </summary>
+    private void ChainDecodeProducts()
+    {
+        GemvOperand? lmHead = null;
+        GemvOperand[] LmHeadOperand()
+        {
+            var weight = LmHeadWeight;
+            if (lmHead is null || !lmHead.Describes(weight, null)) lmHead = GemvOperand.Of(weight, null);
+            return [lmHead];
+        }
+        var layers = Model.Layers;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var a = layers[l].SelfAttention;
+            var m = layers[l].Mlp;
+            Func<GemvOperand[]> attention = () => [a.OProj.Operand];
+            a.QProj.Next = a.KProj.Next = a.VProj.Next = attention;
+            a.OProj.Next = () => [m.GateProj.Operand, m.UpProj.Operand];
+            m.GateProj.Next = m.UpProj.Next = () => [m.DownProj.Operand];
+            if (l + 1 < layers.Count)
+            {
+                var n = layers[l + 1].SelfAttention;
+                m.DownProj.Next = () => [n.QProj.Operand, n.KProj.Operand, n.VProj.Operand];
+            }
+            else
+            {
+                m.DownProj.Next = LmHeadOperand;
+            }
+        }
     }
 
     /// <summary>The architecture.</summary>

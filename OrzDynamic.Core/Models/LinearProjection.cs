@@ -33,12 +33,18 @@ internal sealed class LinearProjection : nn.Module
     /// </summary>
     public Tensor Forward(Tensor x)
     {
-        if (SmallBatchGemv.TryForward(x, [Operand], out var y)) return y[0];
+        if (SmallBatchGemv.TryForward(x, [Operand], out var y, Next)) return y[0];
         if (x.dtype == Weight.dtype) return SmallBatchGemv.Linear(x, Weight, Bias);
         using var w = Weight.to(x.dtype);
         using var b = Bias?.to(x.dtype);
         return nn.functional.linear(x, w, b);
     }
+
+    /// <summary>
+    /// The product that follows this one in a decoding step (set by <see cref="CausalLM"/>), whose weights the kernel
+    /// reads ahead while the caller runs the operations in between; null for none.
+    /// </summary>
+    internal Func<GemvOperand[]>? Next { get; set; }
 
     /// <summary>The weight and bias as the decoding-step kernel sees them (read once, re-read if a tensor was replaced).</summary>
     internal GemvOperand Operand => _operand is { } o && o.Describes(Weight, Bias) ? o : _operand = GemvOperand.Of(Weight, Bias);
@@ -53,6 +59,6 @@ internal sealed class LinearProjection : nn.Module
         ArgumentNullException.ThrowIfNull(projections);
         var operands = new GemvOperand[projections.Length];
         for (var i = 0; i < projections.Length; i++) operands[i] = projections[i].Operand;
-        return SmallBatchGemv.TryForward(x, operands, out var outputs) ? outputs : projections.Select(p => p.Forward(x)).ToArray();
+        return SmallBatchGemv.TryForward(x, operands, out var outputs, projections[0].Next) ? outputs : projections.Select(p => p.Forward(x)).ToArray();
     }
 }

@@ -94,7 +94,7 @@ internal static class SmallBatchGemv
     /// checked on x once and on the cached operands. Each output is bit-identical to <see cref="Forward"/> on that
     /// weight alone.
     /// </summary>
-    public static bool TryForward(Tensor x, GemvOperand[] operands, out Tensor[] outputs)
+    public static bool TryForward(Tensor x, GemvOperand[] operands, out Tensor[] outputs, Func<GemvOperand[]>? next = null)
     {
         ArgumentNullException.ThrowIfNull(operands);
         outputs = [];
@@ -111,7 +111,66 @@ internal static class SmallBatchGemv
         outputs = new Tensor[operands.Length];
         for (var i = 0; i < operands.Length; i++) outputs[i] = EmptyOutput(shape, operands[i].N, first.DType);
         Multiply(x, (int)rows, first.K, operands, outputs, 0);
+        if (next is not null) PrefetchInBackground(next());
         return true;
+    }
+
+    /// <summary>Most bytes of each thread's share of the next product touched in the gap before it.</summary>
+    private const long GapPrefetchBytes = 512 * 1024;
+
+    /// <summary>
+    /// Between two products of a decoding step the caller runs small operations (norms, attention, residuals) and the
+    /// memory bus would idle: the first worker reads ahead the first lines of each thread's share of the next product
+    /// (split as <see cref="Multiply"/> will split it), alternating between the shares, until the caller's next kernel
+    /// call stops it or <see cref="GapPrefetchBytes"/> per share are read.
+    /// </summary>
+    private static void PrefetchInBackground(GemvOperand[] next)
+    {
+        if (next.Length == 0 || next.Any(o => !o.Usable)) return;
+        var threads = Math.Max(1, torch.get_num_threads());
+        var total = next.Sum(o => o.N);
+        var blocks = (total + RowBlock - 1) / RowBlock;
+        var workers = Math.Clamp(threads, 1, blocks);
+        var starts = new nint[workers];
+        var lengths = new long[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            // Only the share's first segment (its rows inside one operand): enough for the gap.
+            var start = (int)((long)blocks * w / workers) * RowBlock;
+            var offset = 0;
+            foreach (var op in next)
+            {
+                if (start < offset + op.N)
+                {
+                    var rowBytes = (long)op.K * (op.DType == ScalarType.BFloat16 ? 2 : 4);
+                    starts[w] = op.Weight + (nint)((start - offset) * rowBytes);
+                    lengths[w] = Math.Min(GapPrefetchBytes, (offset + op.N - start) * rowBytes);
+                    break;
+                }
+                offset += op.N;
+            }
+        }
+        KernelWorkers.RunInBackground(stop => Touch(starts, lengths, stop));
+    }
+
+    private static int _touched;
+
+    /// <summary>Reads one value per cache line of each range, alternating between the ranges, checking <paramref name="stop"/> every 1 KB.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Touch(nint[] starts, long[] lengths, Func<bool> stop)
+    {
+        var sum = 0;
+        var longest = lengths.Max();
+        for (long offset = 0; offset < longest; offset += 1024)
+        {
+            if (stop()) break;
+            for (var r = 0; r < starts.Length; r++)
+            {
+                var end = Math.Min(offset + 1024, lengths[r]);
+                for (var o = offset; o < end; o += 64) sum += *(int*)((byte*)starts[r] + o);
+            }
+        }
+        Volatile.Write(ref _touched, sum);
     }
 
     private static Tensor EmptyOutput(long[] inputShape, int features, ScalarType dtype)

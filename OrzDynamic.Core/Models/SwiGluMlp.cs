@@ -32,7 +32,7 @@ internal sealed class SwiGluMlp : nn.Module
         using var scope = NewDisposeScope();
         // Inference: silu in place, and the up projection is released before down_proj runs, so at most two
         // [.., intermediate] tensors are alive at once (autograd needs the pre-activation, so training keeps it).
-        if (SmallBatchGemv.TryForward(x, [GateProj.Operand, UpProj.Operand], out var both))
+        if (SmallBatchGemv.TryForward(x, [GateProj.Operand, UpProj.Operand], out var both, GateProj.Next))
         {
             // A decoding step: both projections in one pass of the kernel (their outputs are small).
             using (var up = both[1]) both[0].silu_().mul_(up);

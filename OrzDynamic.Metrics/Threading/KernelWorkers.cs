@@ -22,9 +22,10 @@ internal static class KernelWorkers
     {
         if (parts <= 1)
         {
-            body(0);
+            body(0); // on this thread: background work may go on meanwhile
             return;
         }
+        StopBackground();
         lock (Gate)
         {
             EnsureWorkers(parts - 1);
@@ -60,6 +61,28 @@ internal static class KernelWorkers
             if (failure is not null) throw new AggregateException(failure);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the first worker while the caller goes on with other things (e.g. touching the
+    /// weights the next kernel call will stream, while the caller runs the small operations between two products).
+    /// The work must return soon after its argument returns true: the next <see cref="Run"/> (or
+    /// <see cref="StopBackground"/>) asks it to stop, and its own part waits behind it.
+    /// </summary>
+    public static void RunInBackground(Action<Func<bool>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (Gate)
+        {
+            EnsureWorkers(1);
+            var generation = Volatile.Read(ref _background);
+            _workers[0].Post(() => work(() => Volatile.Read(ref _background) != generation));
+        }
+    }
+
+    /// <summary>Asks background work started by <see cref="RunInBackground"/> to stop.</summary>
+    public static void StopBackground() => Interlocked.Increment(ref _background);
+
+    private static int _background;
 
     private static void EnsureWorkers(int count)
     {

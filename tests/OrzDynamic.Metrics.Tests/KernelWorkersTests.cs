@@ -42,4 +42,33 @@ public sealed class KernelWorkersTests
         KernelWorkers.Run(3, p => Interlocked.Add(ref sum, p));
         Assert.That(sum, Is.EqualTo(3));
     }
+
+    [Test]
+    public void BackgroundWorkRunsOnAWorkerAndStopsWhenTheNextCallNeedsIt()
+    {
+        for (var round = 0; round < 50; round++)
+        {
+            using var started = new ManualResetEventSlim();
+            var stoppedAfter = -1L;
+            var backgroundThread = 0;
+            KernelWorkers.RunInBackground(stop =>
+            {
+                backgroundThread = Environment.CurrentManagedThreadId;
+                started.Set();
+                long spins = 0;
+                while (!stop()) spins++;
+                Volatile.Write(ref stoppedAfter, spins);
+            });
+            Assert.That(started.Wait(TimeSpan.FromSeconds(10)), Is.True, "the background work started");
+            Assert.That(backgroundThread, Is.Not.EqualTo(Environment.CurrentManagedThreadId));
+            // A one-part call runs on the caller and leaves the background work alone.
+            KernelWorkers.Run(1, _ => { });
+            Assert.That(Volatile.Read(ref stoppedAfter), Is.EqualTo(-1L), "still running after a one-part call");
+            // A two-part call needs the worker: the background work stops and both parts still run once.
+            var counts = new int[2];
+            KernelWorkers.Run(2, p => Interlocked.Increment(ref counts[p]));
+            Assert.That(counts, Is.All.EqualTo(1));
+            Assert.That(Volatile.Read(ref stoppedAfter), Is.GreaterThanOrEqualTo(0L), "stopped before the worker's part ran");
+        }
+    }
 }

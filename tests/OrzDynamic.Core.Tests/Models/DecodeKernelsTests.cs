@@ -254,6 +254,32 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public void EachProductNamesTheNextOneOfADecodingStep()
+    {
+        var config = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = 64, HiddenSize = 32, IntermediateSize = 48, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, HeadDim = 8, RmsNormEps = 1e-6, RopeTheta = 10000,
+            MaxPositionEmbeddings = 64, TieWordEmbeddings = true, QkvBias = true, EosTokenIds = [0],
+        };
+        using var model = new CausalLM(config, ScalarType.Float32, CPU);
+        var layers = model.Model.Layers;
+        static IntPtr[] Weights(GemvOperand[] ops) => ops.Select(o => o.Weight).Select(w => (IntPtr)w).ToArray();
+        for (var l = 0; l < 2; l++)
+        {
+            var a = layers[l].SelfAttention;
+            var m = layers[l].Mlp;
+            Assert.That(Weights(a.QProj.Next!()), Is.EqualTo(Weights([a.OProj.Operand])), $"layer {l}: q/k/v → o");
+            Assert.That(Weights(a.VProj.Next!()), Is.EqualTo(Weights([a.OProj.Operand])));
+            Assert.That(Weights(a.OProj.Next!()), Is.EqualTo(Weights([m.GateProj.Operand, m.UpProj.Operand])), $"layer {l}: o → gate/up");
+            Assert.That(Weights(m.UpProj.Next!()), Is.EqualTo(Weights([m.DownProj.Operand])), $"layer {l}: gate/up → down");
+        }
+        var n = layers[1].SelfAttention;
+        Assert.That(Weights(layers[0].Mlp.DownProj.Next!()), Is.EqualTo(Weights([n.QProj.Operand, n.KProj.Operand, n.VProj.Operand])), "down → next layer's q/k/v");
+        Assert.That(Weights(layers[1].Mlp.DownProj.Next!()), Is.EqualTo(Weights([GemvOperand.Of(model.LmHeadWeight, null)])), "last down → lm_head");
+    }
+
+    [Test]
     public void DecodingStepsMatchTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
     {
         // A small Qwen2-shaped model (GQA, biases), a left-padded batch of three prompts, eight decoding steps: the same

@@ -199,6 +199,7 @@ internal static class EndToEndBenchmark
             next = model.Forward(next, cache: cache, logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(1, 1);
         var bytes = (double)model.Config.ParameterCount * PrecisionPlan.ElementSize(model.DType);
         var times = new List<double>();
+        var roundLog = new List<string>();
         var reads = new List<double>();
         var ratios = new List<double>();
         for (var round = 0; round < rounds; round++)
@@ -213,6 +214,7 @@ internal static class EndToEndBenchmark
                 roundTimes.Add(sw.Elapsed.TotalSeconds);
             }
             times.AddRange(roundTimes);
+            roundLog.Add(string.Create(CultureInfo.InvariantCulture, $"{read / 1e9:F0}: {string.Join(" ", roundTimes.Select(t => (t * 1e3).ToString("F0", CultureInfo.InvariantCulture)))}"));
             reads.Add(read);
             ratios.Add(bytes / Median(roundTimes) / read);
         }
@@ -223,6 +225,7 @@ internal static class EndToEndBenchmark
         var load = Uptime();
         var readRange = string.Create(CultureInfo.InvariantCulture, $"{Median(reads) / 1e9:F1} GB/s ({reads.Min() / 1e9:F1}–{reads.Max() / 1e9:F1})");
         report.AppendLine(CultureInfo.InvariantCulture, $"- decode B=1 {name}: median {1 / median:F2} tok/s (best step {1 / best:F2} tok/s) over {times.Count} steps in {rounds} rounds; {bytes / 1e9:F2} GB of weights per token → {bytes / median / 1e9:F1} GB/s; streaming read before each round {readRange}; bandwidth use per round: median {100 * use:F0} % (range {100 * ratios.Min():F0}–{100 * ratios.Max():F0} %); load {load}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  - rounds (read GB/s: step ms …): {string.Join("; ", roundLog)}");
         return string.Create(CultureInfo.InvariantCulture, $"| {name} | {1 / median:F2} (best {1 / best:F2}) | {bytes / 1e9:F2} GB | {bytes / median / 1e9:F1} | {readRange} | **{100 * use:F0} %** ({100 * ratios.Min():F0}–{100 * ratios.Max():F0} %) | {load} |");
     }
 

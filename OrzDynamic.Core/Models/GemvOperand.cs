@@ -24,14 +24,15 @@ internal sealed class GemvOperand
             return;
         var shape = weight.shape;
         if (shape[1] % 16 != 0 || shape[1] > int.MaxValue / 4 || shape[0] > int.MaxValue || shape[0] < 1) return;
-        var bytes = weight.numel() * weight.element_size();
-        if (bytes > int.MaxValue) return; // one span: larger weights take SmallBatchGemv.Forward's sliced path
         if (bias is not null && (bias.dtype != DType || bias.device_type != DeviceType.CPU || bias.dim() != 1 || !bias.is_contiguous()
             || bias.shape[0] < shape[0]))
             return;
         N = (int)shape[0];
         K = (int)shape[1];
-        Bytes = bytes;
+        RowBytes = (long)K * (DType == ScalarType.BFloat16 ? 2 : 4);
+        Bytes = N * RowBytes;
+        Eligible = true;
+        if (Bytes > int.MaxValue) return; // one span: larger weights take SmallBatchGemv.Forward's sliced path
         Weight = TensorMemory.Address(weight);
         Bias = bias is null ? 0 : TensorMemory.Address(bias);
         BiasLength = bias is null ? 0 : (int)bias.shape[0];
@@ -48,7 +49,13 @@ internal sealed class GemvOperand
     /// <summary>True when this describes exactly these tensor objects.</summary>
     public bool Describes(Tensor weight, Tensor? bias) => weight.Handle == _weightHandle && (bias?.Handle ?? IntPtr.Zero) == _biasHandle;
 
-    /// <summary>True when the kernel can use the weight: CPU, float32 or bfloat16, contiguous [N, K] with K a multiple of 16, at most 2 GB.</summary>
+    /// <summary>
+    /// True when the kernel can multiply by the weight, possibly in slices: CPU, float32 or bfloat16, contiguous [N, K]
+    /// with K a multiple of 16, and a bias (if any) of the same kind with at least N elements.
+    /// </summary>
+    public bool Eligible { get; }
+
+    /// <summary>True when the kernel can use the weight in one piece: <see cref="Eligible"/> and at most 2 GB.</summary>
     public bool Usable { get; }
 
     /// <summary>The weights' dtype.</summary>
@@ -68,6 +75,9 @@ internal sealed class GemvOperand
 
     /// <summary>Input features.</summary>
     public int K { get; }
+
+    /// <summary>Bytes of one weight row.</summary>
+    public long RowBytes { get; }
 
     /// <summary>Bytes of the weight.</summary>
     public long Bytes { get; }

@@ -54,34 +54,47 @@ internal static class SmallBatchGemv
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) =>
         Applies(x, weight, bias) ? Forward(x, weight, bias) : nn.functional.linear(x, weight, bias);
 
-    /// <summary>True when <see cref="Forward"/> handles this input (see <see cref="DecodeKernels.Usable"/>).</summary>
+    /// <summary>True when <see cref="Forward"/> handles this input (see <see cref="GemvOperand.Eligible"/> and <see cref="InputRows"/>).</summary>
     public static bool Applies(Tensor x, Tensor weight, Tensor? bias)
     {
-        if (!DecodeKernels.Usable(x) || weight.device_type != DeviceType.CPU) return false;
-        var dtype = weight.dtype;
-        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || x.dtype != dtype) return false;
-        if (bias is not null && (bias.dtype != dtype || bias.device_type != DeviceType.CPU || !bias.is_contiguous())) return false;
-        if (weight.dim() != 2 || !weight.is_contiguous() || !x.is_contiguous() || x.dim() < 1) return false;
-        var k = weight.shape[1];
-        if (x.shape[^1] != k || k % 16 != 0 || k > int.MaxValue / 4 || weight.shape[0] > int.MaxValue) return false;
-        var rows = k == 0 ? 0 : x.numel() / k;
-        var maxRows = dtype == ScalarType.BFloat16 ? MaxBFloat16Rows : MaxRows;
-        return rows >= 1 && rows <= maxRows && (long)k * weight.element_size() * RowBlock <= MaxSliceBytes;
+        if (!DecodeKernels.Enabled || !DecodeKernels.Supported) return false;
+        var op = GemvOperand.Of(weight, bias);
+        return op.Eligible && InputRows(x, op, out _) > 0 && op.RowBytes * RowBlock <= MaxSliceBytes;
+    }
+
+    /// <summary>
+    /// The activation rows of x [.., K] for <paramref name="op"/> when the kernel may read x (kernels on, autograd off, a
+    /// contiguous CPU tensor of the weight's dtype and input size, at most <see cref="MaxRows"/> or
+    /// <see cref="MaxBFloat16Rows"/> rows), else 0; <paramref name="shape"/> is x's shape when it may.
+    /// </summary>
+    private static long InputRows(Tensor x, GemvOperand op, out long[] shape)
+    {
+        shape = DecodeKernels.InputShape(x, op.DType) ?? [];
+        if (shape.Length == 0 || shape[^1] != op.K) return 0;
+        long rows = 1;
+        for (var i = 0; i < shape.Length - 1; i++) rows *= shape[i];
+        var maxRows = op.DType == ScalarType.BFloat16 ? MaxBFloat16Rows : MaxRows;
+        return rows >= 1 && rows <= maxRows ? rows : 0;
     }
 
     /// <summary>x [.., K] → [.., N] in x's dtype (call only when <see cref="Applies"/> is true).</summary>
     public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias)
     {
-        var k = (int)weight.shape[1];
-        var n = (int)weight.shape[0];
+        var op = GemvOperand.Of(weight, bias);
+        int k = op.K, n = op.N;
         var rows = (int)(x.numel() / k);
-        var output = EmptyOutput(x.shape, n, weight.dtype);
-        var sliceRows = (int)Math.Min(n, MaxSliceBytes / ((long)k * weight.element_size()) / RowBlock * RowBlock);
+        var output = EmptyOutput(x.shape, n, op.DType);
+        var sliceRows = (int)Math.Min(n, MaxSliceBytes / op.RowBytes / RowBlock * RowBlock);
+        if (sliceRows == n)
+        {
+            Multiply(x, rows, k, [op], [output], 0);
+            return output;
+        }
         // A span covers at most int.MaxValue bytes: very large weights (e.g. a float32 lm_head of a 7B model) go in
         // slices of whole rows, each a multiple of the row block.
         for (var first = 0; first < n; first += sliceRows)
         {
-            using var slice = sliceRows == n ? weight.alias() : weight.narrow(0, first, Math.Min(sliceRows, n - first));
+            using var slice = weight.narrow(0, first, Math.Min(sliceRows, n - first));
             Multiply(x, rows, k, [GemvOperand.Of(slice, bias)], [output], first);
         }
         return output;
@@ -102,12 +115,8 @@ internal static class SmallBatchGemv
         var first = operands[0];
         foreach (var op in operands)
             if (!op.Usable || op.K != first.K || op.DType != first.DType || op.Bytes > MaxSliceBytes) return false;
-        var shape = DecodeKernels.InputShape(x, first.DType);
-        if (shape is null || shape.Length == 0 || shape[^1] != first.K) return false;
-        long rows = 1;
-        for (var i = 0; i < shape.Length - 1; i++) rows *= shape[i];
-        var maxRows = first.DType == ScalarType.BFloat16 ? MaxBFloat16Rows : MaxRows;
-        if (rows < 1 || rows > maxRows) return false;
+        var rows = InputRows(x, first, out var shape);
+        if (rows == 0) return false;
         outputs = new Tensor[operands.Length];
         for (var i = 0; i < operands.Length; i++) outputs[i] = EmptyOutput(shape, operands[i].N, first.DType);
         Multiply(x, (int)rows, first.K, operands, outputs, 0);
@@ -127,24 +136,20 @@ internal static class SmallBatchGemv
     private static void PrefetchInBackground(GemvOperand[] next)
     {
         if (next.Length == 0 || next.Any(o => !o.Usable)) return;
-        var threads = Math.Max(1, torch.get_num_threads());
-        var total = next.Sum(o => o.N);
-        var blocks = (total + RowBlock - 1) / RowBlock;
-        var workers = Math.Clamp(threads, 1, blocks);
-        var starts = new nint[workers];
-        var lengths = new long[workers];
-        for (var w = 0; w < workers; w++)
+        var split = Split(next.Sum(o => o.N));
+        var starts = new nint[split.Workers];
+        var lengths = new long[split.Workers];
+        for (var w = 0; w < split.Workers; w++)
         {
             // Only the share's first segment (its rows inside one operand): enough for the gap.
-            var start = (int)((long)blocks * w / workers) * RowBlock;
+            var (start, _) = split.Share(w);
             var offset = 0;
             foreach (var op in next)
             {
                 if (start < offset + op.N)
                 {
-                    var rowBytes = (long)op.K * (op.DType == ScalarType.BFloat16 ? 2 : 4);
-                    starts[w] = op.Weight + (nint)((start - offset) * rowBytes);
-                    lengths[w] = Math.Min(GapPrefetchBytes, (offset + op.N - start) * rowBytes);
+                    starts[w] = op.Weight + (nint)((start - offset) * op.RowBytes);
+                    lengths[w] = Math.Min(GapPrefetchBytes, (offset + op.N - start) * op.RowBytes);
                     break;
                 }
                 offset += op.N;
@@ -180,6 +185,21 @@ internal static class SmallBatchGemv
         return empty(shape, dtype);
     }
 
+    /// <summary>How <paramref name="total"/> weight rows are split between the torch thread count's worth of workers.</summary>
+    private static RowSplit Split(int total)
+    {
+        var blocks = (total + RowBlock - 1) / RowBlock;
+        return new RowSplit(total, blocks, Math.Clamp(Math.Max(1, torch.get_num_threads()), 1, Math.Max(1, blocks)));
+    }
+
+    /// <summary>Weight rows split into contiguous shares of whole row blocks, one per worker.</summary>
+    private readonly record struct RowSplit(int Total, int Blocks, int Workers)
+    {
+        /// <summary>Rows [Start, End) of worker <paramref name="w"/>.</summary>
+        public (int Start, int End) Share(int w) =>
+            ((int)((long)Blocks * w / Workers) * RowBlock, Math.Min(Total, (int)((long)Blocks * (w + 1) / Workers) * RowBlock));
+    }
+
     /// <summary>
     /// Fills outputs[i] [rows, N] from x [rows, K] and the weight of operands[i]. The weight rows of all operands form one
     /// sequence split between the threads; <paramref name="firstFeature"/> is the output feature of the first weight
@@ -206,12 +226,10 @@ internal static class SmallBatchGemv
                     jobs[i] = new Job(op.Weight, (nint)xp, TensorMemory.Address(outputs[i]), op.Bias, rows, features, k, bf16, firstFeature, op.N, total);
                     total += op.N;
                 }
-                var blocks = (total + RowBlock - 1) / RowBlock;
-                var workers = Math.Clamp(Math.Max(1, torch.get_num_threads()), 1, blocks);
-                KernelWorkers.Run(workers, w =>
+                var split = Split(total);
+                KernelWorkers.Run(split.Workers, w =>
                 {
-                    var start = (int)((long)blocks * w / workers) * RowBlock;
-                    var end = Math.Min(total, (int)((long)blocks * (w + 1) / workers) * RowBlock);
+                    var (start, end) = split.Share(w);
                     foreach (var job in jobs)
                     {
                         var from = Math.Max(start, job.Offset) - job.Offset;

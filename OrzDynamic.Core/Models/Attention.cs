@@ -66,7 +66,7 @@ internal sealed class Attention : nn.Module
         ArgumentNullException.ThrowIfNull(mask);
         using var scope = NewDisposeScope();
         var projections = LinearProjection.ForwardMany(x, QProj, KProj, VProj);
-        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense && DecodeKernels.Usable(x) && x.shape[0] == cache.BatchSize)
+        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense && x.shape[0] == cache.BatchSize)
         {
             var (keys, values) = cache.StorageForAppend(layerIndex, 1);
             var (qp, kp, vp) = (projections[0], projections[1], projections[2]);

@@ -33,18 +33,27 @@ internal static class DecodeAttention
     /// True for q [B, heads, 1, D] (contiguous, D a multiple of 8) against the cache's layer storage of the same dtype,
     /// when the storage fits a span and the key padding (if any) is a contiguous boolean [B, keys] CPU tensor.
     /// </summary>
-    public static bool Applies(Tensor q, Tensor keys, Tensor values, Tensor? keyPadding)
+    public static bool Applies(Tensor q, Tensor keys, Tensor values, Tensor? keyPadding) =>
+        DecodeKernels.Usable(q) && DecodeKernels.InputShape(q, q.dtype) is [var b, var heads, 1, var d]
+        && StorageApplies(keys, values, q.dtype, b, heads, d) && PaddingApplies(keyPadding);
+
+    /// <summary>
+    /// The layer storage: keys and values contiguous CPU tensors of <paramref name="dtype"/> and one shape [B, kvHeads,
+    /// capacity, D] with B = <paramref name="rows"/>, D = <paramref name="d"/> (a multiple of 8), kvHeads dividing
+    /// <paramref name="heads"/>, each within one span.
+    /// </summary>
+    private static bool StorageApplies(Tensor keys, Tensor values, ScalarType dtype, long rows, long heads, long d)
     {
-        if (!DecodeKernels.Usable(q) || q.dim() != 4 || q.shape[2] != 1 || q.shape[3] % 8 != 0 || !q.is_contiguous()) return false;
-        foreach (var storage in new[] { keys, values })
-        {
-            if (storage.dtype != q.dtype || storage.device_type != DeviceType.CPU || storage.dim() != 4 || !storage.is_contiguous()
-                || storage.shape[0] != q.shape[0] || storage.shape[3] != q.shape[3] || q.shape[1] % storage.shape[1] != 0
-                || storage.numel() * storage.element_size() > int.MaxValue)
-                return false;
-        }
-        return keyPadding is null || (keyPadding.dtype == ScalarType.Bool && keyPadding.device_type == DeviceType.CPU && keyPadding.is_contiguous());
+        if (d == 0 || d % 8 != 0 || keys.dtype != dtype || values.dtype != dtype) return false;
+        if (keys.device_type != DeviceType.CPU || values.device_type != DeviceType.CPU || !keys.is_contiguous() || !values.is_contiguous()) return false;
+        var store = keys.shape;
+        return store is [var b, var kvHeads, _, var sd] && b == rows && sd == d && kvHeads > 0 && heads % kvHeads == 0
+            && values.shape.SequenceEqual(store) && keys.numel() * keys.element_size() <= int.MaxValue;
     }
+
+    /// <summary>No padding, or a contiguous boolean CPU tensor.</summary>
+    private static bool PaddingApplies(Tensor? keyPadding) =>
+        keyPadding is null || (keyPadding.dtype == ScalarType.Bool && keyPadding.device_type == DeviceType.CPU && keyPadding.is_contiguous());
 
     /// <summary>
     /// o [B, heads, 1, D] in q's dtype: softmax(q·kᵀ / √D) v over key slots [0, <paramref name="keyCount"/>) of the
@@ -73,18 +82,13 @@ internal static class DecodeAttention
     public static bool AppliesToStep(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, Tensor? keyPadding)
     {
         var dtype = keys.dtype;
-        var qs = DecodeKernels.InputShape(q, dtype);
-        var store = keys.shape;
-        if (qs is not { Length: 3 } || qs[1] != 1 || store.Length != 4) return false;
-        long b = qs[0], kvHeads = store[1], d = store[3];
-        if (store[0] != b || d == 0 || d % 8 != 0 || qs[2] % d != 0 || qs[2] / d % kvHeads != 0) return false;
-        if (keys.device_type != DeviceType.CPU || !keys.is_contiguous() || keys.numel() * keys.element_size() > int.MaxValue) return false;
-        if (values.dtype != dtype || values.device_type != DeviceType.CPU || !values.is_contiguous() || !values.shape.SequenceEqual(store)) return false;
+        if (DecodeKernels.InputShape(q, dtype) is not [var b, 1, var width] || keys.shape is not [_, var kvHeads, _, var d] || d == 0 || width % d != 0)
+            return false;
+        if (!StorageApplies(keys, values, dtype, b, width / d, d) || !PaddingApplies(keyPadding) || !DecodeRotary.TablesApply(cos, sin, dtype, b, d))
+            return false;
         foreach (var projection in new[] { k, v })
             if (DecodeKernels.InputShape(projection, dtype) is not [var pb, 1, var pf] || pb != b || pf != kvHeads * d) return false;
-        foreach (var table in new[] { cos, sin })
-            if (DecodeKernels.InputShape(table, dtype) is not [var tb, 1, 1, var td] || tb != b || td != d) return false;
-        return keyPadding is null || (keyPadding.dtype == ScalarType.Bool && keyPadding.device_type == DeviceType.CPU && keyPadding.is_contiguous());
+        return true;
     }
 
     /// <summary>

@@ -12,12 +12,13 @@ internal static class DecodeRotary
 {
     /// <summary>True for x [B, H, 1, D] and cos/sin [B, 1, 1, D], all contiguous CPU tensors of one dtype, D even.</summary>
     public static bool Applies(Tensor x, Tensor cos, Tensor sin) =>
-        DecodeKernels.Usable(x) && x.dim() == 4 && x.shape[2] == 1 && x.shape[3] % 2 == 0 && x.is_contiguous()
-        && SameTable(x, cos) && SameTable(x, sin);
+        DecodeKernels.Usable(x) && DecodeKernels.InputShape(x, x.dtype) is [var b, _, 1, var d] && d % 2 == 0
+        && TablesApply(cos, sin, x.dtype, b, d);
 
-    private static bool SameTable(Tensor x, Tensor table) =>
-        table.dtype == x.dtype && table.device_type == DeviceType.CPU && table.dim() == 4 && table.is_contiguous()
-        && table.shape[0] == x.shape[0] && table.shape[1] == 1 && table.shape[2] == 1 && table.shape[3] == x.shape[3];
+    /// <summary>cos and sin are contiguous CPU tensors [<paramref name="rows"/>, 1, 1, <paramref name="d"/>] of <paramref name="dtype"/>.</summary>
+    internal static bool TablesApply(Tensor cos, Tensor sin, ScalarType dtype, long rows, long d) =>
+        DecodeKernels.InputShape(cos, dtype) is [var cb, 1, 1, var cd] && cb == rows && cd == d
+        && DecodeKernels.InputShape(sin, dtype) is [var sb, 1, 1, var sd] && sb == rows && sd == d;
 
     /// <summary>The rotated rows as a new contiguous tensor of x's shape and dtype.</summary>
     public static unsafe Tensor Apply(Tensor x, Tensor cos, Tensor sin)

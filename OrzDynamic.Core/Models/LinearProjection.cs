@@ -31,9 +31,14 @@ internal sealed class LinearProjection : nn.Module
     /// y = x Wᵀ + b, computed in the dtype of <paramref name="x"/>: when the weights are stored in another dtype they are
     /// converted for this call only (exact for an upcast, e.g. bfloat16-stored weights scored in float32).
     /// </summary>
-    public Tensor Forward(Tensor x)
+    public Tensor Forward(Tensor x) => SmallBatchGemv.TryForward(x, [Operand], out var y, Next) ? y[0] : ForwardUnfused(x);
+
+    /// <summary>
+    /// <see cref="Forward"/> for a caller whose decoding-step pass (<see cref="SmallBatchGemv.TryForward"/>) declined
+    /// this input: libtorch's linear, or the kernel's sliced path for weights larger than one span.
+    /// </summary>
+    internal Tensor ForwardUnfused(Tensor x)
     {
-        if (SmallBatchGemv.TryForward(x, [Operand], out var y, Next)) return y[0];
         if (x.dtype == Weight.dtype) return SmallBatchGemv.Linear(x, Weight, Bias);
         using var w = Weight.to(x.dtype);
         using var b = Bias?.to(x.dtype);
@@ -52,13 +57,13 @@ internal sealed class LinearProjection : nn.Module
     /// <summary>
     /// The same input through several projections: in one pass of the decoding-step kernel when it applies to all
     /// of them (<see cref="SmallBatchGemv.TryForward"/>, bit-identical to separate calls), else one
-    /// <see cref="Forward"/> each.
+    /// <see cref="ForwardUnfused"/> each (the pass declined the input, so it is not asked again per projection).
     /// </summary>
     public static Tensor[] ForwardMany(Tensor x, params LinearProjection[] projections)
     {
         ArgumentNullException.ThrowIfNull(projections);
         var operands = new GemvOperand[projections.Length];
         for (var i = 0; i < projections.Length; i++) operands[i] = projections[i].Operand;
-        return SmallBatchGemv.TryForward(x, operands, out var outputs, projections[0].Next) ? outputs : projections.Select(p => p.Forward(x)).ToArray();
+        return SmallBatchGemv.TryForward(x, operands, out var outputs, projections[0].Next) ? outputs : projections.Select(p => p.ForwardUnfused(x)).ToArray();
     }
 }

@@ -38,9 +38,9 @@ internal sealed class SwiGluMlp : nn.Module
             using (var up = both[1]) both[0].silu_().mul_(up);
             return DownProj.Forward(both[0]).MoveToOuterDisposeScope();
         }
-        var gate = GateProj.Forward(x);
+        var gate = GateProj.ForwardUnfused(x);
         gate = is_grad_enabled() ? nn.functional.silu(gate) : gate.silu_();
-        using (var up = UpProj.Forward(x)) gate.mul_(up);
+        using (var up = UpProj.ForwardUnfused(x)) gate.mul_(up);
         return DownProj.Forward(gate).MoveToOuterDisposeScope();
     }
 }

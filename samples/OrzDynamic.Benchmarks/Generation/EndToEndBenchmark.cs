@@ -216,23 +216,17 @@ internal static class EndToEndBenchmark
             times.AddRange(roundTimes);
             roundLog.Add(string.Create(CultureInfo.InvariantCulture, $"{read / 1e9:F0}: {string.Join(" ", roundTimes.Select(t => (t * 1e3).ToString("F0", CultureInfo.InvariantCulture)))}"));
             reads.Add(read);
-            ratios.Add(bytes / Median(roundTimes) / read);
+            ratios.Add(bytes / SampleMedian.Of(roundTimes) / read);
         }
-        var median = Median(times);
+        var median = SampleMedian.Of(times);
         var best = times.Min();
-        var use = Median(ratios);
+        var use = SampleMedian.Of(ratios);
         var name = $"{PrecisionPlan.Name(model.DType)}, {path}";
         var load = Uptime();
-        var readRange = string.Create(CultureInfo.InvariantCulture, $"{Median(reads) / 1e9:F1} GB/s ({reads.Min() / 1e9:F1}–{reads.Max() / 1e9:F1})");
+        var readRange = string.Create(CultureInfo.InvariantCulture, $"{SampleMedian.Of(reads) / 1e9:F1} GB/s ({reads.Min() / 1e9:F1}–{reads.Max() / 1e9:F1})");
         report.AppendLine(CultureInfo.InvariantCulture, $"- decode B=1 {name}: median {1 / median:F2} tok/s (best step {1 / best:F2} tok/s) over {times.Count} steps in {rounds} rounds; {bytes / 1e9:F2} GB of weights per token → {bytes / median / 1e9:F1} GB/s; streaming read before each round {readRange}; bandwidth use per round: median {100 * use:F0} % (range {100 * ratios.Min():F0}–{100 * ratios.Max():F0} %); load {load}");
         report.AppendLine(CultureInfo.InvariantCulture, $"  - rounds (read GB/s: step ms …): {string.Join("; ", roundLog)}");
         return string.Create(CultureInfo.InvariantCulture, $"| {name} | {1 / median:F2} (best {1 / best:F2}) | {bytes / 1e9:F2} GB | {bytes / median / 1e9:F1} | {readRange} | **{100 * use:F0} %** ({100 * ratios.Min():F0}–{100 * ratios.Max():F0} %) | {load} |");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>A float32 tensor of 1.24 GB (40 × this host's 32 MB L3) for <see cref="StreamingRead"/>.</summary>

@@ -32,11 +32,5 @@ internal sealed record EndToEndWorkload(IReadOnlyList<GenerationRequest> Request
 
     public string Describe() =>
         $"{Requests.Count} prompts ({Requests.Min(r => r.PromptIds.Count)}–{Requests.Max(r => r.PromptIds.Count)} tokens), answer lengths " +
-        $"min {Requests.Min(r => r.MaxNewTokens)}, median {Median(Requests.Select(r => r.MaxNewTokens!.Value))}, max {MaxAnswer}, total {AnswerTokens}";
-
-    private static double Median(IEnumerable<int> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2.0;
-    }
+        $"min {Requests.Min(r => r.MaxNewTokens)}, median {SampleMedian.Of(Requests.Select(r => (double)r.MaxNewTokens!.Value))}, max {MaxAnswer}, total {AnswerTokens}";
 }

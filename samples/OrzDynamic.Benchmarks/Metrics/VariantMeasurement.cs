@@ -21,14 +21,7 @@ internal sealed record VariantMeasurement
     public required double ProbGap2Mean { get; init; }
     public required double ProbEnergy { get; init; }
 
-    public double MedianMs => Median(Milliseconds);
+    public double MedianMs => SampleMedian.Of(Milliseconds);
 
-    public double MedianCpuMs => Median(CpuMilliseconds);
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        var n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
+    public double MedianCpuMs => SampleMedian.Of(CpuMilliseconds);
 }

@@ -66,7 +66,7 @@ internal sealed class Attention : nn.Module
         ArgumentNullException.ThrowIfNull(mask);
         using var scope = NewDisposeScope();
         var projections = LinearProjection.ForwardMany(x, QProj, KProj, VProj);
-        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense && x.shape[0] == cache.BatchSize)
+        if (cache is not null && mask.QueryLength == 1 && mask.Path != AttentionPath.Dense && x.size(0) == cache.BatchSize)
         {
             var (keys, values) = cache.StorageForAppend(layerIndex, 1);
             var (qp, kp, vp) = (projections[0], projections[1], projections[2]);
@@ -92,7 +92,7 @@ internal sealed class Attention : nn.Module
     /// <summary>The projections [B, T, ·] as q [B, heads, T, D], k and v [B, kvHeads, S, D] (rotated; cached slots included).</summary>
     private (Tensor Q, Tensor K, Tensor V) Prepare(Tensor[] qkv, Tensor cos, Tensor sin, KvCache? cache, int layerIndex)
     {
-        long b = qkv[0].shape[0], t = qkv[0].shape[1];
+        long b = qkv[0].size(0), t = qkv[0].size(1);
         int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim;
         var q = qkv[0].view(b, t, hq, d).transpose(1, 2);
         var k = qkv[1].view(b, t, hkv, d).transpose(1, 2);
@@ -106,7 +106,7 @@ internal sealed class Attention : nn.Module
     /// <summary>o [B, heads, T, D] → o_proj([B, T, heads·D]).</summary>
     private Tensor Output(Tensor o)
     {
-        long b = o.shape[0], t = o.shape[2];
+        long b = o.size(0), t = o.size(2);
         return OProj.Forward(o.transpose(1, 2).reshape(b, t, (long)_config.NumAttentionHeads * _config.HeadDim));
     }
 }

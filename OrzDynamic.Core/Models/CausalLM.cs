@@ -140,14 +140,14 @@ public sealed class CausalLM : nn.Module
         if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [B, T], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         using var grad = set_grad_enabled(AutogradEnabled);
         using var scope = NewDisposeScope();
-        long b = inputIds.shape[0], t = inputIds.shape[1];
+        long b = inputIds.size(0), t = inputIds.size(1);
         var past = cache?.Length ?? 0;
         var s = past + t;
         var ids = inputIds.to(ScalarType.Int64, Device);
         Tensor mask;
         if (attentionMask is not null)
         {
-            if (attentionMask.dim() != 2 || attentionMask.shape[0] != b || attentionMask.shape[1] != s)
+            if (attentionMask.dim() != 2 || attentionMask.size(0) != b || attentionMask.size(1) != s)
                 throw new ArgumentException($"attentionMask must be [B={b}, S={s}] (cache length {past} + {t} new), got [{string.Join(", ", attentionMask.shape)}].", nameof(attentionMask));
             mask = attentionMask.to(ScalarType.Bool, Device);
         }
@@ -158,7 +158,7 @@ public sealed class CausalLM : nn.Module
         Tensor pos;
         if (positions is not null)
         {
-            if (positions.dim() != 2 || positions.shape[0] != b || positions.shape[1] != t)
+            if (positions.dim() != 2 || positions.size(0) != b || positions.size(1) != t)
                 throw new ArgumentException($"positions must be [B={b}, T={t}], got [{string.Join(", ", positions.shape)}].", nameof(positions));
             pos = positions.to(ScalarType.Int64, Device);
         }

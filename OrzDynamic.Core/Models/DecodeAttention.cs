@@ -46,9 +46,9 @@ internal static class DecodeAttention
     {
         if (d == 0 || d % 8 != 0 || keys.dtype != dtype || values.dtype != dtype) return false;
         if (keys.device_type != DeviceType.CPU || values.device_type != DeviceType.CPU || !keys.is_contiguous() || !values.is_contiguous()) return false;
-        var store = keys.shape;
+        var store = TensorShape.Of(keys);
         return store is [var b, var kvHeads, _, var sd] && b == rows && sd == d && kvHeads > 0 && heads % kvHeads == 0
-            && values.shape.SequenceEqual(store) && keys.numel() * keys.element_size() <= int.MaxValue;
+            && TensorShape.Of(values).SequenceEqual(store) && keys.numel() * keys.element_size() <= int.MaxValue;
     }
 
     /// <summary>No padding, or a contiguous boolean CPU tensor.</summary>
@@ -62,15 +62,23 @@ internal static class DecodeAttention
     /// </summary>
     public static unsafe Tensor Forward(Tensor q, Tensor keys, Tensor values, long keyCount, Tensor? keyPadding)
     {
-        int rows = (int)q.shape[0], heads = (int)q.shape[1], d = (int)q.shape[3];
+        var shape = TensorShape.Of(q);
+        int rows = (int)shape[0], heads = (int)shape[1], d = (int)shape[3];
         CheckSlots(rows, keys, keyCount, keyPadding);
-        var output = empty(q.shape, q.dtype);
-        var queries = new float[rows * heads * d];
-        var qp = (byte*)TensorMemory.Address(q);
-        fixed (float* qf = queries)
+        var output = empty(shape, q.dtype);
+        var queries = ArrayPool<float>.Shared.Rent(rows * heads * d);
+        try
         {
-            BFloat16Bits.ToFloat(qp, q.dtype == ScalarType.BFloat16, qf, queries.Length);
-            Attend(qf, keys, values, output, heads, keyCount, keyPadding);
+            var qp = (byte*)TensorMemory.Address(q);
+            fixed (float* qf = queries)
+            {
+                BFloat16Bits.ToFloat(qp, q.dtype == ScalarType.BFloat16, qf, rows * heads * d);
+                Attend(qf, keys, values, output, heads, keyCount, keyPadding);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(queries);
         }
         return output;
     }
@@ -82,7 +90,7 @@ internal static class DecodeAttention
     public static bool AppliesToStep(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, Tensor? keyPadding)
     {
         var dtype = keys.dtype;
-        if (DecodeKernels.InputShape(q, dtype) is not [var b, 1, var width] || keys.shape is not [_, var kvHeads, _, var d] || d == 0 || width % d != 0)
+        if (DecodeKernels.InputShape(q, dtype) is not [var b, 1, var width] || TensorShape.Of(keys) is not [_, var kvHeads, _, var d] || d == 0 || width % d != 0)
             return false;
         if (!StorageApplies(keys, values, dtype, b, width / d, d) || !PaddingApplies(keyPadding) || !DecodeRotary.TablesApply(cos, sin, dtype, b, d))
             return false;
@@ -99,14 +107,30 @@ internal static class DecodeAttention
     /// </summary>
     public static unsafe Tensor Step(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, long slot, Tensor? keyPadding)
     {
-        int rows = (int)q.shape[0], d = (int)keys.shape[3], kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2];
-        var heads = (int)(q.shape[2] / d);
+        var shape = TensorShape.Of(q);
+        int rows = (int)shape[0], d = (int)keys.size(3), kvHeads = (int)keys.size(1), capacity = (int)keys.size(2);
+        var heads = (int)(shape[2] / d);
         CheckSlots(rows, keys, slot + 1, keyPadding);
+        var output = empty(shape, q.dtype);
+        // The float32 queries [B, heads, D], then the rotary work space (cos, sin, source and rotated head).
+        var buffer = ArrayPool<float>.Shared.Rent(rows * heads * d + 4 * d);
+        try
+        {
+            StepInto(buffer, q, k, v, cos, sin, keys, values, output, slot, keyPadding, rows, heads, kvHeads, capacity, d);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+        return output;
+    }
+
+    /// <summary><see cref="Step"/>'s work with <paramref name="buffer"/> (at least B·heads·D + 4·D floats) as scratch space.</summary>
+    private static unsafe void StepInto(float[] buffer, Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values,
+        Tensor output, long slot, Tensor? keyPadding, int rows, int heads, int kvHeads, int capacity, int d)
+    {
         var bf16 = q.dtype == ScalarType.BFloat16;
         var size = bf16 ? 2 : 4;
-        var output = empty(q.shape, q.dtype);
-        var queries = new float[rows * heads * d];
-        var work = new float[4 * d];
         var qp = (byte*)TensorMemory.Address(q);
         var kp = (byte*)TensorMemory.Address(k);
         var vp = (byte*)TensorMemory.Address(v);
@@ -114,9 +138,9 @@ internal static class DecodeAttention
         var sp = (byte*)TensorMemory.Address(sin);
         var keyStore = (byte*)TensorMemory.Address(keys);
         var valueStore = (byte*)TensorMemory.Address(values);
-        fixed (float* qf = queries)
-        fixed (float* w = work)
+        fixed (float* qf = buffer)
         {
+            var w = qf + rows * heads * d;
             float* c = w, s = w + d, x = w + 2 * d, rotated = w + 3 * d;
             for (var r = 0; r < rows; r++)
             {
@@ -139,21 +163,20 @@ internal static class DecodeAttention
             }
             Attend(qf, keys, values, output, heads, slot + 1, keyPadding);
         }
-        return output;
     }
 
     private static void CheckSlots(int rows, Tensor keys, long keyCount, Tensor? keyPadding)
     {
-        var capacity = keys.shape[2];
+        var capacity = keys.size(2);
         if (keyCount < 1 || keyCount > capacity) throw new ArgumentOutOfRangeException(nameof(keyCount), keyCount, $"Outside the cache's 1…{capacity} slots.");
-        if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.shape[0] != rows || keyPadding.shape[1] < keyCount))
+        if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.size(0) != rows || keyPadding.size(1) < keyCount))
             throw new ArgumentException($"keyPadding must be [B={rows}, ≥{keyCount}], got [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
     }
 
     /// <summary>The attention proper, from float32 queries [B, heads, D] into <paramref name="output"/> (dtype of the storage).</summary>
     private static unsafe void Attend(float* queries, Tensor keys, Tensor values, Tensor output, int heads, long keyCount, Tensor? keyPadding)
     {
-        int rows = (int)keys.shape[0], kvHeads = (int)keys.shape[1], capacity = (int)keys.shape[2], d = (int)keys.shape[3];
+        int rows = (int)keys.size(0), kvHeads = (int)keys.size(1), capacity = (int)keys.size(2), d = (int)keys.size(3);
         var threads = Math.Max(1, torch.get_num_threads());
         var kp = (byte*)TensorMemory.Address(keys);
         var vp = (byte*)TensorMemory.Address(values);
@@ -161,7 +184,7 @@ internal static class DecodeAttention
         var pp = keyPadding is null ? null : (byte*)TensorMemory.Address(keyPadding);
         {
             var job = new Job((nint)queries, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
-                heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.shape[1],
+                heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.size(1),
                 keys.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
             var tasks = rows * kvHeads;
             // Short contexts: handing a task to another thread costs more than it saves.

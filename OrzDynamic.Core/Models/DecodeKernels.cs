@@ -32,5 +32,5 @@ internal static class DecodeKernels
     /// off, a contiguous CPU tensor of that dtype), else null — with as few calls into libtorch as possible.
     /// </summary>
     public static long[]? InputShape(Tensor x, ScalarType dtype) =>
-        Enabled && Supported && x.dtype == dtype && !is_grad_enabled() && x.device_type == DeviceType.CPU && x.is_contiguous() ? x.shape : null;
+        Enabled && Supported && x.dtype == dtype && !is_grad_enabled() && x.device_type == DeviceType.CPU && x.is_contiguous() ? TensorShape.Of(x) : null;
 }

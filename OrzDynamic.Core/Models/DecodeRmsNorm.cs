@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
@@ -64,16 +65,23 @@ internal static class DecodeRmsNorm
         var n = weight.Size;
         var bf16 = weight.DType == ScalarType.BFloat16;
         output = empty(shape, weight.DType);
-        var buffer = new float[n * 2];
-        var xp = (byte*)TensorMemory.Address(x);
-        var op = (byte*)TensorMemory.Address(output);
-        fixed (float* row = buffer)
+        var buffer = ArrayPool<float>.Shared.Rent(n * 2);
+        try
         {
-            var w = row + n;
-            BFloat16Bits.ToFloat((void*)weight.Address, bf16, w, n);
-            var size = bf16 ? 2 : 4;
-            for (var r = 0; r < rows; r++)
-                NormaliseRow(xp + (long)r * n * size, op + (long)r * n * size, row, w, n, (float)eps, bf16);
+            var xp = (byte*)TensorMemory.Address(x);
+            var op = (byte*)TensorMemory.Address(output);
+            fixed (float* row = buffer)
+            {
+                var w = row + n;
+                BFloat16Bits.ToFloat((void*)weight.Address, bf16, w, n);
+                var size = bf16 ? 2 : 4;
+                for (var r = 0; r < rows; r++)
+                    NormaliseRow(xp + (long)r * n * size, op + (long)r * n * size, row, w, n, (float)eps, bf16);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
         }
         return true;
     }

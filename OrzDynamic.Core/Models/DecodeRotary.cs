@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,28 +24,36 @@ internal static class DecodeRotary
     /// <summary>The rotated rows as a new contiguous tensor of x's shape and dtype.</summary>
     public static unsafe Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
-        int rows = (int)x.shape[0], heads = (int)x.shape[1], d = (int)x.shape[3];
+        var shape = TensorShape.Of(x);
+        int rows = (int)shape[0], heads = (int)shape[1], d = (int)shape[3];
         var bf16 = x.dtype == ScalarType.BFloat16;
         var size = bf16 ? 2 : 4;
-        var output = empty(x.shape, x.dtype);
-        var buffer = new float[4 * d];
-        var xp = (byte*)TensorMemory.Address(x);
-        var cp = (byte*)TensorMemory.Address(cos);
-        var sp = (byte*)TensorMemory.Address(sin);
-        var op = (byte*)TensorMemory.Address(output);
-        fixed (float* work = buffer)
+        var output = empty(shape, x.dtype);
+        var buffer = ArrayPool<float>.Shared.Rent(4 * d);
+        try
         {
-            float* c = work, s = work + d, v = work + 2 * d, o = work + 3 * d;
-            for (var r = 0; r < rows; r++)
+            var xp = (byte*)TensorMemory.Address(x);
+            var cp = (byte*)TensorMemory.Address(cos);
+            var sp = (byte*)TensorMemory.Address(sin);
+            var op = (byte*)TensorMemory.Address(output);
+            fixed (float* work = buffer)
             {
-                LoadTables(cp, sp, r, d, bf16, c, s);
-                for (var h = 0; h < heads; h++)
+                float* c = work, s = work + d, v = work + 2 * d, o = work + 3 * d;
+                for (var r = 0; r < rows; r++)
                 {
-                    var offset = ((long)r * heads + h) * d * size;
-                    RotateHead(xp + offset, c, s, v, o, d, bf16);
-                    BFloat16Bits.FromFloat(o, bf16, op + offset, d);
+                    LoadTables(cp, sp, r, d, bf16, c, s);
+                    for (var h = 0; h < heads; h++)
+                    {
+                        var offset = ((long)r * heads + h) * d * size;
+                        RotateHead(xp + offset, c, s, v, o, d, bf16);
+                        BFloat16Bits.FromFloat(o, bf16, op + offset, d);
+                    }
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
         }
         return output;
     }

@@ -78,8 +78,8 @@ public sealed class KvCache : IDisposable
     /// </summary>
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
-        var t = k.shape[2];
-        if (k.shape[0] != BatchSize) throw new ArgumentException($"Cache holds {BatchSize} rows, got {k.shape[0]}.", nameof(k));
+        var t = k.size(2);
+        if (k.size(0) != BatchSize) throw new ArgumentException($"Cache holds {BatchSize} rows, got {k.size(0)}.", nameof(k));
         if (Length + t > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + t));
         using (no_grad())
         {

@@ -83,7 +83,7 @@ internal static class SmallBatchGemv
         var op = GemvOperand.Of(weight, bias);
         int k = op.K, n = op.N;
         var rows = (int)(x.numel() / k);
-        var output = EmptyOutput(x.shape, n, op.DType);
+        var output = EmptyOutput(TensorShape.Of(x), n, op.DType);
         var sliceRows = (int)Math.Min(n, MaxSliceBytes / op.RowBytes / RowBlock * RowBlock);
         if (sliceRows == n)
         {
@@ -220,7 +220,7 @@ internal static class SmallBatchGemv
                 {
                     var op = operands[i];
                     if (!op.Usable) throw new ArgumentException($"Operand {i} is not usable by the kernel (check Applies first).", nameof(operands));
-                    var features = (int)outputs[i].shape[^1];
+                    var features = (int)outputs[i].size(-1);
                     if (firstFeature + op.N > features || (op.Bias != 0 && firstFeature + op.N > op.BiasLength))
                         throw new ArgumentException($"Weight rows {firstFeature}…{firstFeature + op.N} exceed the output's {features} features or the bias.");
                     jobs[i] = new Job(op.Weight, (nint)xp, TensorMemory.Address(outputs[i]), op.Bias, rows, features, k, bf16, firstFeature, op.N, total);

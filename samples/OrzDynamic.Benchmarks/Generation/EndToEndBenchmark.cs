@@ -49,7 +49,7 @@ internal static class EndToEndBenchmark
         report.AppendLine();
         Console.Error.WriteLine(report);
 
-        var bandwidth = StreamingBandwidth();
+        var bandwidth = StreamingRead.Bandwidth();
         report.AppendLine(CultureInfo.InvariantCulture, $"- Streaming bandwidth (read of a 1.24 GB float32 tensor, the better of libtorch's sum and a vector sum on the kernel workers, best of 5): {bandwidth / 1e9:F1} GB/s; load {Uptime()}");
 
         var rows = new List<string>();
@@ -59,15 +59,13 @@ internal static class EndToEndBenchmark
         if (s.Modes.Contains("decode"))
         {
             using var f32 = MixedPrecisionModel.ConvertedCopy(bf16, ScalarType.Float32);
-            using var probe = StreamingProbe();
-            foreach (var model in new[] { bf16, f32 })
-                foreach (var kernel in new[] { true, false })
-                {
-                    DecodeKernels.Enabled = kernel;
-                    rows.Add(DecodeRow(model, probe, s.DecodeSteps, report, kernel ? "decode kernels" : "libtorch only"));
-                }
-            DecodeKernels.Enabled = true;
-            bandwidth = Math.Max(bandwidth, StreamingBandwidth()); // again after the decode runs: the better of the two
+            using var probe = StreamingRead.Probe();
+            var configurations = new[] { bf16, f32 }
+                .SelectMany(model => new[] { true, false }.Select(kernels => new DecodeBandwidthStudy.Configuration(model, kernels)))
+                .ToList();
+            var rounds = Math.Max(1, s.DecodeSteps / DecodeBandwidthStudy.StepsPerRound);
+            rows.AddRange(DecodeBandwidthStudy.Run(configurations, probe, rounds, report));
+            bandwidth = Math.Max(bandwidth, StreamingRead.Bandwidth()); // again after the decode runs: the better of the two
         }
         var table = new List<string>();
         foreach (var mode in s.Modes.Where(m => m is "a" or "a*" or "b" or "c"))
@@ -94,8 +92,7 @@ internal static class EndToEndBenchmark
         report.AppendLine();
         if (rows.Count > 0)
         {
-            report.AppendLine("| decode B=1 | tok/s | weight bytes/token | achieved GB/s | streaming read before each round: median (range) | bandwidth use: median over rounds (range) | load |");
-            report.AppendLine("|---|---|---|---|---|---|---|");
+            report.AppendLine(DecodeBandwidthStudy.TableHeader);
             foreach (var r in rows) report.AppendLine(r);
             report.AppendLine();
         }
@@ -178,127 +175,6 @@ internal static class EndToEndBenchmark
         return new ModeResult(name, total.Elapsed.TotalSeconds, genSeconds, scoreSeconds, rowSteps, Math.Max(peak.PeakBytes, ProcessMemory.PeakRssBytes()), load);
     }
 
-    /// <summary>Steps per round of <see cref="DecodeRow"/>, each round following its own streaming read.</summary>
-    private const int StepsPerRound = 4;
-
-    /// <summary>
-    /// Decode at batch 1 after a 64-token prompt, interleaved with the streaming read: rounds of one read of
-    /// <paramref name="probe"/> followed by <see cref="StepsPerRound"/> steps, so that every step is compared with the
-    /// memory rate of the same moment (this host's rate drifts by up to 2× from minute to minute). Bandwidth use is the
-    /// median over rounds of (weight bytes ÷ the round's median step time) ÷ the round's read.
-    /// </summary>
-    private static string DecodeRow(CausalLM model, Tensor probe, int steps, StringBuilder report, string path)
-    {
-        using var scope = NewDisposeScope();
-        var rounds = Math.Max(1, steps / StepsPerRound);
-        const int warmUp = 8; // lets the JIT compile the kernels at full optimisation before timing
-        using var cache = model.CreateCache(1, 64 + warmUp + rounds * StepsPerRound + 4);
-        var ids = randint(0, model.Config.VocabSize, [1, 64], ScalarType.Int64, generator: new torch.Generator(2));
-        var next = model.Forward(ids, cache: cache, logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(1, 1);
-        for (var i = 0; i < warmUp; i++)
-            next = model.Forward(next, cache: cache, logits: LogitsMode.LastPosition).Logits!.argmax(-1).view(1, 1);
-        var bytes = (double)model.Config.ParameterCount * PrecisionPlan.ElementSize(model.DType);
-        var times = new List<double>();
-        var roundLog = new List<string>();
-        var reads = new List<double>();
-        var ratios = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            var read = StreamingRead(probe, 1);
-            var roundTimes = new List<double>();
-            for (var i = 0; i < StepsPerRound; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                using var r = model.Forward(next, cache: cache, logits: LogitsMode.LastPosition);
-                next = r.Logits!.argmax(-1).view(1, 1);
-                roundTimes.Add(sw.Elapsed.TotalSeconds);
-            }
-            times.AddRange(roundTimes);
-            roundLog.Add(string.Create(CultureInfo.InvariantCulture, $"{read / 1e9:F0}: {string.Join(" ", roundTimes.Select(t => (t * 1e3).ToString("F0", CultureInfo.InvariantCulture)))}"));
-            reads.Add(read);
-            ratios.Add(bytes / SampleMedian.Of(roundTimes) / read);
-        }
-        var median = SampleMedian.Of(times);
-        var best = times.Min();
-        var use = SampleMedian.Of(ratios);
-        var name = $"{PrecisionPlan.Name(model.DType)}, {path}";
-        var load = Uptime();
-        var readRange = string.Create(CultureInfo.InvariantCulture, $"{SampleMedian.Of(reads) / 1e9:F1} GB/s ({reads.Min() / 1e9:F1}–{reads.Max() / 1e9:F1})");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- decode B=1 {name}: median {1 / median:F2} tok/s (best step {1 / best:F2} tok/s) over {times.Count} steps in {rounds} rounds; {bytes / 1e9:F2} GB of weights per token → {bytes / median / 1e9:F1} GB/s; streaming read before each round {readRange}; bandwidth use per round: median {100 * use:F0} % (range {100 * ratios.Min():F0}–{100 * ratios.Max():F0} %); load {load}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  - rounds (read GB/s: step ms …): {string.Join("; ", roundLog)}");
-        return string.Create(CultureInfo.InvariantCulture, $"| {name} | {1 / median:F2} (best {1 / best:F2}) | {bytes / 1e9:F2} GB | {bytes / median / 1e9:F1} | {readRange} | **{100 * use:F0} %** ({100 * ratios.Min():F0}–{100 * ratios.Max():F0} %) | {load} |");
-    }
-
-    /// <summary>A float32 tensor of 1.24 GB (40 × this host's 32 MB L3) for <see cref="StreamingRead"/>.</summary>
-    private static Tensor StreamingProbe()
-    {
-        var x = ones(310_000_000L, ScalarType.Float32);
-        x.sum().Dispose();
-        return x;
-    }
-
-    /// <summary>Read bandwidth of a fresh 1.24 GB probe, best of 5 passes of each reader (see <see cref="StreamingRead"/>).</summary>
-    private static double StreamingBandwidth()
-    {
-        using var probe = StreamingProbe();
-        return StreamingRead(probe, 5, log: true);
-    }
-
-    /// <summary>
-    /// Read bandwidth over <paramref name="probe"/>, the better of two readers, best of <paramref name="passes"/> each:
-    /// libtorch's sum (its OpenMP threads) and a plain vector sum split over the torch thread count on the decode
-    /// kernel's workers. The two disagree by up to 30 % from run to run here, and the limit is what the better one shows.
-    /// </summary>
-    private static double StreamingRead(Tensor probe, int passes, bool log = false)
-    {
-        double bestTorch = double.MaxValue, bestVector = double.MaxValue;
-        var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(probe.bytes);
-        var parts = Math.Max(1, get_num_threads());
-        unsafe
-        {
-            fixed (float* p = floats)
-            {
-                var address = (nint)p;
-                var length = floats.Length;
-                for (var i = 0; i < passes; i++)
-                {
-                    var sw = Stopwatch.StartNew();
-                    probe.sum().Dispose();
-                    bestTorch = Math.Min(bestTorch, sw.Elapsed.TotalSeconds);
-                    sw.Restart();
-                    var sums = new float[parts];
-                    KernelWorkers.Run(parts, part =>
-                    {
-                        var start = (long)length * part / parts;
-                        var end = (long)length * (part + 1) / parts;
-                        sums[part] = VectorSum((float*)address + start, (int)(end - start));
-                    });
-                    bestVector = Math.Min(bestVector, sw.Elapsed.TotalSeconds);
-                    if (Math.Abs(sums.Sum(v => (double)v) - length) > length * 1e-4) throw new InvalidOperationException("streaming read summed wrongly");
-                }
-            }
-        }
-        var bytes = probe.NumberOfElements * 4.0;
-        if (log) Console.Error.WriteLine($"[generation] streaming read: torch sum {bytes / bestTorch / 1e9:F1} GB/s, vector sum {bytes / bestVector / 1e9:F1} GB/s");
-        return bytes / Math.Min(bestTorch, bestVector);
-    }
-
-    private static unsafe float VectorSum(float* p, int n)
-    {
-        System.Runtime.Intrinsics.Vector256<float> a = default, b = default, c = default, d = default;
-        var i = 0;
-        for (; i + 32 <= n; i += 32)
-        {
-            a += System.Runtime.Intrinsics.Vector256.Load(p + i);
-            b += System.Runtime.Intrinsics.Vector256.Load(p + i + 8);
-            c += System.Runtime.Intrinsics.Vector256.Load(p + i + 16);
-            d += System.Runtime.Intrinsics.Vector256.Load(p + i + 24);
-        }
-        var sum = System.Runtime.Intrinsics.Vector256.Sum((a + b) + (c + d));
-        for (; i < n; i++) sum += p[i];
-        return sum;
-    }
-
     private static void FillRandom(CausalLM model)
     {
         using var grad = no_grad();
@@ -313,7 +189,7 @@ internal static class EndToEndBenchmark
 
     private static Settings Parse(string[] args)
     {
-        int prompts = 32, cap = 2000, slots = 8, threads = 0, decodeSteps = 48;
+        int prompts = 32, cap = 2000, slots = 8, threads = 0, decodeSteps = 96;
         double median = 200, sigma = 1.0, scale = 1.0;
         var small = false;
         string? output = null;

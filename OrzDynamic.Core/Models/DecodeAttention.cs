@@ -34,7 +34,7 @@ internal static class DecodeAttention
     /// when the storage fits a span and the key padding (if any) is a contiguous boolean [B, keys] CPU tensor.
     /// </summary>
     public static bool Applies(Tensor q, Tensor keys, Tensor values, Tensor? keyPadding) =>
-        DecodeKernels.Usable(q) && DecodeKernels.InputShape(q, q.dtype) is [var b, var heads, 1, var d]
+        DecodeKernels.InputShape(q, q.dtype) is [var b, var heads, 1, var d]
         && StorageApplies(keys, values, q.dtype, b, heads, d) && PaddingApplies(keyPadding);
 
     /// <summary>

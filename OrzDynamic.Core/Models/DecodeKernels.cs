@@ -20,17 +20,10 @@ internal static class DecodeKernels
     internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV") != "0";
 
     /// <summary>
-    /// True when <paramref name="x"/> may go to a decoding-step kernel: kernels on and supported, autograd off, a CPU
-    /// tensor in float32 or bfloat16.
-    /// </summary>
-    public static bool Usable(Tensor x) =>
-        Enabled && Supported && !is_grad_enabled() && x.device_type == DeviceType.CPU
-        && x.dtype is ScalarType.Float32 or ScalarType.BFloat16;
-
-    /// <summary>
     /// The shape of <paramref name="x"/> when a kernel for <paramref name="dtype"/> may read it (kernels on, autograd
-    /// off, a contiguous CPU tensor of that dtype), else null — with as few calls into libtorch as possible.
+    /// off, a contiguous CPU tensor of that dtype, which is float32 or bfloat16: the only two the kernels read), else
+    /// null — with as few calls into libtorch as possible.
     /// </summary>
     public static long[]? InputShape(Tensor x, ScalarType dtype) =>
-        Enabled && Supported && x.dtype == dtype && !is_grad_enabled() && x.device_type == DeviceType.CPU && x.is_contiguous() ? TensorShape.Of(x) : null;
+        Enabled && Supported && dtype is ScalarType.Float32 or ScalarType.BFloat16 && x.dtype == dtype && !is_grad_enabled() && x.device_type == DeviceType.CPU && x.is_contiguous() ? TensorShape.Of(x) : null;
 }

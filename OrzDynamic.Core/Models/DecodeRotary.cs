@@ -13,7 +13,7 @@ internal static class DecodeRotary
 {
     /// <summary>True for x [B, H, 1, D] and cos/sin [B, 1, 1, D], all contiguous CPU tensors of one dtype, D even.</summary>
     public static bool Applies(Tensor x, Tensor cos, Tensor sin) =>
-        DecodeKernels.Usable(x) && DecodeKernels.InputShape(x, x.dtype) is [var b, _, 1, var d] && d % 2 == 0
+        DecodeKernels.InputShape(x, x.dtype) is [var b, _, 1, var d] && d % 2 == 0
         && TablesApply(cos, sin, x.dtype, b, d);
 
     /// <summary>cos and sin are contiguous CPU tensors [<paramref name="rows"/>, 1, 1, <paramref name="d"/>] of <paramref name="dtype"/>.</summary>

@@ -181,6 +181,32 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public void KernelsDeclineDTypesTheyDoNotReadAndTheLayerStillMatchesLibtorch()
+    {
+        // float16 models are supported (libtorch runs them); the kernels read only float32 and bfloat16, so a float16
+        // decoding step must stay on libtorch rather than read 2-byte halves as 4-byte floats.
+        using var ng = no_grad();
+        const ScalarType dtype = ScalarType.Float16;
+        const int rows = 1, heads = 4, kvHeads = 2, d = 16, capacity = 8;
+        using var qp = Random([rows, 1, heads * d], dtype, 60);
+        using var kp = Random([rows, 1, kvHeads * d], dtype, 61);
+        using var vp = Random([rows, 1, kvHeads * d], dtype, 62);
+        using var angles = Random([rows, 1, 1, d / 2], ScalarType.Float32, 63, 3);
+        using var both = cat([angles, angles], -1);
+        using var cos = both.cos().to(dtype);
+        using var sin = both.sin().to(dtype);
+        using var keys = Random([rows, kvHeads, capacity, d], dtype, 64);
+        using var values = Random([rows, kvHeads, capacity, d], dtype, 65);
+        using var q = qp.view(rows, 1, heads, d).transpose(1, 2).contiguous();
+        Assert.That(DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, null), Is.False, "fused attention step");
+        Assert.That(DecodeAttention.Applies(q, keys, values, null), Is.False, "attention");
+        Assert.That(DecodeRotary.Applies(q, cos, sin), Is.False, "rotary");
+        using var rotated = RotaryEmbedding.Apply(q, cos, sin);
+        using var reference = WithKernelsOff(() => RotaryEmbedding.Apply(q, cos, sin));
+        Assert.That(BitEqual(rotated, reference), Is.True, "RotaryEmbedding.Apply on float16 is libtorch's");
+    }
+
+    [Test]
     public void AttentionPropagatesNaN()
     {
         using var ng = no_grad();

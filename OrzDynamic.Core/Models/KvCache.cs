@@ -80,7 +80,7 @@ public sealed class KvCache : IDisposable
     {
         var t = k.size(2);
         if (k.size(0) != BatchSize) throw new ArgumentException($"Cache holds {BatchSize} rows, got {k.size(0)}.", nameof(k));
-        if (Length + t > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + t));
+        MakeRoom(t);
         using (no_grad())
         {
             _keys[layer].narrow(2, Length, t).copy_(k);
@@ -104,8 +104,14 @@ public sealed class KvCache : IDisposable
     /// </summary>
     internal (Tensor Keys, Tensor Values) StorageForAppend(int layer, long tokens)
     {
-        if (Length + tokens > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + tokens));
+        MakeRoom(tokens);
         return Storage(layer);
+    }
+
+    /// <summary>Grows the storage (doubling, up to <see cref="CapacityLimit"/>) when <paramref name="tokens"/> more slots do not fit.</summary>
+    private void MakeRoom(long tokens)
+    {
+        if (Length + tokens > Capacity) Grow(Math.Max(Math.Min(Capacity * 2, CapacityLimit ?? long.MaxValue), Length + tokens));
     }
 
     /// <summary>Marks <paramref name="tokens"/> more slots as filled (call after every layer has appended).</summary>

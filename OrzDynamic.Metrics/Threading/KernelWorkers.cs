@@ -30,7 +30,6 @@ internal static class KernelWorkers
         {
             EnsureWorkers(parts - 1);
             using var done = new CountdownEvent(parts - 1);
-            var pending = parts - 1;
             Exception? failure = null;
             for (var p = 1; p < parts; p++)
             {
@@ -47,7 +46,6 @@ internal static class KernelWorkers
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref pending);
                         done.Signal();
                     }
                 });
@@ -58,22 +56,22 @@ internal static class KernelWorkers
             }
             finally
             {
-                AwaitParts(ref pending, done);
+                AwaitParts(done);
             }
             if (failure is not null) throw new AggregateException(failure);
         }
     }
 
     /// <summary>
-    /// Waits until the workers' parts are done: polls <paramref name="pending"/> for up to <see cref="SpinTicks"/>, then
-    /// blocks on <paramref name="done"/>. The parts of one decoding-step product end microseconds apart; blocking at
+    /// Waits until the workers' parts are done: polls <paramref name="done"/> for up to <see cref="SpinTicks"/>, then
+    /// blocks on it. The parts of one decoding-step product end microseconds apart; blocking at
     /// once (the event's own short spin, then a futex) added the wake-up to each of a step's ~100 products (about 1 %
     /// of a bfloat16 step in the host's fast memory state).
     /// </summary>
-    private static void AwaitParts(ref int pending, CountdownEvent done)
+    private static void AwaitParts(CountdownEvent done)
     {
         var until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-        while (Volatile.Read(ref pending) != 0 && System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(1);
+        while (!done.IsSet && System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(1);
         done.Wait();
     }
 

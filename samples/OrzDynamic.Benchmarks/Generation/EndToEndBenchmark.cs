@@ -8,7 +8,6 @@ using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Scoring;
 using OrzDynamic.Metrics;
-using OrzDynamic.Metrics.Threading;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -124,13 +124,34 @@ public sealed class PackageConsumerTests
             Assert.That(spec, Does.Contain("<tags>"), lib);
             Assert.That(spec, Does.Contain("<description>"), lib);
             Assert.That(spec, Does.Contain("<license type=\"expression\">MIT</license>"), lib);
-            Assert.That(Directory.GetFiles(_feed, lib + ".0.*.snupkg"), Has.Length.EqualTo(1), $"{lib}: symbols package");
+            var snupkg = Directory.GetFiles(_feed, lib + ".0.*.snupkg");
+            Assert.That(snupkg, Has.Length.EqualTo(1), $"{lib}: symbols package");
+            AssertPortablePdbWithSources(snupkg[0], lib);
             if (lib == "OrzDynamic.Metrics")
             {
                 Assert.That(names, Does.Contain("buildTransitive/OrzDynamic.Metrics.targets"));
                 Assert.That(names, Does.Contain("buildTransitive/OrzDynamicNativeInit.cs"));
             }
         }
+    }
+
+    /// <summary>The symbols package holds lib/net10.0/{lib}.pdb, a portable PDB whose documents carry embedded sources.</summary>
+    private static void AssertPortablePdbWithSources(string snupkg, string lib)
+    {
+        using var zip = ZipFile.OpenRead(snupkg);
+        var entry = zip.GetEntry($"lib/net10.0/{lib}.pdb");
+        Assert.That(entry, Is.Not.Null, $"{lib}: no PDB in {Path.GetFileName(snupkg)} ({string.Join(", ", zip.Entries.Select(e => e.FullName))})");
+        using var copy = new MemoryStream();
+        using (var s = entry!.Open()) s.CopyTo(copy);
+        copy.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(copy);
+        var reader = provider.GetMetadataReader();
+        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        var documents = reader.Documents.Count;
+        var withSource = reader.Documents.Count(d => reader.GetCustomDebugInformation(d)
+            .Any(c => reader.GetGuid(reader.GetCustomDebugInformation(c).Kind) == embeddedSource));
+        Assert.That(documents, Is.GreaterThan(0), $"{lib}: PDB lists no source documents");
+        Assert.That(withSource, Is.EqualTo(documents), $"{lib}: documents with embedded source");
     }
 
     private static string Run(string file, IReadOnlyList<string> args, string workDir, int timeoutSeconds)

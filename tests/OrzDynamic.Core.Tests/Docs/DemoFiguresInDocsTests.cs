@@ -3,7 +3,7 @@ using NUnit.Framework;
 namespace OrzDynamic.Core.Tests.Docs;
 
 /// <summary>
-/// Every figure of the embedded demo that README.md and docs/ quote is marked (see <see cref="DemoFigure"/>) and must
+/// Every figure of the embedded demo that the documentation (README.md, docs/, folder READMEs) quotes is marked (see <see cref="DemoFigure"/>) and must
 /// equal what the demo writes. The demo's outputs are read from tests/golden/probe: the embedded demo run with
 /// <c>--probe_answers_from last</c>, whose files GoldenOutputTests keeps byte-identical to what the CLI writes. A plain
 /// demo run (no arguments) writes the same results.jsonl, summary.json and comparisons files; its trends.csv is the
@@ -17,7 +17,7 @@ public class DemoFiguresInDocsTests
     [Test]
     public void EveryMarkedDemoFigureEqualsTheDemoOutput()
     {
-        var figures = DocumentationFiles.ReadmeAndDocs()
+        var figures = DocumentationFiles.All()
             .SelectMany(f => DemoFigure.Parse(f, DocumentationFiles.Read(f))).ToArray();
         var wrong = new List<string>();
         foreach (var figure in figures)
@@ -27,7 +27,7 @@ public class DemoFiguresInDocsTests
                 wrong.Add($"{figure.Where}: '{figure.Written}' but the demo gives {actual:R} ({figure.Source} {figure.Selector})");
         }
         TestContext.Out.WriteLine($"{figures.Length} demo figures checked in {figures.Select(f => f.File).Distinct().Count()} files");
-        Assert.That(figures, Has.Length.GreaterThanOrEqualTo(40), "marked demo figures in README.md and docs/");
+        Assert.That(figures, Has.Length.GreaterThanOrEqualTo(40), "marked demo figures in the documentation");
         Assert.That(figures.Select(f => f.File).Distinct(), Does.Contain("README.md").And.Contain("docs/statistics.md").And.Contain("docs/probes.md"));
         Assert.That(wrong, Is.Empty, "figures that differ from the demo's output");
     }

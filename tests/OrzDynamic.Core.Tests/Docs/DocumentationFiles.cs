@@ -27,10 +27,6 @@ internal static class DocumentationFiles
             && !f.Contains("/obj/", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>README.md and docs/*.md: the pages that quote the demo's figures.</summary>
-    public static IReadOnlyList<string> ReadmeAndDocs() =>
-        ["README.md", .. Below("docs", "*.md", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal)];
-
     public static string Read(string relative) => File.ReadAllText(Path.Combine(RepoRoot, relative));
 
     private static IEnumerable<string> Below(string dir, string pattern, SearchOption option)

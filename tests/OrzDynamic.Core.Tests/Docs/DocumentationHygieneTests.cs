@@ -28,6 +28,28 @@ public partial class DocumentationHygieneTests
     }
 
     [Test]
+    public void ReadmeKeepsTheTwoSetUpCommandsThatCiRuns()
+    {
+        var readme = DocumentationFiles.Read("README.md");
+        var setUp = Regex.Match(readme, @"## Set-up[^\n]*\n+```bash\n(?<block>.*?)```", RegexOptions.Singleline);
+        Assert.That(setUp.Success, Is.True, "README.md has a '## Set-up' section with a bash block");
+        var commands = setUp.Groups["block"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).ToArray();
+        Assert.That(commands, Is.EqualTo(new[] { "dotnet run --project samples/OrzDynamic.Cli", "dotnet test" }));
+        var ci = File.ReadAllText(Path.Combine(DocumentationFiles.RepoRoot, ".ci", "run"));
+        Assert.That(ci, Does.Match(@"(?m)^dotnet test\b"), ".ci/run runs the README's test command");
+    }
+
+    [Test]
+    public void EveryDocsPageIsLinkedFromTheReadme()
+    {
+        var readme = DocumentationFiles.Read("README.md");
+        var pages = DocumentationFiles.All().Where(f => f.StartsWith("docs/", StringComparison.Ordinal)).ToArray();
+        Assert.That(pages, Has.Length.GreaterThanOrEqualTo(10), "pages in docs/");
+        Assert.That(pages.Where(p => !readme.Contains($"]({p})", StringComparison.Ordinal)), Is.Empty, "docs/ pages the README does not link");
+    }
+
+    [Test]
     public void DocumentationHasNoWorkHistoryPhrases()
     {
         var files = DocumentationFiles.All();

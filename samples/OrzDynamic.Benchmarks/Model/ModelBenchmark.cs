@@ -12,7 +12,7 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T [--random-ids]] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
 /// <c>--scoring-chunks 64,256 [--metrics-chunks 8,64] [--prefill T]</c> sweeps the scoring tail (<see cref="ScoringChunkSweep"/>).
 /// <c>--rope-probe [--prefill T]</c> times rotary embedding in both dtypes and thread counts (<see cref="RopeProbe"/>).
 /// <c>--long-score T</c> measures only the scoring of one T-token sequence (time, peak memory above the weights, FLOP
@@ -22,7 +22,7 @@ internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device, bool RandomIds);
 
     public static int Run(string[] args)
     {
@@ -34,7 +34,7 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or NotSupportedException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -80,7 +80,7 @@ internal static class ModelBenchmark
             }
             if (s.LongScore > 0)
             {
-                LongScoring.Run(model, s.LongScore, report);
+                LongScoring.Run(model, s.LongScore, s.RandomIds, report);
                 if (!ReferenceEquals(model, f32Model)) model.Dispose();
                 continue;
             }
@@ -135,6 +135,7 @@ internal static class ModelBenchmark
         int[] metricsChunks = [OrzDynamic.Metrics.MetricsOptions.DefaultChunkSize];
         string? output = null;
         var device = "cpu";
+        var randomIds = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -153,6 +154,7 @@ internal static class ModelBenchmark
                 case "--attention": attention = Enum.Parse<AttentionPath>(args[++i], ignoreCase: true); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--device": device = args[++i]; break;
+                case "--random-ids": randomIds = true; break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
@@ -160,7 +162,7 @@ internal static class ModelBenchmark
         Core.Loading.ModelLoadOptions.ParseDevice(device);   // unknown or unavailable devices fail here, with the options
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device, randomIds);
     }
 
     private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();

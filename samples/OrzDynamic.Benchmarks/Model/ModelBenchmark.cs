@@ -12,17 +12,19 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T [--random-ids]] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T [--random-ids] [--checkpoint DIR]] [--save-checkpoint DIR] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
 /// <c>--scoring-chunks 64,256 [--metrics-chunks 8,64] [--prefill T]</c> sweeps the scoring tail (<see cref="ScoringChunkSweep"/>).
 /// <c>--rope-probe [--prefill T]</c> times rotary embedding in both dtypes and thread counts (<see cref="RopeProbe"/>).
 /// <c>--long-score T</c> measures only the scoring of one T-token sequence (time, peak memory above the weights, FLOP
-/// utilisation with attention FLOPs; see <see cref="LongScoring"/>).
+/// utilisation with attention FLOPs; see <see cref="LongScoring"/>). With <c>--checkpoint DIR</c> the model is loaded
+/// from checkpoint files as a user's process does (write one first with <c>--save-checkpoint DIR</c>, in another
+/// process), so the memory figure starts from a fresh process's heap.
 /// </summary>
 internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device, bool RandomIds);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device, bool RandomIds, string? Checkpoint, string? SaveCheckpoint);
 
     public static int Run(string[] args)
     {
@@ -34,7 +36,7 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or NotSupportedException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] [--checkpoint DIR] --save-checkpoint DIR --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -60,6 +62,24 @@ internal static class ModelBenchmark
             foreach (var d in s.DTypes) GemmProbe.Run(d, probe);
             probe.AppendLine(CultureInfo.InvariantCulture, $"Load average: {MachineLoad.Averages()}.");
             Console.WriteLine(probe);
+            return 0;
+        }
+        if (s.SaveCheckpoint is not null)
+        {
+            using var generated = new CausalLM(config, ScalarType.Float32, CPU);
+            FillRandom(generated);
+            Core.Loading.CheckpointWriter.Save(generated, s.SaveCheckpoint);
+            Console.Error.WriteLine($"[model] wrote the generated checkpoint to {s.SaveCheckpoint}");
+            return 0;
+        }
+        if (s.Checkpoint is not null && s.LongScore > 0)
+        {
+            // As a user's process does it: a fresh process loads the checkpoint files, then scores.
+            using var loaded = Core.Loading.CheckpointLoader.Load(s.Checkpoint, new Core.Loading.ModelLoadOptions { DType = s.DTypes[0] });
+            loaded.AttentionPath = s.Attention;
+            report.AppendLine(CultureInfo.InvariantCulture, $"Checkpoint loaded from {s.Checkpoint}.");
+            LongScoring.Run(loaded, s.LongScore, s.RandomIds, report);
+            Console.WriteLine(report);
             return 0;
         }
         CausalLM? f32Model = null;
@@ -136,6 +156,7 @@ internal static class ModelBenchmark
         string? output = null;
         var device = "cpu";
         var randomIds = false;
+        string? checkpoint = null, saveCheckpoint = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -155,6 +176,8 @@ internal static class ModelBenchmark
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--device": device = args[++i]; break;
                 case "--random-ids": randomIds = true; break;
+                case "--checkpoint": checkpoint = args[++i]; break;
+                case "--save-checkpoint": saveCheckpoint = args[++i]; break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
@@ -162,7 +185,7 @@ internal static class ModelBenchmark
         Core.Loading.ModelLoadOptions.ParseDevice(device);   // unknown or unavailable devices fail here, with the options
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device, randomIds);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device, randomIds, checkpoint, saveCheckpoint);
     }
 
     private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();

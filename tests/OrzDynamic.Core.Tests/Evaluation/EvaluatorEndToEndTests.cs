@@ -54,7 +54,9 @@ public class EvaluatorEndToEndTests
             Assert.That(results[$"{ds}/ld_correct/count"] + results[$"{ds}/ld_incorrect/count"] + results[$"{ds}/invalid"], Is.EqualTo(mine.Length));
             var expectedRandom = mine.Where(r => r.InvalidReason is null).Sum(r => Math.Min(5, r.LdMetrics!.ValidTokens));
             Assert.That(results[$"{ds}/ld_random/count"], Is.EqualTo(expectedRandom));
-            foreach (var r in mine.Where(r => r.SampledTokens is not null))
+            var withSamples = mine.Where(r => r.SampledTokens is not null).ToArray();
+            Assert.That(withSamples.Sum(r => r.SampledTokens!.Positions.Count), Is.EqualTo(expectedRandom), $"{ds}: every random position is in a record");
+            foreach (var r in withSamples)
             {
                 var st = r.SampledTokens!;
                 Assert.That(st.Positions, Is.Unique);
@@ -133,7 +135,9 @@ public class EvaluatorEndToEndTests
     {
         await using var e = new Evaluator(_fx.Config(0, Out("traces")) with { EvalPromptData = [_fx.DatasetB], CustomSentenceFiles = [], SaveTokenTraces = true });
         await e.EvalAsync();
-        foreach (var line in File.ReadAllLines(e.JournalPath))
+        var lines = File.ReadAllLines(e.JournalPath);
+        Assert.That(lines, Has.Length.EqualTo(3), "beta's three samples");
+        foreach (var line in lines)
         {
             var r = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions)!;
             Assert.That(r.TokenTraces!.LogProbs, Has.Count.EqualTo(r.TokenIds.Count));

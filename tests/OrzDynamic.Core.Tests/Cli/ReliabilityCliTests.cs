@@ -173,7 +173,7 @@ public class ReliabilityCliTests
             var lines = File.ReadAllText(Path.Combine(dir, OutputFiles.Journal));
             Assert.That(lines.Length == 0 || lines.EndsWith('\n'), Is.True, "no torn line left behind");
             var partial = Journal(dir);
-            Assert.That(partial.Count, Is.LessThan(60));
+            Assert.That(partial.Count, Is.InRange(1, 59), "some samples were journaled before the disk filled up");
             Assert.That(partial.Select(x => x.Index).Distinct().Count(), Is.EqualTo(partial.Count));
 
             Assert.That(Sh("/bin/mount", "-o", "remount,size=16m", mount), Is.EqualTo(0));
@@ -380,6 +380,7 @@ public class ReliabilityCliTests
         var dir = Path.Combine(outDir, "iter5");
         var records = Journal(dir);
         var tok = HfTokenizer.FromDirectory(ckpt);
+        Assert.That(records, Has.Count.EqualTo(7), "alpha's 4 and beta's 3 samples");
         foreach (var x in records)
         {
             int beyond = x.TokenIds.Count(id => id >= tok.VocabSize);

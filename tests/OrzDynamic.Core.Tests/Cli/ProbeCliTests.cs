@@ -79,7 +79,7 @@ public class ProbeCliTests
 
         // trends.csv: datasets, the probe series and every custom sentence file (the pairs file by group).
         var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
-        Assert.That(trends[0], Is.EqualTo(OrzDynamic.Core.Aggregation.TrendsCsvWriter.Header));
+        Assert.That(trends[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         int columns = trends[0].Split(',').Length;
         Assert.That(trends.Where(l => !l.Contains('"')), Has.All.Matches<string>(l => l.Split(',').Length == columns), "every row has the header's columns");
         Assert.That(trends, Has.Some.StartsWith("arith_demo,correct,out_token,"));

@@ -101,6 +101,7 @@ public class EvaluatorEndToEndTests
         Assert.That(after, Has.Length.EqualTo(7));
         var keys = after.Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).Select(r => (r.Dataset, r.Index)).ToArray();
         Assert.That(keys, Is.Unique);
+        Assert.That(first.Flat.Keys, Does.Contain("alpha/accuracy").And.Contain("beta/ld_correct/count"));
         Assert.That(second.Flat.Keys, Is.EquivalentTo(first.Flat.Keys));
         foreach (var (k, v) in first.Flat)
             Assert.That(second[k], double.IsNaN(v) ? Is.NaN : Is.EqualTo(v).Within(1e-9), k);

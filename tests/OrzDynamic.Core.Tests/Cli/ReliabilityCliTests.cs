@@ -347,11 +347,10 @@ public class ReliabilityCliTests
         var custom = Path.Combine(_fx.Root, $"custom13_{content.Length}.json");
         File.WriteAllText(custom, content);
         var outDir = Out("custom13_" + content.Length);
-        var started = DateTime.UtcNow;
         CliRunner.AssertRefused(_cli.Run(["--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, "--custom_sentence", custom,
             "--output_dir", outDir, "--generate_max_len", "3000"]), Path.GetFileName(custom), message);
+        // The observable sign that no model work began (rather than a wall-clock limit): no checkpoint folder exists.
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
-        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(60)));
     }
 
     // (13) a broken tokenizer or config.json of a later checkpoint is found before the first checkpoint starts.

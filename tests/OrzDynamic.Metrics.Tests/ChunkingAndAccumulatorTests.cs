@@ -28,6 +28,8 @@ public sealed class ChunkingAndAccumulatorTests
         foreach (var chunk in new[] { 1, 7 })
         {
             var r = LearningDynamics.GetBatchLogps(logits, labels, options: new MetricsOptions { ChunkSize = chunk, Precision = precision });
+            Assert.That(r.Count, Is.EqualTo(logits.shape[0]).And.GreaterThan(0));
+            Assert.That(baseline.Count, Is.EqualTo(logits.shape[0]));
             for (var row = 0; row < r.Count; row++)
                 AssertSame(r.Rows[row], baseline.Rows[row], rtol, $"{name} row {row} chunk {chunk}");
         }
@@ -87,6 +89,8 @@ public sealed class ChunkingAndAccumulatorTests
         using var upcast = low.to_type(ScalarType.Float32);
         var fromLow = LearningDynamics.GetBatchLogps(low, labels, options: new MetricsOptions { ChunkSize = 7 });
         var fromUpcast = LearningDynamics.GetBatchLogps(upcast, labels, options: new MetricsOptions { ChunkSize = 7 });
+        Assert.That(fromLow.Count, Is.EqualTo(logits.shape[0]).And.GreaterThan(0));
+        Assert.That(fromUpcast.Count, Is.EqualTo(fromLow.Count));
         for (var row = 0; row < fromLow.Count; row++)
             AssertSame(fromLow.Rows[row], fromUpcast.Rows[row], 1e-5, $"{dtype} row {row}");
 

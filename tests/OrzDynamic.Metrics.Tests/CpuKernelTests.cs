@@ -41,6 +41,8 @@ public sealed class CpuKernelTests
         using var labels = t["labels"];
         var kernel = LearningDynamics.GetBatchLogps(logits, labels);
         var ops = LearningDynamics.GetBatchLogps(logits, labels, options: Ops);
+        Assert.That(kernel.Count, Is.EqualTo(logits.shape[0]).And.GreaterThan(0));
+        Assert.That(ops.Count, Is.EqualTo(kernel.Count));
         for (var row = 0; row < kernel.Count; row++)
             AssertClose(kernel.Rows[row], ops.Rows[row], 2e-6, $"{name} row {row}");
     }

@@ -59,8 +59,8 @@ public sealed class EdgeCaseTests
         using var labels = tensor(new long[] { 1, 2, 3 }, new long[] { 3, 1 });
         var r = LearningDynamics.GetBatchLogps(logits, labels);
         Assert.That(r.ValidTokens, Is.EqualTo(new long[] { 0, 0, 0 }));
-        Assert.That(r.LabelsArgmax.Select(a => a.Length), Is.All.EqualTo(0));
-        Assert.That(r.OutToken, Is.All.EqualTo(0.0));
+        Assert.That(r.LabelsArgmax.Select(a => a.Length), Is.EqualTo(new[] { 0, 0, 0 }));
+        Assert.That(r.OutToken, Is.EqualTo(new[] { 0.0, 0.0, 0.0 }));
     }
 
     [Test]

@@ -33,6 +33,8 @@ public class ComparisonChartBuilderTests
         var chart = ComparisonChartBuilder.Build(comparison);
         Stratum[] strata = [Stratum.Correct, Stratum.Incorrect, Stratum.Random];
 
+        Assert.That(chart.Panels, Has.Count.EqualTo(5));
+        Assert.That(LdMetricKeys.Charted, Has.Count.EqualTo(5));
         for (var m = 0; m < LdMetricKeys.Charted.Count; m++)
         {
             var metric = LdMetricKeys.Charted[m];
@@ -66,6 +68,8 @@ public class ComparisonChartBuilderTests
         var comparison = SampleData.Comparison();
         var chart = ComparisonChartBuilder.Build(comparison);
 
+        Assert.That(chart.Panels, Has.Count.EqualTo(5));
+        Assert.That(comparison.Strata, Has.Count.EqualTo(3));
         foreach (var panel in chart.Panels)
         {
             var category = panel.Axes.OfType<CategoryAxis>().Single();
@@ -116,6 +120,7 @@ public class ComparisonChartBuilderTests
 
         Assert.That(chart.Layout.Legend!.Select(e => e.Label), Is.EqualTo(new[] { "Correct", "Incorrect" }));
         Assert.That(chart.Layout.Legend!.Select(e => e.Color), Is.EqualTo(new[] { Stratum.Correct.Color(), Stratum.Incorrect.Color() }));
+        Assert.That(chart.Panels, Has.Count.EqualTo(5));
         foreach (var panel in chart.Panels)
         {
             Assert.That(Bars(panel).Items, Has.Count.EqualTo(2));
@@ -168,6 +173,7 @@ public class ComparisonChartBuilderTests
     {
         var chart = ComparisonChartBuilder.Build(new DatasetComparison("empty", new Dictionary<Stratum, StratumSummary>()));
 
+        Assert.That(chart.Panels, Has.Count.EqualTo(5));
         foreach (var panel in chart.Panels)
         {
             Assert.That(Bars(panel).Items, Is.Empty);

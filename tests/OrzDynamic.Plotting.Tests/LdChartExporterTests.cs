@@ -59,7 +59,7 @@ public class LdChartExporterTests
         {
         }
 
-        Assert.That(File.ReadLines(written[0]).First(), Is.EqualTo(TrendsCsvWriter.Header));
+        Assert.That(File.ReadLines(written[0]).First(), Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
     }
 
     [Test]

@@ -23,7 +23,8 @@ public class TrendDataBuilderTests
         Assert.That(random.Values[1], Is.NaN, "no random data at iteration 45");
         Assert.That(random.Values[2], Is.EqualTo(388.1));
 
-        Assert.That(trend.Accuracy!.Values, Is.All.EqualTo(118.0 / 200).Within(1e-12));
+        Assert.That(trend.Accuracy!.Values, Has.Count.EqualTo(3));
+        Assert.That(trend.Accuracy.Values, Is.All.EqualTo(118.0 / 200).Within(1e-12));
         Assert.That(builder.Count, Is.EqualTo(3));
     }
 

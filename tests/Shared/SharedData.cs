@@ -21,12 +21,22 @@ public static class SharedData
         return null;
     }
 
-    /// <summary>Returns the full path of <paramref name="relative"/> inside shared/, or marks the test ignored naming the path.</summary>
+    /// <summary>True when the environment variable <c>CI</c> is <c>true</c>: reference data must then be present.</summary>
+    public static bool RequiredByCi { get; } = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Returns the full path of <paramref name="relative"/> inside shared/. When it is missing the test is marked ignored
+    /// naming the path, or, with <c>CI=true</c>, fails: a CI run must not pass with its reference tests skipped.
+    /// </summary>
     public static string PathOrIgnore(string relative)
     {
         var full = Root is null ? Path.Combine("..", "shared", relative) : Path.Combine(Root, relative);
         if (!File.Exists(full) && !Directory.Exists(full))
-            Assert.Ignore($"Shared reference data not found: {full} (set ORZ_SHARED_DIR or place shared/ beside the repository).");
+        {
+            var message = $"Shared reference data not found: {full} (set ORZ_SHARED_DIR or place shared/ beside the repository).";
+            if (RequiredByCi) Assert.Fail(message + " CI=true requires it.");
+            Assert.Ignore(message);
+        }
         return full;
     }
 }

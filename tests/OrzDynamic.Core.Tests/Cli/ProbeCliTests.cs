@@ -79,7 +79,7 @@ public class ProbeCliTests
 
         // trends.csv: datasets, the probe series and every custom sentence file (the pairs file by group).
         var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
-        Assert.That(trends[0], Is.EqualTo(OrzDynamic.Core.Aggregation.TrendsCsvWriter.Header));
+        Assert.That(trends[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         int columns = trends[0].Split(',').Length;
         Assert.That(trends.Where(l => !l.Contains('"')), Has.All.Matches<string>(l => l.Split(',').Length == columns), "every row has the header's columns");
         Assert.That(trends, Has.Some.StartsWith("arith_demo,correct,out_token,"));
@@ -109,27 +109,22 @@ public class ProbeCliTests
         var killed = _tmp.Sub("kill-killed");
         using (var p = Start(Args(killed)))
         {
-            _ = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
             var reference = Path.Combine(killed, "iter2200", OutputFiles.Journal);
             var journals = new[] { "iter2200", "iter0", "iter1200" }.Select(c => Path.Combine(killed, c, ProbeFiles.Journal(set))).ToArray();
-            var sw = Stopwatch.StartNew();
-            string? caught = null;
-            while (caught is null && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(8))
-            {
-                int total = File.Exists(reference) ? CountLines(reference) : 0;
-                foreach (var j in journals)
-                {
-                    int n = File.Exists(j) ? CountLines(j) : 0;
-                    if (n >= 1 && n < total) { caught = $"{j}: {n} of {total}"; break; }
-                }
-                if (caught is null) Thread.Sleep(2);
-            }
-            Assert.That(caught, Is.Not.Null, "the run was not caught in the middle of its probes");
-            p.Kill();   // SIGKILL: no handler runs, no flush
+            // The event: the first probe line of a checkpoint is journaled (the reference answers are complete by then).
+            // SIGKILL right then: no handler runs, no flush.
+            OutputEvents.WaitFor(p, killed, () => journals.Any(j => OutputEvents.CompleteLines(j) >= 1), "first probe line in " + string.Join(", ", journals),
+                TimeSpan.FromMinutes(8), () => stdout.Result + stderr.Result);
+            p.Kill();
             Assert.That(p.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
             Assert.That(p.ExitCode, Is.EqualTo(137), "killed by SIGKILL");
-            TestContext.Progress.WriteLine("killed at " + caught);
+            int total = OutputEvents.CompleteLines(reference);
+            Assert.That(total, Is.EqualTo(32), "the reference run's answers");
+            var counts = journals.Select(OutputEvents.CompleteLines).ToArray();
+            TestContext.Progress.WriteLine($"killed with probe lines {string.Join(", ", counts)} of {total}");
+            Assert.That(counts.Sum(), Is.InRange(1, 3 * total - 1), "killed in the middle of the probes");
         }
 
         var (code2, o2, e2) = Run(Args(killed));
@@ -141,21 +136,6 @@ public class ProbeCliTests
         }
         Assert.That(File.ReadAllText(Path.Combine(killed, ProbeFiles.TrendsCsv(set))), Is.EqualTo(File.ReadAllText(Path.Combine(clean, ProbeFiles.TrendsCsv(set)))));
         Assert.That(File.ReadAllText(Path.Combine(killed, OutputFiles.TrendsCsv)), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputFiles.TrendsCsv))));
-    }
-
-    private static int CountLines(string path)
-    {
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            int n = 0, b;
-            while ((b = fs.ReadByte()) >= 0) if (b == '\n') n++;
-            return n;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
@@ -7,9 +6,9 @@ using OrzDynamic.Core.Evaluation;
 namespace OrzDynamic.Core.Tests.Cli;
 
 /// <summary>
-/// Randomized kill test (issue 14): SIGKILLs the CLI at 10 random moments of a three-checkpoint demo run, resumes each
-/// time, and checks that the final outputs equal an uninterrupted run's: the same samples (answers, token ids,
-/// correctness) and every metric within 1e-5. The seed is printed, and ORZ_KILL_SEED replays a failing sequence.
+/// Randomized kill test: SIGKILLs the CLI at 10 random moments of a three-checkpoint demo run (each right after a
+/// randomly chosen number of samples is journaled), resumes each time, and checks that the final outputs equal an
+/// uninterrupted run's: the same samples (answers, token ids, correctness) and every metric within 1e-5. The seed is printed, and ORZ_KILL_SEED replays a failing sequence.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -36,40 +35,40 @@ public class RandomKillTests
             ];
 
             var clean = Path.Combine(root, "clean");
-            var watch = Stopwatch.StartNew();
             var first = cli.Run(Args(clean));
-            var uninterrupted = watch.Elapsed;
             Assert.That(first.Code, Is.EqualTo(0), first.Out + first.Err);
+            string[] Journals(string outDir) => checkpoints.Select(c => Path.Combine(outDir, Path.GetFileName(c), OutputFiles.Journal)).ToArray();
+            int total = OutputEvents.CompleteLines(Journals(clean));
+            Assert.That(total, Is.EqualTo(checkpoints.Length * 8), "eight samples per checkpoint");
 
             int seed = int.TryParse(Environment.GetEnvironmentVariable("ORZ_KILL_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Environment.TickCount;
-            TestContext.Out.WriteLine($"kill seed {seed} (ORZ_KILL_SEED={seed} replays it); uninterrupted run {uninterrupted.TotalSeconds:0.0} s");
+            TestContext.Out.WriteLine($"kill seed {seed} (ORZ_KILL_SEED={seed} replays it); {total} samples in all");
             var rng = new Random(seed);
-            // Ten moments spread over the uninterrupted run's timeline; each resumed process is killed after its start-up
-            // (part of every moment: kills during start-up are valid moments too) plus the gap to the next moment.
-            var moments = Enumerable.Range(0, 10).Select(_ => rng.NextDouble() * uninterrupted.TotalSeconds).Order().ToArray();
+            // Ten moments on the run's own timeline: after the k-th journaled sample (counted over every checkpoint), k
+            // random in [0, total - 4], so at least the last batch of 4 is still to come when the kill lands. A moment at
+            // or below what is already journaled kills the resumed process right after its start-up (valid too).
+            var moments = Enumerable.Range(0, 10).Select(_ => rng.Next(0, total - 3)).Order().ToArray();
             var killed = Path.Combine(root, "killed");
+            var journals = Journals(killed);
             int kills = 0;
-            double previous = 0;
             foreach (var moment in moments)
             {
-                var delay = TimeSpan.FromSeconds(0.5 + moment - previous + rng.NextDouble());
-                previous = moment;
                 using var p = cli.Start(Args(killed));
                 var stdout = p.StandardOutput.ReadToEndAsync();
                 var stderr = p.StandardError.ReadToEndAsync();
-                if (p.WaitForExit(delay))
-                {
-                    Assert.That(p.ExitCode, Is.EqualTo(0), stdout.Result + stderr.Result);
-                    continue;
-                }
+                OutputEvents.WaitFor(p, killed, () => OutputEvents.CompleteLines(journals) >= moment, $"sample {moment} of {total} journaled",
+                    TimeSpan.FromMinutes(5), () => stdout.Result + stderr.Result);
                 p.Kill();   // SIGKILL on Unix
                 p.WaitForExit();
+                Assert.That(p.ExitCode, Is.EqualTo(137), $"killed by SIGKILL at sample {moment}: " + stdout.Result + stderr.Result);
                 kills++;
-                TestContext.Out.WriteLine($"killed after {delay.TotalSeconds:0.00} s");
+                TestContext.Out.WriteLine($"killed at {OutputEvents.CompleteLines(journals)} journaled samples (moment {moment})");
             }
+            Assert.That(kills, Is.EqualTo(10));
+            Assert.That(OutputEvents.CompleteLines(journals), Is.LessThan(total), "the last kill left samples to do");
             var final = cli.Run(Args(killed));
             Assert.That(final.Code, Is.EqualTo(0), final.Out + final.Err);
-            Assert.That(kills, Is.GreaterThanOrEqualTo(3), "most of the ten moments must land inside a running process");
+            Assert.That(OutputEvents.CompleteLines(journals), Is.EqualTo(total));
 
             foreach (var ckpt in checkpoints.Select(c => Path.GetFileName(c)))
             {
@@ -77,6 +76,7 @@ public class RandomKillTests
                 var b = Path.Combine(killed, ckpt);
                 var ja = JournalByKey(Path.Combine(a, OutputFiles.Journal));
                 var jb = JournalByKey(Path.Combine(b, OutputFiles.Journal));
+                Assert.That(ja, Has.Count.EqualTo(8), $"{ckpt}: the uninterrupted run's samples");
                 Assert.That(jb.Keys, Is.EqualTo(ja.Keys), $"{ckpt}: the same samples, each once");
                 foreach (var key in ja.Keys)
                 {
@@ -85,7 +85,9 @@ public class RandomKillTests
                     AssertJsonClose(ja[key], jb[key], $"{ckpt} {key}");
                 }
                 AssertJsonClose(Json(Path.Combine(a, OutputFiles.Summary)), Json(Path.Combine(b, OutputFiles.Summary)), $"{ckpt} summary");
-                foreach (var f in Directory.GetFiles(a, "custom_sentence_*.jsonl").Concat(Directory.GetFiles(a, "eval_results_*.jsonl")))
+                var perSample = Directory.GetFiles(a, "custom_sentence_*.jsonl").Concat(Directory.GetFiles(a, "eval_results_*.jsonl")).ToArray();
+                Assert.That(perSample, Has.Length.EqualTo(custom.Length + 1), $"{ckpt}: one file per custom sentence file and one eval_results file");
+                foreach (var f in perSample)
                 {
                     var other = Path.Combine(b, Path.GetFileName(f));
                     Assert.That(File.Exists(other), Is.True, other);
@@ -97,6 +99,7 @@ public class RandomKillTests
             }
             var ta = File.ReadAllLines(Path.Combine(clean, OutputFiles.TrendsCsv));
             var tb = File.ReadAllLines(Path.Combine(killed, OutputFiles.TrendsCsv));
+            Assert.That(ta, Has.Length.GreaterThan(1), "trends.csv has data rows");
             Assert.That(tb, Has.Length.EqualTo(ta.Length));
             for (int i = 0; i < ta.Length; i++)
             {

@@ -173,7 +173,7 @@ public class ReliabilityCliTests
             var lines = File.ReadAllText(Path.Combine(dir, OutputFiles.Journal));
             Assert.That(lines.Length == 0 || lines.EndsWith('\n'), Is.True, "no torn line left behind");
             var partial = Journal(dir);
-            Assert.That(partial.Count, Is.LessThan(60));
+            Assert.That(partial.Count, Is.InRange(1, 59), "some samples were journaled before the disk filled up");
             Assert.That(partial.Select(x => x.Index).Distinct().Count(), Is.EqualTo(partial.Count));
 
             Assert.That(Sh("/bin/mount", "-o", "remount,size=16m", mount), Is.EqualTo(0));
@@ -347,11 +347,10 @@ public class ReliabilityCliTests
         var custom = Path.Combine(_fx.Root, $"custom13_{content.Length}.json");
         File.WriteAllText(custom, content);
         var outDir = Out("custom13_" + content.Length);
-        var started = DateTime.UtcNow;
         CliRunner.AssertRefused(_cli.Run(["--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, "--custom_sentence", custom,
             "--output_dir", outDir, "--generate_max_len", "3000"]), Path.GetFileName(custom), message);
+        // The observable sign that no model work began (rather than a wall-clock limit): no checkpoint folder exists.
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
-        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(60)));
     }
 
     // (13) a broken tokenizer or config.json of a later checkpoint is found before the first checkpoint starts.
@@ -380,6 +379,7 @@ public class ReliabilityCliTests
         var dir = Path.Combine(outDir, "iter5");
         var records = Journal(dir);
         var tok = HfTokenizer.FromDirectory(ckpt);
+        Assert.That(records, Has.Count.EqualTo(7), "alpha's 4 and beta's 3 samples");
         foreach (var x in records)
         {
             int beyond = x.TokenIds.Count(id => id >= tok.VocabSize);

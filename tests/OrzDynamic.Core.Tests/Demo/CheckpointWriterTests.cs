@@ -72,6 +72,7 @@ public sealed class CheckpointWriterTests
         Assert.That(size16, Is.LessThan(size32 * 0.6));
         using var loaded = CheckpointLoader.Load(dir16.Path, new ModelLoadOptions { DType = ScalarType.Float32 });
         var expected = model.NamedWeights().ToDictionary(w => w.Name, w => w.Parameter);
+        Assert.That(loaded.NamedWeights().Select(w => w.Name), Is.EquivalentTo(expected.Keys));
         foreach (var (name, p) in loaded.NamedWeights())
             Assert.That(p.allclose(expected[name], rtol: 1e-2, atol: 1e-4), Is.True, name);
     }

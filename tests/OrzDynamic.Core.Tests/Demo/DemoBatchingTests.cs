@@ -40,6 +40,7 @@ public sealed class DemoBatchingTests
     public async Task AnswersAreIdenticalAtBatch1Batch4AndContinuous(bool sample)
     {
         using var tmp = new TempDirectory();
+        Assert.That(DemoPaths.CheckpointDirectories.Select(c => c.Step), Is.EqualTo(new[] { 0, 1200, 2200 }));
         foreach (var (step, checkpoint) in DemoPaths.CheckpointDirectories)
         {
             var one = await Answers(checkpoint, tmp.Sub($"{step}-b1"), GenerationMode.Static, 1, sample);

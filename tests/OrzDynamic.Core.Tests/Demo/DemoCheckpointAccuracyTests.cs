@@ -86,6 +86,7 @@ public sealed class DemoCheckpointAccuracyTests
     [Test]
     public void Checkpoints_AreSmall()
     {
+        Assert.That(DemoPaths.CheckpointDirectories.Select(c => c.Step), Is.EqualTo(new[] { 0, 1200, 2200 }));
         foreach (var (_, path) in DemoPaths.CheckpointDirectories)
         {
             var bytes = Directory.GetFiles(path).Sum(f => new FileInfo(f).Length);

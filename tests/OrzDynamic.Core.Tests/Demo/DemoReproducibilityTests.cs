@@ -44,6 +44,7 @@ public sealed class DemoReproducibilityTests
         using var dir = new TempDirectory();
         var result = new DemoTrainer(new DemoTrainingSettings()).Run(dir.Path);
         var committed = DemoPaths.CheckpointDirectories;
+        Assert.That(committed.Select(c => c.Step), Is.EqualTo(new[] { 0, 1200, 2200 }));
         Assert.That(result.CheckpointDirectories.Select(Path.GetFileName), Is.EqualTo(committed.Select(c => Path.GetFileName(c.Path))));
         foreach (var (_, path) in committed)
             foreach (var file in CheckpointFiles)

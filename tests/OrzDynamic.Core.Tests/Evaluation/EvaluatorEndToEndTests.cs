@@ -54,7 +54,9 @@ public class EvaluatorEndToEndTests
             Assert.That(results[$"{ds}/ld_correct/count"] + results[$"{ds}/ld_incorrect/count"] + results[$"{ds}/invalid"], Is.EqualTo(mine.Length));
             var expectedRandom = mine.Where(r => r.InvalidReason is null).Sum(r => Math.Min(5, r.LdMetrics!.ValidTokens));
             Assert.That(results[$"{ds}/ld_random/count"], Is.EqualTo(expectedRandom));
-            foreach (var r in mine.Where(r => r.SampledTokens is not null))
+            var withSamples = mine.Where(r => r.SampledTokens is not null).ToArray();
+            Assert.That(withSamples.Sum(r => r.SampledTokens!.Positions.Count), Is.EqualTo(expectedRandom), $"{ds}: every random position is in a record");
+            foreach (var r in withSamples)
             {
                 var st = r.SampledTokens!;
                 Assert.That(st.Positions, Is.Unique);
@@ -99,6 +101,7 @@ public class EvaluatorEndToEndTests
         Assert.That(after, Has.Length.EqualTo(7));
         var keys = after.Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).Select(r => (r.Dataset, r.Index)).ToArray();
         Assert.That(keys, Is.Unique);
+        Assert.That(first.Flat.Keys, Does.Contain("alpha/accuracy").And.Contain("beta/ld_correct/count"));
         Assert.That(second.Flat.Keys, Is.EquivalentTo(first.Flat.Keys));
         foreach (var (k, v) in first.Flat)
             Assert.That(second[k], double.IsNaN(v) ? Is.NaN : Is.EqualTo(v).Within(1e-9), k);
@@ -133,7 +136,9 @@ public class EvaluatorEndToEndTests
     {
         await using var e = new Evaluator(_fx.Config(0, Out("traces")) with { EvalPromptData = [_fx.DatasetB], CustomSentenceFiles = [], SaveTokenTraces = true });
         await e.EvalAsync();
-        foreach (var line in File.ReadAllLines(e.JournalPath))
+        var lines = File.ReadAllLines(e.JournalPath);
+        Assert.That(lines, Has.Length.EqualTo(3), "beta's three samples");
+        foreach (var line in lines)
         {
             var r = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions)!;
             Assert.That(r.TokenTraces!.LogProbs, Has.Count.EqualTo(r.TokenIds.Count));
@@ -172,7 +177,7 @@ public class EvaluatorEndToEndTests
         Assert.That(charts, Has.Length.EqualTo(2));
         Assert.That(charts.All(c => Path.GetFileName(c).StartsWith("ld_trends_", StringComparison.Ordinal) && File.Exists(c)), Is.True);
         var csv = File.ReadAllLines(Path.Combine(root, OutputFiles.TrendsCsv));
-        Assert.That(csv[0], Is.EqualTo(TrendsCsvWriter.Header));
+        Assert.That(csv[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         Assert.That(csv.Count(l => l.StartsWith("alpha,all,accuracy,", StringComparison.Ordinal)), Is.EqualTo(2));
     }
 

@@ -70,6 +70,8 @@ public sealed class MixedPrecisionTests
         Assert.That(mixed.WeightBytes, Is.EqualTo(6L * mixed.ScoringModel.Config.ParameterCount));
         using var scope = NewDisposeScope();
         var f = mixed.ScoringModel.NamedWeights().ToDictionary(w => w.Name, w => w.Parameter);
+        Assert.That(f, Is.Not.Empty);
+        Assert.That(mixed.GenerationModel.NamedWeights().Select(w => w.Name), Is.EquivalentTo(f.Keys));
         foreach (var (name, p) in mixed.GenerationModel.NamedWeights())
             Assert.That(p.eq(f[name].to(ScalarType.BFloat16)).all().item<bool>(), Is.True, name);
     }

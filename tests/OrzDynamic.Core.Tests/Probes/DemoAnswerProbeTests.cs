@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Metrics;
@@ -69,16 +70,19 @@ public sealed class DemoAnswerProbeTests
         Assert.That(energy[0], Is.GreaterThan(energy[1]));
         Assert.That(energy[1], Is.GreaterThan(energy[2]));
         // Every checkpoint scored the same texts.
+        Assert.That(_items, Has.Count.EqualTo(30));
         foreach (var c in _checkpoints)
             Assert.That(_run.Records[c.Name].Select(r => r.TokenIds), Is.EqualTo(_items.Select(i => i.ResponseTokenIds)));
     }
 
     [Test]
-    public async Task ProbeMetrics_EqualTheCustomSentenceScoreOfPromptAndAnswer_ToOneMillionth()
+    public async Task ProbeMetrics_EqualTheCustomSentenceScoreOfPromptAndAnswer_AndAFullLogitsReference()
     {
         // (prompt, answer) written as a custom sentence file; the answer text re-encodes to the generated token ids.
         var tokenizer = HfTokenizer.FromDirectory(_checkpoints[^1].ModelPath);
         var pairs = _items.Select(i => (Item: i, Text: tokenizer.Decode(i.ResponseTokenIds!))).Where(p => tokenizer.Encode(p.Text).SequenceEqual(p.Item.ResponseTokenIds!)).ToArray();
+        Assert.That(_checkpoints.Select(c => c.Name), Is.EqualTo(new[] { "iter0", "iter1200", "iter2200" }));
+        Assert.That(_items, Has.Count.EqualTo(30));
         Assert.That(pairs, Has.Length.GreaterThanOrEqualTo(_items.Count / 2), "most demo answers survive decode + encode");
         var file = Path.Combine(_output!.Path, "answers_as_sentences.jsonl");
         File.WriteAllLines(file, pairs.Select(p => JsonSerializer.Serialize(new { prompt = p.Item.Prompt, response = p.Text })));
@@ -90,9 +94,30 @@ public sealed class DemoAnswerProbeTests
             var custom = File.ReadAllLines(Path.Combine(dir, OutputFiles.CustomSentences("answers_as_sentences")))
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ld_metrics").Deserialize<LdMetrics>(ResultsJournal.LineOptions)!).ToArray();
             var probes = _run.Records[c.Name].ToDictionary(r => r.Key);
+            Assert.That(custom, Has.Length.EqualTo(pairs.Length), $"{c.Name}: one custom-sentence line per pair");
+
+            // Probe and custom sentence both score through ResponseScorer; the reference does not: one plain forward
+            // pass over prompt + answer with every position's logits, metrics from LearningDynamics.GetBatchLogps.
+            using var model = CheckpointLoader.Load(c.ModelPath, new ModelLoadOptions { DType = TorchSharp.torch.ScalarType.Float32 });
             for (int i = 0; i < pairs.Length; i++)
+            {
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                var prompt = tokenizer.Encode(pairs[i].Item.Prompt);
+                var ids = prompt.Concat(pairs[i].Item.ResponseTokenIds!).Select(t => (long)t).ToArray();
+                var labels = ids.Select((t, k) => k < prompt.Count ? LearningDynamics.IgnoreIndex : t).ToArray();
+                using var full = model.Forward(TorchSharp.torch.tensor(ids, [1, ids.Length]));
+                LdMetrics reference = LearningDynamics.GetBatchLogps(full.Logits!, TorchSharp.torch.tensor(labels, [1, labels.Length])).Rows[0];
+                var probe = probes[pairs[i].Item.Key].LdMetrics!;
+                Assert.That(probe.ValidTokens, Is.EqualTo(pairs[i].Item.ResponseTokenIds!.Count), $"{c.Name} {pairs[i].Item.Key}");
                 foreach (var metric in LdMetricKeys.All)
-                    Assert.That(probes[pairs[i].Item.Key].LdMetrics!.Get(metric), Is.EqualTo(custom[i].Get(metric)).Within(1e-6), $"{c.Name} {pairs[i].Item.Key} {metric}");
+                {
+                    var expected = reference.Get(metric);
+                    var within = Is.EqualTo(expected).Within(1e-5 * Math.Max(1, Math.Abs(expected)));
+                    Assert.That(probe.Get(metric), double.IsNaN(expected) ? Is.NaN : within, $"{c.Name} {pairs[i].Item.Key} {metric}: probe vs full-logits reference");
+                    Assert.That(custom[i].Get(metric), double.IsNaN(expected) ? Is.NaN : within, $"{c.Name} {pairs[i].Item.Key} {metric}: custom sentence vs full-logits reference");
+                    Assert.That(probe.Get(metric), Is.EqualTo(custom[i].Get(metric)).Within(1e-6), $"{c.Name} {pairs[i].Item.Key} {metric}");
+                }
+            }
         }
     }
 }

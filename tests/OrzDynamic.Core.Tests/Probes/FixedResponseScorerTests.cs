@@ -1,6 +1,8 @@
 using System.Text.Json;
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Metrics;
@@ -42,6 +44,7 @@ public class FixedResponseScorerTests
     {
         var records = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToArray();
+        Assert.That(records, Has.Length.EqualTo(7), "alpha has 4 samples, beta 3");
         Assert.That(_items, Has.Count.EqualTo(records.Length));
         Assert.That(_items.Select(i => i.Key), Is.EqualTo(records.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.Index).Select(r => $"{r.Dataset}#{r.Index}")));
         foreach (var item in _items)
@@ -59,6 +62,8 @@ public class FixedResponseScorerTests
         var run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync([_checkpoints[1]], _items, Out("self"), "answers");
         var own = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToDictionary(r => $"{r.Dataset}#{r.Index}");
+        Assert.That(own, Has.Count.EqualTo(7));
+        Assert.That(run.Records["iter10"].Select(p => p.Key), Is.EquivalentTo(own.Keys), "every reference answer probed once");
         foreach (var p in run.Records["iter10"])
         {
             var m = own[p.Key].LdMetrics!;
@@ -72,7 +77,7 @@ public class FixedResponseScorerTests
     }
 
     [Test]
-    public async Task TextItems_EqualTheEvaluatorsCustomSentenceMetrics_ToOneMillionth()
+    public async Task TextItems_EqualTheEvaluatorsCustomSentenceMetrics_AndAFullLogitsReference()
     {
         // The fixture's custom sentence file, scored by the evaluator at iter0 and as text probes at iter0.
         var customDir = Out("custom");
@@ -86,12 +91,43 @@ public class FixedResponseScorerTests
             Prompt = e.GetProperty("prompt").GetString()!, ResponseText = e.GetProperty("response").GetString(),
         }).ToArray();
         var run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync([_checkpoints[0]], items, Out("vs-custom"), "mine");
+        Assert.That(lines, Has.Length.EqualTo(2), "the fixture's two custom sentences");
+        Assert.That(run.Records["iter0"], Has.Count.EqualTo(lines.Length));
+
+        // Both paths above score through ResponseScorer. The reference here does not: one plain forward pass over
+        // prompt + response with every position's logits, the metrics from LearningDynamics.GetBatchLogps on them,
+        // and out_token once more as a float64 sum of log-softmax at the response tokens.
+        var tokenizer = HfTokenizer.FromDirectory(_fx.Checkpoints[0]);
+        using var model = CheckpointLoader.Load(_fx.Checkpoints[0], new ModelLoadOptions { DType = TorchSharp.torch.ScalarType.Float32 });
+        int compared = 0;
         for (int i = 0; i < lines.Length; i++)
         {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var prompt = tokenizer.Encode(items[i].Prompt);
+            var response = tokenizer.Encode(items[i].ResponseText!);
+            var ids = prompt.Concat(response).Select(t => (long)t).ToArray();
+            var labels = ids.Select((t, k) => k < prompt.Count ? LearningDynamics.IgnoreIndex : t).ToArray();
+            using var full = model.Forward(TorchSharp.torch.tensor(ids, [1, ids.Length]));
+            var reference = LdMetrics.From(LearningDynamics.GetBatchLogps(full.Logits!, TorchSharp.torch.tensor(labels, [1, labels.Length])).Rows[0]);
+            var logp = TorchSharp.torch.nn.functional.log_softmax(full.Logits![0].to_type(TorchSharp.torch.ScalarType.Float64), 1).data<double>().ToArray();
+            long vocab = full.Logits!.shape[2];
+            double outToken = Enumerable.Range(prompt.Count, response.Count).Sum(k => logp[(k - 1) * vocab + ids[k]]);
+
+            var probe = run.Records["iter0"][i].LdMetrics!;
             var custom = lines[i].GetProperty("ld_metrics").Deserialize<LdMetrics>(ResultsJournal.LineOptions)!;
+            Assert.That(probe.ValidTokens, Is.EqualTo(response.Count), items[i].Key);
+            Assert.That(probe.OutToken, Is.EqualTo(outToken).Within(1e-4 * Math.Max(1, Math.Abs(outToken))), $"{items[i].Key} out_token vs float64 log-softmax");
             foreach (var metric in LdMetricKeys.All)
-                Assert.That(run.Records["iter0"][i].LdMetrics!.Get(metric), Is.EqualTo(custom.Get(metric)).Within(1e-6), $"{items[i].Key} {metric}");
+            {
+                var expected = reference.Get(metric);
+                var within = Is.EqualTo(expected).Within(1e-5 * Math.Max(1, Math.Abs(expected)));
+                Assert.That(probe.Get(metric), double.IsNaN(expected) ? Is.NaN : within, $"{items[i].Key} {metric}: probe vs full-logits reference");
+                Assert.That(custom.Get(metric), double.IsNaN(expected) ? Is.NaN : within, $"{items[i].Key} {metric}: custom sentence vs full-logits reference");
+                Assert.That(probe.Get(metric), Is.EqualTo(custom.Get(metric)).Within(1e-6), $"{items[i].Key} {metric}: probe vs custom sentence");
+                compared++;
+            }
         }
+        Assert.That(compared, Is.EqualTo(2 * LdMetricKeys.All.Count));
     }
 
     [Test]
@@ -156,7 +192,9 @@ public class FixedResponseScorerTests
     {
         var run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync(_checkpoints, _items, Out("agg"), "answers");
         var points = ProbeAggregator.Aggregate(run.Checkpoints.Select(c => (c, run.Records[c.Name])));
-        foreach (var source in _items.Select(i => i.Source).Distinct())
+        var sources = _items.Select(i => i.Source).Distinct().ToArray();
+        Assert.That(sources, Is.EquivalentTo(new[] { "alpha", "beta" }));
+        foreach (var source in sources)
         {
             var all = points.Single(p => p.Source == source && p.Stratum == ProbeStrata.All && p.Metric == LdMetricKeys.OutToken && p.Iteration == 10);
             var expected = run.Records["iter10"].Where(r => r.Source == source && r.LdMetrics!.IsValid).Select(r => r.LdMetrics!.OutToken).Average();

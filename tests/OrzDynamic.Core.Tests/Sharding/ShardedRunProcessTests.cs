@@ -234,7 +234,9 @@ public class ShardedRunProcessTests
             var name = "probes_answers_from_reference-iter1200.jsonl";
             Assert.That(File.ReadAllBytes(Path.Combine(dir, ck, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, ck, name))), $"{ck}/{name} bit-identical");
         }
-        foreach (var csv in Directory.GetFiles(single, "*.csv").Select(Path.GetFileName))
+        var singleCsvs = Directory.GetFiles(single, "*.csv").Select(Path.GetFileName).ToArray();
+        Assert.That(singleCsvs, Does.Contain("trends.csv").And.Contain("probe_trends_answers_from_reference-iter1200.csv"));
+        foreach (var csv in singleCsvs)
             Assert.That(File.ReadAllBytes(Path.Combine(dir, csv!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(single, csv!))), $"{csv} bit-identical");
 
         // The reference answers changed after planning: a shard that still has probes to score refuses with one line.
@@ -263,13 +265,12 @@ public class ShardedRunProcessTests
         int total0 = shard0.Sum(u => u.Samples);
 
         // SIGKILL shard 0 as soon as its first sample is journaled.
+        Assert.That(total0, Is.GreaterThan(4), "shard 0 has more than one batch, so its first journaled batch is not its last");
         using (var p = _cli.Start(["shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0"]))
         {
-            _ = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
-            var sw = Stopwatch.StartNew();
-            while (Done0() < 1 && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(10)) Thread.Sleep(5);
-            Assert.That(p.HasExited, Is.False, "shard 0 finished before it could be killed");
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            OutputEvents.WaitFor(p, dir, () => Done0() >= 1, "first journaled sample of shard 0", TimeSpan.FromMinutes(10), () => stdout.Result + stderr.Result);
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
         }
@@ -294,6 +295,7 @@ public class ShardedRunProcessTests
         var (rc, rout, rerr) = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
         Assert.That(rc, Is.Zero, rerr);
         Assert.That(rout, Does.Contain($"{total0 - doneBefore} sample(s) written"));
+        Assert.That(linesBefore.Sum(l => l.Length), Is.GreaterThanOrEqualTo(1), "shard 0's journals hold the samples written before the kill");
         for (int j = 0; j < journals.Length; j++)
             Assert.That(File.ReadAllLines(journals[j]).Take(linesBefore[j].Length), Is.EqualTo(linesBefore[j]));
         var (mc, _, merr) = _cli.Run("merge", dir);
@@ -317,6 +319,7 @@ public class ShardedRunProcessTests
     {
         var dir = Plan("batching", 2);
         var plan = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")))!;
+        Assert.That(plan["checkpoints"]!.AsArray(), Has.Count.EqualTo(3));
         foreach (var ck in plan["checkpoints"]!.AsArray())
             Assert.That(ck!["settings"]!["batching"]!.GetValue<string>(), Is.EqualTo("static"));
         var other = Path.Combine(_root, "batching-continuous");

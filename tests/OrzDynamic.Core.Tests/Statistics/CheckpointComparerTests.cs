@@ -110,13 +110,37 @@ public class CheckpointComparerTests
         var a = Enumerable.Range(0, 40).SelectMany(i => new[] { Rec(i, rng.Next(2) == 0, rng.NextDouble()), Rec(i, rng.Next(2) == 0, rng.NextDouble(), ds: "other") }).ToArray();
         var b = Enumerable.Range(0, 40).SelectMany(i => new[] { Rec(i, rng.Next(2) == 0, rng.NextDouble()), Rec(i, rng.Next(2) == 0, rng.NextDouble(), ds: "other") }).ToArray();
         var report = new CheckpointComparer().Compare([Ckpt("a", 0, a), Ckpt("b", 1, b)]);
-        foreach (var family in report.Rows.GroupBy(r => (r.Dataset, r.Kind, r.ToIteration)))
+
+        // Holm's step-down adjustment from its definition: with the m testable p-values sorted ascending,
+        // p_adj(i) = max over j <= i of min(1, (m - j + 1) * p(j)) (1-based ranks); untestable rows stay without one.
+        static double?[] Holm(IReadOnlyList<double?> p)
+        {
+            var order = Enumerable.Range(0, p.Count).Where(i => p[i] is not null).OrderBy(i => p[i]!.Value).ToArray();
+            var adjusted = new double?[p.Count];
+            double running = 0;
+            for (int rank = 0; rank < order.Length; rank++)
+            {
+                running = Math.Max(running, Math.Min(1, (order.Length - rank) * p[order[rank]]!.Value));
+                adjusted[order[rank]] = running;
+            }
+            return adjusted;
+        }
+
+        var families = report.Rows.GroupBy(r => (r.Dataset, r.Kind, r.ToIteration)).ToArray();
+        Assert.That(families.Select(f => f.Key.Dataset), Is.EquivalentTo(new[] { Ds, "other" }), "one family per dataset (one comparison: b vs a)");
+        int testable = 0;
+        foreach (var family in families)
         {
             var rows = family.ToArray();
-            var expected = HolmBonferroni.Adjust(rows.Select(r => r.P).ToArray());
-            for (int i = 0; i < rows.Length; i++) Assert.That(rows[i].AdjustedP, Is.EqualTo(expected[i]));
             Assert.That(rows, Has.Length.EqualTo(1 + 3 * LdMetricKeys.All.Count));
+            var expected = Holm(rows.Select(r => r.P).ToArray());
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Assert.That(rows[i].AdjustedP, expected[i] is { } e ? Is.EqualTo(e).Within(1e-15) : Is.Null, rows[i].ToString());
+                if (expected[i] is not null) testable++;
+            }
         }
+        Assert.That(testable, Is.GreaterThanOrEqualTo(2 * (1 + 3 + 3)), "accuracy and both varying metrics (prob_energy, out_token) in all three strata of both datasets are adjusted");
     }
 
     [Test]
@@ -130,7 +154,9 @@ public class CheckpointComparerTests
         Assert.That(paths.Select(Path.GetFileName), Is.EqualTo(new[] { ComparisonFiles.Csv, ComparisonFiles.Json }));
         Assert.That(Directory.GetFiles(dir.Path, "*.tmp"), Is.Empty);
         var lines = File.ReadAllLines(paths[0]);
-        Assert.That(lines[0].Split(','), Is.EqualTo(ComparisonFiles.CsvColumns));
+        Assert.That(lines[0], Is.EqualTo("dataset,kind,from_checkpoint,from_iteration,to_checkpoint,to_iteration,metric,stratum,test,method,"
+            + "n_from,n_to,unpaired,mean_from,mean_to,effect_name,effect,mean_diff,mean_diff_ci_low,mean_diff_ci_high,statistic,df,p,"
+            + "p_adjusted,significant,direction,paired_t,paired_t_p,not_testable"));
         Assert.That(lines, Has.Length.EqualTo(1 + report.Rows.Count));
         using var json = JsonDocument.Parse(File.ReadAllText(paths[1]));
         Assert.That(json.RootElement.GetProperty("confidence_level").GetDouble(), Is.EqualTo(0.95));
@@ -182,15 +208,20 @@ public class CheckpointComparerTests
     {
         var recs = Enumerable.Range(0, 20).Select(i => Rec(i, i < 15, 0.1 * (i % 5))).ToArray();
         var r = ResultsAggregator.Aggregate("iter1", null, recs, [Ds], confidenceLevel: 0.9);
-        var wilson = WilsonInterval.Compute(15, 20, 0.9)!;
-        Assert.That(r[$"{Ds}/accuracy_ci_low"], Is.EqualTo(wilson.Low));
-        Assert.That(r[$"{Ds}/accuracy_ci_high"], Is.EqualTo(wilson.High));
-        Assert.That(r.AccuracyInterval(Ds), Is.EqualTo(wilson));
-        var correct = recs.Where(x => x.IsCorrect).Select(x => x.LdMetrics!.ProbEnergy).ToArray();
-        var t = StudentTInterval.Compute(correct, 0.9)!;
-        Assert.That(r[$"{Ds}/ld_correct/prob_energy_ci_low"], Is.EqualTo(t.Low).Within(1e-12));
-        Assert.That(r[$"{Ds}/ld_correct/prob_energy_ci_high"], Is.EqualTo(t.High).Within(1e-12));
-        Assert.That(r.MetricInterval(Ds, "correct", "prob_energy")!.Low, Is.EqualTo(t.Low).Within(1e-12));
+        // Wilson score interval from its formula: 15 of 20 at 90 %, z = Phi^-1(0.95).
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.95), n = 20, p = 15 / n;
+        double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+        double half = z / (1 + z * z / n) * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        Assert.That(r[$"{Ds}/accuracy_ci_low"], Is.EqualTo(centre - half).Within(1e-12));
+        Assert.That(r[$"{Ds}/accuracy_ci_high"], Is.EqualTo(centre + half).Within(1e-12));
+        Assert.That(r.AccuracyInterval(Ds)!.Low, Is.EqualTo(centre - half).Within(1e-12));
+        Assert.That(r.AccuracyInterval(Ds)!.High, Is.EqualTo(centre + half).Within(1e-12));
+        // Student t interval by hand: the 15 correct answers have prob_energy 0, .1, .2, .3, .4 three times each, so
+        // mean 0.2 and sample variance 3 * 0.1 / 14; half-width t(14, 0.95) * s / sqrt(15).
+        double tHalf = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, 14, 0.95) * Math.Sqrt(0.3 / 14) / Math.Sqrt(15);
+        Assert.That(r[$"{Ds}/ld_correct/prob_energy_ci_low"], Is.EqualTo(0.2 - tHalf).Within(1e-12));
+        Assert.That(r[$"{Ds}/ld_correct/prob_energy_ci_high"], Is.EqualTo(0.2 + tHalf).Within(1e-12));
+        Assert.That(r.MetricInterval(Ds, "correct", "prob_energy")!.Low, Is.EqualTo(0.2 - tHalf).Within(1e-12));
         // The random stratum is empty here: no interval keys rather than NaN ones.
         Assert.That(r.ContainsKey($"{Ds}/ld_random/prob_energy_ci_low"), Is.False);
         Assert.That(r.Values.Where((_, i) => r.Keys.ElementAt(i).Contains("_ci_", StringComparison.Ordinal)).All(double.IsFinite));
@@ -201,7 +232,7 @@ public class CheckpointComparerTests
         using var doc = JsonDocument.Parse(File.ReadAllText(summary));
         Assert.That(doc.RootElement.GetProperty("confidence_level").GetDouble(), Is.EqualTo(0.9));
         var results = doc.RootElement.GetProperty("results");
-        Assert.That(results.GetProperty($"{Ds}/accuracy_ci_high").GetDouble(), Is.EqualTo(wilson.High));
+        Assert.That(results.GetProperty($"{Ds}/accuracy_ci_high").GetDouble(), Is.EqualTo(centre + half).Within(1e-12));
         Assert.That(results.TryGetProperty($"{Ds}/ld_incorrect/prob_energy_ci_low", out _), Is.True);
     }
 

@@ -65,14 +65,23 @@ public class ComparisonFileWriterTests
         var trends = MultiCheckpointAggregator.Aggregate(all);
         var fromReport = TrendSignificance.Apply(trends, report);
         var fromMarks = TrendSignificance.Apply(trends, marks);
+        Assert.That(fromReport.Datasets.Select(d => d.Dataset), Is.EquivalentTo(new[] { "zeta", "alpha, \"quoted\" – ü", "mid" }));
+        Assert.That(fromMarks.Datasets.Select(d => d.Dataset), Is.EqualTo(fromReport.Datasets.Select(d => d.Dataset)));
+        int series = 0, marked = 0;
         foreach (var (a, b) in fromReport.Datasets.Zip(fromMarks.Datasets))
         {
             Assert.That(b.Accuracy!.SignificantChange, Is.EqualTo(a.Accuracy!.SignificantChange));
             Assert.That(b.SignificanceNote, Is.EqualTo(a.SignificanceNote));
             foreach (var (stratum, metrics) in a.Metrics)
-                foreach (var (metric, series) in metrics)
-                    Assert.That(b.Metrics[stratum][metric].SignificantChange, Is.EqualTo(series.SignificantChange), $"{a.Dataset} {stratum} {metric}");
+                foreach (var (metric, s) in metrics)
+                {
+                    Assert.That(b.Metrics[stratum][metric].SignificantChange, Is.EqualTo(s.SignificantChange), $"{a.Dataset} {stratum} {metric}");
+                    series++;
+                    if (s.SignificantChange?.Any(x => x) == true) marked++;
+                }
         }
+        Assert.That(series, Is.GreaterThanOrEqualTo(3 * LdMetricKeys.All.Count), "every dataset's metric series compared");
+        Assert.That(marked, Is.GreaterThan(0), "some series carry significance marks");
     }
 
     [Test]

@@ -43,6 +43,20 @@ public class TrendIntervalsTests
         Assert.That(pe.CiHigh![1], Is.EqualTo(r20[$"{Ds}/ld_correct/prob_energy_ci_high"]).Within(1e-15));
         Assert.That(trend.Accuracy!.CiLow![0], Is.EqualTo(all["run/iter10"][$"{Ds}/accuracy_ci_low"]));
         Assert.That(trend.ConfidenceLevel, Is.EqualTo(0.95));
+
+        // The same values from their formulas. iter20's correct answers have prob_energy 0.3 + 0.001 i, i = 0..26: mean
+        // 0.313, sample std 0.001 * sqrt(27 * 28 / 12); 95 % t interval with 26 degrees of freedom.
+        double std = 0.001 * Math.Sqrt(27 * 28 / 12.0);
+        double tHalf = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, 26, 0.975) * std / Math.Sqrt(27);
+        Assert.That(pe.Std[1], Is.EqualTo(std).Within(1e-12));
+        Assert.That(pe.CiLow[1], Is.EqualTo(0.313 - tHalf).Within(1e-12));
+        Assert.That(pe.CiHigh[1], Is.EqualTo(0.313 + tHalf).Within(1e-12));
+        // iter10: 3 of 30 correct; Wilson score interval at 95 %.
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975), n = 30, p = 3 / n;
+        double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+        double half = z / (1 + z * z / n) * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        Assert.That(trend.Accuracy.CiLow[0], Is.EqualTo(centre - half).Within(1e-12));
+        Assert.That(trend.Accuracy.CiHigh![0], Is.EqualTo(centre + half).Within(1e-12));
         Assert.That(trend.Accuracy.SignificantChange, Is.Null, "no comparison applied yet");
     }
 
@@ -68,7 +82,7 @@ public class TrendIntervalsTests
         using var writer = new StringWriter();
         TrendsCsvWriter.Write(trends, writer);
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0], Is.EqualTo(TrendsCsvWriter.Header));
+        Assert.That(lines[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         var acc20 = lines.Single(l => l.StartsWith($"{Ds},all,accuracy,20,", StringComparison.Ordinal)).Split(',');
         Assert.That(acc20[5], Is.Empty, "accuracy has no std");
         Assert.That(double.Parse(acc20[6], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(all["run/iter20"][$"{Ds}/accuracy_ci_low"]));

@@ -122,6 +122,7 @@ public sealed class ByteLevelBpeTrainerTests
         var reference = new ByteFallbackBpeModel(new VocabularyTable(new Dictionary<string, int>(vocabDict), "test"), trained.Merges, byteFallback: false, unkToken: null, fuseUnk: false, "test");
         var pre = ByteLevelBpeTrainer.BuildPreTokenizer(ByteLevelBpeTrainerOptions.QwenPattern);
         var ranges = new List<(int Offset, int Length)>();
+        int words = 0;
         foreach (var text in Corpus().Take(100).Append("#include ## ### 12345 aaaaaaaaaaaa"))
         {
             ranges.Clear();
@@ -134,8 +135,10 @@ public sealed class ByteLevelBpeTrainerTests
                 library.EncodeWord(word, a);
                 reference.EncodeWord(ByteLevelAlphabet.Encode(word), b);
                 Assert.That(a, Is.EqualTo(b), $"word {word}");
+                words++;
             }
         }
+        Assert.That(words, Is.GreaterThan(100), "the pre-tokenizer split the texts into words");
     }
 
     [Test]

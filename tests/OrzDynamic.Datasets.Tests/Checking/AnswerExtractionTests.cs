@@ -44,13 +44,11 @@ public class AnswerExtractionTests
     }
 
     [Test]
-    public void ExtractionIsFastOnPathologicalInput()
+    public void PathologicalInput_UnclosedAnswersExtractNothing()
     {
+        // Its time budget is in the `checker` benchmark (samples/OrzDynamic.Benchmarks/Checking).
         var s = string.Concat(Enumerable.Repeat("<answer>\\boxed{ } ", 20000));
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var r = AnswerExtraction.ExtractFinalAnswer(s);
-        Assert.That(r, Is.Empty);
-        Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        Assert.That(AnswerExtraction.ExtractFinalAnswer(s), Is.Empty);
     }
 
     [TestCase("so \\boxed{1} and \\boxed{\\frac{2}{3}}", "\\frac{2}{3}")]

@@ -39,8 +39,14 @@ public sealed record HfTokenizerConfig
     /// <summary>The <c>tokenizer_class</c>, e.g. "Qwen2Tokenizer" or "LlamaTokenizer", or null.</summary>
     public string? TokenizerClass { get; init; }
 
-    /// <summary>The Jinja chat template when it is a single string, or null.</summary>
+    /// <summary>
+    /// The Jinja chat template: the <c>chat_template</c> string, or the entry named "default" when the file lists named
+    /// templates (<c>[{"name": …, "template": …}]</c>); null when there is none.
+    /// </summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>Every named chat template when <c>chat_template</c> is a list (e.g. "default", "tool_use"); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> NamedChatTemplates { get; init; } = new Dictionary<string, string>();
 
     /// <summary><c>bos_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationBosTokenId { get; init; }
@@ -86,7 +92,13 @@ public sealed record HfTokenizerConfig
                 CleanUpTokenizationSpaces = JsonReaders.OptionalBool(root, "clean_up_tokenization_spaces", false, file, "clean_up_tokenization_spaces"),
                 TokenizerClass = JsonReaders.OptionalString(root, "tokenizer_class", file, "tokenizer_class"),
                 SplitSpecialTokens = JsonReaders.OptionalBool(root, "split_special_tokens", false, file, "split_special_tokens"),
-                ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null,
+            };
+            var named = NamedTemplates(root, file);
+            config = config with
+            {
+                NamedChatTemplates = named,
+                ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString()
+                    : named.GetValueOrDefault("default"),
             };
         }
         if (generationConfigPath is not null && File.Exists(generationConfigPath))
@@ -104,6 +116,20 @@ public sealed record HfTokenizerConfig
             };
         }
         return config;
+    }
+
+    private static Dictionary<string, string> NamedTemplates(JsonElement root, string file)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (JsonReaders.OptionalNode(root, "chat_template") is not { ValueKind: JsonValueKind.Array } list) return result;
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var field = $"chat_template[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(file, field, $"must be an object with \"name\" and \"template\", but is {JsonReaders.Describe(item)}.");
+            result[JsonReaders.RequireString(item, "name", file, field + ".name")] = JsonReaders.RequireString(item, "template", file, field + ".template");
+        }
+        return result;
     }
 
     private static string? TokenText(JsonElement root, string name, string file)

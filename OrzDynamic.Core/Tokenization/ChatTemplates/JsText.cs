@@ -52,11 +52,11 @@ internal static class JsText
         return result;
     }
 
-    /// <summary>JavaScript's <c>toUpperCase</c> (culture-invariant; single-character mappings).</summary>
-    public static string Upper(string s) => s.ToUpperInvariant();
+    /// <summary>JavaScript's <c>toUpperCase</c> (with Unicode's multi-character mappings, e.g. ß → SS).</summary>
+    public static string Upper(string s) => JsCase.ToUpper(s);
 
-    /// <summary>JavaScript's <c>toLowerCase</c> (culture-invariant; single-character mappings).</summary>
-    public static string Lower(string s) => s.ToLowerInvariant();
+    /// <summary>JavaScript's <c>toLowerCase</c> (with İ → i̇ and the final-sigma rule).</summary>
+    public static string Lower(string s) => JsCase.ToLower(s);
 
     /// <summary>Upper-cases the first word character of each run of word characters (<c>/\b\w/g</c>); the rest is kept.</summary>
     public static string Title(string s)

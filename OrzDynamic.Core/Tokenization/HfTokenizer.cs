@@ -61,7 +61,9 @@ public sealed class HfTokenizer : IPromptTokenizer
         PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, configFile, "pad_token");
         _postProcessor = ChoosePostProcessor(parts.PostProcessor, config);
         _chatTemplate = new Lazy<ChatTemplate?>(() => config.ChatTemplate is { } text
-            ? ChatTemplate.Parse(text, (config.TokenizerConfigPath ?? TokenizerConfigFileName) + " (chat_template)")
+            ? ChatTemplate.Parse(text, config.ChatTemplatePath == config.TokenizerConfigPath
+                ? (config.TokenizerConfigPath ?? TokenizerConfigFileName) + " (chat_template)"
+                : config.ChatTemplatePath)
             : null);
     }
 
@@ -213,7 +215,8 @@ public sealed class HfTokenizer : IPromptTokenizer
     /// </summary>
     public bool IsKnownId(int id) => _addedById.ContainsKey(id) || _parts.Model.TryGetToken(id, out _);
 
-    /// <summary>True when tokenizer_config.json has a chat template (instruct, distilled and Qwen3 checkpoints do).</summary>
+    /// <summary>True when the checkpoint has a chat template (instruct, distilled and Qwen3 checkpoints do), in
+    /// tokenizer_config.json or in chat_template.jinja beside it.</summary>
     public bool HasChatTemplate => Config.ChatTemplate is not null;
 
     /// <summary>The checkpoint's parsed chat template (parsed once).</summary>
@@ -222,8 +225,8 @@ public sealed class HfTokenizer : IPromptTokenizer
     public ChatTemplate ChatTemplate => _chatTemplate.Value ?? throw new TokenizerLoadException(
         Config.TokenizerConfigPath ?? Path.Combine(Path.GetDirectoryName(Source) ?? ".", TokenizerConfigFileName), "chat_template",
         Config.TokenizerConfigPath is null
-            ? "the checkpoint has no tokenizer_config.json, so it has no chat template; render prompts without one."
-            : "the checkpoint has no chat template (a base model?); render prompts without one.");
+            ? "the checkpoint has neither tokenizer_config.json nor chat_template.jinja, so it has no chat template; render prompts without one."
+            : "the checkpoint has no chat template (no chat_template field and no chat_template.jinja beside it; a base model?); render prompts without one.");
 
     /// <summary>
     /// Renders <paramref name="messages"/> with the checkpoint's chat template, as transformers'

@@ -57,6 +57,16 @@ public sealed record HfTokenizerConfig
     /// <summary><c>pad_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationPadTokenId { get; init; }
 
+    /// <summary>
+    /// The file <see cref="ChatTemplate"/> was read from: <c>chat_template.jinja</c> beside tokenizer_config.json (which
+    /// takes precedence, as in transformers; recent versions save the template there), or tokenizer_config.json; null
+    /// when there is no template.
+    /// </summary>
+    public string? ChatTemplatePath { get; init; }
+
+    /// <summary>File name of the stand-alone chat template that recent transformers versions save beside tokenizer_config.json.</summary>
+    public const string ChatTemplateFileName = "chat_template.jinja";
+
     /// <summary>Path of the tokenizer_config.json that was read, or null when there was none.</summary>
     public string? TokenizerConfigPath { get; init; }
 
@@ -68,7 +78,8 @@ public sealed record HfTokenizerConfig
 
     /// <summary>
     /// Reads <paramref name="tokenizerConfigPath"/> and <paramref name="generationConfigPath"/>; either may be null
-    /// or point to a missing file, which leaves its fields unset.
+    /// or point to a missing file, which leaves its fields unset. A <c>chat_template.jinja</c> in the directory of
+    /// <paramref name="tokenizerConfigPath"/> (present or not) is the chat template.
     /// </summary>
     /// <exception cref="TokenizerLoadException">A file is not valid JSON or a field has the wrong type.</exception>
     public static HfTokenizerConfig Load(string? tokenizerConfigPath, string? generationConfigPath)
@@ -101,6 +112,9 @@ public sealed record HfTokenizerConfig
                     : named.GetValueOrDefault("default"),
             };
         }
+        if (config.ChatTemplate is not null) config = config with { ChatTemplatePath = config.TokenizerConfigPath };
+        if (tokenizerConfigPath is not null && Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerConfigPath)) ?? ".", ChatTemplateFileName) is var jinja && File.Exists(jinja))
+            config = config with { ChatTemplate = File.ReadAllText(jinja), ChatTemplatePath = jinja };
         if (generationConfigPath is not null && File.Exists(generationConfigPath))
         {
             using var doc = JsonReaders.ParseFile(generationConfigPath);

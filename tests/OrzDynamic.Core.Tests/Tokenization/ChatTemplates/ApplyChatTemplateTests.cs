@@ -118,4 +118,30 @@ public sealed class ApplyChatTemplateTests
         Assert.That(ex.Origin, Does.Contain("tokenizer_config.json"));
         Assert.That(ex.Line, Is.EqualTo(2));
     }
+
+    [Test]
+    public void ChatTemplateJinjaFile_TakesPrecedenceOverTheConfigField()
+    {
+        var config = new JsonObject { ["chat_template"] = "FROM CONFIG" };
+        using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson(), config.ToJsonString());
+        var jinja = Path.Combine(files.Directory, HfTokenizerConfig.ChatTemplateFileName);
+        File.WriteAllText(jinja, "{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}\n");
+        var tok = HfTokenizer.FromDirectory(files.Directory);
+        Assert.That(tok.Config.ChatTemplatePath, Is.EqualTo(jinja));
+        Assert.That(tok.ApplyChatTemplate([new("user", "q")], addGenerationPrompt: false), Is.EqualTo("[user]q"));
+    }
+
+    [Test]
+    public void ChatTemplateJinjaFile_WithoutTokenizerConfig_IsUsedAndNamedInErrors()
+    {
+        using var files = new TinyTokenizerFiles().Write(TinyTokenizerFiles.ByteLevelJson());
+        var jinja = Path.Combine(files.Directory, HfTokenizerConfig.ChatTemplateFileName);
+        File.WriteAllText(jinja, "ok\n{{ messages|nosuchfilter }}");
+        var tok = HfTokenizer.FromDirectory(files.Directory);
+        Assert.That(tok.HasChatTemplate, Is.True);
+        Assert.That(tok.Config.TokenizerConfigPath, Is.Null);
+        var ex = Assert.Catch<ChatTemplateException>(() => tok.ApplyChatTemplate([new("user", "q")], addGenerationPrompt: false))!;
+        Assert.That(ex.Origin, Is.EqualTo(jinja));
+        Assert.That((ex.Line, ex.Column), Is.EqualTo((2, 12)));
+    }
 }

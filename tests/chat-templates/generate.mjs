@@ -184,6 +184,53 @@ addCase("deepseek_v3/tool_turns", "deepseek_v3", templates.deepseek_v3.text, [
   { role: "assistant", content: "a" },
 ], true, { ...specialTokens.deepseek_v3 });
 
+// Random conversations over the real templates (fixed seed): mixed roles, reasoning blocks with odd whitespace,
+// repeated or missing tags, tool responses, empty and padded messages, unicode and Jinja-like text.
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(20260607);
+const pick = (items) => items[Math.floor(random() * items.length)];
+const contentPool = [
+  "Plain question?",
+  "",
+  "   padded both sides   ",
+  "\n\nleading newlines",
+  "trailing newlines\n\n",
+  "<think>\nr\n</think>\n\nanswer",
+  "<think>r</think>answer",
+  "<think>\n\n  spaced reasoning  \n\n</think>  \n\n  spaced answer  ",
+  "no open tag</think>\nanswer after",
+  "<think>a</think>b</think>c",
+  "<think>never closed",
+  "pre <think>mid</think> post",
+  "<tool_response>\n{\"ok\": true}\n</tool_response>",
+  "{{ not_a_variable }} {% not_a_tag %} {# not a comment #}",
+  "数学 ∑ 🧮 Ünïcödé — \u00a0nbsp\u3000ideographic",
+  "line1\r\nline2\ttab",
+  "'single' and \"double\" quotes \\ backslash",
+];
+const rolePool = ["user", "assistant", "system", "tool"];
+for (const id of ["qwen3", "llama3", "llama3_1", "deepseek_v3", "gemma3"]) {
+  for (let n = 0; n < 12; n++) {
+    const length = 1 + Math.floor(random() * 6);
+    const messages = [];
+    for (let i = 0; i < length; i++) {
+      const role = id === "gemma3" ? (i === 0 && random() < 0.3 ? "system" : (messages.filter((m) => m.role !== "system").length % 2 === 0 ? "user" : "assistant")) : pick(rolePool);
+      messages.push({ role, content: pick(contentPool) });
+    }
+    const agp = random() < 0.5;
+    const variables = { tools: null, documents: null, ...specialTokens[id] };
+    if (id === "qwen3" && random() < 0.5) variables.enable_thinking = random() < 0.5;
+    addCase(`${id}/random${n}/agp=${agp}`, id, templates[id].text, messages, agp, variables);
+  }
+}
+
 // Synthetic templates, one Jinja feature each (ids "feature/..."), rendered over a small fixed conversation.
 const featureMessages = [
   { role: "system", content: "sys" },

@@ -129,6 +129,8 @@ internal sealed class TemplateParser
                 return new ContinueNode(open.Position);
             case "call" or "filter" or "raw" or "include" or "import" or "from" or "extends" or "block" or "with" or "autoescape":
                 throw Error(keyword.Position, $"the '{keyword.Value}' statement is not supported by this chat-template interpreter");
+            case "elif" or "else" or "endif" or "endfor" or "endset" or "endmacro":
+                throw Error(keyword.Position, $"'{{% {keyword.Value} %}}' has no matching opening statement");
             default:
                 throw Error(keyword.Position, $"unknown statement '{keyword.Value}'");
         }
@@ -233,6 +235,10 @@ internal sealed class TemplateParser
         }
         Expect(TokenKind.CloseStatement, "'%}'");
         var body = ParseBody(position, "macro", "endmacro");
+        var special = body.SelectMany(TemplateNodes.DescendantsAndSelf).OfType<IdentifierNode>()
+            .FirstOrDefault(n => n.Name is "varargs" or "kwargs" or "caller" && parameters.All(p => p.Name != n.Name));
+        if (special is not null)
+            throw Error(special.Position, $"'{special.Name}' inside a macro (extra arguments or call blocks) is not supported by this chat-template interpreter");
         return new MacroNode(position, name.Value, parameters, body);
     }
 

@@ -39,8 +39,11 @@ public sealed class ChatTemplateErrorTests
     [TestCase("{% for m in messages %}\n{{ m }}", 1, 1, "'{% for %}' is never closed")]
     [TestCase("line one\n{% if x %}\nbody", 2, 1, "'{% if %}' is never closed")]
     [TestCase("{% frobnicate %}", 1, 4, "unknown statement 'frobnicate'")]
+    [TestCase("a{% if x %}b{% endif %}\n{% endif %}", 2, 4, "no matching opening")]
     [TestCase("{{ x @ y }}", 1, 6, "unexpected character '@'")]
     [TestCase("{{ 'a\\qb' }}", 1, 6, "escape")]
+    [TestCase("{% macro m(a) %}\n{{ varargs|length }}{% endmacro %}", 2, 4, "'varargs'")]
+    [TestCase("{% macro m() %}{{ kwargs }}{% endmacro %}", 1, 19, "'kwargs'")]
     public void SyntaxError_NamesLineAndColumn(string template, int line, int column, string reason)
     {
         var ex = Assert.Catch<ChatTemplateException>(() => ChatTemplate.Parse(template))!;

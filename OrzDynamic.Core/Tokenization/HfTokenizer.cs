@@ -29,6 +29,7 @@ public sealed class HfTokenizer : IPromptTokenizer
     private readonly Dictionary<string, AddedToken> _addedByContent;
     private readonly HashSet<string> _addedContents;
     private readonly HfPostProcessor _postProcessor;
+    private readonly Lazy<ChatTemplate?> _chatTemplate;
 
     private HfTokenizer(TokenizerParts parts, HfTokenizerConfig config, string source)
     {
@@ -59,6 +60,11 @@ public sealed class HfTokenizer : IPromptTokenizer
         PadToken = config.PadToken;
         PadTokenId = ResolveId(config.PadToken, config.GenerationPadTokenId, configFile, "pad_token");
         _postProcessor = ChoosePostProcessor(parts.PostProcessor, config);
+        _chatTemplate = new Lazy<ChatTemplate?>(() => config.ChatTemplate is { } text
+            ? ChatTemplate.Parse(text, config.ChatTemplatePath == config.TokenizerConfigPath
+                ? (config.TokenizerConfigPath ?? TokenizerConfigFileName) + " (chat_template)"
+                : config.ChatTemplatePath)
+            : null);
     }
 
     /// <summary>Where the tokenizer was loaded from.</summary>
@@ -208,6 +214,44 @@ public sealed class HfTokenizer : IPromptTokenizer
     /// padded vocabulary, which decode as empty text.
     /// </summary>
     public bool IsKnownId(int id) => _addedById.ContainsKey(id) || _parts.Model.TryGetToken(id, out _);
+
+    /// <summary>True when the checkpoint has a chat template (instruct, distilled and Qwen3 checkpoints do), in
+    /// tokenizer_config.json or in chat_template.jinja beside it.</summary>
+    public bool HasChatTemplate => Config.ChatTemplate is not null;
+
+    /// <summary>The checkpoint's parsed chat template (parsed once).</summary>
+    /// <exception cref="TokenizerLoadException">The checkpoint has no chat template (a base model), naming the config file.</exception>
+    /// <exception cref="ChatTemplateException">The template does not parse, with its line and column.</exception>
+    public ChatTemplate ChatTemplate => _chatTemplate.Value ?? throw new TokenizerLoadException(
+        Config.TokenizerConfigPath ?? Path.Combine(Path.GetDirectoryName(Source) ?? ".", TokenizerConfigFileName), "chat_template",
+        Config.TokenizerConfigPath is null
+            ? "the checkpoint has neither tokenizer_config.json nor chat_template.jinja, so it has no chat template; render prompts without one."
+            : "the checkpoint has no chat template (no chat_template field and no chat_template.jinja beside it; a base model?); render prompts without one.");
+
+    /// <summary>
+    /// Renders <paramref name="messages"/> with the checkpoint's chat template, as transformers'
+    /// <c>apply_chat_template(..., tokenize=False)</c> does: the template sees <c>messages</c>,
+    /// <c>add_generation_prompt</c>, <c>tools</c> and <c>documents</c> (none), the configured <c>bos_token</c>,
+    /// <c>eos_token</c>, <c>unk_token</c> and <c>pad_token</c>, and then <paramref name="variables"/> (which may override
+    /// all but the first two; e.g. <c>enable_thinking = false</c> for Qwen3). Encode the result with
+    /// <c>Encode(text, addSpecialTokens: false)</c>: the template already writes the special tokens.
+    /// </summary>
+    /// <exception cref="TokenizerLoadException">The checkpoint has no chat template.</exception>
+    /// <exception cref="ChatTemplateRaisedException">The template rejected the conversation (<c>raise_exception</c>).</exception>
+    /// <exception cref="ChatTemplateException">The template uses an unsupported feature or fails on these values.</exception>
+    public string ApplyChatTemplate(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var template = ChatTemplate;
+        var all = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tools"] = null, ["documents"] = null };
+        if (Config.BosToken is { } bos) all["bos_token"] = bos;
+        if (Config.EosToken is { } eos) all["eos_token"] = eos;
+        if (Config.UnkToken is { } unk) all["unk_token"] = unk;
+        if (Config.PadToken is { } pad) all["pad_token"] = pad;
+        if (variables is not null)
+            foreach (var (name, value) in variables) all[name] = value;
+        return template.Render(messages, addGenerationPrompt, all);
+    }
 
     /// <summary>True when <paramref name="id"/> is an added token marked special.</summary>
     public bool IsSpecialTokenId(int id) => _addedById.TryGetValue(id, out var t) && t.Special;

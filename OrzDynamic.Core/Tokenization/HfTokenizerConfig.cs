@@ -39,8 +39,14 @@ public sealed record HfTokenizerConfig
     /// <summary>The <c>tokenizer_class</c>, e.g. "Qwen2Tokenizer" or "LlamaTokenizer", or null.</summary>
     public string? TokenizerClass { get; init; }
 
-    /// <summary>The Jinja chat template when it is a single string, or null.</summary>
+    /// <summary>
+    /// The Jinja chat template: the <c>chat_template</c> string, or the entry named "default" when the file lists named
+    /// templates (<c>[{"name": …, "template": …}]</c>); null when there is none.
+    /// </summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>Every named chat template when <c>chat_template</c> is a list (e.g. "default", "tool_use"); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> NamedChatTemplates { get; init; } = new Dictionary<string, string>();
 
     /// <summary><c>bos_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationBosTokenId { get; init; }
@@ -50,6 +56,16 @@ public sealed record HfTokenizerConfig
 
     /// <summary><c>pad_token_id</c> from generation_config.json, or null.</summary>
     public int? GenerationPadTokenId { get; init; }
+
+    /// <summary>
+    /// The file <see cref="ChatTemplate"/> was read from: <c>chat_template.jinja</c> beside tokenizer_config.json (which
+    /// takes precedence, as in transformers; recent versions save the template there), or tokenizer_config.json; null
+    /// when there is no template.
+    /// </summary>
+    public string? ChatTemplatePath { get; init; }
+
+    /// <summary>File name of the stand-alone chat template that recent transformers versions save beside tokenizer_config.json.</summary>
+    public const string ChatTemplateFileName = "chat_template.jinja";
 
     /// <summary>Path of the tokenizer_config.json that was read, or null when there was none.</summary>
     public string? TokenizerConfigPath { get; init; }
@@ -62,7 +78,8 @@ public sealed record HfTokenizerConfig
 
     /// <summary>
     /// Reads <paramref name="tokenizerConfigPath"/> and <paramref name="generationConfigPath"/>; either may be null
-    /// or point to a missing file, which leaves its fields unset.
+    /// or point to a missing file, which leaves its fields unset. A <c>chat_template.jinja</c> in the directory of
+    /// <paramref name="tokenizerConfigPath"/> (present or not) is the chat template.
     /// </summary>
     /// <exception cref="TokenizerLoadException">A file is not valid JSON or a field has the wrong type.</exception>
     public static HfTokenizerConfig Load(string? tokenizerConfigPath, string? generationConfigPath)
@@ -86,9 +103,18 @@ public sealed record HfTokenizerConfig
                 CleanUpTokenizationSpaces = JsonReaders.OptionalBool(root, "clean_up_tokenization_spaces", false, file, "clean_up_tokenization_spaces"),
                 TokenizerClass = JsonReaders.OptionalString(root, "tokenizer_class", file, "tokenizer_class"),
                 SplitSpecialTokens = JsonReaders.OptionalBool(root, "split_special_tokens", false, file, "split_special_tokens"),
-                ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null,
+            };
+            var named = NamedTemplates(root, file);
+            config = config with
+            {
+                NamedChatTemplates = named,
+                ChatTemplate = JsonReaders.OptionalNode(root, "chat_template") is { ValueKind: JsonValueKind.String } t ? t.GetString()
+                    : named.GetValueOrDefault("default"),
             };
         }
+        if (config.ChatTemplate is not null) config = config with { ChatTemplatePath = config.TokenizerConfigPath };
+        if (tokenizerConfigPath is not null && Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerConfigPath)) ?? ".", ChatTemplateFileName) is var jinja && File.Exists(jinja))
+            config = config with { ChatTemplate = File.ReadAllText(jinja), ChatTemplatePath = jinja };
         if (generationConfigPath is not null && File.Exists(generationConfigPath))
         {
             using var doc = JsonReaders.ParseFile(generationConfigPath);
@@ -104,6 +130,20 @@ public sealed record HfTokenizerConfig
             };
         }
         return config;
+    }
+
+    private static Dictionary<string, string> NamedTemplates(JsonElement root, string file)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (JsonReaders.OptionalNode(root, "chat_template") is not { ValueKind: JsonValueKind.Array } list) return result;
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var field = $"chat_template[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object) throw new TokenizerLoadException(file, field, $"must be an object with \"name\" and \"template\", but is {JsonReaders.Describe(item)}.");
+            result[JsonReaders.RequireString(item, "name", file, field + ".name")] = JsonReaders.RequireString(item, "template", file, field + ".template");
+        }
+        return result;
     }
 
     private static string? TokenText(JsonElement root, string name, string file)

@@ -86,8 +86,13 @@ internal static class DecodeRmsNorm
         return true;
     }
 
+    /// <summary>
+    /// One row of <paramref name="n"/> elements (a multiple of 8) from <paramref name="source"/> to
+    /// <paramref name="destination"/> (both in the dtype), with <paramref name="row"/> as float32 scratch and
+    /// <paramref name="weight"/> the scale already in float32. Also the per-head q/k norm of <see cref="DecodeAttention.Step"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void NormaliseRow(byte* source, byte* destination, float* row, float* weight, int n, float eps, bool bf16)
+    internal static unsafe void NormaliseRow(byte* source, byte* destination, float* row, float* weight, int n, float eps, bool bf16)
     {
         BFloat16Bits.ToFloat(source, bf16, row, n);
         var sum = Vector256<float>.Zero;

@@ -52,7 +52,7 @@ internal sealed class Attention : nn.Module
     public RmsNorm? KNorm { get; }
 
     /// <summary>The head norms as the fused decoding step takes them, or null without them.</summary>
-    private DecodeAttention.HeadNorms? DecodeHeadNorms
+    internal DecodeAttention.HeadNorms? DecodeHeadNorms
     {
         get
         {

@@ -40,11 +40,14 @@ internal static class DecodeBandwidthStudy
     /// <summary>Reads at or above this (bytes/s) are this host's fast state; below, its slower state.</summary>
     public const double FastReadThreshold = 60e9;
 
-    /// <summary>One configuration to decode with: a model (its dtype) and whether the decode kernels are on.</summary>
-    public sealed record Configuration(CausalLM Model, bool Kernels)
+    /// <summary>
+    /// One configuration to decode with: a model (its dtype), whether the decode kernels are on, and the name of the
+    /// model's shape (e.g. "Qwen3-0.6B shape"; null when the run has only one).
+    /// </summary>
+    public sealed record Configuration(CausalLM Model, bool Kernels, string? Shape = null)
     {
-        /// <summary>e.g. "bfloat16, decode kernels".</summary>
-        public string Name => $"{PrecisionPlan.Name(Model.DType)}, {(Kernels ? "decode kernels" : "libtorch only")}";
+        /// <summary>e.g. "bfloat16, decode kernels" or "Qwen3-0.6B shape, bfloat16, decode kernels".</summary>
+        public string Name => $"{(Shape is null ? "" : Shape + ", ")}{PrecisionPlan.Name(Model.DType)}, {(Kernels ? "decode kernels" : "libtorch only")}";
     }
 
     private readonly record struct Round(double ReadBefore, double ReadAfter, double[] StepSeconds)

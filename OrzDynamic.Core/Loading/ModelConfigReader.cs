@@ -113,14 +113,18 @@ internal static class ModelConfigReader
     }
 
     /// <summary>
-    /// Refuses sliding-window attention whose window is narrower than the context (attention here always sees the
-    /// whole context): for qwen2 and qwen3 when <c>use_sliding_window</c> is true (conservatively, whatever
+    /// Refuses a <c>layer_types</c> entry other than <c>full_attention</c>, and sliding-window attention whose window is
+    /// narrower than the context (attention here always sees the whole context): for qwen2 and qwen3 when <c>use_sliding_window</c> is true (conservatively, whatever
     /// <c>max_window_layers</c> says), for mistral whenever <c>sliding_window</c> is a number — or absent, which
     /// transformers reads as its default window of <see cref="MistralDefaultWindow"/>. A window at least as wide as
     /// <c>max_position_embeddings</c>, or none (null), changes nothing and is accepted.
     /// </summary>
     private static void RefuseSlidingWindow(string path, string modelType, Fields f, int maxPositions)
     {
+        // Newer configs list each layer's attention; anything but full attention is refused whatever the other keys say.
+        foreach (var layerType in f.StringList("layer_types"))
+            if (layerType != "full_attention")
+                throw new UnsupportedModelConfigException(path, "layer_types", $"'{layerType}' layers are not supported (only full_attention).");
         var applies = modelType switch
         {
             "qwen2" or "qwen3" => f.Bool("use_sliding_window") == true,
@@ -179,6 +183,16 @@ internal static class ModelConfigReader
         public bool? Bool(string name) => Get(name) is { } v
             ? (v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Bad(name, v, "a boolean"))
             : null;
+
+        public IReadOnlyList<string> StringList(string name)
+        {
+            if (Get(name) is not { } v) return [];
+            if (v.ValueKind != JsonValueKind.Array) throw Bad(name, v, "a list of strings");
+            var list = new List<string>();
+            foreach (var x in v.EnumerateArray())
+                list.Add(x.ValueKind == JsonValueKind.String ? x.GetString()! : throw Bad(name, x, "a string"));
+            return list;
+        }
 
         public IReadOnlyList<int> IntOrList(string name)
         {

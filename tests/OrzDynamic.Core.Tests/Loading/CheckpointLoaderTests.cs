@@ -222,6 +222,11 @@ public sealed class CheckpointLoaderTests
         Assert.That(Accepted(tmp, Json(false, 1024)).ModelType, Is.EqualTo(modelType));
         Assert.That(Accepted(tmp, Json(true, 4096)).ModelType, Is.EqualTo(modelType));
         Assert.That(Accepted(tmp, Json(true, null)).ModelType, Is.EqualTo(modelType));
+        // Newer configs name each layer's attention.
+        var full = Json(false, null).Replace("\"model_type\"", "\"layer_types\": [\"full_attention\", \"full_attention\"], \"model_type\"");
+        Assert.That(Accepted(tmp, full).ModelType, Is.EqualTo(modelType));
+        var sliding = Refused(tmp, full.Replace("\"full_attention\"]", "\"sliding_attention\"]"));
+        Assert.That((sliding.Key, sliding.Reason), Is.EqualTo(("layer_types", "'sliding_attention' layers are not supported (only full_attention).")));
     }
 
     [Test]

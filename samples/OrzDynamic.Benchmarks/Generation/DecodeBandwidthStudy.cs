@@ -80,6 +80,7 @@ internal static class DecodeBandwidthStudy
                 var token = Step(c.Model, ids, cache);
                 for (var i = 0; i < WarmUpSteps; i++) token = Step(c.Model, token, cache);
                 next.Add(token);
+                Console.Error.WriteLine($"[decode] {c.Name}: warmed up");
             }
             for (var round = 0; round < rounds; round++)
             {
@@ -99,6 +100,8 @@ internal static class DecodeBandwidthStudy
                     var after = StreamingRead.Measure(probe, 1);
                     results[i].Add(new Round(read, after, times));
                 }
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[decode] round {round + 1}/{rounds}: {string.Join("; ", results.Select((r, i) => $"{configurations[i].Name} {r[^1].MedianStep * 1e3:F0} ms, read {r[^1].ReadBefore / 1e9:F0}/{r[^1].ReadAfter / 1e9:F0} GB/s"))}"));
             }
         }
         finally

@@ -317,6 +317,42 @@ public sealed class CheckpointLoaderTests
         Assert.That((m.QkNorm, m.QkvBias, m.OutputBias, m.MlpBias), Is.EqualTo((false, false, false, false)), "mistral has no biases");
     }
 
+    /// <summary>The config.json of Qwen/Qwen3-0.6B as released.</summary>
+    private const string Qwen3_06BConfig = """
+        {"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0, "bos_token_id": 151643,
+         "eos_token_id": 151645, "head_dim": 128, "hidden_act": "silu", "hidden_size": 1024, "initializer_range": 0.02,
+         "intermediate_size": 3072, "max_position_embeddings": 40960, "max_window_layers": 28, "model_type": "qwen3",
+         "num_attention_heads": 16, "num_hidden_layers": 28, "num_key_value_heads": 8, "rms_norm_eps": 1e-06,
+         "rope_scaling": null, "rope_theta": 1000000, "sliding_window": null, "tie_word_embeddings": true,
+         "torch_dtype": "bfloat16", "transformers_version": "4.51.0", "use_cache": true, "use_sliding_window": false,
+         "vocab_size": 151936}
+        """;
+
+    /// <summary>The config.json of mistralai/Mistral-7B-v0.3 as released.</summary>
+    private const string Mistral7BV03Config = """
+        {"architectures": ["MistralForCausalLM"], "attention_dropout": 0.0, "bos_token_id": 1, "eos_token_id": 2,
+         "hidden_act": "silu", "hidden_size": 4096, "initializer_range": 0.02, "intermediate_size": 14336,
+         "max_position_embeddings": 32768, "model_type": "mistral", "num_attention_heads": 32, "num_hidden_layers": 32,
+         "num_key_value_heads": 8, "rms_norm_eps": 1e-05, "rope_theta": 1000000.0, "sliding_window": null,
+         "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.42.0.dev0", "use_cache": true,
+         "vocab_size": 32768}
+        """;
+
+    [Test]
+    public void ReleasedQwen3AndMistralConfigsAreRead()
+    {
+        using var tmp = new TempDirectory();
+        var q = Accepted(tmp, Qwen3_06BConfig);
+        Assert.That((q.HeadDim, q.NumAttentionHeads, q.HiddenSize, q.QkNorm, q.QkvBias, q.TieWordEmbeddings), Is.EqualTo((128, 16, 1024, true, false, true)));
+        Assert.That(q.ParameterCount, Is.EqualTo(596_049_920L), "0.6B: 0.44B without the embedding");
+        var m = Accepted(tmp, Mistral7BV03Config);
+        Assert.That((m.HeadDim, m.GroupSize, m.QkvBias, m.TieWordEmbeddings, m.RopeTheta), Is.EqualTo((128, 4, false, false, 1e6)));
+        Assert.That(m.ParameterCount, Is.EqualTo(7_248_023_552L));
+        // Mistral-7B-v0.1 attends through a window of 4096 of its 32768 positions: refused.
+        var v01 = Refused(tmp, Mistral7BV03Config.Replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
+        Assert.That(v01.Key, Is.EqualTo("sliding_window"));
+    }
+
     [TestCase("qwen3", true)]
     [TestCase("qwen3", false)]
     [TestCase("mistral", false)]

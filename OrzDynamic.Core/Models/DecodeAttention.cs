@@ -186,8 +186,8 @@ internal static class DecodeAttention
                     // The query rounded to the dtype, as the separate rotary kernel would store it, then kept in float32.
                     var qh = qf + ((long)r * heads + h) * d;
                     Rotate(qp + ((long)r * heads + h) * d * size, queryNorm);
-                    if (bf16) for (var i = 0; i < d; i++) qh[i] = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(rotated[i]));
-                    else new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
+                    new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
+                    if (bf16) BFloat16Bits.RoundInPlace(qh, d);
                 }
                 for (var h = 0; h < kvHeads; h++)
                 {

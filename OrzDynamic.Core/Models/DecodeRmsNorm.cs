@@ -104,10 +104,17 @@ internal static class DecodeRmsNorm
         var scale = 1f / MathF.Sqrt(Vector256.Sum(sum) / n + eps);
         if (bf16)
         {
+            // As RmsNorm: the normalised value is rounded to bfloat16, then the bfloat16 product is rounded again.
             var d = (ushort*)destination;
-            for (var i = 0; i < n; i++)
+            var s = Vector256.Create(scale);
+            var i = 0;
+            for (; i + 8 <= n; i += 8)
             {
-                // As RmsNorm: the normalised value is rounded to bfloat16, then the bfloat16 product is rounded again.
+                var h = BFloat16Bits.RoundEight(Vector256.Load(row + i) * s);
+                BFloat16Bits.StoreEight(BFloat16Bits.RoundEight(Vector256.Load(weight + i) * h), d + i);
+            }
+            for (; i < n; i++)
+            {
                 var h = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(row[i] * scale));
                 d[i] = BFloat16Bits.FromFloat(weight[i] * h);
             }

@@ -41,6 +41,34 @@ public sealed class DecodeKernelsTests
         a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.contiguous().bytes.SequenceEqual(b.contiguous().bytes);
 
     [Test]
+    public unsafe void VectorBFloat16RoundingHasTheScalarBits()
+    {
+        // Random bit patterns (every class: normal, subnormal, ±0, ±∞, NaN with any payload) and the cases at the
+        // rounding boundary, eight at a time and through the array conversion with a scalar tail.
+        var rng = new Random(3);
+        var values = new List<uint> { 0, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0x7F800001, 0xFFFFFFFF, 0x7F7FFFFF, 0x00000001,
+            0x3F808000, 0x3F818000, 0x3F807FFF, 0x3F808001, 0x7F7F8000, 0x007F8000, 0xBF808000 };
+        while (values.Count < (1 << 18)) values.Add((uint)rng.NextInt64(0, 1L << 32));
+        values.AddRange([0x3F808000, 0x7FC00001, 0x3F800000]); // not a multiple of 8: the scalar tail
+        var floats = values.Select(BitConverter.UInt32BitsToSingle).ToArray();
+        var vector = new ushort[floats.Length];
+        var rounded = (float[])floats.Clone();
+        fixed (float* f = floats)
+        fixed (ushort* v = vector)
+        fixed (float* r = rounded)
+        {
+            BFloat16Bits.FromFloat(f, true, v, floats.Length);
+            BFloat16Bits.RoundInPlace(r, rounded.Length);
+        }
+        for (var i = 0; i < floats.Length; i++)
+        {
+            var scalar = BFloat16Bits.FromFloat(floats[i]);
+            if (vector[i] != scalar || BitConverter.SingleToUInt32Bits(rounded[i]) != (uint)scalar << 16)
+                Assert.Fail($"0x{values[i]:X8}: scalar 0x{scalar:X4}, vector 0x{vector[i]:X4}, rounded in place 0x{BitConverter.SingleToUInt32Bits(rounded[i]):X8}");
+        }
+    }
+
+    [Test]
     public void RmsNormMatchesTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
     {
         using var ng = no_grad();

@@ -15,8 +15,8 @@ internal static class ModelConfigReader
     /// <summary>Reads and validates <paramref name="configPath"/>.</summary>
     /// <exception cref="CheckpointFormatException">Malformed JSON, a missing/invalid field.</exception>
     /// <exception cref="UnsupportedModelConfigException">
-    /// Unknown <c>model_type</c>, a mixture of experts, sliding-window attention narrower than the context, an unknown
-    /// activation or rope scaling type.
+    /// Unknown <c>model_type</c>, a mixture of experts, sliding-window attention narrower than the context (or a
+    /// <c>layer_types</c> entry other than full attention), an unknown activation or rope scaling type.
     /// </exception>
     public static ModelConfig Read(string configPath)
     {
@@ -27,8 +27,8 @@ internal static class ModelConfigReader
     /// <summary>Parses config.json content; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="CheckpointFormatException">Malformed JSON, a missing/invalid field.</exception>
     /// <exception cref="UnsupportedModelConfigException">
-    /// Unknown <c>model_type</c>, a mixture of experts, sliding-window attention narrower than the context, an unknown
-    /// activation or rope scaling type.
+    /// Unknown <c>model_type</c>, a mixture of experts, sliding-window attention narrower than the context (or a
+    /// <c>layer_types</c> entry other than full attention), an unknown activation or rope scaling type.
     /// </exception>
     public static ModelConfig Parse(ReadOnlyMemory<byte> json, string sourceName)
     {
@@ -114,10 +114,11 @@ internal static class ModelConfigReader
 
     /// <summary>
     /// Refuses a <c>layer_types</c> entry other than <c>full_attention</c>, and sliding-window attention whose window is
-    /// narrower than the context (attention here always sees the whole context): for qwen2 and qwen3 when <c>use_sliding_window</c> is true (conservatively, whatever
-    /// <c>max_window_layers</c> says), for mistral whenever <c>sliding_window</c> is a number — or absent, which
-    /// transformers reads as its default window of <see cref="MistralDefaultWindow"/>. A window at least as wide as
-    /// <c>max_position_embeddings</c>, or none (null), changes nothing and is accepted.
+    /// narrower than the context (attention here always sees the whole context): for qwen2 and qwen3 when
+    /// <c>use_sliding_window</c> is true (conservatively, whatever <c>max_window_layers</c> says), for mistral whenever
+    /// <c>sliding_window</c> is a number — or absent, which transformers reads as its default window of
+    /// <see cref="MistralDefaultWindow"/>. A window at least as wide as <c>max_position_embeddings</c>, or none (null),
+    /// changes nothing and is accepted.
     /// </summary>
     private static void RefuseSlidingWindow(string path, string modelType, Fields f, int maxPositions)
     {

@@ -33,7 +33,8 @@ public static partial class CheckpointLoader
     /// <exception cref="CheckpointFormatException">Malformed config/index, or no weight files.</exception>
     /// <exception cref="CheckpointTensorMismatchException">Missing, unexpected or wrong-shape tensors.</exception>
     /// <exception cref="SafeTensorsFormatException">A weight file is corrupt (names file and tensor).</exception>
-    /// <exception cref="NotSupportedException">Unsupported architecture or option.</exception>
+    /// <exception cref="UnsupportedModelConfigException">The config asks for an unsupported architecture or option (names file and key).</exception>
+    /// <exception cref="NotSupportedException">Unsupported dtype or device.</exception>
     public static CausalLM Load(string directory, ModelLoadOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;

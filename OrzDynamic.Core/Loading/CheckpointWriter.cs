@@ -47,16 +47,21 @@ public static class CheckpointWriter
     }
 
     /// <summary>The <c>config.json</c> text for <paramref name="config"/> with weights stored as <paramref name="storageDType"/>.</summary>
-    /// <exception cref="NotSupportedException">The model type is neither qwen2 nor llama.</exception>
+    /// <exception cref="NotSupportedException">The model type is not one of qwen2, qwen3, llama, mistral.</exception>
     public static string ConfigJson(ModelConfig config, ScalarType storageDType)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var isQwen = config.ModelType == "qwen2";
-        if (!isQwen && config.ModelType != "llama")
-            throw new NotSupportedException($"Cannot write a config for model_type '{config.ModelType}' (qwen2, llama).");
+        var architecture = config.ModelType switch
+        {
+            "qwen2" => "Qwen2ForCausalLM",
+            "qwen3" => "Qwen3ForCausalLM",
+            "llama" => "LlamaForCausalLM",
+            "mistral" => "MistralForCausalLM",
+            _ => throw new NotSupportedException($"Cannot write a config for model_type '{config.ModelType}' (qwen2, qwen3, llama, mistral)."),
+        };
         var c = new JsonObject
         {
-            ["architectures"] = new JsonArray(isQwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
+            ["architectures"] = new JsonArray(architecture),
             ["model_type"] = config.ModelType,
             ["vocab_size"] = config.VocabSize,
             ["hidden_size"] = config.HiddenSize,
@@ -73,15 +78,25 @@ public static class CheckpointWriter
             ["torch_dtype"] = DTypeName(storageDType),
             ["use_cache"] = true,
         };
-        if (isQwen)
+        switch (config.ModelType)
         {
-            c["use_sliding_window"] = false;
-            c["attention_dropout"] = 0.0;
-        }
-        else
-        {
-            c["attention_bias"] = config.QkvBias;
-            c["mlp_bias"] = config.MlpBias;
+            case "qwen2":
+                c["use_sliding_window"] = false;
+                c["attention_dropout"] = 0.0;
+                break;
+            case "qwen3":
+                c["use_sliding_window"] = false;
+                c["sliding_window"] = null;
+                c["attention_bias"] = config.QkvBias;
+                c["attention_dropout"] = 0.0;
+                break;
+            case "mistral":
+                c["sliding_window"] = null;
+                break;
+            default:
+                c["attention_bias"] = config.QkvBias;
+                c["mlp_bias"] = config.MlpBias;
+                break;
         }
         if (config.BosTokenId is { } bos) c["bos_token_id"] = bos;
         if (config.EosTokenIds.Count > 0) c["eos_token_id"] = IdOrList(config.EosTokenIds);

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Models;
 
-/// <summary>Grouped-query self-attention with rotary embeddings, computed by <c>scaled_dot_product_attention</c>.</summary>
+/// <summary>
+/// Grouped-query self-attention with rotary embeddings (and Qwen3's per-head q/k RMSNorms before the rotation),
+/// computed by <c>scaled_dot_product_attention</c>.
+/// </summary>
 internal sealed class Attention : nn.Module
 {
     private readonly ModelConfig _config;
@@ -21,6 +24,13 @@ internal sealed class Attention : nn.Module
         register_module("k_proj", KProj);
         register_module("v_proj", VProj);
         register_module("o_proj", OProj);
+        if (config.QkNorm)
+        {
+            QNorm = new RmsNorm("q_norm", config.HeadDim, config.RmsNormEps, dtype, device);
+            KNorm = new RmsNorm("k_norm", config.HeadDim, config.RmsNormEps, dtype, device);
+            register_module("q_norm", QNorm);
+            register_module("k_norm", KNorm);
+        }
     }
 
     /// <summary>Query projection.</summary>
@@ -34,6 +44,26 @@ internal sealed class Attention : nn.Module
 
     /// <summary>Output projection.</summary>
     public LinearProjection OProj { get; }
+
+    /// <summary>Per-head RMSNorm of the queries (over head_dim), or null (<see cref="ModelConfig.QkNorm"/>).</summary>
+    public RmsNorm? QNorm { get; }
+
+    /// <summary>Per-head RMSNorm of the keys (over head_dim), or null (<see cref="ModelConfig.QkNorm"/>).</summary>
+    public RmsNorm? KNorm { get; }
+
+    /// <summary>The head norms as the fused decoding step takes them, or null without them.</summary>
+    internal DecodeAttention.HeadNorms? DecodeHeadNorms
+    {
+        get
+        {
+            if (QNorm is null || KNorm is null) return null;
+            var (q, k) = (QNorm.DecodeScale, KNorm.DecodeScale);
+            return _headNorms is { } cached && ReferenceEquals(cached.Query, q) && ReferenceEquals(cached.Key, k)
+                ? cached : _headNorms = new DecodeAttention.HeadNorms(q, k, QNorm.Eps);
+        }
+    }
+
+    private DecodeAttention.HeadNorms? _headNorms;
 
     /// <summary>Repeats a [B, 1, T, S] mask to the [B, 1, G·T, S] layout of the grouped queries (once per forward pass).</summary>
     public static Tensor GroupMask(Tensor mask, int groupSize) => groupSize == 1 ? mask.alias() : mask.repeat(1, 1, groupSize, 1);
@@ -70,8 +100,9 @@ internal sealed class Attention : nn.Module
         {
             var (keys, values) = cache.StorageForAppend(layerIndex, 1);
             var (qp, kp, vp) = (projections[0], projections[1], projections[2]);
-            if (DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, mask.KeyPadding))
-                return OProj.Forward(DecodeAttention.Step(qp, kp, vp, cos, sin, keys, values, cache.Length, mask.KeyPadding)).MoveToOuterDisposeScope();
+            var norms = DecodeHeadNorms;
+            if (DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, mask.KeyPadding, norms))
+                return OProj.Forward(DecodeAttention.Step(qp, kp, vp, cos, sin, keys, values, cache.Length, mask.KeyPadding, norms)).MoveToOuterDisposeScope();
         }
         var (q, k, v) = Prepare(projections, cos, sin, cache, layerIndex);
         var g = _config.GroupSize;
@@ -89,13 +120,20 @@ internal sealed class Attention : nn.Module
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor cos, Tensor sin, KvCache? cache, int layerIndex) =>
         Prepare(LinearProjection.ForwardMany(x, QProj, KProj, VProj), cos, sin, cache, layerIndex);
 
-    /// <summary>The projections [B, T, ·] as q [B, heads, T, D], k and v [B, kvHeads, S, D] (rotated; cached slots included).</summary>
+    /// <summary>
+    /// The projections [B, T, ·] as q [B, heads, T, D], k and v [B, kvHeads, S, D] (q and k head-normalised when
+    /// configured, then rotated; cached slots included).
+    /// </summary>
     private (Tensor Q, Tensor K, Tensor V) Prepare(Tensor[] qkv, Tensor cos, Tensor sin, KvCache? cache, int layerIndex)
     {
         long b = qkv[0].size(0), t = qkv[0].size(1);
         int hq = _config.NumAttentionHeads, hkv = _config.NumKeyValueHeads, d = _config.HeadDim;
-        var q = qkv[0].view(b, t, hq, d).transpose(1, 2);
-        var k = qkv[1].view(b, t, hkv, d).transpose(1, 2);
+        var q = qkv[0].view(b, t, hq, d);
+        var k = qkv[1].view(b, t, hkv, d);
+        if (QNorm is not null) q = QNorm.Forward(q);
+        if (KNorm is not null) k = KNorm.Forward(k);
+        q = q.transpose(1, 2);
+        k = k.transpose(1, 2);
         var v = qkv[2].view(b, t, hkv, d).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);

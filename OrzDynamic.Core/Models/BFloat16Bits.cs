@@ -26,6 +26,28 @@ internal static class BFloat16Bits
         Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load(source).ToVector256Unsafe()), 16).AsSingle();
 
     /// <summary>
+    /// Eight float32 lanes rounded to bfloat16 as <see cref="FromFloat(float)"/> does (nearest-even, NaN kept NaN with
+    /// the same bits), returned as the float32 values those bfloat16 numbers are (exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> RoundEight(Vector256<float> value)
+    {
+        var bits = value.AsUInt32();
+        var high = Vector256.Create(0xFFFF0000u);
+        var rounded = (bits + Vector256.Create(0x7FFFu) + (Vector256.ShiftRightLogical(bits, 16) & Vector256.Create(1u))) & high;
+        var nan = (bits & high) | Vector256.Create(0x00400000u);
+        return Vector256.ConditionalSelect(Vector256.Equals(value, value).AsUInt32(), rounded, nan).AsSingle();
+    }
+
+    /// <summary>Stores eight lanes that are already bfloat16 values (<see cref="RoundEight"/>) as bfloat16 bits, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreEight(Vector256<float> rounded, ushort* destination)
+    {
+        var shifted = Vector256.ShiftRightLogical(rounded.AsUInt32(), 16);
+        Vector256.Narrow(shifted, shifted).GetLower().Store(destination);
+    }
+
+    /// <summary>
     /// <paramref name="count"/> elements at <paramref name="source"/> (bfloat16 when <paramref name="bf16"/>, else
     /// float32) into <paramref name="destination"/> as float32.
     /// </summary>
@@ -54,6 +76,16 @@ internal static class BFloat16Bits
             return;
         }
         var d = (ushort*)destination;
-        for (var i = 0; i < count; i++) d[i] = FromFloat(source[i]);
+        var i = 0;
+        for (; i + 8 <= count; i += 8) StoreEight(RoundEight(Vector256.Load(source + i)), d + i);
+        for (; i < count; i++) d[i] = FromFloat(source[i]);
+    }
+
+    /// <summary>Rounds <paramref name="count"/> float32 values in place to the float32 values of their bfloat16 roundings.</summary>
+    public static unsafe void RoundInPlace(float* values, int count)
+    {
+        var i = 0;
+        for (; i + 8 <= count; i += 8) RoundEight(Vector256.Load(values + i)).Store(values + i);
+        for (; i < count; i++) values[i] = ToFloat(FromFloat(values[i]));
     }
 }

@@ -84,39 +84,57 @@ internal static class DecodeAttention
     }
 
     /// <summary>
-    /// True when <see cref="Step"/> applies: the projections [B, 1, heads·D] and [B, 1, kvHeads·D] (contiguous, D a
-    /// multiple of 8 and even), the rotary tables [B, 1, 1, D] and the cache storage all of one dtype on the CPU.
+    /// Qwen3's per-head RMSNorms of the queries and keys (weights [D]), applied by <see cref="Step"/> to each head of the
+    /// projections before the rotation, with <see cref="RmsNorm"/>'s arithmetic (as <see cref="DecodeRmsNorm"/>).
     /// </summary>
-    public static bool AppliesToStep(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, Tensor? keyPadding)
+    internal sealed record HeadNorms(DecodeRmsNorm.Scale Query, DecodeRmsNorm.Scale Key, double Eps)
+    {
+        /// <summary>Both weights usable by the kernel, of <paramref name="dtype"/> and <paramref name="d"/> elements.</summary>
+        public bool Apply(ScalarType dtype, long d) =>
+            Query.Usable && Key.Usable && Query.DType == dtype && Key.DType == dtype && Query.Size == d && Key.Size == d;
+    }
+
+    /// <summary>
+    /// True when <see cref="Step"/> applies: the projections [B, 1, heads·D] and [B, 1, kvHeads·D] (contiguous, D a
+    /// multiple of 8 and even), the rotary tables [B, 1, 1, D], the cache storage and the head norms (if any) all of
+    /// one dtype on the CPU.
+    /// </summary>
+    public static bool AppliesToStep(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, Tensor? keyPadding,
+        HeadNorms? norms = null)
     {
         var dtype = keys.dtype;
         if (DecodeKernels.InputShape(q, dtype) is not [var b, 1, var width] || TensorShape.Of(keys) is not [_, var kvHeads, _, var d] || d == 0 || width % d != 0)
             return false;
         if (!StorageApplies(keys, values, dtype, b, width / d, d) || !PaddingApplies(keyPadding) || !DecodeRotary.TablesApply(cos, sin, dtype, b, d))
             return false;
+        if (norms is not null && !norms.Apply(dtype, d)) return false;
         foreach (var projection in new[] { k, v })
             if (DecodeKernels.InputShape(projection, dtype) is not [var pb, 1, var pf] || pb != b || pf != kvHeads * d) return false;
         return true;
     }
 
     /// <summary>
-    /// A whole attention step from the projections (q [B, 1, heads·D], k and v [B, 1, kvHeads·D]): rotates q and k
-    /// (as <see cref="DecodeRotary"/>, rounded to the dtype), writes k and v into cache slot <paramref name="slot"/> of
-    /// the layer storage, and attends over slots [0, slot] (see <see cref="Forward"/>). Returns [B, 1, heads·D], the
-    /// output projection's input. Call only when <see cref="AppliesToStep"/> is true and the storage has the slot.
+    /// A whole attention step from the projections (q [B, 1, heads·D], k and v [B, 1, kvHeads·D]): normalises each
+    /// head of q and k when <paramref name="norms"/> is given (rounded to the dtype, as <see cref="DecodeRmsNorm"/>
+    /// stores it), rotates q and k (as <see cref="DecodeRotary"/>, rounded to the dtype), writes k and v into cache
+    /// slot <paramref name="slot"/> of the layer storage, and attends over slots [0, slot] (see <see cref="Forward"/>).
+    /// Returns [B, 1, heads·D], the output projection's input. Call only when <see cref="AppliesToStep"/> is true (with
+    /// the same <paramref name="norms"/>) and the storage has the slot.
     /// </summary>
-    public static unsafe Tensor Step(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, long slot, Tensor? keyPadding)
+    public static unsafe Tensor Step(Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values, long slot, Tensor? keyPadding,
+        HeadNorms? norms = null)
     {
         var shape = TensorShape.Of(q);
         int rows = (int)shape[0], d = (int)keys.size(3), kvHeads = (int)keys.size(1), capacity = (int)keys.size(2);
         var heads = (int)(shape[2] / d);
         CheckSlots(rows, keys, slot + 1, keyPadding);
         var output = empty(shape, q.dtype);
-        // The float32 queries [B, heads, D], then the rotary work space (cos, sin, source and rotated head).
-        var buffer = ArrayPool<float>.Shared.Rent(rows * heads * d + 4 * d);
+        // The float32 queries [B, heads, D], then the work space: cos, sin, source and rotated head, the two norm
+        // weights and one normalised head in the dtype (at most D floats' bytes).
+        var buffer = ArrayPool<float>.Shared.Rent(rows * heads * d + 7 * d);
         try
         {
-            StepInto(buffer, q, k, v, cos, sin, keys, values, output, slot, keyPadding, rows, heads, kvHeads, capacity, d);
+            StepInto(buffer, q, k, v, cos, sin, keys, values, output, slot, keyPadding, norms, rows, heads, kvHeads, capacity, d);
         }
         finally
         {
@@ -125,9 +143,9 @@ internal static class DecodeAttention
         return output;
     }
 
-    /// <summary><see cref="Step"/>'s work with <paramref name="buffer"/> (at least B·heads·D + 4·D floats) as scratch space.</summary>
+    /// <summary><see cref="Step"/>'s work with <paramref name="buffer"/> (at least B·heads·D + 7·D floats) as scratch space.</summary>
     private static unsafe void StepInto(float[] buffer, Tensor q, Tensor k, Tensor v, Tensor cos, Tensor sin, Tensor keys, Tensor values,
-        Tensor output, long slot, Tensor? keyPadding, int rows, int heads, int kvHeads, int capacity, int d)
+        Tensor output, long slot, Tensor? keyPadding, HeadNorms? norms, int rows, int heads, int kvHeads, int capacity, int d)
     {
         var bf16 = q.dtype == ScalarType.BFloat16;
         var size = bf16 ? 2 : 4;
@@ -141,7 +159,25 @@ internal static class DecodeAttention
         fixed (float* qf = buffer)
         {
             var w = qf + rows * heads * d;
-            float* c = w, s = w + d, x = w + 2 * d, rotated = w + 3 * d;
+            float* c = w, s = w + d, x = w + 2 * d, rotated = w + 3 * d, queryNorm = w + 4 * d, keyNorm = w + 5 * d;
+            var normalised = (byte*)(w + 6 * d);
+            var eps = 0f;
+            if (norms is not null)
+            {
+                BFloat16Bits.ToFloat((void*)norms.Query.Address, bf16, queryNorm, d);
+                BFloat16Bits.ToFloat((void*)norms.Key.Address, bf16, keyNorm, d);
+                eps = (float)norms.Eps;
+            }
+            // A head of a projection, normalised first when there are head norms, rotated into `rotated`.
+            void Rotate(byte* head, float* weight)
+            {
+                if (norms is not null)
+                {
+                    DecodeRmsNorm.NormaliseRow(head, normalised, x, weight, d, eps, bf16);
+                    head = normalised;
+                }
+                DecodeRotary.RotateHead(head, c, s, x, rotated, d, bf16);
+            }
             for (var r = 0; r < rows; r++)
             {
                 DecodeRotary.LoadTables(cp, sp, r, d, bf16, c, s);
@@ -149,14 +185,14 @@ internal static class DecodeAttention
                 {
                     // The query rounded to the dtype, as the separate rotary kernel would store it, then kept in float32.
                     var qh = qf + ((long)r * heads + h) * d;
-                    DecodeRotary.RotateHead(qp + ((long)r * heads + h) * d * size, c, s, x, rotated, d, bf16);
-                    if (bf16) for (var i = 0; i < d; i++) qh[i] = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(rotated[i]));
-                    else new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
+                    Rotate(qp + ((long)r * heads + h) * d * size, queryNorm);
+                    new Span<float>(rotated, d).CopyTo(new Span<float>(qh, d));
+                    if (bf16) BFloat16Bits.RoundInPlace(qh, d);
                 }
                 for (var h = 0; h < kvHeads; h++)
                 {
                     var cacheSlot = (((long)r * kvHeads + h) * capacity + slot) * d * size;
-                    DecodeRotary.RotateHead(kp + ((long)r * kvHeads + h) * d * size, c, s, x, rotated, d, bf16);
+                    Rotate(kp + ((long)r * kvHeads + h) * d * size, keyNorm);
                     BFloat16Bits.FromFloat(rotated, bf16, keyStore + cacheSlot, d);
                     Buffer.MemoryCopy(vp + ((long)r * kvHeads + h) * d * size, valueStore + cacheSlot, (long)d * size, (long)d * size);
                 }

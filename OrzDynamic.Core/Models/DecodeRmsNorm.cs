@@ -86,8 +86,13 @@ internal static class DecodeRmsNorm
         return true;
     }
 
+    /// <summary>
+    /// One row of <paramref name="n"/> elements (a multiple of 8) from <paramref name="source"/> to
+    /// <paramref name="destination"/> (both in the dtype), with <paramref name="row"/> as float32 scratch and
+    /// <paramref name="weight"/> the scale already in float32. Also the per-head q/k norm of <see cref="DecodeAttention.Step"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void NormaliseRow(byte* source, byte* destination, float* row, float* weight, int n, float eps, bool bf16)
+    internal static unsafe void NormaliseRow(byte* source, byte* destination, float* row, float* weight, int n, float eps, bool bf16)
     {
         BFloat16Bits.ToFloat(source, bf16, row, n);
         var sum = Vector256<float>.Zero;
@@ -99,10 +104,17 @@ internal static class DecodeRmsNorm
         var scale = 1f / MathF.Sqrt(Vector256.Sum(sum) / n + eps);
         if (bf16)
         {
+            // As RmsNorm: the normalised value is rounded to bfloat16, then the bfloat16 product is rounded again.
             var d = (ushort*)destination;
-            for (var i = 0; i < n; i++)
+            var s = Vector256.Create(scale);
+            var i = 0;
+            for (; i + 8 <= n; i += 8)
             {
-                // As RmsNorm: the normalised value is rounded to bfloat16, then the bfloat16 product is rounded again.
+                var h = BFloat16Bits.RoundEight(Vector256.Load(row + i) * s);
+                BFloat16Bits.StoreEight(BFloat16Bits.RoundEight(Vector256.Load(weight + i) * h), d + i);
+            }
+            for (; i < n; i++)
+            {
                 var h = BFloat16Bits.ToFloat(BFloat16Bits.FromFloat(row[i] * scale));
                 d[i] = BFloat16Bits.FromFloat(weight[i] * h);
             }

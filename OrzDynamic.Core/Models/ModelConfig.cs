@@ -1,9 +1,9 @@
 namespace OrzDynamic.Core.Models;
 
-/// <summary>Architecture hyper-parameters of a Qwen2 or Llama decoder-only causal LM (from a Hugging Face <c>config.json</c>).</summary>
+/// <summary>Architecture hyper-parameters of a Qwen2, Qwen3, Llama or Mistral decoder-only causal LM (from a Hugging Face <c>config.json</c>).</summary>
 public sealed record ModelConfig
 {
-    /// <summary><c>model_type</c>: <c>"qwen2"</c> or <c>"llama"</c>.</summary>
+    /// <summary><c>model_type</c>: <c>"qwen2"</c>, <c>"qwen3"</c>, <c>"llama"</c> or <c>"mistral"</c>.</summary>
     public required string ModelType { get; init; }
 
     /// <summary>Vocabulary size (rows of the embedding and lm_head).</summary>
@@ -42,11 +42,17 @@ public sealed record ModelConfig
     /// <summary>Whether lm_head shares the token embedding matrix.</summary>
     public bool TieWordEmbeddings { get; init; }
 
-    /// <summary>Bias on q/k/v projections (always true for qwen2; <c>attention_bias</c> for llama).</summary>
+    /// <summary>Bias on q/k/v projections (always true for qwen2; <c>attention_bias</c> for qwen3 and llama; false for mistral).</summary>
     public bool QkvBias { get; init; }
 
-    /// <summary>Bias on the output projection (false for qwen2; <c>attention_bias</c> for llama).</summary>
+    /// <summary>Bias on the output projection (false for qwen2 and mistral; <c>attention_bias</c> for qwen3 and llama).</summary>
     public bool OutputBias { get; init; }
+
+    /// <summary>
+    /// Per-head RMSNorm of the queries and keys (<c>self_attn.q_norm.weight</c>, <c>self_attn.k_norm.weight</c>, each
+    /// [head_dim]) after their projections and before the rotary embedding (true for qwen3).
+    /// </summary>
+    public bool QkNorm { get; init; }
 
     /// <summary>Bias on the MLP projections (<c>mlp_bias</c>, llama only).</summary>
     public bool MlpBias { get; init; }
@@ -71,7 +77,7 @@ public sealed record ModelConfig
             long h = HiddenSize, q = (long)NumAttentionHeads * HeadDim, kv = (long)NumKeyValueHeads * HeadDim, i = IntermediateSize;
             var attn = h * q + 2 * h * kv + q * h + (QkvBias ? q + 2 * kv : 0) + (OutputBias ? h : 0);
             var mlp = 3 * h * i + (MlpBias ? 2 * i + h : 0);
-            var layer = attn + mlp + 2 * h;
+            var layer = attn + mlp + 2 * h + (QkNorm ? 2L * HeadDim : 0);
             var embed = (long)VocabSize * h;
             return NumHiddenLayers * layer + h + embed + (TieWordEmbeddings ? 0 : embed);
         }

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Models;
 
-/// <summary>RMSNorm as in Llama/Qwen2: normalise in float32, cast back, then scale by <c>weight</c>.</summary>
+/// <summary>
+/// RMSNorm as in Llama/Qwen2/Qwen3: normalise in float32, cast back, then scale by <c>weight</c>. Used over the model
+/// width and, for Qwen3's q/k norms, over each head's <c>head_dim</c>.
+/// </summary>
 internal sealed class RmsNorm : nn.Module
 {
     private readonly double _eps;
@@ -21,11 +24,16 @@ internal sealed class RmsNorm : nn.Module
     /// <summary>Scale [size].</summary>
     public Parameter Weight { get; }
 
+    /// <summary>Epsilon added to the mean square.</summary>
+    public double Eps => _eps;
+
+    /// <summary>The weight as the decoding-step kernels see it (read once, re-read if the tensor was replaced).</summary>
+    internal DecodeRmsNorm.Scale DecodeScale => _scale is { } cached && cached.Describes(Weight) ? cached : _scale = DecodeRmsNorm.Scale.Of(Weight);
+
     /// <summary>Normalises over the last dimension (the rows of a decoding step in C#: <see cref="DecodeRmsNorm"/>).</summary>
     public Tensor Forward(Tensor x)
     {
-        var scale = _scale is { } cached && cached.Describes(Weight) ? cached : _scale = DecodeRmsNorm.Scale.Of(Weight);
-        if (DecodeRmsNorm.TryForward(x, scale, _eps, out var decoded)) return decoded;
+        if (DecodeRmsNorm.TryForward(x, DecodeScale, _eps, out var decoded)) return decoded;
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var h = x.to(ScalarType.Float32);

@@ -40,11 +40,14 @@ internal static class DecodeBandwidthStudy
     /// <summary>Reads at or above this (bytes/s) are this host's fast state; below, its slower state.</summary>
     public const double FastReadThreshold = 60e9;
 
-    /// <summary>One configuration to decode with: a model (its dtype) and whether the decode kernels are on.</summary>
-    public sealed record Configuration(CausalLM Model, bool Kernels)
+    /// <summary>
+    /// One configuration to decode with: a model (its dtype), whether the decode kernels are on, and the name of the
+    /// model's shape (e.g. "Qwen3-0.6B shape"; null when the run has only one).
+    /// </summary>
+    public sealed record Configuration(CausalLM Model, bool Kernels, string? Shape = null)
     {
-        /// <summary>e.g. "bfloat16, decode kernels".</summary>
-        public string Name => $"{PrecisionPlan.Name(Model.DType)}, {(Kernels ? "decode kernels" : "libtorch only")}";
+        /// <summary>e.g. "bfloat16, decode kernels" or "Qwen3-0.6B shape, bfloat16, decode kernels".</summary>
+        public string Name => $"{(Shape is null ? "" : Shape + ", ")}{PrecisionPlan.Name(Model.DType)}, {(Kernels ? "decode kernels" : "libtorch only")}";
     }
 
     private readonly record struct Round(double ReadBefore, double ReadAfter, double[] StepSeconds)
@@ -77,6 +80,7 @@ internal static class DecodeBandwidthStudy
                 var token = Step(c.Model, ids, cache);
                 for (var i = 0; i < WarmUpSteps; i++) token = Step(c.Model, token, cache);
                 next.Add(token);
+                Console.Error.WriteLine($"[decode] {c.Name}: warmed up");
             }
             for (var round = 0; round < rounds; round++)
             {
@@ -96,6 +100,8 @@ internal static class DecodeBandwidthStudy
                     var after = StreamingRead.Measure(probe, 1);
                     results[i].Add(new Round(read, after, times));
                 }
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[decode] round {round + 1}/{rounds}: {string.Join("; ", results.Select((r, i) => $"{configurations[i].Name} {r[^1].MedianStep * 1e3:F0} ms, read {r[^1].ReadBefore / 1e9:F0}/{r[^1].ReadAfter / 1e9:F0} GB/s"))}"));
             }
         }
         finally

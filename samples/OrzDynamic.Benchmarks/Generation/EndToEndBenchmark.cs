@@ -16,13 +16,16 @@ namespace OrzDynamic.Benchmarks.Generation;
 /// <summary>
 /// End-to-end generation + scoring on the Qwen2.5-0.5B shape with generated weights stored in bfloat16 (like real
 /// checkpoints): (a) float32 static batches, (b) bfloat16 generation + float32 scoring (layer-by-layer upcast), static,
-/// (c) the same with continuous batching. Also decode at batch 1 in both dtypes against the streaming bandwidth
-/// measured in the same run. Usage:
-/// <c>generation [--prompts 32] [--scale 1] [--median 200] [--sigma 1] [--cap 2000] [--slots 8] [--modes a,b,c] [--small] [--threads N] [--out FILE]</c>.
+/// (c) the same with continuous batching. Also decode at batch 1 against the streaming bandwidth measured in the same
+/// run, for each shape of <c>--decode-shapes</c> (qwen2.5-0.5b, qwen3-0.6b), dtype of <c>--decode-dtypes</c> and
+/// kernel setting of <c>--decode-kernels</c> (on, off), interleaved. Usage:
+/// <c>generation [--prompts 32] [--scale 1] [--median 200] [--sigma 1] [--cap 2000] [--slots 8] [--modes a,b,c,decode] [--small] [--threads N]
+/// [--decode-steps 96] [--decode-shapes qwen2.5-0.5b,qwen3-0.6b] [--decode-dtypes bfloat16,float32] [--decode-kernels on,off] [--out FILE]</c>.
 /// </summary>
 internal static class EndToEndBenchmark
 {
-    private sealed record Settings(int Prompts, double Median, double Sigma, int Cap, int Slots, string[] Modes, bool Small, int Threads, string? Output, int DecodeSteps);
+    private sealed record Settings(int Prompts, double Median, double Sigma, int Cap, int Slots, string[] Modes, bool Small, int Threads, string? Output, int DecodeSteps,
+        string[] DecodeShapes, ScalarType[] DecodeDTypes, bool[] DecodeKernels);
 
     public static int Run(string[] args)
     {
@@ -34,7 +37,8 @@ internal static class EndToEndBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"generation: {e.Message}");
-            Console.Error.WriteLine("options: --prompts N --scale X --median N --sigma X --cap N --slots N --modes a,a*,b,c,decode --small --threads N --decode-steps N --out FILE");
+            Console.Error.WriteLine("options: --prompts N --scale X --median N --sigma X --cap N --slots N --modes a,a*,b,c,decode --small --threads N --decode-steps N " +
+                "--decode-shapes qwen2.5-0.5b,qwen3-0.6b --decode-dtypes bfloat16,float32 --decode-kernels on,off --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
@@ -57,11 +61,31 @@ internal static class EndToEndBenchmark
         FillRandom(bf16);
         if (s.Modes.Contains("decode"))
         {
-            using var f32 = MixedPrecisionModel.ConvertedCopy(bf16, ScalarType.Float32);
+            using var decodeScope = new DisposableList();
+            var configurations = new List<DecodeBandwidthStudy.Configuration>();
+            var named = s.DecodeShapes.Length > 1;
+            foreach (var shape in s.DecodeShapes)
+            {
+                var shapeConfig = DecodeShape(shape, s.Small);
+                CausalLM shapeBf16;
+                if (shapeConfig == config)
+                {
+                    shapeBf16 = bf16;
+                }
+                else
+                {
+                    shapeBf16 = decodeScope.Add(new CausalLM(shapeConfig, ScalarType.BFloat16, CPU));
+                    FillRandom(shapeBf16);
+                }
+                report.AppendLine(CultureInfo.InvariantCulture, $"Decode shape {ShapeName(shape, s.Small)}: {shapeConfig.ParameterCount / 1e6:F1}M parameters (hidden {shapeConfig.HiddenSize}, {shapeConfig.NumHiddenLayers} layers, {shapeConfig.NumAttentionHeads} heads × {shapeConfig.HeadDim} / {shapeConfig.NumKeyValueHeads} kv, intermediate {shapeConfig.IntermediateSize}{(shapeConfig.QkNorm ? ", q/k norms" : "")}{(shapeConfig.QkvBias ? ", q/k/v bias" : "")}).");
+                foreach (var dtype in s.DecodeDTypes)
+                {
+                    var model = dtype == ScalarType.BFloat16 ? shapeBf16 : decodeScope.Add(MixedPrecisionModel.ConvertedCopy(shapeBf16, dtype));
+                    foreach (var kernels in s.DecodeKernels)
+                        configurations.Add(new DecodeBandwidthStudy.Configuration(model, kernels, named ? ShapeName(shape, s.Small) : null));
+                }
+            }
             using var probe = StreamingRead.Probe();
-            var configurations = new[] { bf16, f32 }
-                .SelectMany(model => new[] { true, false }.Select(kernels => new DecodeBandwidthStudy.Configuration(model, kernels)))
-                .ToList();
             var rounds = Math.Max(1, s.DecodeSteps / DecodeBandwidthStudy.StepsPerRound);
             rows.AddRange(DecodeBandwidthStudy.Run(configurations, probe, rounds, report));
             bandwidth = Math.Max(bandwidth, StreamingRead.Bandwidth()); // again after the decode runs: the better of the two
@@ -174,6 +198,32 @@ internal static class EndToEndBenchmark
         return new ModeResult(name, total.Elapsed.TotalSeconds, genSeconds, scoreSeconds, rowSteps, Math.Max(peak.PeakBytes, ProcessMemory.PeakRssBytes()), load);
     }
 
+    /// <summary>The config of a decode shape (its small counterpart with --small).</summary>
+    private static ModelConfig DecodeShape(string shape, bool small) =>
+        !small ? ModelBenchmarkConfigs.Shapes[shape]
+        : ModelBenchmarkConfigs.Shapes[shape].ModelType == "qwen3" ? ModelBenchmarkConfigs.SmallQwen3 : ModelBenchmarkConfigs.Small;
+
+    /// <summary>e.g. "Qwen3-0.6B shape".</summary>
+    private static string ShapeName(string shape, bool small) =>
+        (shape.Equals("qwen3-0.6b", StringComparison.OrdinalIgnoreCase) ? "Qwen3-0.6B" : "Qwen2.5-0.5B") + (small ? " small smoke" : " shape");
+
+    /// <summary>Models created for the decode study, disposed together.</summary>
+    private sealed class DisposableList : IDisposable
+    {
+        private readonly List<IDisposable> _items = [];
+
+        public T Add<T>(T item) where T : IDisposable
+        {
+            _items.Add(item);
+            return item;
+        }
+
+        public void Dispose()
+        {
+            foreach (var item in _items) item.Dispose();
+        }
+    }
+
     private static void FillRandom(CausalLM model)
     {
         using var grad = no_grad();
@@ -193,6 +243,9 @@ internal static class EndToEndBenchmark
         var small = false;
         string? output = null;
         string[] modes = ["decode", "a", "a*", "b", "c"];
+        string[] decodeShapes = ["qwen2.5-0.5b"];
+        ScalarType[] decodeDTypes = [ScalarType.BFloat16, ScalarType.Float32];
+        bool[] decodeKernels = [true, false];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -208,14 +261,23 @@ internal static class EndToEndBenchmark
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--decode-steps": decodeSteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[++i]; break;
+                case "--decode-shapes": decodeShapes = List(args[++i]); break;
+                case "--decode-dtypes": decodeDTypes = List(args[++i]).Select(OrzDynamic.Core.Loading.ModelLoadOptions.ParseDType).ToArray(); break;
+                case "--decode-kernels": decodeKernels = List(args[++i]).Select(k => k switch { "on" => true, "off" => false, _ => throw new ArgumentException($"--decode-kernels: '{k}' (on, off)") }).ToArray(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
         if (prompts < 1 || slots < 1 || cap < 1 || median <= 0 || scale <= 0) throw new ArgumentException("--prompts, --slots, --cap, --median and --scale must be positive");
         foreach (var m in modes)
             if (m is not ("a" or "a*" or "b" or "c" or "decode")) throw new ArgumentException($"unknown mode '{m}' (a, a*, b, c, decode)");
-        return new Settings(prompts, median * scale, sigma, Math.Max(1, (int)Math.Round(cap * scale)), slots, modes, small, threads, output, decodeSteps);
+        foreach (var shape in decodeShapes)
+            if (!ModelBenchmarkConfigs.Shapes.ContainsKey(shape)) throw new ArgumentException($"unknown decode shape '{shape}' ({string.Join(", ", ModelBenchmarkConfigs.Shapes.Keys)})");
+        if (decodeShapes.Length == 0 || decodeDTypes.Length == 0 || decodeKernels.Length == 0) throw new ArgumentException("--decode-shapes, --decode-dtypes and --decode-kernels need at least one value");
+        return new Settings(prompts, median * scale, sigma, Math.Max(1, (int)Math.Round(cap * scale)), slots, modes, small, threads, output, decodeSteps,
+            decodeShapes, decodeDTypes, decodeKernels);
     }
+
+    private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Uptime() => MachineLoad.Averages(", ", "load average ");
 }

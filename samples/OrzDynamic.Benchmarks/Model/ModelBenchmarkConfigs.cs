@@ -24,6 +24,38 @@ internal static class ModelBenchmarkConfigs
         EosTokenIds = [151643, 151645],
     };
 
+    /// <summary>
+    /// Qwen3-0.6B's config.json values (596M parameters, tied embeddings): head_dim 128 on 16 query heads over a width
+    /// of 1024, per-head q/k norms, no attention bias.
+    /// </summary>
+    public static ModelConfig Qwen3_06B { get; } = new()
+    {
+        ModelType = "qwen3",
+        VocabSize = 151936,
+        HiddenSize = 1024,
+        IntermediateSize = 3072,
+        NumHiddenLayers = 28,
+        NumAttentionHeads = 16,
+        NumKeyValueHeads = 8,
+        HeadDim = 128,
+        RmsNormEps = 1e-6,
+        RopeTheta = 1000000.0,
+        MaxPositionEmbeddings = 40960,
+        TieWordEmbeddings = true,
+        QkNorm = true,
+        EosTokenIds = [151645, 151643],
+    };
+
+    /// <summary>The full-size shapes by the names the benchmarks' options use.</summary>
+    public static IReadOnlyDictionary<string, ModelConfig> Shapes { get; } = new Dictionary<string, ModelConfig>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["qwen2.5-0.5b"] = Qwen25_05B,
+        ["qwen3-0.6b"] = Qwen3_06B,
+    };
+
     /// <summary>A small config for a quick smoke run of the benchmark itself.</summary>
     public static ModelConfig Small { get; } = Qwen25_05B with { VocabSize = 8192, HiddenSize = 256, IntermediateSize = 1024, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
+
+    /// <summary>A small Qwen3-shaped config (head_dim 128 on width 256 / 4 heads) for a quick smoke run.</summary>
+    public static ModelConfig SmallQwen3 { get; } = Qwen3_06B with { VocabSize = 8192, HiddenSize = 256, IntermediateSize = 768, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
 }

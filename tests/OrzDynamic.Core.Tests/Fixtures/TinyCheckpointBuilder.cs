@@ -7,13 +7,25 @@ namespace OrzDynamic.Core.Tests.Fixtures;
 
 /// <summary>
 /// Writes a tiny Hugging Face checkpoint directory (config.json + model.safetensors, or shards with
-/// model.safetensors.index.json) with seeded random weights, in qwen2 or llama layout. For tests of loading,
-/// generation and scoring, here and in later issues.
+/// model.safetensors.index.json) with seeded random weights, in qwen2, qwen3, llama or mistral layout. For tests of
+/// loading, generation and scoring.
 /// </summary>
 public sealed class TinyCheckpointBuilder
 {
-    /// <summary><c>model_type</c>: "qwen2" (q/k/v bias) or "llama".</summary>
+    /// <summary>
+    /// <c>model_type</c>: "qwen2" (q/k/v bias), "qwen3" (per-head q/k norms; biases per <see cref="AttentionBias"/>),
+    /// "llama" (biases per <see cref="AttentionBias"/>) or "mistral" (no biases).
+    /// </summary>
     public string ModelType { get; init; } = "qwen2";
+
+    /// <summary><c>attention_bias</c> written to the config (qwen3, llama): q/k/v/o projections with biases.</summary>
+    public bool AttentionBias { get; init; }
+
+    /// <summary><c>sliding_window</c> written to the config (qwen3 and mistral always, as null when unset; qwen2 when set).</summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary><c>use_sliding_window</c> written to the config (qwen2, qwen3).</summary>
+    public bool UseSlidingWindow { get; init; }
 
     /// <summary>Vocabulary size.</summary>
     public int VocabSize { get; init; } = 96;
@@ -87,13 +99,20 @@ public sealed class TinyCheckpointBuilder
             list.Add((p + "self_attn.q_proj.weight", [q, h]));
             list.Add((p + "self_attn.k_proj.weight", [kv, h]));
             list.Add((p + "self_attn.v_proj.weight", [kv, h]));
-            if (ModelType == "qwen2")
+            var attentionBias = ModelType is "qwen3" or "llama" && AttentionBias;
+            if (ModelType == "qwen2" || attentionBias)
             {
                 list.Add((p + "self_attn.q_proj.bias", [q]));
                 list.Add((p + "self_attn.k_proj.bias", [kv]));
                 list.Add((p + "self_attn.v_proj.bias", [kv]));
             }
             list.Add((p + "self_attn.o_proj.weight", [h, q]));
+            if (attentionBias) list.Add((p + "self_attn.o_proj.bias", [h]));
+            if (ModelType == "qwen3")
+            {
+                list.Add((p + "self_attn.q_norm.weight", [EffectiveHeadDim]));
+                list.Add((p + "self_attn.k_norm.weight", [EffectiveHeadDim]));
+            }
             list.Add((p + "post_attention_layernorm.weight", [h]));
             list.Add((p + "mlp.gate_proj.weight", [i, h]));
             list.Add((p + "mlp.up_proj.weight", [i, h]));
@@ -146,7 +165,13 @@ public sealed class TinyCheckpointBuilder
     {
         var c = new JsonObject
         {
-            ["architectures"] = new JsonArray(ModelType == "qwen2" ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
+            ["architectures"] = new JsonArray(ModelType switch
+            {
+                "qwen2" => "Qwen2ForCausalLM",
+                "qwen3" => "Qwen3ForCausalLM",
+                "mistral" => "MistralForCausalLM",
+                _ => "LlamaForCausalLM",
+            }),
             ["model_type"] = ModelType,
             ["vocab_size"] = VocabSize,
             ["hidden_size"] = HiddenSize,
@@ -156,7 +181,7 @@ public sealed class TinyCheckpointBuilder
             ["num_key_value_heads"] = KvHeads,
             ["max_position_embeddings"] = MaxPositionEmbeddings,
             ["rms_norm_eps"] = 1e-6,
-            ["rope_theta"] = ModelType == "qwen2" ? 1000000.0 : 500000.0,
+            ["rope_theta"] = ModelType == "llama" ? 500000.0 : 1000000.0,
             ["tie_word_embeddings"] = TieWordEmbeddings,
             ["hidden_act"] = "silu",
             ["bos_token_id"] = 1,
@@ -164,7 +189,10 @@ public sealed class TinyCheckpointBuilder
             ["torch_dtype"] = StorageDType == ScalarType.BFloat16 ? "bfloat16" : StorageDType == ScalarType.Float16 ? "float16" : "float32",
         };
         if (HeadDim is { } hd) c["head_dim"] = hd;
-        if (ModelType == "llama") c["attention_bias"] = false;
+        if (ModelType is "llama" or "qwen3") c["attention_bias"] = AttentionBias;
+        // As released configs: qwen3 and mistral always name their window (null = none); qwen2 only when asked to.
+        if (ModelType == "qwen3" || (ModelType == "qwen2" && (UseSlidingWindow || SlidingWindow is not null))) c["use_sliding_window"] = UseSlidingWindow;
+        if (ModelType is "qwen3" or "mistral" || (ModelType == "qwen2" && SlidingWindow is not null)) c["sliding_window"] = SlidingWindow;
         if (Llama3RopeScaling)
             c["rope_scaling"] = new JsonObject
             {

@@ -49,12 +49,23 @@ public sealed class BatchingInvarianceTests
 
     private static int Differing(List<IReadOnlyList<int>> a, List<IReadOnlyList<int>> b) => a.Zip(b).Count(p => !p.First.SequenceEqual(p.Second));
 
-    [Test]
-    public void TinyModel_GreedyIdsAreIdenticalAtBatch1Batch4AndContinuous()
+    /// <summary>
+    /// A tiny checkpoint of <paramref name="modelType"/>: qwen2 as before; qwen3 with head_dim 16 on width 32 / 4 heads
+    /// (q/k norms, no bias, tied embeddings, grouped-query attention).
+    /// </summary>
+    private static CausalLM LoadTiny(TempDirectory tmp, string modelType, ScalarType dtype)
+    {
+        var builder = new TinyCheckpointBuilder { ModelType = modelType, EosTokenIds = [95], HeadDim = modelType == "qwen3" ? 16 : null };
+        return CheckpointLoader.Load(builder.Write(tmp.Sub("ckpt")), new ModelLoadOptions { DType = dtype });
+    }
+
+    [TestCase("qwen2", ScalarType.Float32)]
+    [TestCase("qwen3", ScalarType.Float32)]
+    [TestCase("qwen3", ScalarType.BFloat16)]
+    public void TinyModel_GreedyIdsAreIdenticalAtBatch1Batch4AndContinuous(string modelType, ScalarType dtype)
     {
         using var tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder { EosTokenIds = [95] }.Write(tmp.Sub("ckpt"));
-        using var model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
+        using var model = LoadTiny(tmp, modelType, dtype);
         var requests = Requests(model.Config.VocabSize, 11, 5, 1, 12);
         // Make two frequent greedy tokens stop tokens so that some answers end by eos, others by their cap.
         var free = new TextGenerator(model).Generate(requests, new GenerationOptions { MaxNewTokens = 40, EosTokenIds = [] });
@@ -68,12 +79,13 @@ public sealed class BatchingInvarianceTests
         Assert.That(one.Any(x => eos.Contains(x[^1])) && one.Any(x => !eos.Contains(x[^1])), "both eos and cap endings exercised");
     }
 
-    [Test]
-    public void TinyModel_SampledAnswersUsePerSampleSeeds_IdenticalAcrossBatchings()
+    [TestCase("qwen2", ScalarType.Float32)]
+    [TestCase("qwen3", ScalarType.Float32)]
+    [TestCase("qwen3", ScalarType.BFloat16)]
+    public void TinyModel_SampledAnswersUsePerSampleSeeds_IdenticalAcrossBatchings(string modelType, ScalarType dtype)
     {
         using var tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder { EosTokenIds = [95] }.Write(tmp.Sub("ckpt"));
-        using var model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
+        using var model = LoadTiny(tmp, modelType, dtype);
         var requests = Requests(model.Config.VocabSize, 10, 9, 1, 10);
         var options = new GenerationOptions { MaxNewTokens = 40, Temperature = 1.0, TopK = 50, TopP = 0.95 };
         var (one, four, cont, _) = RunAll(model, requests, options);

@@ -18,6 +18,9 @@ public sealed class CausalLMTests
         yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "qwen2" }).SetName("qwen2_tied_gqa");
         yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "qwen2", TieWordEmbeddings = false, KvHeads = 4 }).SetName("qwen2_untied_mha");
         yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "llama", Llama3RopeScaling = true, Heads = 4, KvHeads = 1, HeadDim = 16 }).SetName("llama_rope3_mqa_headdim16");
+        yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "qwen3", HeadDim = 16 }).SetName("qwen3_tied_gqa_headdim16");
+        yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "qwen3", TieWordEmbeddings = false, Heads = 6, KvHeads = 2, HiddenSize = 48, AttentionBias = true }).SetName("qwen3_untied_gqa_bias");
+        yield return new TestCaseData(new TinyCheckpointBuilder { ModelType = "mistral", TieWordEmbeddings = false, KvHeads = 1 }).SetName("mistral_untied_mqa");
     }
 
     [TestCaseSource(nameof(Variants))]

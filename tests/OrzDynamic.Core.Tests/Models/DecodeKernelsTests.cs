@@ -41,6 +41,34 @@ public sealed class DecodeKernelsTests
         a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.contiguous().bytes.SequenceEqual(b.contiguous().bytes);
 
     [Test]
+    public unsafe void VectorBFloat16RoundingHasTheScalarBits()
+    {
+        // Random bit patterns (every class: normal, subnormal, ±0, ±∞, NaN with any payload) and the cases at the
+        // rounding boundary, eight at a time and through the array conversion with a scalar tail.
+        var rng = new Random(3);
+        var values = new List<uint> { 0, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0x7F800001, 0xFFFFFFFF, 0x7F7FFFFF, 0x00000001,
+            0x3F808000, 0x3F818000, 0x3F807FFF, 0x3F808001, 0x7F7F8000, 0x007F8000, 0xBF808000 };
+        while (values.Count < (1 << 18)) values.Add((uint)rng.NextInt64(0, 1L << 32));
+        values.AddRange([0x3F808000, 0x7FC00001, 0x3F800000]); // not a multiple of 8: the scalar tail
+        var floats = values.Select(BitConverter.UInt32BitsToSingle).ToArray();
+        var vector = new ushort[floats.Length];
+        var rounded = (float[])floats.Clone();
+        fixed (float* f = floats)
+        fixed (ushort* v = vector)
+        fixed (float* r = rounded)
+        {
+            BFloat16Bits.FromFloat(f, true, v, floats.Length);
+            BFloat16Bits.RoundInPlace(r, rounded.Length);
+        }
+        for (var i = 0; i < floats.Length; i++)
+        {
+            var scalar = BFloat16Bits.FromFloat(floats[i]);
+            if (vector[i] != scalar || BitConverter.SingleToUInt32Bits(rounded[i]) != (uint)scalar << 16)
+                Assert.Fail($"0x{values[i]:X8}: scalar 0x{scalar:X4}, vector 0x{vector[i]:X4}, rounded in place 0x{BitConverter.SingleToUInt32Bits(rounded[i]):X8}");
+        }
+    }
+
+    [Test]
     public void RmsNormMatchesTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
     {
         using var ng = no_grad();
@@ -181,6 +209,54 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public void AttentionStepWithHeadNormsEqualsNormRotateAppendAttend([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    {
+        // Qwen3's shape of head (D = 128, more than the model width / heads): the fused step normalises each head of q
+        // and k with its own weight before rotating, bit for bit as the separate RMSNorm and rotary kernels.
+        using var ng = no_grad();
+        const int rows = 2, heads = 4, kvHeads = 2, d = 128, slot = 9, capacity = 12;
+        const double eps = 1e-6;
+        using var qp = Random([rows, 1, heads * d], dtype, 70, 2);
+        using var kp = Random([rows, 1, kvHeads * d], dtype, 71, 3);
+        using var vp = Random([rows, 1, kvHeads * d], dtype, 72);
+        using var angles = Random([rows, 1, 1, d / 2], ScalarType.Float32, 73, 3);
+        using var both = cat([angles, angles], -1);
+        using var cos = both.cos().to(dtype);
+        using var sin = both.sin().to(dtype);
+        using var keys = Random([rows, kvHeads, capacity, d], dtype, 74);
+        using var values = Random([rows, kvHeads, capacity, d], dtype, 75);
+        using var qNorm = new RmsNorm("q_norm", d, eps, dtype, CPU);
+        using var kNorm = new RmsNorm("k_norm", d, eps, dtype, CPU);
+        using (var w = Random([d], ScalarType.Float32, 76, 0.3)) qNorm.Weight.copy_(w + 1);
+        using (var w = Random([d], ScalarType.Float32, 77, 0.3)) kNorm.Weight.copy_(w + 1);
+        var norms = new DecodeAttention.HeadNorms(qNorm.DecodeScale, kNorm.DecodeScale, eps);
+        using var keys2 = keys.clone();
+        using var values2 = values.clone();
+        Assert.That(DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, null, norms), Is.True);
+        using var fused = DecodeAttention.Step(qp, kp, vp, cos, sin, keys, values, slot, null, norms);
+        using var plain = DecodeAttention.Step(qp, kp, vp, cos, sin, keys.clone(), values.clone(), slot, null);
+        Assert.That(BitEqual(fused, plain), Is.False, "the norms change the result");
+
+        using var qn = qNorm.Forward(qp.view(rows * heads, 1, d)); // the decoding RMSNorm kernel, one head per row
+        using var kn = kNorm.Forward(kp.view(rows * kvHeads, 1, d));
+        using var q = DecodeRotary.Apply(qn.view(rows, heads, 1, d), cos, sin);
+        using var k = DecodeRotary.Apply(kn.view(rows, kvHeads, 1, d), cos, sin);
+        keys2.narrow(2, slot, 1).copy_(k);
+        values2.narrow(2, slot, 1).copy_(vp.view(rows, 1, kvHeads, d).transpose(1, 2));
+        Assert.That(BitEqual(keys, keys2) && BitEqual(values, values2), Is.True, "the cache slot holds the normalised, rotated key and the value");
+        using var separate = DecodeAttention.Forward(q, keys2, values2, slot + 1, null);
+        using var separateFlat = separate.transpose(1, 2).reshape(rows, 1, heads * d);
+        Assert.That(BitEqual(fused, separateFlat), Is.True, "fused step = norm, rotate, append, attend");
+
+        // Norm weights the kernel cannot take (another dtype, another size) leave the step to libtorch.
+        using var wide = new RmsNorm("q_norm", 2 * d, eps, dtype, CPU);
+        Assert.That(DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, null, norms with { Query = wide.DecodeScale }), Is.False);
+        var other = dtype == ScalarType.Float32 ? ScalarType.BFloat16 : ScalarType.Float32;
+        using var otherType = new RmsNorm("k_norm", d, eps, other, CPU);
+        Assert.That(DecodeAttention.AppliesToStep(qp, kp, vp, cos, sin, keys, values, null, norms with { Key = otherType.DecodeScale }), Is.False);
+    }
+
+    [Test]
     public void KernelsDeclineDTypesTheyDoNotReadAndTheLayerStillMatchesLibtorch()
     {
         // float16 models are supported (libtorch runs them); the kernels read only float32 and bfloat16, so a float16
@@ -306,24 +382,37 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
-    public void DecodingStepsMatchTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    public void DecodingStepsMatchTheLibtorchPath([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values("qwen2", "qwen3")] string modelType)
     {
-        // A small Qwen2-shaped model (GQA, biases), a left-padded batch of three prompts, eight decoding steps: the same
-        // logits with the kernels on and off (only the kernels' summation orders and roundings differ).
+        // A small Qwen2-shaped model (GQA, biases) or Qwen3-shaped one (GQA, q/k norms, head_dim 64 > width / heads),
+        // a left-padded batch of three prompts, eight decoding steps: the same logits with the kernels on and off (only
+        // the kernels' summation orders and roundings differ).
         using var ng = no_grad();
+        var qwen3 = modelType == "qwen3";
         var config = new ModelConfig
         {
-            ModelType = "qwen2", VocabSize = 300, HiddenSize = 128, IntermediateSize = 256, NumHiddenLayers = 2,
-            NumAttentionHeads = 4, NumKeyValueHeads = 2, HeadDim = 32, RmsNormEps = 1e-6, RopeTheta = 10000,
-            MaxPositionEmbeddings = 512, TieWordEmbeddings = true, QkvBias = true, EosTokenIds = [0],
+            ModelType = modelType, VocabSize = 300, HiddenSize = 128, IntermediateSize = 256, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, HeadDim = qwen3 ? 64 : 32, RmsNormEps = 1e-6, RopeTheta = 10000,
+            MaxPositionEmbeddings = 512, TieWordEmbeddings = true, QkvBias = !qwen3, QkNorm = qwen3, EosTokenIds = [0],
         };
         using var model = new CausalLM(config, dtype, CPU);
         using (var g = new Generator(7))
             foreach (var (name, p) in model.NamedWeights())
             {
-                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
+                if (name.EndsWith("q_norm.weight", StringComparison.Ordinal) || name.EndsWith("k_norm.weight", StringComparison.Ordinal)) p.normal_(1, 0.2, g);
+                else if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
                 else p.normal_(0, 0.05, g);
             }
+        if (qwen3)
+        {
+            // The model's own head norms are ones the fused step takes, with the cache it allocates.
+            using var cache = model.CreateCache(3, 8);
+            var (keys, values) = cache.StorageForAppend(0, 1);
+            using var qp = zeros([3, 1, 4 * 64], dtype);
+            using var kvp = zeros([3, 1, 2 * 64], dtype);
+            using var table = zeros([3, 1, 1, 64], dtype);
+            Assert.That(DecodeAttention.AppliesToStep(qp, kvp, kvp, table, table, keys, values, null, model.Model.Layers[0].SelfAttention.DecodeHeadNorms), Is.True);
+        }
         using var ids = tensor(new long[,] { { 0, 0, 5, 9, 17 }, { 3, 80, 44, 12, 7 }, { 0, 90, 1, 2, 4 } });
         using var prompt = tensor(new long[,] { { 0, 0, 1, 1, 1 }, { 1, 1, 1, 1, 1 }, { 0, 1, 1, 1, 1 } });
         var logits = new List<Tensor>[2];

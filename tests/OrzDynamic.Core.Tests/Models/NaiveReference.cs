@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace OrzDynamic.Core.Tests.Models;
 
 /// <summary>
-/// A deliberately plain float64 re-implementation of the HF Qwen2/Llama forward pass (explicit repeat_kv, explicit
-/// softmax attention, rotate_half), reading the same weights, used as an independent oracle for the model.
+/// A deliberately plain float64 re-implementation of the HF Qwen2/Qwen3/Llama/Mistral forward pass (explicit repeat_kv,
+/// explicit softmax attention, rotate_half, Qwen3's per-head q/k norms when the weights have them), reading the same
+/// weights, used as an independent oracle for the model.
 /// </summary>
 internal static class NaiveReference
 {
@@ -42,6 +43,8 @@ internal static class NaiveReference
             var q = Lin(x, p + "self_attn.q_proj").view(t, c.NumAttentionHeads, c.HeadDim).transpose(0, 1);
             var k = Lin(x, p + "self_attn.k_proj").view(t, c.NumKeyValueHeads, c.HeadDim).transpose(0, 1);
             var v = Lin(x, p + "self_attn.v_proj").view(t, c.NumKeyValueHeads, c.HeadDim).transpose(0, 1);
+            if (B(p + "self_attn.q_norm.weight") is { } qn) q = Norm(q, qn);
+            if (B(p + "self_attn.k_norm.weight") is { } kn) k = Norm(k, kn);
             q = Rope(q);
             k = Rope(k);
             k = k.repeat_interleave(c.GroupSize, 0);

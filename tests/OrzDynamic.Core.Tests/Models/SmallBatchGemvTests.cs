@@ -34,6 +34,32 @@ public sealed class SmallBatchGemvTests
     }
 
     [Test]
+    public void Qwen3ProjectionShapesMatchLibtorchLinear([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype, [Values(1, 3)] int rows)
+    {
+        // Qwen3-0.6B: q 1024 → 16 heads × 128 = 2048 (wider than the model), k and v 1024 → 8 × 128 in the same pass,
+        // o 2048 → 1024.
+        using var ng = no_grad();
+        using var q = Random([2048, 1024], dtype, 30, 0.03);
+        using var k = Random([1024, 1024], dtype, 31, 0.03);
+        using var v = Random([1024, 1024], dtype, 32, 0.03);
+        using var o = Random([1024, 2048], dtype, 33, 0.03);
+        using var x = Random([rows, 1, 1024], dtype, 34);
+        using var attention = Random([rows, 1, 2048], dtype, 35);
+        Assert.That(SmallBatchGemv.TryForward(x, [GemvOperand.Of(q, null), GemvOperand.Of(k, null), GemvOperand.Of(v, null)], out var qkv, null), Is.True);
+        Assert.That(SmallBatchGemv.TryForward(attention, [GemvOperand.Of(o, null)], out var output, null), Is.True);
+        var rtol = dtype == ScalarType.Float32 ? 1e-5 : 8e-3;
+        foreach (var (mine, input, weight, what) in new[] { (qkv[0], x, q, "q"), (qkv[1], x, k, "k"), (qkv[2], x, v, "v"), (output[0], attention, o, "o") })
+        {
+            using var _ = mine;
+            using var reference = nn.functional.linear(input.to(ScalarType.Float64), weight.to(ScalarType.Float64));
+            Assert.That(mine.shape, Is.EqualTo(new long[] { rows, 1, weight.shape[0] }), what);
+            using var err = (mine.to(ScalarType.Float64) - reference).abs();
+            using var tol = reference.abs() * rtol + 1e-5;
+            Assert.That(err.le(tol).all().item<bool>(), Is.True, $"{what}: max abs error {err.max().item<double>()}");
+        }
+    }
+
+    [Test]
     public void EachRowIsBitIdenticalWhateverRowsShareTheCallAndWhateverTheThreads([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
     {
         using var ng = no_grad();

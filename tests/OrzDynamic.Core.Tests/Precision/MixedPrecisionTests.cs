@@ -35,11 +35,16 @@ public sealed class MixedPrecisionTests
         Assert.That(Math.Abs(actual - expected), Is.LessThanOrEqualTo(tol), $"{what}: {actual:R} vs all-float32 {expected:R}");
     }
 
-    [Test]
-    public void Bf16StoredCheckpoint_NoCopy_LayerwiseF32ScoringEqualsF32Model()
+    /// <summary>A tiny checkpoint builder of <paramref name="modelType"/> (qwen3: head_dim 16 on width 32 / 4 heads, q/k norms).</summary>
+    private static TinyCheckpointBuilder Tiny(string modelType, ScalarType storage = ScalarType.Float32) =>
+        new() { ModelType = modelType, StorageDType = storage, HeadDim = modelType == "qwen3" ? 16 : null };
+
+    [TestCase("qwen2")]
+    [TestCase("qwen3")]
+    public void Bf16StoredCheckpoint_NoCopy_LayerwiseF32ScoringEqualsF32Model(string modelType)
     {
         using var tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder { StorageDType = ScalarType.BFloat16 }.Write(tmp.Sub("bf16"));
+        var dir = Tiny(modelType, ScalarType.BFloat16).Write(tmp.Sub("bf16"));
         Assert.That(CheckpointLoader.ReadStorageDType(dir), Is.EqualTo(ScalarType.BFloat16));
         using var mixed = MixedPrecisionModel.Load(dir, generationDType: ScalarType.BFloat16, scoringDType: ScalarType.Float32);
         Assert.That(mixed.ScoringModel.DType, Is.EqualTo(ScalarType.BFloat16));
@@ -59,11 +64,12 @@ public sealed class MixedPrecisionTests
         Assert.That(c.OutToken, Is.Not.EqualTo(b.OutToken));
     }
 
-    [Test]
-    public void F32StoredCheckpoint_OneBf16CopyForGeneration_ScoringKeepsF32()
+    [TestCase("qwen2")]
+    [TestCase("qwen3")]
+    public void F32StoredCheckpoint_OneBf16CopyForGeneration_ScoringKeepsF32(string modelType)
     {
         using var tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder().Write(tmp.Sub("f32"));
+        var dir = Tiny(modelType).Write(tmp.Sub("f32"));
         using var mixed = MixedPrecisionModel.Load(dir, generationDType: ScalarType.BFloat16, scoringDType: ScalarType.Float32);
         Assert.That(mixed.ScoringModel.DType, Is.EqualTo(ScalarType.Float32));
         Assert.That(mixed.GenerationModel.DType, Is.EqualTo(ScalarType.BFloat16));
@@ -71,9 +77,11 @@ public sealed class MixedPrecisionTests
         using var scope = NewDisposeScope();
         var f = mixed.ScoringModel.NamedWeights().ToDictionary(w => w.Name, w => w.Parameter);
         Assert.That(f, Is.Not.Empty);
-        Assert.That(mixed.GenerationModel.NamedWeights().Select(w => w.Name), Is.EquivalentTo(f.Keys));
-        foreach (var (name, p) in mixed.GenerationModel.NamedWeights())
+        var copied = mixed.GenerationModel.NamedWeights();
+        Assert.That(copied.Select(w => w.Name), Is.EquivalentTo(f.Keys), "every weight copied, q/k norms included");
+        foreach (var (name, p) in copied)
             Assert.That(p.eq(f[name].to(ScalarType.BFloat16)).all().item<bool>(), Is.True, name);
+        Assert.That(copied.Sum(w => w.Parameter.numel()), Is.EqualTo(mixed.ScoringModel.Config.ParameterCount));
     }
 
     /// <summary>

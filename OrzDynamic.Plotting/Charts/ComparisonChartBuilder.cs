@@ -44,7 +44,8 @@ public static class ComparisonChartBuilder
     /// <exception cref="PlotDataException">The comparison is invalid (negative count or std, empty dataset name…).</exception>
     public static ChartComposition Build(DatasetComparison comparison, IReadOnlyList<string>? metrics = null)
     {
-        DataValidation.Validate(comparison);
+        ArgumentNullException.ThrowIfNull(comparison);
+        comparison.Validate();
         metrics ??= LdMetricKeys.Charted;
         if (metrics.Count == 0)
         {

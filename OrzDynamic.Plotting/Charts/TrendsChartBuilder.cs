@@ -54,7 +54,8 @@ public static class TrendsChartBuilder
     /// <exception cref="PlotDataException">A series is invalid (length mismatch, unordered iterations, accuracy outside [0, 1]).</exception>
     public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null, TrendErrorBars errorBars = TrendErrorBars.Std)
     {
-        DataValidation.Validate(trend);
+        ArgumentNullException.ThrowIfNull(trend);
+        trend.Validate();
         metrics ??= LdMetricKeys.Charted;
 
         var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();

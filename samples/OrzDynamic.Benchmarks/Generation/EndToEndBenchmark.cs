@@ -37,7 +37,7 @@ internal static class EndToEndBenchmark
             Console.Error.WriteLine("options: --prompts N --scale X --median N --sigma X --cap N --slots N --modes a,a*,b,c,decode --small --threads N --decode-steps N --out FILE");
             return 2;
         }
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         if (s.Threads > 0) set_num_threads(s.Threads);
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
         var workload = EndToEndWorkload.Draw(s.Prompts, s.Median, s.Sigma, s.Cap, 32, 96, config.VocabSize, 20251130);

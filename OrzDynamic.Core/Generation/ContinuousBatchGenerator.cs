@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Generation;
@@ -89,7 +87,6 @@ public sealed class ContinuousBatchGenerator
         var promptMaxFrom = new int[requests.Count + 1];
         for (var i = requests.Count - 1; i >= 0; i--) promptMaxFrom[i] = Math.Max(promptMaxFrom[i + 1], requests[i].PromptIds.Count);
 
-        var sw = Stopwatch.StartNew();
         var cache = _model.CreateCache(slots, maxPrompt + maxNew + CompactionSlack);
         cache.Advance(maxPrompt); // masked placeholder slots, so that any prompt fits right-aligned
         var rows = new DecodeRow?[slots];
@@ -152,7 +149,7 @@ public sealed class ContinuousBatchGenerator
             LastSteps = steps;
             LastCompactions = compactions;
             _logger.LogDebug("Continuous batching: {Requests} answers, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
-                requests.Count, step.Tokens, steps, slots, compactions, sw.Elapsed.TotalMilliseconds);
+                requests.Count, step.Tokens, steps, slots, compactions, step.Elapsed.TotalMilliseconds);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Models;
 using TorchSharp;
@@ -10,7 +11,7 @@ namespace OrzDynamic.Core.Generation;
 /// (<see cref="ContinuousBatchGenerator"/>) share. The schedulers decide only which <see cref="DecodeRow"/>s are in the
 /// step and how the KV cache and the mask's rows are laid out; this type holds the rest of a run: the checks of the
 /// requests, the stopping rules (eos ids, caps, the model's positions), the sampler, the attention mask that grows by
-/// one column per step, the model call of a step, and the one warning about non-finite logits.
+/// one column per step, the model call of a step, the one warning about non-finite logits and the run's clock.
 /// </summary>
 internal sealed class DecodeStep : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class DecodeStep : IDisposable
     private readonly GenerationOptions _options;
     private readonly HashSet<int> _eos;
     private readonly TokenSampler _sampler;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Tensor _mask;
 
     /// <summary>Starts a run of <paramref name="model"/> under <paramref name="options"/>; the step owns <paramref name="mask"/>.</summary>
@@ -33,6 +35,9 @@ internal sealed class DecodeStep : IDisposable
 
     /// <summary>Positions a prompt and its answer may use (<see cref="GenerationOptions.MaxPositions"/>, else the model's).</summary>
     public int MaxPositions { get; }
+
+    /// <summary>Time since the run started (for the schedulers' timing logs).</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>Tokens chosen so far, all rows.</summary>
     public long Tokens { get; private set; }

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Generation;
@@ -15,20 +13,15 @@ namespace OrzDynamic.Core.Generation;
 /// reproducible. The KV cache starts small and grows with the longest row, so a huge MaxNewTokens costs nothing up
 /// front; rows whose logits turn non-finite get the greedy choice, with a warning (see <see cref="TokenSampler"/>).
 /// </summary>
-public sealed class TextGenerator
+/// <param name="model">The model to generate with.</param>
+/// <param name="logger">Receives the non-finite-logits warning and timing details; null for none.</param>
+public sealed class TextGenerator(CausalLM model, ILogger? logger = null)
 {
     /// <summary>Decoding slots allocated in the KV cache up front (beyond the prompt); it doubles when full.</summary>
     public const int InitialDecodeSlots = 512;
 
-    private readonly CausalLM _model;
-    private readonly ILogger _logger;
-
-    /// <summary>Creates a generator for <paramref name="model"/>.</summary>
-    public TextGenerator(CausalLM model, ILogger? logger = null)
-    {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
-        _logger = logger ?? NullLogger.Instance;
-    }
+    private readonly CausalLM _model = model ?? throw new ArgumentNullException(nameof(model));
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     /// <summary>Generates for every prompt on a worker thread. See <see cref="Generate(IReadOnlyList{IReadOnlyList{int}}, GenerationOptions, Func{IReadOnlyList{int}, string}?, IProgress{int}?, CancellationToken)"/>.</summary>
     public Task<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
@@ -71,7 +64,6 @@ public sealed class TextGenerator
         options.Validate();
         if (requests.Count == 0) return [];
         DecodeStep.Validate(requests, _model, options);
-        var sw = Stopwatch.StartNew();
         var device = _model.Device;
         int b = requests.Count, maxPrompt = requests.Max(r => r.PromptIds.Count);
         var (padded, maskData) = LeftPad(requests, maxPrompt, options.PadTokenId);
@@ -89,7 +81,7 @@ public sealed class TextGenerator
             cache.CapacityLimit = maxPrompt + maxSteps;
             using (var input = DecodeStep.OnDevice(tensor(padded, [b, maxPrompt], ScalarType.Int64), device))
                 logits = _model.Forward(input, step.Mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
-            var prefillMs = sw.Elapsed.TotalMilliseconds;
+            var prefillMs = step.Elapsed.TotalMilliseconds;
             // Every row stays in the step until the last one stops (a stopped row is fed the pad id).
             while (true)
             {
@@ -103,7 +95,7 @@ public sealed class TextGenerator
             }
             step.ReportNonFinite(_logger);
             _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms)",
-                step.Tokens, b, maxPrompt, sw.Elapsed.TotalMilliseconds, prefillMs);
+                step.Tokens, b, maxPrompt, step.Elapsed.TotalMilliseconds, prefillMs);
             return rows.Select(r => r.Result(decode)).ToArray();
         }
         finally

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OrzDynamic.Metrics.Native;
+using OrzDynamic.Metrics.Runtime;
 
 namespace OrzDynamic.Core;
 

@@ -4,6 +4,8 @@ namespace OrzDynamic;
 /// Base type of every error OrzDynamic raises for bad input or unusable files: malformed checkpoints, tokenizers, data
 /// records, results files, configuration, safetensors and ELF files. Catch it to handle all of them; each subtype names
 /// the file, record and field concerned. Programming errors (null arguments) and cancellation keep their .NET types.
+/// OrzDynamic.Datasets, which does not depend on this package, has its own base for malformed data files,
+/// <c>OrzDynamic.Datasets.DatasetException</c>: catch both to handle every bad-input error.
 /// </summary>
 public abstract class OrzDynamicException : Exception
 {

@@ -42,6 +42,13 @@ public sealed record DatasetComparison(
     /// <returns>The answer count.</returns>
     public int CountOf(Stratum stratum) => Get(stratum)?.AnswerCount ?? 0;
 
+    /// <summary>
+    /// Checks that the comparison can be charted and aggregated: a dataset name, known strata, non-negative counts and
+    /// standard deviations, named metrics.
+    /// </summary>
+    /// <exception cref="PlotDataException">The first problem found, naming dataset, record and field.</exception>
+    public void Validate() => DataValidation.Validate(this);
+
     /// <summary>Gets a value indicating whether random-token control data is present (positive answer count).</summary>
     public bool HasRandom => CountOf(Stratum.Random) > 0;
 

@@ -20,6 +20,13 @@ public sealed record DatasetTrend(
     /// </summary>
     public string? SignificanceNote { get; init; }
 
+    /// <summary>
+    /// Checks that the trends can be charted and written: a dataset name, known strata, every series with one value
+    /// (and one band entry) per strictly increasing iteration, accuracy in [0, 1].
+    /// </summary>
+    /// <exception cref="PlotDataException">The first problem found, naming dataset, record and field.</exception>
+    public void Validate() => DataValidation.Validate(this);
+
     /// <summary>Gets the series of <paramref name="metric"/> in <paramref name="stratum"/>, or <see cref="TrendSeries.Empty"/>.</summary>
     /// <param name="stratum">The stratum.</param>
     /// <param name="metric">The metric name.</param>

@@ -3,7 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using OrzDynamic.Metrics;
-using OrzDynamic.Metrics.Threading;
+using OrzDynamic.Metrics.Kernels;
+using OrzDynamic.Metrics.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

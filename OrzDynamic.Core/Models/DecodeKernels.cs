@@ -16,8 +16,11 @@ internal static class DecodeKernels
     /// <summary>True when the CPU has what the kernels use (256-bit vectors with FMA).</summary>
     public static readonly bool Supported = Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
-    /// <summary>Set to false (tests, benchmarks) to run every step on libtorch; ORZDYNAMIC_GEMV=0 does the same.</summary>
-    internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("ORZDYNAMIC_GEMV") != "0";
+    /// <summary>The environment variable that, set to 0, turns every decoding-step kernel off.</summary>
+    public const string DisableVariable = "ORZDYNAMIC_DECODE_KERNELS";
+
+    /// <summary>Set to false (tests, benchmarks) to run every step on libtorch; <see cref="DisableVariable"/>=0 does the same.</summary>
+    internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(DisableVariable) != "0";
 
     /// <summary>
     /// The shape of <paramref name="x"/> when a kernel for <paramref name="dtype"/> may read it (kernels on, autograd

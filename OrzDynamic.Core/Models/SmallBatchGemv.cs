@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using OrzDynamic.Metrics.Threading;
+using OrzDynamic.Metrics.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OrzDynamic.Datasets.Loading;
 
@@ -31,30 +29,18 @@ public sealed class CustomSentenceLoader
         ArgumentNullException.ThrowIfNull(paths);
         var files = EvalDataLoader.ExpandPaths(paths);
         if (files.Count == 0) throw new ArgumentException("No sentence files were given.", nameof(paths));
-        var fileErrors = new List<DataRecordError>();
-        var recordErrors = new List<DataRecordError>();
+        var reading = new RecordFiles(_logger);
         var sentences = new List<CustomSentence>();
         foreach (var path in files)
         {
-            var readErrors = new List<DataRecordError>();
-            var replaced = new List<(long Offset, int Line)>();
-            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken, replaceInvalidUtf8, replaced);
-            Utf8Warnings.Log(_logger, path, replaced);
-            fileErrors.AddRange(readErrors.Where(e => e.RecordIndex is null));
-            recordErrors.AddRange(readErrors.Where(e => e.RecordIndex is not null));
-            foreach (var record in raw)
+            foreach (var record in reading.Read(path, replaceInvalidUtf8, out _, cancellationToken))
             {
-                var s = ParseRecord(path, record, recordErrors);
+                var s = ParseRecord(path, record, reading.RecordErrors);
                 if (s is not null) sentences.Add(s);
             }
         }
-        if (fileErrors.Count > 0 || (recordErrors.Count > 0 && !skipInvalidRecords))
-            throw new DataFormatException(fileErrors.Concat(recordErrors).ToList());
-        foreach (var group in recordErrors.GroupBy(e => (e.FilePath, e.RecordIndex)))
-            _logger.LogWarning("Skipping malformed sentence record {Record} of {File}: {Problems}", group.Key.RecordIndex, group.Key.FilePath,
-                string.Join("; ", group.Select(e => (e.Field is null ? "" : e.Field + ": ") + e.Message)));
-        int skipped = recordErrors.Select(e => (e.FilePath, e.RecordIndex)).Distinct().Count();
-        return new CustomSentenceSet(sentences, skipped, recordErrors);
+        var skipped = reading.Finish(skipInvalidRecords, "sentence record");
+        return new CustomSentenceSet(sentences, skipped, reading.RecordErrors);
     }
 
     /// <summary>Loads one file.</summary>
@@ -64,25 +50,19 @@ public sealed class CustomSentenceLoader
 
     private static CustomSentence? ParseRecord(string path, RawJsonRecord record, List<DataRecordError> errors)
     {
-        int before = errors.Count;
-        void Fail(string? field, string message) => errors.Add(new DataRecordError(path, record.Index, record.LineNumber, field, message));
-        var e = record.Element;
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            Fail(null, $"the record is a JSON {JsonRecordReader.Describe(e.ValueKind)}; expected an object");
-            return null;
-        }
+        var problems = new RecordProblems(path, record, errors);
+        if (problems.AsObject() is not { } e) return null;
         string? prompt = null, response = null;
-        if (!e.TryGetProperty("prompt", out var p)) Fail("prompt", "missing");
-        else if (p.ValueKind != JsonValueKind.String) Fail("prompt", $"expected a string, found a {JsonRecordReader.Describe(p.ValueKind)}");
+        if (!e.TryGetProperty("prompt", out var p)) problems.Fail("prompt", "missing");
+        else if (p.ValueKind != JsonValueKind.String) problems.Fail("prompt", $"expected a string, found a {JsonRecordReader.Describe(p.ValueKind)}");
         else prompt = p.GetString();
-        if (!e.TryGetProperty("response", out var r)) Fail("response", "missing");
-        else if (r.ValueKind != JsonValueKind.String) Fail("response", $"expected a string, found a {JsonRecordReader.Describe(r.ValueKind)}");
-        else if (string.IsNullOrEmpty(r.GetString())) Fail("response", "empty");
+        if (!e.TryGetProperty("response", out var r)) problems.Fail("response", "missing");
+        else if (r.ValueKind != JsonValueKind.String) problems.Fail("response", $"expected a string, found a {JsonRecordReader.Describe(r.ValueKind)}");
+        else if (string.IsNullOrEmpty(r.GetString())) problems.Fail("response", "empty");
         else response = r.GetString();
-        var group = OptionalString(e, "group", Fail);
-        var label = OptionalString(e, "label", Fail);
-        if (errors.Count != before || prompt is null || response is null) return null;
+        var group = OptionalString(e, "group", problems.Fail);
+        var label = OptionalString(e, "label", problems.Fail);
+        if (problems.Any || prompt is null || response is null) return null;
         return new CustomSentence(path, record.Index, prompt, response, group, label);
     }
 

@@ -4,7 +4,7 @@ namespace OrzDynamic.Datasets.Loading;
 /// Thrown when data files are malformed. <see cref="Errors"/> lists every problem found (all files, all records), each
 /// naming file, record index and field.
 /// </summary>
-public sealed class DataFormatException : OrzDynamicException
+public sealed class DataFormatException : DatasetException
 {
     /// <summary>Creates the exception for <paramref name="errors"/> (at least one).</summary>
     public DataFormatException(IReadOnlyList<DataRecordError> errors)

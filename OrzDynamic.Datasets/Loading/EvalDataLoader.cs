@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace OrzDynamic.Datasets.Loading;
 
 /// <summary>
@@ -38,38 +35,25 @@ public sealed class EvalDataLoader
 
         var files = ExpandPaths(paths);
         if (files.Count == 0) throw new ArgumentException("No data files were given.", nameof(paths));
-        var fileErrors = new List<DataRecordError>();
-        var recordErrors = new List<DataRecordError>();
+        var reading = new RecordFiles(_logger);
         var perFile = new List<(string Path, string Name, int Records, List<EvalSample> Valid)>();
 
         foreach (var path in files)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var readErrors = new List<DataRecordError>();
-            var replaced = new List<(long Offset, int Line)>();
-            var raw = JsonRecordReader.Read(path, readErrors, cancellationToken, options.ReplaceInvalidUtf8, replaced);
-            Utf8Warnings.Log(_logger, path, replaced);
-            fileErrors.AddRange(readErrors.Where(e => e.RecordIndex is null));
-            recordErrors.AddRange(readErrors.Where(e => e.RecordIndex is not null));
+            var raw = reading.Read(path, options.ReplaceInvalidUtf8, out var records, cancellationToken);
             var name = Path.GetFileNameWithoutExtension(path);
             var valid = new List<EvalSample>();
             foreach (var record in raw)
             {
-                var fields = EvalRecordParser.Parse(path, record, recordErrors);
+                var fields = EvalRecordParser.Parse(path, record, reading.RecordErrors);
                 if (fields is null) continue;
                 var prompt = options.Template.Render(fields.Question, tokenizer?.BosToken);
                 valid.Add(new EvalSample(name, path, record.Index, fields.Question, fields.Answer, fields.Choices, prompt, null));
             }
-            perFile.Add((path, name, raw.Count + readErrors.Count(e => e.RecordIndex is not null), valid));
+            perFile.Add((path, name, records, valid));
         }
 
-        if (fileErrors.Count > 0 || (recordErrors.Count > 0 && !options.SkipInvalidRecords))
-            throw new DataFormatException(fileErrors.Concat(recordErrors).ToList());
-
-        var skippedRecords = recordErrors.Select(e => (e.FilePath, e.RecordIndex)).Distinct().Count();
-        foreach (var group in recordErrors.GroupBy(e => (e.FilePath, e.RecordIndex)))
-            _logger.LogWarning("Skipping malformed record {Record} of {File}: {Problems}", group.Key.RecordIndex, group.Key.FilePath,
-                string.Join("; ", group.Select(e => (e.Field is null ? "" : e.Field + ": ") + e.Message)));
+        var skippedRecords = reading.Finish(options.SkipInvalidRecords, "record");
 
         int skippedLong = 0;
         var summaries = new List<EvalFileSummary>();
@@ -106,7 +90,7 @@ public sealed class EvalDataLoader
         }
         var selectedPerFile = all.GroupBy(s => s.SourcePath).ToDictionary(g => g.Key, g => g.Count());
         summaries = summaries.Select(f => f with { Selected = selectedPerFile.GetValueOrDefault(f.Path) }).ToList();
-        return new EvalDataSet(all, summaries, skippedRecords, recordErrors, skippedLong);
+        return new EvalDataSet(all, summaries, skippedRecords, reading.RecordErrors, skippedLong);
     }
 
     /// <summary>A permutation of 0..count-1 by Fisher–Yates with <see cref="Random"/>(<paramref name="seed"/>) (stable across runs).</summary>

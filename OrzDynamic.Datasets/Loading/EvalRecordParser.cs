@@ -14,50 +14,43 @@ internal static class EvalRecordParser
     public static EvalRecordFields? Parse(string path, RawJsonRecord record, List<DataRecordError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        int before = errors.Count;
-        void Fail(string? field, string message) => errors.Add(new DataRecordError(path, record.Index, record.LineNumber, field, message));
-
-        var e = record.Element;
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            Fail(null, $"the record is a JSON {JsonRecordReader.Describe(e.ValueKind)}; expected an object");
-            return null;
-        }
+        var problems = new RecordProblems(path, record, errors);
+        if (problems.AsObject() is not { } e) return null;
 
         string? question = null;
-        if (!e.TryGetProperty("prompt", out var prompt)) Fail("prompt", "missing");
+        if (!e.TryGetProperty("prompt", out var prompt)) problems.Fail("prompt", "missing");
         else if (prompt.ValueKind == JsonValueKind.String)
         {
             question = prompt.GetString();
-            if (string.IsNullOrWhiteSpace(question)) { Fail("prompt", "empty"); question = null; }
+            if (string.IsNullOrWhiteSpace(question)) { problems.Fail("prompt", "empty"); question = null; }
         }
-        else if (prompt.ValueKind == JsonValueKind.Array) question = ParseTurns(prompt, Fail);
-        else Fail("prompt", $"expected a string or an array of {{from, value}} turns, found a {JsonRecordReader.Describe(prompt.ValueKind)}");
+        else if (prompt.ValueKind == JsonValueKind.Array) question = ParseTurns(prompt, problems.Fail);
+        else problems.Fail("prompt", $"expected a string or an array of {{from, value}} turns, found a {JsonRecordReader.Describe(prompt.ValueKind)}");
 
         string? answer = null;
         string answerField = e.TryGetProperty("final_answer", out var answerElement) ? "final_answer"
             : e.TryGetProperty("answer", out answerElement) ? "answer" : string.Empty;
-        if (answerField.Length == 0) Fail("final_answer", "missing (neither 'final_answer' nor 'answer' is present)");
-        else answer = ParseScalarText(answerElement, answerField, Fail, allowEmpty: false);
+        if (answerField.Length == 0) problems.Fail("final_answer", "missing (neither 'final_answer' nor 'answer' is present)");
+        else answer = ParseScalarText(answerElement, answerField, problems.Fail, allowEmpty: false);
 
         Dictionary<string, string>? choices = null;
         if (e.TryGetProperty("choices", out var c) && c.ValueKind != JsonValueKind.Null)
         {
-            if (c.ValueKind != JsonValueKind.Object) Fail("choices", $"expected an object of options by letter, found a {JsonRecordReader.Describe(c.ValueKind)}");
+            if (c.ValueKind != JsonValueKind.Object) problems.Fail("choices", $"expected an object of options by letter, found a {JsonRecordReader.Describe(c.ValueKind)}");
             else
             {
                 choices = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var p in c.EnumerateObject())
                 {
-                    if (p.Name.Trim().Length == 0) { Fail("choices", "an option has an empty letter"); continue; }
-                    var text = ParseScalarText(p.Value, $"choices.{p.Name}", Fail, allowEmpty: true);
+                    if (p.Name.Trim().Length == 0) { problems.Fail("choices", "an option has an empty letter"); continue; }
+                    var text = ParseScalarText(p.Value, $"choices.{p.Name}", problems.Fail, allowEmpty: true);
                     if (text is not null) choices[p.Name.Trim()] = text;
                 }
-                if (choices.Count == 0 && errors.Count == before) Fail("choices", "no options");
+                if (choices.Count == 0 && !problems.Any) problems.Fail("choices", "no options");
             }
         }
 
-        if (errors.Count != before || question is null || answer is null) return null;
+        if (problems.Any || question is null || answer is null) return null;
         return new EvalRecordFields(question, answer, choices);
     }
 

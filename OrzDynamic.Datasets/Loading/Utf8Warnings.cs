@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrzDynamic.Datasets.Loading;
 
 /// <summary>The warning logged when invalid UTF-8 in a data file was replaced with U+FFFD on request.</summary>

@@ -2,7 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using OrzDynamic.Metrics.Threading;
+using OrzDynamic.Metrics.Kernels;
+using OrzDynamic.Metrics.Runtime;
 
 namespace OrzDynamic.Metrics;
 

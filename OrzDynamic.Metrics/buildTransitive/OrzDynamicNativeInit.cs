@@ -3,11 +3,11 @@
 // loading fix before anything in this assembly runs. Opt out with -p:OrzDynamicNativeInit=false.
 // </auto-generated>
 #pragma warning disable CA2255
-namespace OrzDynamic.Metrics.Native.Generated
+namespace OrzDynamic.Metrics.Runtime.Generated
 {
     internal static class OrzDynamicNativeInit
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Initialize() => global::OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        internal static void Initialize() => global::OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
     }
 }

@@ -1,7 +1,3 @@
-using OxyPlot;
-using OxyPlot.Annotations;
-using OxyPlot.Axes;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>Shared look of all panels (fonts, greys, sizes).</summary>
@@ -36,6 +32,10 @@ internal static class ChartTheme
         XAxisKey = xAxisKey,
         YAxisKey = yAxisKey,
     };
+
+    /// <summary>The shared legend of a chart: one entry per stratum drawn, in order, in the stratum's colour.</summary>
+    public static IReadOnlyList<LegendEntry> Legend(IEnumerable<Stratum> strata) =>
+        strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList();
 
     public static PlotModel NewPanel(string title) => new()
     {

@@ -1,11 +1,3 @@
-using OrzDynamic.Metrics;
-using System.Globalization;
-using OrzDynamic.Core.Aggregation;
-using OxyPlot;
-using OxyPlot.Annotations;
-using OxyPlot.Axes;
-using OxyPlot.Series;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -44,7 +36,8 @@ public static class ComparisonChartBuilder
     /// <exception cref="PlotDataException">The comparison is invalid (negative count or std, empty dataset name…).</exception>
     public static ChartComposition Build(DatasetComparison comparison, IReadOnlyList<string>? metrics = null)
     {
-        DataValidation.Validate(comparison);
+        ArgumentNullException.ThrowIfNull(comparison);
+        comparison.Validate();
         metrics ??= LdMetricKeys.Charted;
         if (metrics.Count == 0)
         {
@@ -62,7 +55,7 @@ public static class ComparisonChartBuilder
             Columns: panels.Count,
             Title: $"Learning dynamics — {comparison.Dataset}",
             Subtitle: subtitle,
-            Legend: strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList(),
+            Legend: ChartTheme.Legend(strata),
             Footer: FormatFooter(comparison));
         var width = Math.Max(DefaultWidth * panels.Count / LdMetricKeys.Charted.Count, 700);
         return new ChartComposition(layout, panels, width, DefaultHeight);
@@ -197,40 +190,25 @@ public static class ComparisonChartBuilder
         return model;
     }
 
+    /// <summary>
+    /// The label of one bar: its mean in bold beyond the end of the error bar (above a non-negative mean, below a
+    /// negative one), or a muted "n/a" on the zero line when the mean is not available.
+    /// </summary>
     private static TextAnnotation ValueLabel(int categoryIndex, MetricStats s)
     {
-        if (!s.HasMean)
-        {
-            return new TextAnnotation
-            {
-                Text = ValueFormatter.NotAvailable,
-                TextPosition = new DataPoint(categoryIndex, 0),
-                TextVerticalAlignment = VerticalAlignment.Bottom,
-                TextHorizontalAlignment = HorizontalAlignment.Center,
-                Offset = new ScreenVector(0, -4),
-                FontSize = ChartTheme.ValueLabelSize,
-                FontWeight = FontWeights.Normal,
-                TextColor = ChartTheme.MutedText,
-                Stroke = OxyColors.Transparent,
-                StrokeThickness = 0,
-                Background = OxyColors.Undefined,
-                XAxisKey = CategoryAxisKey,
-                YAxisKey = ValueAxisKey,
-            };
-        }
-
-        var error = s.HasStd ? s.Std : 0;
-        var positive = s.Mean >= 0;
+        var error = s.HasMean && s.HasStd ? s.Std : 0;
+        var above = !s.HasMean || s.Mean >= 0;
+        var y = !s.HasMean ? 0 : above ? s.Mean + error : s.Mean - error;
         return new TextAnnotation
         {
-            Text = ValueFormatter.Format(s.Mean),
-            TextPosition = new DataPoint(categoryIndex, positive ? s.Mean + error : s.Mean - error),
-            TextVerticalAlignment = positive ? VerticalAlignment.Bottom : VerticalAlignment.Top,
+            Text = s.HasMean ? ValueFormatter.Format(s.Mean) : ValueFormatter.NotAvailable,
+            TextPosition = new DataPoint(categoryIndex, y),
+            TextVerticalAlignment = above ? VerticalAlignment.Bottom : VerticalAlignment.Top,
             TextHorizontalAlignment = HorizontalAlignment.Center,
-            Offset = new ScreenVector(0, positive ? -4 : 4),
+            Offset = new ScreenVector(0, above ? -4 : 4),
             FontSize = ChartTheme.ValueLabelSize,
-            FontWeight = FontWeights.Bold,
-            TextColor = ChartTheme.Text,
+            FontWeight = s.HasMean ? FontWeights.Bold : FontWeights.Normal,
+            TextColor = s.HasMean ? ChartTheme.Text : ChartTheme.MutedText,
             Stroke = OxyColors.Transparent,
             StrokeThickness = 0,
             Background = OxyColors.Undefined,

@@ -1,11 +1,3 @@
-using System.Globalization;
-using OrzDynamic.Core.Aggregation;
-using OrzDynamic.Core.Probes;
-using OrzDynamic.Metrics;
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Series;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using OrzDynamic.Core.Probes;
-using OxyPlot;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>Colours and markers of fixed-response series: strata and well-known groups keep fixed colours.</summary>

@@ -1,5 +1,3 @@
-using OxyPlot.Axes;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>

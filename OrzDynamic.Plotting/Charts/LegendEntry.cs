@@ -1,5 +1,3 @@
-using OxyPlot;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>One entry of the shared legend drawn above a composed chart.</summary>

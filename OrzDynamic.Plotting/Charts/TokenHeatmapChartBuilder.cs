@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Text;
-using OrzDynamic.Core.Probes;
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Series;
 
 namespace OrzDynamic.Plotting.Charts;
 

@@ -1,11 +1,3 @@
-using OrzDynamic.Metrics;
-using System.Globalization;
-using OrzDynamic.Core.Aggregation;
-using OxyPlot;
-using OxyPlot.Annotations;
-using OxyPlot.Axes;
-using OxyPlot.Series;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -54,7 +46,8 @@ public static class TrendsChartBuilder
     /// <exception cref="PlotDataException">A series is invalid (length mismatch, unordered iterations, accuracy outside [0, 1]).</exception>
     public static ChartComposition Build(DatasetTrend trend, IReadOnlyList<string>? metrics = null, TrendErrorBars errorBars = TrendErrorBars.Std)
     {
-        DataValidation.Validate(trend);
+        ArgumentNullException.ThrowIfNull(trend);
+        trend.Validate();
         metrics ??= LdMetricKeys.Charted;
 
         var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
@@ -72,7 +65,7 @@ public static class TrendsChartBuilder
             Columns: Columns,
             Title: $"Learning-dynamics trends — {trend.Dataset}",
             Subtitle: subtitle,
-            Legend: strata.Select(s => new LegendEntry(s.DisplayName(), s.Color())).ToList(),
+            Legend: ChartTheme.Legend(strata),
             Footer: FormatFooter(trend, errorBars));
         return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight * rows / 2);
     }
@@ -346,28 +339,21 @@ public static class TrendsChartBuilder
         model.Axes.Add(y);
     }
 
+    /// <summary>An invisible 0..1 axis, so that an empty panel keeps the keys and titles of the others.</summary>
+    private static LinearAxis HiddenAxis(string key, AxisPosition position, string title) => new()
+    {
+        Key = key,
+        Position = position,
+        Title = title,
+        Minimum = 0,
+        Maximum = 1,
+        IsAxisVisible = false,
+    };
+
     private static PlotModel NoDataPanel(PlotModel model, string valueTitle)
     {
-        var x = new LinearAxis
-        {
-            Key = IterationAxisKey,
-            Position = AxisPosition.Bottom,
-            Title = IterationAxisTitle,
-            Minimum = 0,
-            Maximum = 1,
-            IsAxisVisible = false,
-        };
-        var y = new LinearAxis
-        {
-            Key = ValueAxisKey,
-            Position = AxisPosition.Left,
-            Title = valueTitle,
-            Minimum = 0,
-            Maximum = 1,
-            IsAxisVisible = false,
-        };
-        model.Axes.Add(x);
-        model.Axes.Add(y);
+        model.Axes.Add(HiddenAxis(IterationAxisKey, AxisPosition.Bottom, IterationAxisTitle));
+        model.Axes.Add(HiddenAxis(ValueAxisKey, AxisPosition.Left, valueTitle));
         model.PlotAreaBackground = ChartTheme.NoDataBackground;
 
         // Roughly the margins axes take in the other panels, so the empty panel lines up with its neighbours.

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>Compact, culture-invariant number formatting for value labels.</summary>

@@ -162,25 +162,20 @@ public static class ChartRenderer
         var centre = width / 2f;
         using var paint = new SKPaint { IsAntialias = true, TextAlign = SKTextAlign.Center };
 
-        if (!string.IsNullOrEmpty(layout.Title))
+        // One centred header line: its baseline one text size down, then 8 px of space.
+        void Line(string? text, SKTypeface typeface, float size, SKColor color)
         {
-            paint.Typeface = bold;
-            paint.TextSize = TitleSize;
-            paint.Color = TextColor;
-            y += TitleSize;
-            canvas.DrawText(layout.Title, centre, y, paint);
+            if (string.IsNullOrEmpty(text)) return;
+            paint.Typeface = typeface;
+            paint.TextSize = size;
+            paint.Color = color;
+            y += size;
+            canvas.DrawText(text, centre, y, paint);
             y += 8;
         }
 
-        if (!string.IsNullOrEmpty(layout.Subtitle))
-        {
-            paint.Typeface = regular;
-            paint.TextSize = SubtitleSize;
-            paint.Color = MutedColor;
-            y += SubtitleSize;
-            canvas.DrawText(layout.Subtitle, centre, y, paint);
-            y += 8;
-        }
+        Line(layout.Title, bold, TitleSize, TextColor);
+        Line(layout.Subtitle, regular, SubtitleSize, MutedColor);
 
         if (layout.Legend is { Count: > 0 } legend)
         {

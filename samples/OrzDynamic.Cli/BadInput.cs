@@ -1,9 +1,11 @@
+using OrzDynamic.Datasets;
+
 namespace OrzDynamic.Cli;
 
 /// <summary>Exceptions that mean "the input is wrong": the CLI prints their one-line message and exits 2.</summary>
 internal static class BadInput
 {
-    public static bool Is(Exception ex) => ex is OrzDynamicException or NotSupportedException or FileNotFoundException
+    public static bool Is(Exception ex) => ex is OrzDynamicException or DatasetException or NotSupportedException or FileNotFoundException
         or DirectoryNotFoundException
         // The environment (disk full, permissions, a file where a directory belongs): also exit 2 with the message.
         or IOException or UnauthorizedAccessException;

@@ -1,5 +1,5 @@
 using NUnit.Framework;
-using OrzDynamic.Metrics.Native;
+using OrzDynamic.Metrics.Runtime;
 
 namespace OrzDynamic.Core.Tests;
 

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using NUnit.Framework;
+using OrzDynamic.Metrics.Kernels;
 using OrzDynamic.Metrics.Tests.Reference;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -7,5 +7,5 @@ namespace OrzDynamic.Metrics.Tests;
 public sealed class TorchSetup
 {
     [OneTimeSetUp]
-    public void RegisterNativeLoader() => OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+    public void RegisterNativeLoader() => OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
 }

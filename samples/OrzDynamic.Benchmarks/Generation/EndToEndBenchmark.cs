@@ -41,7 +41,7 @@ internal static class EndToEndBenchmark
                 "--decode-shapes qwen2.5-0.5b,qwen3-0.6b --decode-dtypes bfloat16,float32 --decode-kernels on,off --out FILE");
             return 2;
         }
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         if (s.Threads > 0) set_num_threads(s.Threads);
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
         var workload = EndToEndWorkload.Draw(s.Prompts, s.Median, s.Sigma, s.Cap, 32, 96, config.VocabSize, 20251130);

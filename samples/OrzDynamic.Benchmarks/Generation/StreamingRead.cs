@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OrzDynamic.Metrics.Threading;
+using OrzDynamic.Metrics.Runtime;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Benchmarks.Generation;

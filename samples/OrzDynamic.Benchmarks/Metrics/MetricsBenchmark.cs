@@ -33,7 +33,7 @@ internal static class MetricsBenchmark
             Console.Error.WriteLine("options: --positions N --vocab V --runs N --warmup N --chunks 8,64 (tensor-op chunks) --no-naive --out FILE");
             return 2;
         }
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         return settings.ChildVariant is null ? RunParent(settings) : RunChild(settings);
     }
 
@@ -81,7 +81,7 @@ internal static class MetricsBenchmark
 
     private static int RunChild(BenchmarkSettings s)
     {
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         torch.manual_seed(20251125);
         using var logits = randn(1, s.Positions, s.Vocab).mul_(3);
         using var labels = randint(0, s.Vocab, [1, s.Positions], ScalarType.Int64);

@@ -39,7 +39,7 @@ internal static class ModelBenchmark
             Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] [--checkpoint DIR] --save-checkpoint DIR --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
             return 2;
         }
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         if (s.Threads > 0) set_num_threads(s.Threads);
         var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
         if (s.ScoringChunks.Length > 0) config = config with { NumHiddenLayers = 1 }; // the sweep only uses lm_head

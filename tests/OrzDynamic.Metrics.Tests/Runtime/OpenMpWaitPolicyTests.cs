@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using NUnit.Framework;
-using OrzDynamic.Metrics.Native;
+using OrzDynamic.Metrics.Runtime;
 
-namespace OrzDynamic.Metrics.Tests.Native;
+namespace OrzDynamic.Metrics.Tests.Runtime;
 
 /// <summary>The module initializer asks libgomp for passive waiting unless the user chose a policy or turned it off.</summary>
 [TestFixture]

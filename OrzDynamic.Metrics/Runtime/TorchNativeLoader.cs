@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace OrzDynamic.Metrics.Native;
+namespace OrzDynamic.Metrics.Runtime;
 
 /// <summary>
 /// Makes TorchSharp 0.107's <c>libLibTorchSharp.so</c> loadable on Linux distributions whose libstdc++ predates

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace OrzDynamic.Metrics.Native;
+namespace OrzDynamic.Metrics.Runtime;
 
 /// <summary>
 /// Reads and edits the symbol-version requirements (<c>.gnu.version_r</c>, <c>SHT_GNU_verneed</c>) of a 64-bit

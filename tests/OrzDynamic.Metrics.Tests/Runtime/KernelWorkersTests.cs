@@ -1,7 +1,7 @@
 using NUnit.Framework;
-using OrzDynamic.Metrics.Threading;
+using OrzDynamic.Metrics.Runtime;
 
-namespace OrzDynamic.Metrics.Tests;
+namespace OrzDynamic.Metrics.Tests.Runtime;
 
 /// <summary>The kernel worker threads: every part runs once, on distinct threads, and failures reach the caller.</summary>
 [TestFixture]

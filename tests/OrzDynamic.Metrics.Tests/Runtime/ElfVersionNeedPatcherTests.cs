@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using NUnit.Framework;
-using OrzDynamic.Metrics.Native;
+using OrzDynamic.Metrics.Runtime;
 
-namespace OrzDynamic.Metrics.Tests.Native;
+namespace OrzDynamic.Metrics.Tests.Runtime;
 
 [TestFixture]
 public class ElfVersionNeedPatcherTests

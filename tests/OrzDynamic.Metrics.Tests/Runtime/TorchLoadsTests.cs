@@ -1,8 +1,8 @@
 using NUnit.Framework;
-using OrzDynamic.Metrics.Native;
+using OrzDynamic.Metrics.Runtime;
 using TorchSharp;
 
-namespace OrzDynamic.Metrics.Tests.Native;
+namespace OrzDynamic.Metrics.Tests.Runtime;
 
 [TestFixture]
 public class TorchLoadsTests

@@ -1,14 +1,19 @@
-namespace OrzDynamic.Metrics.Threading;
+namespace OrzDynamic.Metrics.Runtime;
 
 /// <summary>
-/// A few dedicated background threads for the CPU kernels that run between libtorch operations (the decoding-step
-/// GEMV in OrzDynamic.Core). The caller runs part 0 of the work itself and hands parts 1… to the workers, then waits for them. A worker
-/// polls for the next part for 200 µs (the gap between the GEMVs of one decoding step) and then sleeps, so between
-/// steps it does not hold a core; libtorch's OpenMP threads are asked to sleep at once too
-/// (<see cref="OrzDynamic.Metrics.Native.OpenMpWaitPolicy"/>), since on a 2-core machine a spinning thread of either
-/// kind stalls the other's work.
+/// A few dedicated background threads for the CPU kernels that run between libtorch operations: the metrics' row
+/// reduction here and the decoding-step kernels of OrzDynamic.Core (matrix-vector products, attention), which share
+/// one set of workers so that the two never compete for the cores. The caller runs part 0 of the work itself and
+/// hands parts 1… to the workers, then waits for them. A worker polls for the next part for 200 µs (the gap between
+/// the products of one decoding step) and then sleeps, so between steps it does not hold a core; libtorch's OpenMP
+/// threads are asked to sleep at once too (<see cref="OpenMpWaitPolicy"/>), since on a 2-core machine a spinning
+/// thread of either kind stalls the other's work.
 /// </summary>
-internal static class KernelWorkers
+/// <remarks>
+/// Public so that OrzDynamic.Core's kernels (and a benchmark of them) run on these workers; it is runtime plumbing for
+/// CPU kernels, not part of the metrics API.
+/// </remarks>
+public static class KernelWorkers
 {
     private static readonly object Gate = new();
 
@@ -17,9 +22,12 @@ internal static class KernelWorkers
     private static Worker[] _workers = [];
 
     /// <summary>Runs <paramref name="body"/>(part) for part = 0 … <paramref name="parts"/> − 1, part 0 on the calling thread.</summary>
+    /// <param name="parts">How many parts; 1 or less runs part 0 alone on the calling thread.</param>
+    /// <param name="body">The work of one part; the first exception any part throws is rethrown in an <see cref="AggregateException"/>.</param>
     /// <remarks>Calls from several threads at once are serialised (the workers serve one call at a time).</remarks>
     public static void Run(int parts, Action<int> body)
     {
+        ArgumentNullException.ThrowIfNull(body);
         if (parts <= 1)
         {
             body(0); // on this thread: background work may go on meanwhile
@@ -81,6 +89,7 @@ internal static class KernelWorkers
     /// The work must return soon after its argument returns true: the next <see cref="Run"/> (or
     /// <see cref="StopBackground"/>) asks it to stop, and its own part waits behind it.
     /// </summary>
+    /// <param name="work">The work; its argument returns true once the work should stop.</param>
     public static void RunInBackground(Action<Func<bool>> work)
     {
         ArgumentNullException.ThrowIfNull(work);

@@ -1,16 +1,18 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace OrzDynamic.Metrics;
+namespace OrzDynamic.Metrics.Kernels;
 
 /// <summary>
-/// exp(x) for x ≤ 0 on eight float32 lanes, for the softmax sums of <see cref="CpuRowReduction"/>: Cody–Waite range
+/// exp(x) for x ≤ 0 on eight float32 lanes, for softmax sums: the metrics' row reduction and the decoding-step
+/// attention of OrzDynamic.Core, which must round alike. Cody–Waite range
 /// reduction x = k·ln 2 + r (|r| ≤ ln 2 / 2, ln 2 split in two parts), a degree-7 Taylor polynomial (truncation error
 /// ≤ 5e−9 relative, below float32's 6e−8 spacing) and 2^k added to the exponent bits. Results that would be subnormal
 /// (x &lt; −87.33) are flushed to exactly 0, so a sum of such terms is 0 and the caller's underflow path takes over.
 /// Agrees with a correctly rounded exp to about 2 ulp.
 /// </summary>
-internal static class VectorExp
+/// <remarks>Public as a building block of OrzDynamic's CPU kernels, not as part of the metrics API.</remarks>
+public static class VectorExp
 {
     /// <summary>Below this argument the result is flushed to 0 (e^x would not be a normal float32).</summary>
     public const float FlushBelow = -87.33f;

@@ -1,4 +1,4 @@
-namespace OrzDynamic.Metrics.Native;
+namespace OrzDynamic.Metrics.Runtime;
 
 /// <summary>Raised when a file handed to <see cref="ElfVersionNeedPatcher"/> is not the ELF shared object it expects.</summary>
 public sealed class ElfFormatException : OrzDynamicException

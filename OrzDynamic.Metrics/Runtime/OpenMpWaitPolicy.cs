@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OrzDynamic.Metrics.Native;
+namespace OrzDynamic.Metrics.Runtime;
 
 /// <summary>
 /// Asks libtorch's OpenMP runtime (GNU libgomp on Linux) to put its idle threads to sleep at once

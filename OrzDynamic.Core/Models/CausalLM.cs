@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Models;
 

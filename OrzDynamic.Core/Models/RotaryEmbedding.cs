@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Models;
 

@@ -4,6 +4,7 @@ using System.Text;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Benchmarks.Generation;
 

@@ -10,6 +10,7 @@ using OrzDynamic.Core.Scoring;
 using OrzDynamic.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Benchmarks.Generation;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Benchmarks.Generation;
 
@@ -44,7 +45,7 @@ internal static class HeadNormStepProbe
             Console.Error.WriteLine("options: --keys N --blocks N --calls N --dtype bfloat16|float32 --threads N");
             return 2;
         }
-        OrzDynamic.Metrics.Native.TorchNativeLoader.EnsureRegistered();
+        OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         if (threads > 0) set_num_threads(threads);
         using var ng = no_grad();
         using var scope = NewDisposeScope();

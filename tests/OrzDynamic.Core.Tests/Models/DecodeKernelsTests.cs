@@ -2,6 +2,7 @@ using NUnit.Framework;
 using OrzDynamic.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Tests.Models;
 

@@ -4,6 +4,7 @@ using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Metrics.SafeTensors;
 using static TorchSharp.torch;
+using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Tests.Models;
 

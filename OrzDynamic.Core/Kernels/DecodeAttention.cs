@@ -8,7 +8,9 @@ using OrzDynamic.Metrics.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// Attention of a decoding step (one new query per row) over the KV cache, in C#: for each row and key/value head,

@@ -1,7 +1,9 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// A weight (and optional bias) as <see cref="SmallBatchGemv"/> sees it: addresses, sizes and dtype read from libtorch

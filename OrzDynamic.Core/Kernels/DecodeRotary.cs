@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// <see cref="RotaryEmbedding.Apply"/> for the single new position of each row of a decoding step (x [B, H, 1, D],

@@ -4,7 +4,9 @@ using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// RMSNorm of the rows of a decoding step (x [B, 1, hidden]) in C#, with <see cref="RmsNorm"/>'s arithmetic: the

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>bfloat16 ↔ float32 conversions for the decoding-step kernels, rounding as libtorch does.</summary>
 internal static class BFloat16Bits

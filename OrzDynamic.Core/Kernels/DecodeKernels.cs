@@ -3,7 +3,9 @@ using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// The switch and the shared input checks of the decoding-step kernels (<see cref="SmallBatchGemv"/>,

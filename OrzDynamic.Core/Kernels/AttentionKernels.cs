@@ -1,7 +1,9 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// The three ways <see cref="Attention"/> calls libtorch's <c>scaled_dot_product_attention</c> (see

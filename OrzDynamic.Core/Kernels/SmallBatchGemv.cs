@@ -7,7 +7,9 @@ using OrzDynamic.Metrics.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OrzDynamic.Core.Models;
+using OrzDynamic.Core.Models;
+
+namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// y = x Wᵀ + b for the few rows of a decoding step (at most <see cref="MaxRows"/> in float32,

@@ -53,8 +53,13 @@ internal static class ChartTheme
         Padding = new OxyThickness(10, 6, 14, 8),
     };
 
+    /// <summary>Gap between an axis title and the tick labels, in pixels. OxyPlot places the title's measured box
+    /// against the labels' box; glyph ink (descenders, underscores) reaches that box's edge, so a gap is needed.</summary>
+    public const double AxisTitleGap = 8;
+
     public static void StyleAxis(Axis axis)
     {
+        axis.AxisTitleDistance = AxisTitleGap;
         axis.TitleFontSize = AxisTitleSize;
         axis.FontSize = TickSize;
         axis.TextColor = Text;

@@ -17,7 +17,7 @@ internal static class ChartTheme
     public static readonly OxyColor MutedText = OxyColor.Parse("#7f8c8d");
     public static readonly OxyColor Border = OxyColor.Parse("#bdc3c7");
     public static readonly OxyColor Grid = OxyColor.Parse("#e5e8ea");
-    public static readonly OxyColor AccuracyLine = OxyColor.Parse("#8e44ad");
+    public static readonly OxyColor AccuracyLine = ChartPalette.ReddishPurple;
     public static readonly OxyColor NoDataBackground = OxyColor.Parse("#f7f9f9");
 
     public const string NoDataText = "No Data";

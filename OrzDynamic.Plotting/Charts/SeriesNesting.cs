@@ -10,16 +10,16 @@ namespace OrzDynamic.Plotting.Charts;
 internal static class SeriesNesting
 {
     /// <summary>Stroke width of the top (last drawn) series, in pixels.</summary>
-    public const double TopThickness = 2.0;
+    public const double TopThickness = 1.8;
 
     /// <summary>Extra stroke width per series below, in pixels (a rim of half this on each side).</summary>
-    public const double ThicknessStep = 1.8;
+    public const double ThicknessStep = 1.6;
 
     /// <summary>Outer radius of the top series' markers, in pixels.</summary>
-    public const double TopMarkerExtent = 4.0;
+    public const double TopMarkerExtent = 3.6;
 
     /// <summary>Extra marker radius per series below, in pixels.</summary>
-    public const double MarkerExtentStep = 2.0;
+    public const double MarkerExtentStep = 1.7;
 
     /// <summary>The text the legend shows to explain the nesting.</summary>
     /// <param name="first">Name of the widest series (drawn underneath).</param>

@@ -32,15 +32,16 @@ public static class StratumExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
     };
 
-    /// <summary>Gets the chart colour as a hex string: Correct #2ecc71, Incorrect #e74c3c, Random tokens #3498db.</summary>
+    /// <summary>Gets the chart colour as a hex string, from the colour-blind-safe Okabe–Ito palette: Correct #009e73
+    /// (bluish green), Incorrect #d55e00 (vermillion), Random tokens #0072b2 (blue).</summary>
     /// <param name="stratum">The stratum.</param>
     /// <returns>The colour in <c>#rrggbb</c> form.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
     public static string HexColor(this Stratum stratum) => stratum switch
     {
-        Stratum.Correct => "#2ecc71",
-        Stratum.Incorrect => "#e74c3c",
-        Stratum.Random => "#3498db",
+        Stratum.Correct => "#009e73",
+        Stratum.Incorrect => "#d55e00",
+        Stratum.Random => "#0072b2",
         _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
     };
 }

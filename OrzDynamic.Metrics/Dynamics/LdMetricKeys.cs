@@ -23,17 +23,21 @@ public static class LdMetricKeys
     /// <summary>Number of scored positions.</summary>
     public const string ValidTokens = "valid_tokens";
 
+    // Domains: log-probabilities are ≤ 0; ‖p − e_y‖₂ is at most √2 (all mass on one wrong token).
+    private static readonly MetricDomain NonPositive = new(double.NegativeInfinity, 0);
+    private static readonly MetricDomain NonNegative = new(0, double.PositiveInfinity);
+
     /// <summary>Every metric, in results order.</summary>
     public static IReadOnlyList<LdMetricDescriptor> Descriptors { get; } =
     [
-        new(OutToken, "Σ_t log p_t(y_t): log-probability of the scored tokens (÷ M with averageLogProb)", true, true),
-        new(OutArgmax, "Σ_t log max_v p_t,v: log-probability of the argmax tokens", true, true),
-        new(OutExceptArgmax, "Σ_t log(1 − max_v p_t,v): log of the mass outside the argmax", false, false),
-        new(ANorm, "sqrt(V·(mean_t ‖p_t‖₂)² + V − 2): Frobenius norm of I − 1pᵀ; grows as distributions sharpen", null, true),
-        new(ProbGap2Mean, "mean_t ‖p_t − e_{y_t}‖₂: distance of the distribution from the one-hot label", false, true),
-        new(ProbEnergy, "mean_t (1 − p_t(y_t)): probability mass not on the scored token", false, true),
-        new(ArgmaxMatchRate, "share of scored positions whose argmax is the label", true, false),
-        new(ValidTokens, "M, the number of scored positions", null, false),
+        new(OutToken, "Σ_t log p_t(y_t): log-probability of the scored tokens (÷ M with averageLogProb)", true, true) { Domain = NonPositive },
+        new(OutArgmax, "Σ_t log max_v p_t,v: log-probability of the argmax tokens", true, true) { Domain = NonPositive },
+        new(OutExceptArgmax, "Σ_t log(1 − max_v p_t,v): log of the mass outside the argmax", false, false) { Domain = NonPositive },
+        new(ANorm, "sqrt(V·(mean_t ‖p_t‖₂)² + V − 2): Frobenius norm of I − 1pᵀ; grows as distributions sharpen", null, true) { Domain = NonNegative },
+        new(ProbGap2Mean, "mean_t ‖p_t − e_{y_t}‖₂: distance of the distribution from the one-hot label", false, true) { Domain = new(0, Math.Sqrt(2)) },
+        new(ProbEnergy, "mean_t (1 − p_t(y_t)): probability mass not on the scored token", false, true) { Domain = new(0, 1) },
+        new(ArgmaxMatchRate, "share of scored positions whose argmax is the label", true, false) { Domain = new(0, 1) },
+        new(ValidTokens, "M, the number of scored positions", null, false) { Domain = NonNegative },
     ];
 
     /// <summary>Every metric key, in results order.</summary>

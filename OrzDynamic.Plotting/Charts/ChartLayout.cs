@@ -18,6 +18,10 @@ public sealed record ChartLayout(
     IReadOnlyList<LegendEntry>? Legend = null,
     string? Footer = null)
 {
+    /// <summary>Gets an optional note drawn in muted text under the legend: how coinciding series are drawn, or which
+    /// items the chart leaves out.</summary>
+    public string? LegendNote { get; init; }
+
     /// <summary>Gets the number of grid cells.</summary>
     public int Cells => Rows * Columns;
 }

@@ -13,7 +13,7 @@ internal static class ChartTheme
     public static readonly OxyColor MutedText = OxyColor.Parse("#7f8c8d");
     public static readonly OxyColor Border = OxyColor.Parse("#bdc3c7");
     public static readonly OxyColor Grid = OxyColor.Parse("#e5e8ea");
-    public static readonly OxyColor AccuracyLine = OxyColor.Parse("#8e44ad");
+    public static readonly OxyColor AccuracyLine = ChartPalette.ReddishPurple;
     public static readonly OxyColor NoDataBackground = OxyColor.Parse("#f7f9f9");
 
     public const string NoDataText = "No Data";
@@ -53,8 +53,13 @@ internal static class ChartTheme
         Padding = new OxyThickness(10, 6, 14, 8),
     };
 
+    /// <summary>Gap between an axis title and the tick labels, in pixels. OxyPlot places the title's measured box
+    /// against the labels' box; glyph ink (descenders, underscores) reaches that box's edge, so a gap is needed.</summary>
+    public const double AxisTitleGap = 8;
+
     public static void StyleAxis(Axis axis)
     {
+        axis.AxisTitleDistance = AxisTitleGap;
         axis.TitleFontSize = AxisTitleSize;
         axis.FontSize = TickSize;
         axis.TextColor = Text;

@@ -3,7 +3,7 @@ namespace OrzDynamic.Plotting.Charts;
 /// <summary>
 /// Builds the per-dataset stratum comparison chart (<c>ld_comparison_&lt;dataset&gt;.png</c>) as
 /// pure data: one small panel per metric, each with its own y axis and one bar per stratum (mean, with a ±std error
-/// bar and a value label). Panels are needed because the metrics live on very different scales (out_token ≈ −300,
+/// bar and a value label at the bar end). Panels are needed because the metrics live on very different scales (out_token ≈ −300,
 /// prob_energy ∈ [0, 1]); a shared axis would flatten most bars to nothing.
 /// </summary>
 public static class ComparisonChartBuilder
@@ -94,9 +94,11 @@ public static class ComparisonChartBuilder
         return string.Join("   ·   ", parts);
     }
 
-    /// <summary>Builds the panel of one metric: a single <see cref="ErrorBarSeries"/> with one item per stratum
-    /// (category index = position in <paramref name="strata"/>, bar = mean, error = std, colour = stratum colour),
-    /// value labels beyond the error bars, and "n/a" (no item) where the mean is not available.</summary>
+    /// <summary>Builds the panel of one metric: a single <see cref="BarSeries"/> with one item per stratum
+    /// (category index = position in <paramref name="strata"/>, bar = mean, colour = stratum colour), a
+    /// <see cref="LineSeries"/> titled <see cref="WhiskersTitle"/> with the ± std whiskers clipped to the metric's
+    /// <see cref="LdMetricDescriptor.Domain"/>,
+    /// value labels at the bar ends, and "n/a" (no item) where the mean is not available.</summary>
     /// <param name="comparison">The comparison (validated by the caller or by <see cref="Build"/>).</param>
     /// <param name="metric">The metric name (panel title).</param>
     /// <param name="strata">The strata to draw, one category each.</param>
@@ -121,7 +123,8 @@ public static class ComparisonChartBuilder
         categoryAxis.Labels.AddRange(strata.Select(s => s.DisplayName()));
         ChartTheme.StyleAxis(categoryAxis);
 
-        var (min, max) = ValueRange(stats);
+        var domain = TrendsChartBuilder.DomainOf(metric);
+        var (min, max) = ValueRange(stats, domain);
         var valueAxis = new LinearAxis
         {
             Key = ValueAxisKey,
@@ -152,31 +155,44 @@ public static class ComparisonChartBuilder
         });
 
         // One series whose items are coloured per stratum: each bar sits centred on its own category, which a
-        // series-per-stratum layout cannot do without stacking (and OxyPlot's stacked error bars need every category).
-        var series = new ErrorBarSeries
+        // series-per-stratum layout cannot do without stacking. The whiskers are a line series of their own, so that
+        // they can be clipped to the metric's domain (OxyPlot's error bars are symmetric).
+        var series = new BarSeries
         {
             Title = metric,
             FillColor = ChartTheme.MutedText,
             StrokeColor = ErrorBarColor,
             StrokeThickness = 1,
-            ErrorStrokeThickness = 1.5,
-            ErrorWidth = 0.3,
             BarWidth = 1,
             XAxisKey = ValueAxisKey,
             YAxisKey = CategoryAxisKey,
+        };
+        var whiskers = new LineSeries
+        {
+            Title = WhiskersTitle,
+            Color = ErrorBarColor,
+            StrokeThickness = 1.5,
+            MarkerType = MarkerType.None,
+            XAxisKey = CategoryAxisKey,
+            YAxisKey = ValueAxisKey,
         };
         for (var i = 0; i < strata.Count; i++)
         {
             var s = stats[i];
             if (s.HasMean)
             {
-                series.Items.Add(new ErrorBarItem(s.Mean, s.HasStd ? s.Std : 0, i) { Color = strata[i].Color() });
+                series.Items.Add(new BarItem(s.Mean, i) { Color = strata[i].Color() });
+                if (s.HasStd && s.Std > 0)
+                {
+                    AddWhisker(whiskers.Points, i, s.Mean - s.Std, s.Mean + s.Std, domain);
+                }
             }
 
-            model.Annotations.Add(ValueLabel(i, s));
+            model.Annotations.Add(ValueLabel(i, s, max - min));
         }
 
         model.Series.Add(series);
+        model.Series.Add(whiskers);
 
         if (series.Items.Count == 0)
         {
@@ -190,35 +206,87 @@ public static class ComparisonChartBuilder
         return model;
     }
 
-    /// <summary>
-    /// The label of one bar: its mean in bold beyond the end of the error bar (above a non-negative mean, below a
-    /// negative one), or a muted "n/a" on the zero line when the mean is not available.
-    /// </summary>
-    private static TextAnnotation ValueLabel(int categoryIndex, MetricStats s)
+    /// <summary>Title of the line series that draws the ± std whiskers of a panel.</summary>
+    public const string WhiskersTitle = "± std";
+
+    /// <summary>Half the width of a whisker cap, in category units.</summary>
+    public const double CapHalfWidth = 0.1;
+
+    /// <summary>Adds the whisker low … high at category <paramref name="category"/>, clipped to
+    /// <paramref name="domain"/>: a vertical stroke with a cap at each end that was not clipped (a missing cap marks a
+    /// whisker cut at the domain's bound). Segments are separated by an invalid point, where OxyPlot breaks the line.</summary>
+    private static void AddWhisker(List<DataPoint> points, int category, double low, double high, MetricDomain domain)
     {
-        var error = s.HasMean && s.HasStd ? s.Std : 0;
-        var above = !s.HasMean || s.Mean >= 0;
-        var y = !s.HasMean ? 0 : above ? s.Mean + error : s.Mean - error;
+        var (lo, hi) = (domain.Clamp(low), domain.Clamp(high));
+        points.Add(new DataPoint(category, lo));
+        points.Add(new DataPoint(category, hi));
+        points.Add(DataPoint.Undefined);
+        foreach (var (end, clipped) in new[] { (lo, lo != low), (hi, hi != high) })
+        {
+            if (!clipped)
+            {
+                points.Add(new DataPoint(category - CapHalfWidth, end));
+                points.Add(new DataPoint(category + CapHalfWidth, end));
+                points.Add(DataPoint.Undefined);
+            }
+        }
+    }
+
+    /// <summary>Share of the value-axis span a bar needs for its value label to sit inside it, at its end.</summary>
+    public const double InsideLabelShare = 0.08;
+
+    /// <summary>The value label of a bar, placed at the bar's end: inside the bar when the bar is tall enough
+    /// (<see cref="InsideLabelShare"/> of the axis span), else just beyond the bar's end. It has a white translucent
+    /// box, so a whisker passing behind it does not strike through the text.</summary>
+    private static TextAnnotation ValueLabel(int categoryIndex, MetricStats s, double axisSpan)
+    {
+        if (!s.HasMean)
+        {
+            return new TextAnnotation
+            {
+                Text = ValueFormatter.NotAvailable,
+                TextPosition = new DataPoint(categoryIndex, 0),
+                TextVerticalAlignment = VerticalAlignment.Bottom,
+                TextHorizontalAlignment = HorizontalAlignment.Center,
+                Offset = new ScreenVector(0, -4),
+                FontSize = ChartTheme.ValueLabelSize,
+                FontWeight = FontWeights.Normal,
+                TextColor = ChartTheme.MutedText,
+                Stroke = OxyColors.Transparent,
+                StrokeThickness = 0,
+                Background = OxyColors.Undefined,
+                XAxisKey = CategoryAxisKey,
+                YAxisKey = ValueAxisKey,
+            };
+        }
+
+        var positive = s.Mean >= 0;
+        var inside = Math.Abs(s.Mean) >= InsideLabelShare * axisSpan;
+
+        // Inside a positive bar, or beyond the end of a negative one, the label hangs below the bar end.
+        var hangsDown = positive == inside;
         return new TextAnnotation
         {
-            Text = s.HasMean ? ValueFormatter.Format(s.Mean) : ValueFormatter.NotAvailable,
-            TextPosition = new DataPoint(categoryIndex, y),
-            TextVerticalAlignment = above ? VerticalAlignment.Bottom : VerticalAlignment.Top,
+            Text = ValueFormatter.Format(s.Mean),
+            TextPosition = new DataPoint(categoryIndex, s.Mean),
+            TextVerticalAlignment = hangsDown ? VerticalAlignment.Top : VerticalAlignment.Bottom,
             TextHorizontalAlignment = HorizontalAlignment.Center,
-            Offset = new ScreenVector(0, above ? -4 : 4),
+            Offset = new ScreenVector(0, hangsDown ? 4 : -4),
             FontSize = ChartTheme.ValueLabelSize,
             FontWeight = s.HasMean ? FontWeights.Bold : FontWeights.Normal,
             TextColor = s.HasMean ? ChartTheme.Text : ChartTheme.MutedText,
             Stroke = OxyColors.Transparent,
             StrokeThickness = 0,
-            Background = OxyColors.Undefined,
+            Background = OxyColor.FromAColor(215, OxyColors.White),
+            Padding = new OxyThickness(3, 1, 3, 1),
             XAxisKey = CategoryAxisKey,
             YAxisKey = ValueAxisKey,
         };
     }
 
-    /// <summary>Value-axis range: includes 0 and every mean ± std, with room for the labels beyond the bar ends.</summary>
-    internal static (double Min, double Max) ValueRange(IReadOnlyList<MetricStats> stats)
+    /// <summary>Value-axis range: includes 0 and every mean ± std (clipped to <paramref name="domain"/>), with room for
+    /// labels beyond the bar ends.</summary>
+    internal static (double Min, double Max) ValueRange(IReadOnlyList<MetricStats> stats, MetricDomain? domain = null)
     {
         double lo = 0, hi = 0;
         bool labelAbove = false, labelBelow = false;
@@ -231,8 +299,9 @@ public static class ComparisonChartBuilder
             }
 
             var error = s.HasStd ? s.Std : 0;
-            lo = Math.Min(lo, s.Mean - error);
-            hi = Math.Max(hi, s.Mean + error);
+            var bounds = domain ?? MetricDomain.Unbounded;
+            lo = Math.Min(lo, bounds.Clamp(s.Mean - error));
+            hi = Math.Max(hi, bounds.Clamp(s.Mean + error));
             if (s.Mean >= 0)
             {
                 labelAbove = true;

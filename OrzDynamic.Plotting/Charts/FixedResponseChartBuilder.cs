@@ -2,8 +2,10 @@ namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
 /// Builds the trend chart of a fixed set of texts (custom sentences, or one checkpoint's answers scored under every
-/// checkpoint): one panel per metric, x = iteration, a thick line with markers per mean series (all, correct /
-/// incorrect, or the custom-sentence groups) and thin lines for single items, all named in the shared legend.
+/// checkpoint): one panel per metric, x = iteration, a solid line with markers per mean series (all, correct /
+/// incorrect, or the custom-sentence groups; nested so that coinciding means stay visible) and thin dashed lines for
+/// single items, all named in the shared legend with a sample of their line. A note under the legend explains the
+/// drawing and names how many texts have no line of their own.
 /// Metrics spanning several orders of magnitude are drawn by magnitude on a log axis (see <see cref="LogScaleSpan"/>).
 /// Same theme as <see cref="TrendsChartBuilder"/>.
 /// </summary>
@@ -22,7 +24,8 @@ public static class FixedResponseChartBuilder
     public static ChartComposition Build(FixedResponseTrend trend)
     {
         ArgumentNullException.ThrowIfNull(trend);
-        var styled = trend.Series.Select((s, i) => (Series: s, Color: FixedResponseStyle.Color(s, s.IsItem ? i - trend.Series.Count(x => !x.IsItem) : i), Index: i)).ToArray();
+        var looks = FixedResponseStyle.Assign(trend.Series);
+        var styled = trend.Series.Select((s, i) => (Series: s, Look: looks[i])).ToArray();
         var panels = Metrics.Select(m => BuildPanel(styled, m)).ToList();
         var iterations = trend.Series.SelectMany(s => s.Metrics.Values).SelectMany(s => s.Iterations).Distinct().Order().ToArray();
         var layout = new ChartLayout(
@@ -30,8 +33,45 @@ public static class FixedResponseChartBuilder
             Columns: 3,
             Title: trend.Title,
             Subtitle: $"{trend.Subtitle} · iterations {string.Join(", ", iterations.Select(i => i.ToString(CultureInfo.InvariantCulture)))}",
-            Legend: styled.Select(s => new LegendEntry(FixedResponseStyle.Legend(s.Series), s.Color)).ToList());
+            Legend: styled.Select(s => s.Look.LegendEntry(FixedResponseStyle.Legend(s.Series))).ToList())
+        {
+            LegendNote = LegendNote(trend),
+        };
         return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight);
+    }
+
+    /// <summary>
+    /// The note under the legend: how means and single texts are drawn, and — when the chart draws fewer single-text
+    /// lines than there are texts (the largest mean series' count) — how many are left out.
+    /// </summary>
+    /// <param name="trend">The trend.</param>
+    /// <returns>The note; null when the chart has no series.</returns>
+    public static string? LegendNote(FixedResponseTrend trend)
+    {
+        ArgumentNullException.ThrowIfNull(trend);
+        var means = trend.Series.Where(s => !s.IsItem).ToList();
+        var items = trend.Series.Count(s => s.IsItem);
+        var parts = new List<string>();
+        if (means.Count > 0)
+        {
+            parts.Add(means.Count > 1
+                ? $"Means: solid lines with markers, nested where they coincide ({means[0].Name} widest, underneath; {means[^1].Name} on top)"
+                : "Mean: solid line with markers");
+        }
+
+        var total = means.Count == 0 ? items : Math.Max(items, means.Max(s => s.Count));
+        if (items > 0)
+        {
+            parts.Add(items < total
+                ? string.Create(CultureInfo.InvariantCulture, $"single texts: thin dashed lines, {items} of {total} drawn ({total - items} more only in the means)")
+                : "single texts: thin dashed lines");
+        }
+        else if (total > 0 && means.Count > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"no single-text lines drawn ({total} texts, in the means only)"));
+        }
+
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
     }
 
     /// <summary>
@@ -41,7 +81,7 @@ public static class FixedResponseChartBuilder
     /// </summary>
     public const double LogScaleSpan = 100;
 
-    private static (bool Log, double Sign) Scale(IReadOnlyList<(FixedResponseSeries Series, OxyColor Color, int Index)> styled, string metric)
+    private static (bool Log, double Sign) Scale(IReadOnlyList<(FixedResponseSeries Series, SeriesLook Look)> styled, string metric)
     {
         var values = styled.SelectMany(s => s.Series.Metrics.TryGetValue(metric, out var d) ? d.Values : []).Where(double.IsFinite).ToArray();
         if (values.Length == 0) return (false, 1);
@@ -51,26 +91,26 @@ public static class FixedResponseChartBuilder
         return (magnitudes.Max() / magnitudes.Min() > LogScaleSpan, sign);
     }
 
-    private static PlotModel BuildPanel(IReadOnlyList<(FixedResponseSeries Series, OxyColor Color, int Index)> styled, string metric)
+    private static PlotModel BuildPanel(IReadOnlyList<(FixedResponseSeries Series, SeriesLook Look)> styled, string metric)
     {
         var (log, sign) = Scale(styled, metric);
         if (!log) sign = 1;
         var title = !log ? metric : sign < 0 ? $"−{metric} (log scale)" : $"{metric} (log scale)";
         var model = ChartTheme.NewPanel(title);
         var points = new List<DataPoint>();
-        // Item lines first, so the means are drawn on top.
-        foreach (var (s, color, index) in styled.OrderBy(x => x.Series.IsItem ? 0 : 1))
+        // Item lines first, so the means are drawn on top; the means in their nesting order (widest first).
+        foreach (var (s, look) in styled.OrderBy(x => x.Series.IsItem ? 0 : 1))
         {
             if (!s.Metrics.TryGetValue(metric, out var data) || !data.HasData) continue;
             var line = new LineSeries
             {
                 Title = s.Name,
-                Color = s.IsItem ? OxyColor.FromAColor(170, color) : color,
-                StrokeThickness = s.IsItem ? 1.4 : 2.8,
-                LineStyle = s.IsItem ? LineStyle.Dash : LineStyle.Solid,
-                MarkerType = s.IsItem ? MarkerType.None : FixedResponseStyle.Marker(index),
-                MarkerSize = 5,
-                MarkerFill = color,
+                Color = s.IsItem ? OxyColor.FromAColor(200, look.Color) : look.Color,
+                StrokeThickness = look.Thickness,
+                LineStyle = look.LineStyle,
+                MarkerType = look.Marker,
+                MarkerSize = look.MarkerSize,
+                MarkerFill = look.Color,
                 MarkerStroke = OxyColors.White,
                 MarkerStrokeThickness = 1.2,
                 XAxisKey = TrendsChartBuilder.IterationAxisKey,

@@ -65,8 +65,11 @@ public static class TrendsChartBuilder
             Columns: Columns,
             Title: $"Learning-dynamics trends — {trend.Dataset}",
             Subtitle: subtitle,
-            Legend: ChartTheme.Legend(strata),
-            Footer: FormatFooter(trend, errorBars));
+            Legend: strata.Select((s, k) => LegendOf(s, k, strata.Count)).ToList(),
+            Footer: FormatFooter(trend, errorBars))
+        {
+            LegendNote = strata.Count > 1 ? SeriesNesting.LegendNote(strata[0].DisplayName(), strata[^1].DisplayName()) : null,
+        };
         return new ChartComposition(layout, panels, DefaultWidth, DefaultHeight * rows / 2);
     }
 
@@ -91,8 +94,10 @@ public static class TrendsChartBuilder
     }
 
     /// <summary>Builds the panel of one metric: one <see cref="LineSeries"/> (with markers) per stratum present in
-    /// <paramref name="trend"/>, its band and its significance stars; non-finite values are skipped; "No Data" when
-    /// nothing is finite.</summary>
+    /// <paramref name="trend"/>, its band (clipped to the metric's <see cref="LdMetricDescriptor.Domain"/>) and its
+    /// significance stars; non-finite values are skipped; "No Data" when nothing is finite. The lines are nested
+    /// (<see cref="SeriesNesting"/>): Correct is drawn first, widest and with the largest markers, Random tokens last and
+    /// narrowest, so coinciding strata stay visible.</summary>
     /// <param name="trend">The dataset's trends.</param>
     /// <param name="metric">The metric (panel title and y-axis title).</param>
     /// <param name="errorBars">The band drawn around each line.</param>
@@ -105,8 +110,11 @@ public static class TrendsChartBuilder
         var model = ChartTheme.NewPanel(metric);
         var series = new List<LineSeries>();
         var extras = new List<XYAxisSeries>();
-        foreach (var stratum in StratumExtensions.All.Where(trend.Metrics.ContainsKey))
+        var domain = DomainOf(metric);
+        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        for (var k = 0; k < strata.Count; k++)
         {
+            var stratum = strata[k];
             var data = trend.Get(stratum, metric);
             if (!data.HasData)
             {
@@ -114,10 +122,10 @@ public static class TrendsChartBuilder
             }
 
             var color = stratum.Color();
-            var line = NewLine(stratum.DisplayName(), color, stratum.Marker());
+            var line = NewLine(stratum.DisplayName(), color, stratum.Marker(), k, strata.Count);
             line.Points.AddRange(FinitePoints(data, 1));
             series.Add(line);
-            if (Band(data, errorBars, 1, color) is { } band)
+            if (Band(data, errorBars, 1, color, domain) is { } band)
             {
                 extras.Insert(0, band);
             }
@@ -152,8 +160,26 @@ public static class TrendsChartBuilder
         return model;
     }
 
-    /// <summary>The shaded band of <paramref name="data"/> (± std or the interval), or null when it has none.</summary>
-    private static AreaSeries? Band(TrendSeries data, TrendErrorBars errorBars, double scale, OxyColor color)
+    /// <summary>The domain of <paramref name="metric"/> from the descriptor table; unbounded for a metric not in it.</summary>
+    /// <param name="metric">The metric key.</param>
+    /// <returns>The domain bands are clipped to.</returns>
+    public static MetricDomain DomainOf(string metric) =>
+        LdMetricKeys.Descriptors.FirstOrDefault(d => d.Key == metric)?.Domain ?? MetricDomain.Unbounded;
+
+    /// <summary>The legend entry of the <paramref name="index"/>-th of <paramref name="count"/> strata: a line sample
+    /// with the stratum's marker, in the width the panels draw it.</summary>
+    private static LegendEntry LegendOf(Stratum stratum, int index, int count) =>
+        new(stratum.DisplayName(), stratum.Color())
+        {
+            LineStyle = LineStyle.Solid,
+            LineThickness = SeriesNesting.Thickness(index, count),
+            Marker = stratum.Marker(),
+            MarkerSize = SeriesNesting.MarkerSize(stratum.Marker(), SeriesNesting.MarkerExtent(index, count)),
+        };
+
+    /// <summary>The shaded band of <paramref name="data"/> (± std or the interval, clipped to
+    /// <paramref name="domain"/>), or null when it has none.</summary>
+    private static AreaSeries? Band(TrendSeries data, TrendErrorBars errorBars, double scale, OxyColor color, MetricDomain domain)
     {
         var area = new AreaSeries
         {
@@ -178,8 +204,8 @@ public static class TrendsChartBuilder
                     continue;
             }
 
-            area.Points.Add(new DataPoint(data.Iterations[i], high * scale));
-            area.Points2.Add(new DataPoint(data.Iterations[i], low * scale));
+            area.Points.Add(new DataPoint(data.Iterations[i], domain.Clamp(high) * scale));
+            area.Points2.Add(new DataPoint(data.Iterations[i], domain.Clamp(low) * scale));
         }
 
         return area.Points.Count == 0 ? null : area;
@@ -230,16 +256,18 @@ public static class TrendsChartBuilder
             return NoDataPanel(model, AccuracyAxisTitle);
         }
 
-        var line = NewLine(AccuracyTitle, ChartTheme.AccuracyLine, MarkerType.Circle);
+        var line = NewLine(AccuracyTitle, ChartTheme.AccuracyLine, MarkerType.Circle, 0, 1);
         line.Points.AddRange(FinitePoints(accuracy, 100));
-        line.LabelFormatString = "{1:0.0}%";
-        line.FontSize = ChartTheme.ValueLabelSize;
-        line.TextColor = ChartTheme.Text;
-        line.LabelMargin = 8;
-        AddAxes(model, line.Points, AccuracyAxisTitle, fixedRange: (0, 105));
-        if (errorBars == TrendErrorBars.Ci && Band(accuracy, errorBars, 100, ChartTheme.AccuracyLine) is { } band)
+        AddAxes(model, line.Points, AccuracyAxisTitle, fixedRange: (AccuracyAxisMinimum, AccuracyAxisMaximum));
+        model.Axes.Single(a => a.Key == ValueAxisKey).MajorStep = 20;
+        if (errorBars == TrendErrorBars.Ci && Band(accuracy, errorBars, 100, ChartTheme.AccuracyLine, new MetricDomain(0, 1)) is { } band)
         {
             model.Series.Add(band);
+        }
+
+        foreach (var point in line.Points)
+        {
+            model.Annotations.Add(AccuracyLabel(point));
         }
 
         model.Series.Add(line);
@@ -251,6 +279,30 @@ public static class TrendsChartBuilder
         return model;
     }
 
+    /// <summary>Lower end of the accuracy axis (below 0 so a 0 % marker is not cut by the frame).</summary>
+    public const double AccuracyAxisMinimum = -6;
+
+    /// <summary>Upper end of the accuracy axis: above 100 with room for the label of a 100 % point.</summary>
+    public const double AccuracyAxisMaximum = 116;
+
+    /// <summary>The "45.0%" label above an accuracy point.</summary>
+    private static TextAnnotation AccuracyLabel(DataPoint point) => new()
+    {
+        Text = string.Create(CultureInfo.InvariantCulture, $"{point.Y:0.0}%"),
+        TextPosition = point,
+        TextHorizontalAlignment = HorizontalAlignment.Center,
+        TextVerticalAlignment = VerticalAlignment.Bottom,
+        Offset = new ScreenVector(0, -9),
+        FontSize = ChartTheme.ValueLabelSize,
+        TextColor = ChartTheme.Text,
+        Stroke = OxyColors.Transparent,
+        StrokeThickness = 0,
+        Background = OxyColors.Undefined,
+        Padding = new OxyThickness(0),
+        XAxisKey = IterationAxisKey,
+        YAxisKey = ValueAxisKey,
+    };
+
     private static string BandSuffix(DatasetTrend trend, TrendErrorBars errorBars) => errorBars switch
     {
         TrendErrorBars.Std => " (band: ± std)",
@@ -258,13 +310,13 @@ public static class TrendsChartBuilder
         _ => string.Empty,
     };
 
-    private static LineSeries NewLine(string title, OxyColor color, MarkerType marker) => new()
+    private static LineSeries NewLine(string title, OxyColor color, MarkerType marker, int index, int count) => new()
     {
         Title = title,
         Color = color,
-        StrokeThickness = 2.5,
+        StrokeThickness = SeriesNesting.Thickness(index, count),
         MarkerType = marker,
-        MarkerSize = marker == MarkerType.Circle ? 5 : 5.5,
+        MarkerSize = SeriesNesting.MarkerSize(marker, SeriesNesting.MarkerExtent(index, count)),
         MarkerFill = color,
         MarkerStroke = OxyColors.White,
         MarkerStrokeThickness = 1.2,

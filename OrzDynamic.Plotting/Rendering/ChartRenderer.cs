@@ -188,10 +188,22 @@ public static class ChartRenderer
             }
         }
 
+        if (!string.IsNullOrEmpty(layout.LegendNote))
+        {
+            paint.Typeface = regular;
+            paint.TextSize = NoteSize;
+            paint.Color = MutedColor;
+            y += NoteSize + 2;
+            canvas.DrawText(layout.LegendNote, centre, y, paint);
+            y += 8;
+        }
+
         return y + 4;
     }
 
-    private const float LegendSwatch = 16, LegendSwatchGap = 7, LegendEntryGap = 34;
+    private const float LegendSwatch = 16, LegendLineSample = 34, LegendSwatchGap = 7, LegendEntryGap = 30, NoteSize = 13;
+
+    private static float SampleWidth(LegendEntry entry) => entry.IsLineSample ? LegendLineSample : LegendSwatch;
 
     private static List<IReadOnlyList<LegendEntry>> WrapLegend(IReadOnlyList<LegendEntry> legend, float maxWidth, SKTypeface typeface)
     {
@@ -201,7 +213,7 @@ public static class ChartRenderer
         float used = 0;
         foreach (var entry in legend)
         {
-            var w = LegendSwatch + LegendSwatchGap + text.MeasureText(entry.Label);
+            var w = SampleWidth(entry) + LegendSwatchGap + text.MeasureText(entry.Label);
             if (current.Count > 0 && used + LegendEntryGap + w > maxWidth)
             {
                 lines.Add(current);
@@ -219,20 +231,28 @@ public static class ChartRenderer
 
     private static void DrawLegend(SKCanvas canvas, IReadOnlyList<LegendEntry> legend, float centre, float top, SKTypeface typeface)
     {
-        const float swatch = LegendSwatch, swatchGap = LegendSwatchGap, entryGap = LegendEntryGap;
         using var text = new SKPaint { IsAntialias = true, Typeface = typeface, TextSize = LegendSize, Color = TextColor, TextAlign = SKTextAlign.Left };
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
 
-        var widths = legend.Select(e => swatch + swatchGap + text.MeasureText(e.Label)).ToArray();
-        var total = widths.Sum() + (entryGap * (legend.Count - 1));
+        var widths = legend.Select(e => SampleWidth(e) + LegendSwatchGap + text.MeasureText(e.Label)).ToArray();
+        var total = widths.Sum() + (LegendEntryGap * (legend.Count - 1));
         var x = centre - (total / 2);
         for (var i = 0; i < legend.Count; i++)
         {
-            var c = legend[i].Color;
+            var entry = legend[i];
+            var c = entry.Color;
             fill.Color = new SKColor(c.R, c.G, c.B, c.A);
-            canvas.DrawRoundRect(new SKRect(x, top, x + swatch, top + swatch), 3, 3, fill);
-            canvas.DrawText(legend[i].Label, x + swatch + swatchGap, top + swatch - 3, text);
-            x += widths[i] + entryGap;
+            if (entry.IsLineSample)
+            {
+                LegendSample.Draw(canvas, entry, new SKRect(x, top, x + LegendLineSample, top + LegendSwatch));
+            }
+            else
+            {
+                canvas.DrawRoundRect(new SKRect(x, top, x + LegendSwatch, top + LegendSwatch), 3, 3, fill);
+            }
+
+            canvas.DrawText(entry.Label, x + SampleWidth(entry) + LegendSwatchGap, top + LegendSwatch - 3, text);
+            x += widths[i] + LegendEntryGap;
         }
     }
 

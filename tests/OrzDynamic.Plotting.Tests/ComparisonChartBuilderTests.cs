@@ -10,7 +10,25 @@ namespace OrzDynamic.Plotting.Tests;
 
 public class ComparisonChartBuilderTests
 {
-    private static ErrorBarSeries Bars(PlotModel panel) => panel.Series.OfType<ErrorBarSeries>().Single();
+    private static BarSeries Bars(PlotModel panel) => panel.Series.OfType<BarSeries>().Single();
+
+    /// <summary>The whiskers of a panel: per vertical stroke its category, low and high end, and whether each end has a cap.</summary>
+    private static List<(double Category, double Low, double High, bool LowCap, bool HighCap)> Whiskers(PlotModel panel)
+    {
+        var line = panel.Series.OfType<LineSeries>().Single(s => s.Title == ComparisonChartBuilder.WhiskersTitle);
+        var segments = new List<List<DataPoint>> { new() };
+        foreach (var p in line.Points)
+        {
+            if (p.IsDefined()) segments[^1].Add(p);
+            else segments.Add([]);
+        }
+
+        var strokes = segments.Where(g => g.Count == 2 && g[0].X == g[1].X).ToList();
+        var caps = segments.Where(g => g.Count == 2 && g[0].Y == g[1].Y && g[0].X != g[1].X).ToList();
+        return strokes.Select(g => (g[0].X, Math.Min(g[0].Y, g[1].Y), Math.Max(g[0].Y, g[1].Y),
+            caps.Any(c => Math.Abs(((c[0].X + c[1].X) / 2) - g[0].X) < 1e-9 && c[0].Y == Math.Min(g[0].Y, g[1].Y)),
+            caps.Any(c => Math.Abs(((c[0].X + c[1].X) / 2) - g[0].X) < 1e-9 && c[0].Y == Math.Max(g[0].Y, g[1].Y)))).ToList();
+    }
 
     private static List<TextAnnotation> Labels(PlotModel panel) => panel.Annotations.OfType<TextAnnotation>().ToList();
 
@@ -27,7 +45,7 @@ public class ComparisonChartBuilderTests
     }
 
     [Test]
-    public void Panels_HaveBarsEqualToMeans_ErrorsEqualToStd_ColouredByStratum()
+    public void Panels_HaveBarsEqualToMeans_WhiskersOfStd_ColouredByStratum()
     {
         var comparison = SampleData.Comparison();
         var chart = ComparisonChartBuilder.Build(comparison);
@@ -39,26 +57,32 @@ public class ComparisonChartBuilderTests
         {
             var metric = LdMetricKeys.Charted[m];
             var panel = chart.Panels[m];
-            Assert.That(panel.Series, Has.Count.EqualTo(1), metric);
-            var items = Bars(panel).Items.Cast<ErrorBarItem>().ToList();
+            Assert.That(panel.Series, Has.Count.EqualTo(2), $"{metric}: bars and whiskers");
+            var items = Bars(panel).Items.ToList();
             Assert.That(items, Has.Count.EqualTo(3), metric);
+            var whiskers = Whiskers(panel);
+            Assert.That(whiskers, Has.Count.EqualTo(3), metric);
             for (var i = 0; i < 3; i++)
             {
                 var expected = comparison.Strata[strata[i]].Metrics[metric];
                 Assert.That(items[i].CategoryIndex, Is.EqualTo(i));
                 Assert.That(items[i].Value, Is.EqualTo(expected.Mean), $"{metric} {strata[i]} mean");
-                Assert.That(items[i].Error, Is.EqualTo(expected.Std), $"{metric} {strata[i]} std");
+                Assert.That(whiskers[i].Category, Is.EqualTo(i));
+                Assert.That(whiskers[i].Low, Is.EqualTo(expected.Mean - expected.Std).Within(1e-12), $"{metric} {strata[i]} mean − std");
+                Assert.That(whiskers[i].High, Is.EqualTo(expected.Mean + expected.Std).Within(1e-12), $"{metric} {strata[i]} mean + std");
+                Assert.That(whiskers[i].LowCap && whiskers[i].HighCap, Is.True, $"{metric} {strata[i]}: capped at both ends");
                 Assert.That(items[i].Color, Is.EqualTo(strata[i].Color()), $"{metric} {strata[i]} colour");
             }
         }
     }
 
     [Test]
-    public void StratumColours_AreTheSpecifiedOnes()
+    public void StratumColours_AreOkabeItoHues()
     {
-        Assert.That(Stratum.Correct.Color(), Is.EqualTo(OxyColor.FromRgb(0x2e, 0xcc, 0x71)));
-        Assert.That(Stratum.Incorrect.Color(), Is.EqualTo(OxyColor.FromRgb(0xe7, 0x4c, 0x3c)));
-        Assert.That(Stratum.Random.Color(), Is.EqualTo(OxyColor.FromRgb(0x34, 0x98, 0xdb)));
+        Assert.That(Stratum.Correct.Color(), Is.EqualTo(OxyColor.FromRgb(0x00, 0x9e, 0x73)), "bluish green");
+        Assert.That(Stratum.Incorrect.Color(), Is.EqualTo(OxyColor.FromRgb(0xd5, 0x5e, 0x00)), "vermillion");
+        Assert.That(Stratum.Random.Color(), Is.EqualTo(OxyColor.FromRgb(0x00, 0x72, 0xb2)), "blue");
+        Assert.That(StratumExtensions.All.Select(s => s.Color()), Is.SubsetOf(ChartPalette.All).And.Unique);
         Assert.That(Stratum.Random.DisplayName(), Is.EqualTo("Random tokens"));
     }
 
@@ -88,18 +112,37 @@ public class ComparisonChartBuilderTests
     }
 
     [Test]
-    public void ValueLabels_ShowTheMeans_BeyondTheErrorBarEnds()
+    public void ValueLabels_SitAtTheBarEnd_InsideTallBars_AndJustBeyondShortOnes()
     {
         var chart = ComparisonChartBuilder.Build(SampleData.Comparison());
         var outToken = Labels(chart.Panels[0]);
         var energy = Labels(chart.Panels[4]);
 
         Assert.That(outToken.Select(l => l.Text), Is.EqualTo(new[] { "-312.4", "-356.9", "-1188" }));
-        Assert.That(outToken[0].TextPosition.Y, Is.EqualTo(-312.4 - 41.2).Within(1e-9), "negative bar: label below mean − std");
-        Assert.That(outToken[0].TextVerticalAlignment, Is.EqualTo(VerticalAlignment.Top));
+        Assert.That(outToken[0].TextPosition.Y, Is.EqualTo(-312.4), "at the bar end, not at the whisker end");
+        Assert.That(outToken[0].TextVerticalAlignment, Is.EqualTo(VerticalAlignment.Bottom), "inside a tall negative bar: above its end");
         Assert.That(energy.Select(l => l.Text), Is.EqualTo(new[] { "0.731", "0.612", "0.204" }));
-        Assert.That(energy[0].TextPosition.Y, Is.EqualTo(0.731 + 0.052).Within(1e-9), "positive bar: label above mean + std");
-        Assert.That(energy[0].TextVerticalAlignment, Is.EqualTo(VerticalAlignment.Bottom));
+        Assert.That(energy[0].TextPosition.Y, Is.EqualTo(0.731));
+        Assert.That(energy[0].TextVerticalAlignment, Is.EqualTo(VerticalAlignment.Top), "inside a tall positive bar: below its end");
+
+        var tiny = Labels(ComparisonChartBuilder.Build(Geometry.ChartCatalog.DemoLikeComparison()).Panels[0]);
+        var random = tiny.Single(l => l.Text == "-5.7E-04");
+        Assert.That(random.TextPosition.Y, Is.EqualTo(-5.7e-4), "a bar too short for its label: at its end");
+        Assert.That(random.TextVerticalAlignment, Is.EqualTo(VerticalAlignment.Top), "below the end of a short negative bar");
+    }
+
+    [Test]
+    public void Whiskers_AreClippedToTheMetricDomain_WithoutACapAtTheCut()
+    {
+        var chart = ComparisonChartBuilder.Build(Geometry.ChartCatalog.DemoLikeComparison());
+        var energy = Whiskers(chart.Panels[4]);
+        Assert.That(energy.Select(w => w.Low), Is.All.EqualTo(0.0), "prob_energy ≥ 0");
+        Assert.That(energy.Select(w => w.LowCap), Is.All.False, "the cut end has no cap");
+        Assert.That(energy.Select(w => w.HighCap), Is.All.True);
+        var outToken = Whiskers(chart.Panels[0]);
+        Assert.That(outToken.Select(w => w.High), Is.All.EqualTo(0.0), "log-probabilities ≤ 0");
+        var axis = chart.Panels[4].Axes.OfType<LinearAxis>().Single(a => a is not CategoryAxis);
+        Assert.That(-axis.Minimum, Is.LessThanOrEqualTo(0.05 * (axis.Maximum - axis.Minimum)), "below 0 only a small margin, not down to mean − std");
     }
 
     [Test]
@@ -161,7 +204,7 @@ public class ComparisonChartBuilderTests
 
         var panel = ComparisonChartBuilder.Build(new DatasetComparison("math", strata)).Panels[2];
 
-        var items = Bars(panel).Items.Cast<ErrorBarItem>().ToList();
+        var items = Bars(panel).Items.ToList();
         Assert.That(items.Select(i => i.CategoryIndex), Is.EqualTo(new[] { 1 }), "only the Incorrect bar remains");
         Assert.That(Labels(panel)[0].Text, Is.EqualTo("n/a"));
         Assert.That(Labels(panel)[0].TextPosition.Y, Is.EqualTo(0));
@@ -197,9 +240,9 @@ public class ComparisonChartBuilderTests
 
         var panel = ComparisonChartBuilder.Build(new DatasetComparison("one", strata)).Panels[0];
 
-        var item = Bars(panel).Items.Cast<ErrorBarItem>().Single();
+        var item = Bars(panel).Items.Single();
         Assert.That(item.Value, Is.EqualTo(5));
-        Assert.That(item.Error, Is.EqualTo(0));
+        Assert.That(Whiskers(panel), Is.Empty);
     }
 
     [Test]

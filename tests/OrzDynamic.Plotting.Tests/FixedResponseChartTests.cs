@@ -122,7 +122,17 @@ public class FixedResponseChartTests
         Assert.That(legend, Does.Contain("sentence number 11"));
         var path = new FixedResponseChartWriter().SaveTrend(trend, this.dir);
         using var bitmap = PngAssert.DecodesWithSize(path, FixedResponseChartBuilder.DefaultWidth, FixedResponseChartBuilder.DefaultHeight);
-        Assert.That(PngAssert.CountColour(bitmap, "#2ecc71"), Is.GreaterThan(50), "the chosen group is drawn in green");
-        Assert.That(PngAssert.CountColour(bitmap, "#e74c3c"), Is.GreaterThan(50), "the rejected group is drawn in red");
+        Assert.That(PngAssert.CountColour(bitmap, "#009e73"), Is.GreaterThan(50), "the chosen group is drawn in bluish green");
+        Assert.That(PngAssert.CountColour(bitmap, "#d55e00"), Is.GreaterThan(50), "the rejected group is drawn in vermillion");
+        Assert.That(chart.Layout.LegendNote, Does.Contain("single texts: thin dashed lines").And.Not.Contain("more only in the means"));
+        var twenty = trend with { Series = [trend.Series[0] with { Count = 20 }, .. trend.Series.Skip(1)] };
+        Assert.That(FixedResponseChartBuilder.Build(twenty).Layout.LegendNote, Does.Contain("12 of 20 drawn (8 more only in the means)"),
+            "texts without a line of their own are named on the chart");
+        var colours = chart.Layout.Legend!.Select(e => e.Color).ToArray();
+        Assert.That(colours.All(ChartPalette.All.Contains), Is.True, "Okabe–Ito hues only");
+        Assert.That(colours.Take(3), Is.Unique, "the means have distinct hues");
+        Assert.That(colours.Skip(3), Has.None.AnyOf(colours.Take(3).Cast<object>().ToArray()), "no single text shares a mean's hue");
+        var looks = chart.Layout.Legend!.Skip(3).Select(e => (e.Color, e.LineStyle)).ToArray();
+        Assert.That(looks, Is.Unique, "no two single-text lines look alike");
     }
 }

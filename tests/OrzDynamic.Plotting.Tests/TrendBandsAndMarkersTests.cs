@@ -49,6 +49,26 @@ public class TrendBandsAndMarkersTests
     }
 
     [Test]
+    public void Bands_AreClippedToTheDomainOfTheMetric()
+    {
+        var trend = Geometry.ChartCatalog.CoincidingTrend();
+        Assert.That(LdMetricKeys.Describe(LdMetricKeys.ProbEnergy).Domain, Is.EqualTo(new MetricDomain(0, 1)));
+        Assert.That(LdMetricKeys.Describe(LdMetricKeys.ProbGap2Mean).Domain, Is.EqualTo(new MetricDomain(0, Math.Sqrt(2))), "‖p − e_y‖₂ ≤ √2");
+        foreach (var metric in new[] { LdMetricKeys.ProbEnergy, LdMetricKeys.ProbGap2Mean })
+        {
+            var domain = LdMetricKeys.Describe(metric).Domain;
+            var bands = TrendsChartBuilder.BuildMetricPanel(trend, metric, TrendErrorBars.Std).Series.OfType<AreaSeries>().ToList();
+            Assert.That(bands, Is.Not.Empty, metric);
+            var ends = bands.SelectMany(b => b.Points.Concat(b.Points2)).Select(p => p.Y).ToList();
+            Assert.That(ends, Is.All.InRange(domain.Min, domain.Max), metric);
+            Assert.That(ends, Has.Some.EqualTo(0.0), $"{metric}: mean − std < 0 is cut at 0");
+        }
+
+        var outToken = TrendsChartBuilder.BuildMetricPanel(trend, LdMetricKeys.OutToken, TrendErrorBars.Std).Series.OfType<AreaSeries>();
+        Assert.That(outToken.SelectMany(b => b.Points).Select(p => p.Y), Is.All.LessThanOrEqualTo(0.0), "log-probabilities ≤ 0");
+    }
+
+    [Test]
     public void CiBandsUseTheIntervalBounds_AndAccuracyGetsItsWilsonBandOnlyInCiMode()
     {
         var trend = Trend();

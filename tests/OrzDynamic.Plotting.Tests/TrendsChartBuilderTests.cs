@@ -95,11 +95,13 @@ public class TrendsChartBuilderTests
 
         var line = panel.Series.OfType<LineSeries>().Single();
         Assert.That(line.Points.Select(p => p.Y), Is.EqualTo(new[] { 41.2, 53.8, 59.1 }).Within(1e-9));
-        Assert.That(line.LabelFormatString, Does.Contain("%"));
+        var labels = panel.Annotations.OfType<TextAnnotation>().ToList();
+        Assert.That(labels.Select(l => l.Text), Is.EqualTo(new[] { "41.2%", "53.8%", "59.1%" }));
+        Assert.That(labels.Select(l => l.TextPosition), Is.EqualTo(line.Points), "each label sits at its point");
         var y = panel.Axes.Single(a => a.Position == AxisPosition.Left);
         Assert.That(y.Title, Is.EqualTo("Accuracy (%)"));
-        Assert.That(y.Minimum, Is.EqualTo(0));
-        Assert.That(y.Maximum, Is.GreaterThanOrEqualTo(100));
+        Assert.That(y.Minimum, Is.LessThan(0), "a 0 % point is not cut by the frame");
+        Assert.That(y.Maximum, Is.GreaterThan(110), "room above 100 % for the point's label");
     }
 
     [Test]

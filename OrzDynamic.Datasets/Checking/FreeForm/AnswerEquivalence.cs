@@ -41,9 +41,13 @@ internal sealed partial class AnswerEquivalence
     public static MathExpression? Parse(NormalizedAnswer answer, CancellationToken ct)
         => answer.Latex.Length == 0 ? null : LatexParser.TryParse(answer.Latex, ct, LatexDialect.FreeForm);
 
-    /// <summary>True when <paramref name="answer"/> reads as one answer: it parses and is not a sentence (two words in a row).</summary>
+    /// <summary>
+    /// True when <paramref name="answer"/> reads as one answer: not a sentence (two words in a row), and either parsed
+    /// as mathematics or a single token such as <c>204_5</c>.
+    /// </summary>
     public static bool IsAnswerLike(NormalizedAnswer answer, CancellationToken ct)
-        => answer.Latex.Length > 0 && !TwoWords().IsMatch(StripCommands(answer.Latex)) && Parse(answer, ct) is not null;
+        => answer.Latex.Length > 0 && !TwoWords().IsMatch(StripCommands(answer.Latex))
+           && (!answer.Latex.Any(char.IsWhiteSpace) || Parse(answer, ct) is not null);
 
     private static string StripCommands(string s) => Regex.Replace(s, @"\\[A-Za-z]+", " ", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
@@ -57,11 +61,22 @@ internal sealed partial class AnswerEquivalence
         var x = Parse(a, ct);
         var y = x is null ? null : Parse(b, ct);
         if (x is null || y is null) return (textEqual, false);
-        var context = new Context(a.IsPercent != b.IsPercent, ct);
-        return (textEqual || Equal(x, y, context), true);
+        if (a.IsPercent) x = Percent(x);
+        if (b.IsPercent) y = Percent(y);
+        return (textEqual || Equal(x, y, new Context(ct)), true);
     }
 
-    private sealed record Context(bool PercentScaling, CancellationToken Token);
+    private sealed record Context(CancellationToken Token);
+
+    /// <summary>A percentage is its value divided by 100 (in every item of a list and on the value side of a relation).</summary>
+    private static MathExpression Percent(MathExpression e) => e switch
+    {
+        TupleExpression t => t with { Items = t.Items.Select(Percent).ToList() },
+        RelationExpression r => r with { Right = Percent(r.Right) },
+        ChainExpression ch => ch with { Operands = ch.Operands.Select((o, i) => i == 0 ? o : Percent(o)).ToList() },
+        UnionExpression or MatrixExpression => e,
+        _ => new BinaryExpression(BinaryOperator.Divide, e, new NumberExpression(100) { Text = "100" }),
+    };
 
     private bool Equal(MathExpression x, MathExpression y, Context c)
     {
@@ -89,12 +104,19 @@ internal sealed partial class AnswerEquivalence
             var tx = (TupleExpression)x;
             var ty = (TupleExpression)y;
             if (tx.Open != ty.Open || tx.Close != ty.Close) return false;
+        }
+        if (ox || oy)
+        {
+            // A bracketed tuple keeps its order, also against a bare list: "(3, 2)" = "3, 2" ≠ "2, 3".
+            if (IsSet(x) || IsSet(y)) return false;
             for (int i = 0; i < ix.Count; i++)
                 if (!Equal(ix[i], iy[i], c)) return false;
             return true;
         }
         return Matching(ix, iy, c);
     }
+
+    private static bool IsSet(MathExpression e) => e is TupleExpression { Open: '{' };
 
     /// <summary>The items of a collection and whether their order counts: a bracketed tuple is ordered; a bare list, a set and a ± expansion are not.</summary>
     private static (IReadOnlyList<MathExpression>? Items, bool Ordered) Items(MathExpression e)
@@ -215,9 +237,8 @@ internal sealed partial class AnswerEquivalence
         for (int k = start; k < ops.Count; k++)
         {
             if (ops[k] == "≈") continue;
-            if (!Equal(operands[k], operands[k + 1], c with { PercentScaling = false })) return (null, null);
+            if (!Equal(operands[k], operands[k + 1], c)) return (null, null);
         }
-        if (start == 0 && ops.All(o => o == "≈")) return (null, null);
         return (start == 1 ? operands[0] : null, operands[^1]);
     }
 
@@ -380,20 +401,17 @@ internal sealed partial class AnswerEquivalence
             var b = PointEvaluator.Evaluate(y, point, c.Token);
             if (!a.IsDefined && !b.IsDefined) continue;
             if (!a.IsDefined || !b.IsDefined) return false;
-            if (!ValuesEqual(a, b, decimals) && !(c.PercentScaling && (ValuesEqual(Scaled(a), b, decimals) || ValuesEqual(a, Scaled(b), decimals))))
-                return false;
+            if (!ValuesEqual(a, b, decimals)) return false;
             defined++;
         }
         return defined > 0;
     }
 
-    private static NumericValue Scaled(NumericValue v)
-        => v.Exact is { } e ? NumericValue.Of(Rational.Multiply(e, Rational.FromInteger(100)) ?? e) : NumericValue.Of(v.Approximate * 100);
-
     private static bool IsDecimalLiteral(MathExpression e) => e switch
     {
         NumberExpression n => n.Text?.Contains('.') == true,
         NegateExpression neg => IsDecimalLiteral(neg.Operand),
+        BinaryExpression { Operator: BinaryOperator.Divide, Right: NumberExpression { Text: "100" } } pct => IsDecimalLiteral(pct.Left),
         _ => false,
     };
 

@@ -54,7 +54,7 @@ internal static partial class AnswerTextNormalizer
     [GeneratedRegex(@"(\d)\\[,;: ](?=\d{3}(?!\d))", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex ThinSpaceThousands();
 
-    [GeneratedRegex(@"\\(?:,|;|:|quad|qquad| )|~", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"(?<!\\)\\(?:,|;|:|quad|qquad| )|~", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Spacing();
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant, 1000)]
@@ -74,7 +74,7 @@ internal static partial class AnswerTextNormalizer
         s = UnwrapCommands(s, ["boxed", "fbox"]);
         s = StripOuterDelimiters(s);
         foreach (var (from, to) in Symbols) s = s.Replace(from, to, StringComparison.Ordinal);
-        s = SizedDelimiters.DropSizing(s);
+        s = SizedDelimiters.Normalize(s);
         s = UnwrapCommands(s, TextWrappers);
         s = Degrees().Replace(s, "");
         bool percent = false;
@@ -87,9 +87,8 @@ internal static partial class AnswerTextNormalizer
         s = Whitespace().Replace(s, " ").Trim();
         s = s.Trim(',', ' ').TrimEnd('.', ' ');
         if (s.StartsWith('=') && !s.StartsWith("==", StringComparison.Ordinal)) s = s[1..].Trim();
-        var compact = s.Replace(" ", "");
-        if (ThousandsGrouping.IsGrouped(compact)) s = compact.Replace(",", "");
-        else if (DecimalComma().IsMatch(compact)) s = compact.Replace(',', '.');
+        if (ThousandsGrouping.IsGrouped(s)) s = s.Replace(",", "");
+        else if (DecimalComma().IsMatch(s)) s = s.Replace(',', '.');
         return new NormalizedAnswer(s, percent);
     }
 
@@ -97,8 +96,8 @@ internal static partial class AnswerTextNormalizer
     {
         var without = UnitWords().Replace(s, " ");
         without = ShortUnitAfterNumber().Replace(without.TrimEnd(), "");
-        // A unit alone (gold "\text{cm}") is not removed: the answer would become empty.
-        return without.Trim().Length == 0 ? s : without;
+        // A unit alone (gold "\text{cm}", "square units") leaves nothing: such a text holds no answer.
+        return without;
     }
 
     /// <summary>Drops <c>$…$</c>, <c>\[…\]</c>, <c>\(…\)</c> around the whole answer.</summary>

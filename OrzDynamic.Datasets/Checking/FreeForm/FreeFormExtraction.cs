@@ -301,6 +301,9 @@ internal static partial class FreeFormExtraction
     {
         var t = region.Trim().TrimEnd('.').Trim();
         if (t.Length == 0 || t.Length > 2000) return null;
+        // Boxes and tags belong to their own sources: a text holding them is not one bare answer.
+        foreach (var marker in new[] { "\\boxed", "\\fbox", "<answer>", "</answer>", "<think>" })
+            if (t.Contains(marker, StringComparison.Ordinal)) return null;
         return isAnswerLike(t) ? t : null;
     }
 

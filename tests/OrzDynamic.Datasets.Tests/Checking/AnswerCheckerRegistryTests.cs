@@ -25,7 +25,7 @@ public class AnswerCheckerRegistryTests
     public void BuiltInCheckersAreRegisteredByName()
     {
         var r = new AnswerCheckerRegistry();
-        Assert.That(r.Names, Is.EqualTo(new[] { "math", "multiple_choice", "text_game" }));
+        Assert.That(r.Names, Is.EqualTo(new[] { "math", "multiple_choice", "orz", "text_game" }));
         Assert.That(r.Resolve("math"), Is.InstanceOf<MathAnswerChecker>());
         Assert.That(r.Resolve("MULTIPLE_CHOICE"), Is.InstanceOf<MultipleChoiceChecker>(), "names are case-insensitive");
         Assert.That(r.Resolve(AnswerCheckerRegistry.TextGame), Is.InstanceOf<TextGameChecker>());
@@ -41,7 +41,7 @@ public class AnswerCheckerRegistryTests
     {
         var r = new AnswerCheckerRegistry();
         var ex = Assert.Throws<KeyNotFoundException>(() => r.Resolve("maths"))!;
-        Assert.That(ex.Message, Does.Contain("'maths'").And.Contain("math, multiple_choice, text_game"));
+        Assert.That(ex.Message, Does.Contain("'maths'").And.Contain("math, multiple_choice, orz, text_game"));
         Assert.That(() => r.ForDatasets([Sample("a")], new Dictionary<string, string> { ["a"] = "nope" }), Throws.TypeOf<KeyNotFoundException>());
     }
 
@@ -102,7 +102,7 @@ public class AnswerCheckerRegistryTests
         Assert.That(errors, Has.Count.EqualTo(3));
         Assert.That(errors, Has.Some.Contains("'maths' for dataset 'b'").And.Some.Contains("'nope' for all datasets")
             .And.Some.Contains("dataset 'c' is empty"));
-        Assert.That(errors.Where(e => e.Contains("unknown", StringComparison.Ordinal)), Has.All.Contains("known checkers: math, multiple_choice, text_game"));
+        Assert.That(errors.Where(e => e.Contains("unknown", StringComparison.Ordinal)), Has.All.Contains("known checkers: math, multiple_choice, orz, text_game"));
     }
 
     [Test]

@@ -19,7 +19,7 @@ public class RealGoldAnswersTests
     public void EveryGoldMatchesItselfBoxedAndNotItsNeighbour()
     {
         var samples = MathSamples();
-        var checker = new MathAnswerChecker();
+        var checker = new OrzAnswerChecker();
         int parsed = 0, neighbourEqual = 0;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < samples.Count; i++)

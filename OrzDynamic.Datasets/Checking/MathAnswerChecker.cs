@@ -120,18 +120,29 @@ public sealed class MathAnswerChecker : IAnswerChecker
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(Timeout);
         var ct = cts.Token;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The timer cancels asynchronously; the clock is also read between the stages so a short limit is kept exactly.
+        void CheckTime()
+        {
+            if (clock.Elapsed > Timeout) cts.Cancel();
+            ct.ThrowIfCancellationRequested();
+        }
         string goldShown = string.Empty, predictedShown = string.Empty;
         try
         {
             var gold = Extract(goldText, ct);
+            CheckTime();
             if (gold is null) return new(new AnswerCheckResult(false, string.Empty, string.Empty, AnswerCheckStage.NoGoldAnswer));
             goldShown = gold.ToString();
             var predicted = Extract(outputText, ct);
+            CheckTime();
             if (predicted is null) return new(new AnswerCheckResult(false, string.Empty, goldShown, AnswerCheckStage.NoAnswer));
             predictedShown = predicted.ToString();
             if (Repetitiveness.IsLongAndRepetitive(predicted.Latex, ct))
                 return new(new AnswerCheckResult(false, predictedShown, goldShown, AnswerCheckStage.Repetitive));
+            CheckTime();
             var (equal, parsed) = _equivalence.AreEquivalent(gold, predicted, ct);
+            CheckTime();
             return new(new AnswerCheckResult(equal, predictedShown, goldShown, parsed ? AnswerCheckStage.Expression : AnswerCheckStage.Text));
         }
         catch (Exception e) when (e is RegexMatchTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

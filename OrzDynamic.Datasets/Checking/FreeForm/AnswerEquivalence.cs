@@ -47,7 +47,7 @@ internal sealed partial class AnswerEquivalence
     /// </summary>
     public static bool IsAnswerLike(NormalizedAnswer answer, CancellationToken ct)
         => answer.Latex.Length > 0 && !TwoWords().IsMatch(StripCommands(answer.Latex))
-           && (!answer.Latex.Any(char.IsWhiteSpace) || Parse(answer, ct) is not null);
+           && ((!answer.Latex.Any(char.IsWhiteSpace) && !answer.Latex.EndsWith(':')) || Parse(answer, ct) is not null);
 
     private static string StripCommands(string s) => Regex.Replace(s, @"\\[A-Za-z]+", " ", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
@@ -83,6 +83,8 @@ internal sealed partial class AnswerEquivalence
         c.Token.ThrowIfCancellationRequested();
         if (x.Equals(y)) return true;
         if (MatrixFolding.ContainsMatrix(x) || MatrixFolding.ContainsMatrix(y)) return MatrixEqual(x, y, c);
+        x = BoundsAsChain(x);
+        y = BoundsAsChain(y);
         bool rx = IsRelation(x), ry = IsRelation(y);
         if (rx && ry) return RelationsEqual(x, y, c);
         if (rx) return RelationEqualsValue(x, y, c);
@@ -114,6 +116,35 @@ internal sealed partial class AnswerEquivalence
             return true;
         }
         return Matching(ix, iy, c);
+    }
+
+    /// <summary>"x &gt; a and x &lt; b" (two bounds on one variable, listed) is the chain a &lt; x &lt; b; anything else is returned unchanged.</summary>
+    private static MathExpression BoundsAsChain(MathExpression e)
+    {
+        if (e is not TupleExpression { Open: '\0', Items: [RelationExpression r1, RelationExpression r2] }) return e;
+        var b1 = Bound(r1);
+        var b2 = Bound(r2);
+        if (b1 is null || b2 is null || !b1.Value.Variable.Equals(b2.Value.Variable) || b1.Value.Lower == b2.Value.Lower) return e;
+        var (low, high) = b1.Value.Lower ? (b1.Value, b2.Value) : (b2.Value, b1.Value);
+        return new ChainExpression([low.Bound, low.Variable, high.Bound], [low.Strict ? "<" : "<=", high.Strict ? "<" : "<="]);
+    }
+
+    /// <summary>A relation between a variable and a bound without variables, read as "variable above/below bound".</summary>
+    private static (MathExpression Variable, MathExpression Bound, bool Lower, bool Strict)? Bound(RelationExpression r)
+    {
+        if (r.Operator is not ("<" or "<=" or ">" or ">=")) return null;
+        bool strict = r.Operator is "<" or ">";
+        bool greater = r.Operator is ">" or ">=";
+        if (r.Left is VariableExpression && !HasVariables(r.Right)) return (r.Left, r.Right, greater, strict);
+        if (r.Right is VariableExpression && !HasVariables(r.Left)) return (r.Right, r.Left, !greater, strict);
+        return null;
+    }
+
+    private static bool HasVariables(MathExpression e)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        ExpressionEvaluator.CollectVariables(e, names);
+        return names.Count > 0;
     }
 
     private static bool IsSet(MathExpression e) => e is TupleExpression { Open: '{' };

@@ -113,16 +113,21 @@ internal static partial class AnswerTextNormalizer
         return s.Trim();
     }
 
-    /// <summary>Replaces every <c>\name{X}</c> (any listed name, innermost last) by <c> X </c>.</summary>
+    /// <summary>
+    /// Removes every <c>\name{</c> of the listed commands together with its closing brace, keeping the content
+    /// (<c>\text{5 cm}</c> → <c> 5 cm </c>); one linear pass with a stack of open braces, so nesting costs nothing. An
+    /// unclosed <c>\name{</c> is removed alone.
+    /// </summary>
     private static string UnwrapCommands(string s, string[] names)
     {
         if (s.IndexOf('\\') < 0) return s;
         var sb = new StringBuilder(s.Length);
+        var open = new Stack<bool>();
         int i = 0;
-        bool changed = false;
         while (i < s.Length)
         {
-            if (s[i] == '\\')
+            char ch = s[i];
+            if (ch == '\\')
             {
                 int j = i + 1;
                 while (j < s.Length && char.IsAsciiLetter(s[j])) j++;
@@ -131,25 +136,30 @@ internal static partial class AnswerTextNormalizer
                 {
                     int k = j;
                     while (k < s.Length && s[k] == ' ') k++;
-                    if (k < s.Length && s[k] == '{' && FreeFormExtraction.MatchingBrace(s, k) is { } close)
+                    if (k < s.Length && s[k] == '{')
                     {
-                        sb.Append(' ').Append(s, k + 1, close - k - 1).Append(' ');
-                        i = close + 1;
-                        changed = true;
+                        open.Push(true);
+                        sb.Append(' ');
+                        i = k + 1;
                         continue;
                     }
-                    if (name == "displaystyle") { i = j; changed = true; continue; }
+                    if (name == "displaystyle") { i = j; continue; }
                 }
                 if (j == i + 1 && j < s.Length) j++;
                 sb.Append(s, i, j - i);
                 i = j;
                 continue;
             }
-            sb.Append(s[i]);
+            if (ch == '{') open.Push(false);
+            else if (ch == '}' && open.Count > 0 && open.Pop())
+            {
+                sb.Append(' ');
+                i++;
+                continue;
+            }
+            sb.Append(ch);
             i++;
         }
-        var result = sb.ToString();
-        // Nested wrappers (\text{\textbf{5}}) are unwrapped by another pass; each pass removes at least one command.
-        return changed ? UnwrapCommands(result, names) : result;
+        return sb.ToString();
     }
 }

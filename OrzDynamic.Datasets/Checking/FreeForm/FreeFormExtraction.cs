@@ -11,6 +11,9 @@ internal static partial class FreeFormExtraction
 {
     private const string ThinkClose = "</think>";
 
+    /// <summary>Most boxes or math blocks joined into one listed answer.</summary>
+    private const int MaxListParts = 64;
+
     /// <summary>The sources in their default order.</summary>
     public static readonly IReadOnlyList<AnswerSource> DefaultSources =
     [
@@ -131,7 +134,7 @@ internal static partial class FreeFormExtraction
         var boxes = Boxes(region);
         if (boxes.Count == 0) return null;
         int first = boxes.Count - 1;
-        while (first > 0 && ListSeparator().IsMatch(region[boxes[first - 1].End..boxes[first].Start])) first--;
+        while (first > 0 && boxes.Count - first < MaxListParts && ListSeparator().IsMatch(region[boxes[first - 1].End..boxes[first].Start])) first--;
         return string.Join(", ", boxes.Skip(first).Select(b => b.Content.Trim()).Where(c => c.Length > 0));
     }
 
@@ -276,7 +279,7 @@ internal static partial class FreeFormExtraction
         // From a phrase: the block right after it plus the blocks that continue its list ("$1$, $2$ and $3$").
         var blocks = MathBlocks(region, start.Start).Where(b => b.Content.Trim().Length > 0).ToList();
         int last = 0;
-        while (last + 1 < blocks.Count && ListSeparator().IsMatch(region[blocks[last].End..blocks[last + 1].Start])) last++;
+        while (last + 1 < blocks.Count && last + 1 < MaxListParts && ListSeparator().IsMatch(region[blocks[last].End..blocks[last + 1].Start])) last++;
         var sb = new StringBuilder();
         for (int k = 0; k <= last; k++)
         {
@@ -289,7 +292,7 @@ internal static partial class FreeFormExtraction
     private static string Group(string region, List<Block> blocks, int last)
     {
         int first = last;
-        while (first > 0 && ListSeparator().IsMatch(region[blocks[first - 1].End..blocks[first].Start])) first--;
+        while (first > 0 && last - first + 1 < MaxListParts && ListSeparator().IsMatch(region[blocks[first - 1].End..blocks[first].Start])) first--;
         var joined = string.Join(", ", blocks.Skip(first).Take(last - first + 1).Select(b => b.Content.Trim()));
         return WithPercent(region, blocks[last].End, joined);
     }

@@ -43,7 +43,7 @@ internal sealed class LatexParser
     /// <summary>Commands the free-form dialect accepts although <see cref="Rejected"/> lists them.</summary>
     private static readonly HashSet<string> FreeFormCommands = new(StringComparer.Ordinal)
     {
-        "cup", "in", "emptyset", "varnothing", "begin", "end", "approx",
+        "cup", "in", "emptyset", "varnothing", "begin", "end", "approx", "binom", "dbinom", "tbinom",
     };
 
     private static readonly HashSet<string> MatrixEnvironments = new(StringComparer.Ordinal)
@@ -260,10 +260,10 @@ internal sealed class LatexParser
         };
     }
 
-    private MathExpression ParseImplicitProduct()
+    private MathExpression ParseImplicitProduct(bool stopAtFunction = false)
     {
         var left = ParsePostfix();
-        while (StartsPrimary())
+        while (StartsPrimary() && !(stopAtFunction && Current.Kind == LatexTokenKind.Command && Functions.Contains(Current.Text)))
         {
             var right = ParsePostfix();
             left = new BinaryExpression(BinaryOperator.Multiply, Operand(left), Operand(right));
@@ -443,6 +443,15 @@ internal sealed class LatexParser
             case "pi": return new ConstantExpression("pi");
             case "emptyset" or "varnothing" when FreeForm: return new TupleExpression([], '{', '}');
             case "begin" when FreeForm: return ParseMatrix(t);
+            case "binom" or "dbinom" or "tbinom" when FreeForm:
+            {
+                // C(n, k) = n! / (k! (n − k)!)
+                var n = Scalar(ParseScriptArgument());
+                var k = Scalar(ParseScriptArgument());
+                var denominator = new BinaryExpression(BinaryOperator.Multiply, new FunctionExpression("factorial", k),
+                    new FunctionExpression("factorial", new BinaryExpression(BinaryOperator.Subtract, n, k)));
+                return new BinaryExpression(BinaryOperator.Divide, new FunctionExpression("factorial", n), denominator);
+            }
             case "infty" or "infin": return new ConstantExpression("infty");
             case "circ": throw new LatexParseException("\\circ outside an exponent", _source, t.Position);
         }
@@ -527,7 +536,7 @@ internal sealed class LatexParser
         }
         MathExpression argument;
         if (Current.IsSymbol('(') || Current.IsSymbol('[') || Current.IsSymbol('{')) argument = Scalar(ParsePostfix());
-        else argument = Scalar(ParseImplicitProduct());
+        else argument = Scalar(ParseImplicitProduct(stopAtFunction: FreeForm)); // \sin x \cos x is sin(x)·cos(x)
         MathExpression result = new FunctionExpression(name, argument, logBase);
         if (power is not null)
         {

@@ -33,6 +33,31 @@ public class AnswerCheckerRegistryTests
     }
 
     [Test]
+    public void OrzSelectsThePythonToolsChecker()
+    {
+        var r = new AnswerCheckerRegistry(TimeSpan.FromSeconds(3));
+        Assert.That(r.Resolve(AnswerCheckerRegistry.Orz), Is.InstanceOf<OrzAnswerChecker>());
+        Assert.That(((OrzAnswerChecker)r.Resolve("orz")).Timeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        var checkers = r.ForDatasets([Sample("math500"), Sample("aime")], new Dictionary<string, string> { ["math500"] = "orz" });
+        Assert.That(checkers["math500"], Is.InstanceOf<OrzAnswerChecker>());
+        Assert.That(checkers["aime"], Is.InstanceOf<MathAnswerChecker>(), "math stays the default for math datasets");
+    }
+
+    [Test]
+    public void GoldsWithoutAnAnswerFailAtSelectionForTheMathCheckerOnly()
+    {
+        var bad = new EvalSample("geo", "data/geo.jsonl", 7, "q", "\\text{cm}", null, "p", null);
+        var good = new EvalSample("geo", "data/geo.jsonl", 8, "q", "$12$", null, "p", null);
+        var ex = Assert.Throws<DataFormatException>(() => new AnswerCheckerRegistry().ForDatasets([good, bad]));
+        Assert.That(ex!.Errors, Has.Count.EqualTo(1));
+        Assert.That(ex.Errors[0].FilePath, Is.EqualTo("data/geo.jsonl"));
+        Assert.That(ex.Errors[0].RecordIndex, Is.EqualTo(7));
+        Assert.That(ex.Errors[0].Field, Is.EqualTo("final_answer"));
+        Assert.That(new AnswerCheckerRegistry().ForDatasets([good, bad], new Dictionary<string, string> { ["geo"] = "orz" })["geo"],
+            Is.InstanceOf<OrzAnswerChecker>(), "the orz checker keeps its own behaviour");
+    }
+
+    [Test]
     public void MathTimeoutReachesTheMathChecker()
         => Assert.That(((MathAnswerChecker)new AnswerCheckerRegistry(TimeSpan.FromSeconds(3)).Resolve("math")).Timeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
 
@@ -64,7 +89,7 @@ public class AnswerCheckerRegistryTests
         var shared = new ExactChecker();
         var r = new AnswerCheckerRegistry().Register("math", shared);
         Assert.That(r.Resolve("math"), Is.SameAs(shared));
-        Assert.That(r.Names, Has.Count.EqualTo(3));
+        Assert.That(r.Names, Has.Count.EqualTo(4));
     }
 
     [TestCase("")]

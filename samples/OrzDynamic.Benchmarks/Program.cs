@@ -13,6 +13,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["smoke"] = OrzDynamic.Benchmarks.Smoke.RealSizeSmoke.Run,
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,
+    ["checker"] = OrzDynamic.Benchmarks.Checker.CheckerBenchmark.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

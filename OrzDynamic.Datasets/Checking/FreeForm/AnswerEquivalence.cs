@@ -83,8 +83,8 @@ internal sealed partial class AnswerEquivalence
         c.Token.ThrowIfCancellationRequested();
         if (x.Equals(y)) return true;
         if (MatrixFolding.ContainsMatrix(x) || MatrixFolding.ContainsMatrix(y)) return MatrixEqual(x, y, c);
-        x = BoundsAsChain(x);
-        y = BoundsAsChain(y);
+        x = BoundsAsSet(x, c);
+        y = BoundsAsSet(y, c);
         bool rx = IsRelation(x), ry = IsRelation(y);
         if (rx && ry) return RelationsEqual(x, y, c);
         if (rx) return RelationEqualsValue(x, y, c);
@@ -118,15 +118,28 @@ internal sealed partial class AnswerEquivalence
         return Matching(ix, iy, c);
     }
 
-    /// <summary>"x &gt; a and x &lt; b" (two bounds on one variable, listed) is the chain a &lt; x &lt; b; anything else is returned unchanged.</summary>
-    private static MathExpression BoundsAsChain(MathExpression e)
+    /// <summary>
+    /// Two listed bounds on one variable: "x &gt; a and x &lt; b" with a &lt; b is the chain a &lt; x &lt; b; with a &gt; b
+    /// ("x &lt; −2 or x &gt; 2") it is the union of the two rays. Anything else is returned unchanged.
+    /// </summary>
+    private static MathExpression BoundsAsSet(MathExpression e, Context c)
     {
         if (e is not TupleExpression { Open: '\0', Items: [RelationExpression r1, RelationExpression r2] }) return e;
         var b1 = Bound(r1);
         var b2 = Bound(r2);
         if (b1 is null || b2 is null || !b1.Value.Variable.Equals(b2.Value.Variable) || b1.Value.Lower == b2.Value.Lower) return e;
         var (low, high) = b1.Value.Lower ? (b1.Value, b2.Value) : (b2.Value, b1.Value);
-        return new ChainExpression([low.Bound, low.Variable, high.Bound], [low.Strict ? "<" : "<=", high.Strict ? "<" : "<="]);
+        var empty = new Dictionary<string, Rational>();
+        var lv = PointEvaluator.Evaluate(low.Bound, empty, c.Token);
+        var hv = PointEvaluator.Evaluate(high.Bound, empty, c.Token);
+        if (!lv.IsReal || !hv.IsReal) return e;
+        if (lv.Approximate.Real < hv.Approximate.Real)
+            return new ChainExpression([low.Bound, low.Variable, high.Bound], [low.Strict ? "<" : "<=", high.Strict ? "<" : "<="]);
+        var infinity = new ConstantExpression("infty");
+        return new UnionExpression([
+            new TupleExpression([new NegateExpression(infinity), high.Bound], '(', high.Strict ? ')' : ']'),
+            new TupleExpression([low.Bound, infinity], low.Strict ? '(' : '[', ')'),
+        ]);
     }
 
     /// <summary>A relation between a variable and a bound without variables, read as "variable above/below bound".</summary>

@@ -60,6 +60,17 @@ internal static partial class AnswerTextNormalizer
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Whitespace();
 
+    // 1.5e3, 2E-4: scientific notation written with a letter e between digits.
+    [GeneratedRegex(@"(?<![\w.\\])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\w.])", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ScientificE();
+
+    // 1\frac{1}{2}: a whole number directly followed by a proper fraction of whole numbers is a mixed number.
+    [GeneratedRegex(@"(?<![\d.^_{}\\])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex MixedNumber();
+
+    [GeneratedRegex(@"\\mathbb\s*\{?\s*R\s*\}?", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex RealLine();
+
     [GeneratedRegex(@"^-?(?:0|\d{4,}),\d+$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex DecimalComma();
 
@@ -75,7 +86,11 @@ internal static partial class AnswerTextNormalizer
         s = StripOuterDelimiters(s);
         foreach (var (from, to) in Symbols) s = s.Replace(from, to, StringComparison.Ordinal);
         s = SizedDelimiters.Normalize(s);
+        s = RealLine().Replace(s, "(-\\infty, \\infty)");
         s = UnwrapCommands(s, TextWrappers);
+        s = ScientificE().Replace(s, "$1\\times 10^{$2}");
+        s = MixedNumber().Replace(s, m => ProperFraction(m.Groups[2].Value, m.Groups[3].Value)
+            ? $"({m.Groups[1].Value}+\\frac{{{m.Groups[2].Value}}}{{{m.Groups[3].Value}}})" : m.Value);
         s = Degrees().Replace(s, "");
         bool percent = false;
         s = Percent().Replace(s, _ => { percent = true; return " "; });
@@ -91,6 +106,10 @@ internal static partial class AnswerTextNormalizer
         else if (DecimalComma().IsMatch(s)) s = s.Replace(',', '.');
         return new NormalizedAnswer(s, percent);
     }
+
+    private static bool ProperFraction(string numerator, string denominator)
+        => numerator.Length <= 9 && denominator.Length <= 9
+           && long.Parse(numerator, System.Globalization.CultureInfo.InvariantCulture) < long.Parse(denominator, System.Globalization.CultureInfo.InvariantCulture);
 
     private static string RemoveUnits(string s)
     {

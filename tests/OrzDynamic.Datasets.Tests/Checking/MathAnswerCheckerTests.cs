@@ -28,6 +28,10 @@ public class MathAnswerCheckerTests
     [TestCase("\\boxed{1}\\boxed{2}", "$\\boxed{2, 1}$", ExpectedResult = true)]
     [TestCase("$\\frac{3}{4}$", "\\boxed{0.75}", ExpectedResult = true)]
     [TestCase("The answer is \\boxed{7}.", "$7$", ExpectedResult = true)]
+    [TestCase("$x \\in [-2, 7]$", "So the answer is $-2 \\le x \\le 7$.", ExpectedResult = true)]
+    [TestCase("$x \\in [-2, 7]$", "So the answer is $-2 < x \\le 7$.", ExpectedResult = false)]
+    [TestCase("$5$", "Answer: the value is 5 apples.", ExpectedResult = true)]
+    [TestCase("$5$", "I think it's 4. Actually, wait, it's 5.", ExpectedResult = true)]
     public bool Extraction(string gold, string output) => Same(gold, output);
 
     [TestCase("5", "")]
@@ -127,6 +131,10 @@ public class MathAnswerCheckerTests
     [TestCase("$x \\ge 3$", "$[3, \\infty)$", true)]
     [TestCase("$(-\\infty, 1) \\cup (2, \\infty)$", "$(2, \\infty) \\cup (-\\infty, 1)$", true)]
     [TestCase("$(-\\infty, 1) \\cup (2, \\infty)$", "$(-\\infty, 1] \\cup (2, \\infty)$", false)]
+    [TestCase("$x < -2 \\text{ or } x > 2$", "$(-\\infty, -2) \\cup (2, \\infty)$", true)]
+    [TestCase("$x > -2 \\text{ and } x < 3$", "$(-2, 3)$", true)]
+    [TestCase("$x < -2 \\text{ or } x > 2$", "$(-2, 2)$", false)]
+    [TestCase("$\\mathbb{R}$", "$(-\\infty, \\infty)$", true)]
     // Matrices and vectors.
     [TestCase("$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$", "$\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$", true)]
     [TestCase("$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$", "$\\begin{pmatrix} 1 & 2 \\\\ 4 & 3 \\end{pmatrix}$", false)]
@@ -149,6 +157,14 @@ public class MathAnswerCheckerTests
     [TestCase("$\\frac{1}{3}$", "$0.333333$", true)]
     [TestCase("$\\frac{1}{3}$", "$0.3333$", false)]
     [TestCase("$\\frac{\\sqrt{2}}{2}$", "$0.707107$", false)]
+    // Number formats.
+    [TestCase("$1500$", "1.5e3", true)]
+    [TestCase("$1500$", "$1.5 \\times 10^{3}$", true)]
+    [TestCase("$\\frac{3}{2}$", "$1\\frac{1}{2}$", true)]
+    [TestCase("$-\\frac{3}{2}$", "$-1\\frac{1}{2}$", true)]
+    [TestCase("$\\binom{5}{2}$", "$10$", true)]
+    [TestCase("$2^{100}$", "$1267650600228229401496703205376$", true)]
+    [TestCase("$2^{100}$", "$1267650600228229401496703205377$", false)]
     // Symbolic algebra at random points.
     [TestCase("$x^2 + 2x + 1$", "$(x+1)^2$", true)]
     [TestCase("$1 - \\frac{1}{e}$", "$1 + \\frac{1}{e}$", false)]
@@ -157,6 +173,9 @@ public class MathAnswerCheckerTests
     [TestCase("$\\sqrt{-4}$", "$2i$", true)]
     [TestCase("$e^{i\\pi}$", "$-1$", true)]
     [TestCase("$x + 1$", "$y + 1$", false)]
+    [TestCase("$\\sin(2x)$", "$2\\sin x \\cos x$", true)]
+    [TestCase("$\\frac{1}{x-1}$", "$\\frac{-1}{1-x}$", true)]
+    [TestCase("$\\text{east}$", "East", true)]
     public void Equivalence(string gold, string predicted, bool expected)
     {
         Assert.That(Same(gold, predicted), Is.EqualTo(expected), $"gold [{gold}] predicted [{predicted}]");

@@ -61,9 +61,10 @@ internal sealed partial class AnswerEquivalence
         var x = Parse(a, ct);
         var y = x is null ? null : Parse(b, ct);
         if (x is null || y is null) return (textEqual, false);
+        // Both parsed: only the mathematics decides (the text key drops braces, so it could confuse \frac{1}{2}3 with \frac{12}{3}).
         if (a.IsPercent) x = Percent(x);
         if (b.IsPercent) y = Percent(y);
-        return (textEqual || Equal(x, y, new Context(ct)), true);
+        return (Equal(x, y, new Context(ct)), true);
     }
 
     private sealed record Context(CancellationToken Token);
@@ -259,11 +260,12 @@ internal sealed partial class AnswerEquivalence
 
     private static bool IsEquationChain(IReadOnlyList<string> ops) => ops.All(o => o is "=" or "≈");
 
-    /// <summary>A label: a variable, a product of variables such as <c>f(x)</c>, or a tuple of labels.</summary>
+    /// <summary>A label: a variable, an inverse <c>f^{-1}</c>, a product of those such as <c>f(x)</c>, or a tuple of labels.</summary>
     private static bool IsLabel(MathExpression e) => e switch
     {
         VariableExpression => true,
         BinaryExpression { Operator: BinaryOperator.Multiply } b => IsLabel(b.Left) && IsLabel(b.Right),
+        BinaryExpression { Operator: BinaryOperator.Power, Left: VariableExpression, Right: NegateExpression { Operand: NumberExpression { Value: 1 } } } => true,
         TupleExpression t => t.Items.Count > 0 && t.Items.All(IsLabel),
         _ => false,
     };

@@ -134,14 +134,15 @@ internal static partial class AnswerTextNormalizer
 
     /// <summary>
     /// Removes every <c>\name{</c> of the listed commands together with its closing brace, keeping the content
-    /// (<c>\text{5 cm}</c> → <c> 5 cm </c>); one linear pass with a stack of open braces, so nesting costs nothing. An
-    /// unclosed <c>\name{</c> is removed alone.
+    /// (<c>\text{5 cm}</c> → <c> 5 cm </c>). Two linear passes (braces are paired with a stack first), so nesting costs
+    /// nothing. A <c>\name{</c> whose brace is never closed is kept: a malformed answer stays malformed.
     /// </summary>
     private static string UnwrapCommands(string s, string[] names)
     {
         if (s.IndexOf('\\') < 0) return s;
+        var closing = PairBraces(s);
+        var removedClose = new HashSet<int>();
         var sb = new StringBuilder(s.Length);
-        var open = new Stack<bool>();
         int i = 0;
         while (i < s.Length)
         {
@@ -155,9 +156,9 @@ internal static partial class AnswerTextNormalizer
                 {
                     int k = j;
                     while (k < s.Length && s[k] == ' ') k++;
-                    if (k < s.Length && s[k] == '{')
+                    if (k < s.Length && s[k] == '{' && closing[k] >= 0)
                     {
-                        open.Push(true);
+                        removedClose.Add(closing[k]);
                         sb.Append(' ');
                         i = k + 1;
                         continue;
@@ -169,16 +170,24 @@ internal static partial class AnswerTextNormalizer
                 i = j;
                 continue;
             }
-            if (ch == '{') open.Push(false);
-            else if (ch == '}' && open.Count > 0 && open.Pop())
-            {
-                sb.Append(' ');
-                i++;
-                continue;
-            }
-            sb.Append(ch);
+            sb.Append(removedClose.Contains(i) ? ' ' : ch);
             i++;
         }
         return sb.ToString();
+    }
+
+    /// <summary>For every '{' the index of its '}' (−1 when unclosed); escaped braces (<c>\{</c>) are not paired.</summary>
+    private static int[] PairBraces(string s)
+    {
+        var closing = new int[s.Length];
+        Array.Fill(closing, -1);
+        var open = new Stack<int>();
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\') { i++; continue; }
+            if (s[i] == '{') open.Push(i);
+            else if (s[i] == '}' && open.Count > 0) closing[open.Pop()] = i;
+        }
+        return closing;
     }
 }

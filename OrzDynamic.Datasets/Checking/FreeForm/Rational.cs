@@ -100,8 +100,9 @@ internal readonly record struct Rational
     {
         if (k.IsZero) return One;
         if (Numerator.IsZero) return k.Sign > 0 ? Zero : null;
-        var bits = Math.Max(Numerator.GetBitLength(), Denominator.GetBitLength());
-        if (BigInteger.Abs(k) * bits > MaxBits) return Numerator.IsOne && Denominator.IsOne ? One : null;
+        if (BigInteger.Abs(Numerator).IsOne && Denominator.IsOne) return Numerator.Sign > 0 || k.IsEven ? One : this; // (±1)^k
+        var bits = Math.Max(1, Math.Max(BigInteger.Abs(Numerator).GetBitLength(), Denominator.GetBitLength()));
+        if (BigInteger.Abs(k) > MaxBits || BigInteger.Abs(k) * bits > MaxBits) return null;
         int e = (int)BigInteger.Abs(k);
         var n = BigInteger.Pow(Numerator, e);
         var d = BigInteger.Pow(Denominator, e);

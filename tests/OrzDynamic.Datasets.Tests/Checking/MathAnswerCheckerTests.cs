@@ -165,6 +165,9 @@ public class MathAnswerCheckerTests
     [TestCase("$\\binom{5}{2}$", "$10$", true)]
     [TestCase("$2^{100}$", "$1267650600228229401496703205376$", true)]
     [TestCase("$2^{100}$", "$1267650600228229401496703205377$", false)]
+    [TestCase("$(-1)^{10^{20}}$", "$1$", true)]
+    [TestCase("$(-1)^{10^{20}+1}$", "$-1$", true)]
+    [TestCase("$2^{10^{20}}$", "$2^{10^{20}}$", true)]
     // Symbolic algebra at random points.
     [TestCase("$x^2 + 2x + 1$", "$(x+1)^2$", true)]
     [TestCase("$1 - \\frac{1}{e}$", "$1 + \\frac{1}{e}$", false)]

@@ -25,7 +25,7 @@ internal static partial class AnswerTextNormalizer
         ("\\neq", "\\ne "), ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("{,}", ","), ("\\!", ""),
         ("\\lbrace", "\\{"), ("\\rbrace", "\\}"), ("\\lvert", "|"), ("\\rvert", "|"), ("\\vert", "|"), ("\\mid", "|"),
         ("\\leqslant", "\\le "), ("\\geqslant", "\\ge "), ("\\dots", ""), ("\\ldots", ""), ("\\cdots", ""),
-        ("\\euro", ""), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""), ("\\$", ""), ("$", ""), ("\\degree", ""),
+        ("\\euro", ""), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""), ("\\$", ""), ("$", ""), ("\\degree", ""), ("\\measuredangle", " "), ("\\angle", " "),
     ];
 
     [GeneratedRegex(@"\^\s*\{?\s*\\circ\s*\}?|\\circ\b", RegexOptions.CultureInvariant, 1000)]
@@ -35,7 +35,7 @@ internal static partial class AnswerTextNormalizer
     private static partial Regex Percent();
 
     // Unit words (optionally "square"/"cubic" before and a power after), removed as whole words not preceded by '\'.
-    [GeneratedRegex(@"(?<![\\\w])(?:(?:square|sq\.?|cubic|cu\.?)\s+)?(?:units?|degrees?|radians?|dollars?|cents?|euros?|usd|" +
+    [GeneratedRegex(@"(?<![\\\w])(?:(?:square|sq\.?|cubic|cu\.?)\s+)?(?:(?:km|m|mi|ft|cm|miles?|meters?|feet|kilometers?)\s*/\s*(?:h|hr|hour|s|sec|second|min|minute)s?|units?|degrees?|radians?|dollars?|cents?|euros?|usd|" +
         @"cm|mm|km|kg|mg|ml|ft|yd|mph|kph|hrs?|mins?|secs?|lbs?|oz|inch(?:es)?|in\.|feet|foot|yards?|miles?|" +
         @"(?:centi|milli|kilo)?met(?:er|re)s?|(?:kilo|milli)?grams?|(?:milli)?lit(?:er|re)s?|gallons?|pounds?|ounces?|tons?|" +
         @"seconds?|minutes?|hours?|days?|weeks?|months?|years?|meters\s+per\s+second|miles\s+per\s+hour|" +
@@ -84,8 +84,8 @@ internal static partial class AnswerTextNormalizer
         var s = answer.Trim();
         s = UnwrapCommands(s, ["boxed", "fbox"]);
         s = StripOuterDelimiters(s);
-        foreach (var (from, to) in Symbols) s = s.Replace(from, to, StringComparison.Ordinal);
         s = SizedDelimiters.Normalize(s);
+        foreach (var (from, to) in Symbols) s = s.Replace(from, to, StringComparison.Ordinal);
         s = RealLine().Replace(s, "(-\\infty, \\infty)");
         s = UnwrapCommands(s, TextWrappers);
         s = ScientificE().Replace(s, "$1\\times 10^{$2}");

@@ -182,7 +182,7 @@ internal static partial class FreeFormExtraction
         line = SentenceEnd(line).TrimEnd('.', ' ', '*');
         if (line.Length == 0) return null;
         if (isAnswerLike(line)) return line;
-        return FirstNumber(line) ?? line;
+        return FirstNumber(line);
     }
 
     private static int NextLineEnd(string s, int from)

@@ -36,16 +36,23 @@ internal sealed partial class AnswerEquivalence
     {
         if (a.Exact is { } x && b.Exact is { } y)
             return x == y || (decimals && x.Round(DecimalPlaces) == y.Round(DecimalPlaces));
-        return Close(a.Approximate, b.Approximate);
+        // A written decimal against an inexact value (√2 vs 1.4142135624) must agree to about 13 significant digits:
+        // a rounded decimal is not the irrational number.
+        return Close(a.Approximate, b.Approximate, decimals ? DecimalAgainstInexactTolerance : _relativeTolerance);
     }
 
-    private bool Close(Complex a, Complex b)
+    /// <summary>Relative tolerance between a written decimal and a value that is not exact.</summary>
+    private const double DecimalAgainstInexactTolerance = 1e-13;
+
+    private bool Close(Complex a, Complex b) => Close(a, b, _relativeTolerance);
+
+    private static bool Close(Complex a, Complex b, double relativeTolerance)
     {
         if (double.IsInfinity(a.Real) || double.IsInfinity(b.Real) || double.IsInfinity(a.Imaginary) || double.IsInfinity(b.Imaginary))
             return a == b;
         double scale = Math.Max(Complex.Abs(a), Complex.Abs(b));
         double diff = Complex.Abs(a - b);
-        return diff <= _relativeTolerance * scale || diff <= 1e-12;
+        return diff <= relativeTolerance * scale || diff <= 1e-12; // values that are zero up to rounding
     }
 
     private static SortedSet<string> Variables(MathExpression a, MathExpression b)

@@ -157,6 +157,11 @@ public class MathAnswerCheckerTests
     [TestCase("$\\frac{1}{3}$", "$0.333333$", true)]
     [TestCase("$\\frac{1}{3}$", "$0.3333$", false)]
     [TestCase("$\\frac{\\sqrt{2}}{2}$", "$0.707107$", false)]
+    [TestCase("$\\sqrt{2}$", "$1.4142135624$", false)]
+    [TestCase("$\\sqrt{2}$", "$1.41421356237310$", true)]
+    [TestCase("$\\frac{2}{3}$", "$0.666667$", true)]
+    [TestCase("$2$", "$2.0000001$", true)]
+    [TestCase("$2$", "$2.00001$", false)]
     // Number formats.
     [TestCase("$1500$", "1.5e3", true)]
     [TestCase("$1500$", "$1.5 \\times 10^{3}$", true)]

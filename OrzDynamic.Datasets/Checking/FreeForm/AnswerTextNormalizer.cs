@@ -68,6 +68,11 @@ internal static partial class AnswerTextNormalizer
     [GeneratedRegex(@"(?<![\d.^_{}\\])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex MixedNumber();
 
+    // A trailing word in a text wrapper after a value ("5 \text{ bananas}", "12\mathrm{ sq ft}^2") is a unit.
+    [GeneratedRegex(@"(?<=[\d}).])\s*\\(?:text|textnormal|textrm|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z.\s]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$",
+        RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex TrailingTextUnit();
+
     [GeneratedRegex(@"\\mathbb\s*\{?\s*R\s*\}?", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex RealLine();
 
@@ -87,6 +92,7 @@ internal static partial class AnswerTextNormalizer
         s = SizedDelimiters.Normalize(s);
         foreach (var (from, to) in Symbols) s = s.Replace(from, to, StringComparison.Ordinal);
         s = RealLine().Replace(s, "(-\\infty, \\infty)");
+        s = TrailingTextUnit().Replace(s, "");
         s = UnwrapCommands(s, TextWrappers);
         s = ScientificE().Replace(s, "$1\\times 10^{$2}");
         s = MixedNumber().Replace(s, m => ProperFraction(m.Groups[2].Value, m.Groups[3].Value)

@@ -153,6 +153,9 @@ public class MathAnswerCheckerTests
     [TestCase("$\\mathrm{(C)}$", "$(C)$", true)]
     [TestCase("$5 \\text{ dollars}$", "$\\$5$", true)]
     [TestCase("$125\\textnormal{ miles}$", "$126$ miles", false)]
+    [TestCase("$5$", "$5 \\text{ bananas}$", true)]
+    [TestCase("$5$", "$6 \\text{ bananas}$", false)]
+    [TestCase("$\\text{(A)}$", "$\\text{(B)}$", false)]
     // Rounding precision: a written decimal counts to six places.
     [TestCase("$\\frac{1}{3}$", "$0.333333$", true)]
     [TestCase("$\\frac{1}{3}$", "$0.3333$", false)]

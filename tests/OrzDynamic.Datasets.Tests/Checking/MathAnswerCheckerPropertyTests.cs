@@ -112,6 +112,31 @@ public class MathAnswerCheckerPropertyTests
     }
 
     [Test]
+    public void RandomLatex_NeverThrows_AndIsSymmetric()
+    {
+        string[] pieces =
+        [
+            "1", "2", "0", "-", "+", "x", "y", "e", "i", "\\pi", "\\frac{", "}{", "}", "{", "(", ")", "[", "]", "\\{", "\\}", ",", ";", "=",
+            "<", "\\le", "\\ne", "!=", "\\in", "\\cup", "\\infty", "^", "_", "\\sqrt", "\\pm", "\\%", "%", "\\text{", " cm", " or ",
+            " and ", "\\begin{pmatrix}", "\\end{pmatrix}", "&", "\\\\", "\\boxed{", "$", "\\approx", ".", "5,000", "\\left(", "\\right)",
+            "\\binom", "!", "|", "\\sin", "\\log", "0.5", "\\emptyset", "\\mathbb{R}", "1\\frac{1}{2}", "1.5e3", "\\angle",
+        ];
+        var rng = new Random(23);
+        var checker = new MathAnswerChecker(TimeSpan.FromSeconds(2));
+        var asymmetric = new List<string>();
+        for (int n = 0; n < 1500; n++)
+        {
+            string Make() => "$" + string.Concat(Enumerable.Range(0, rng.Next(1, 14)).Select(_ => pieces[rng.Next(pieces.Length)])) + "$";
+            var a = Make();
+            var b = rng.Next(4) == 0 ? a : Make();
+            var ab = checker.Check(a, b);
+            var ba = checker.Check(b, a);
+            if (ab.IsCorrect != ba.IsCorrect) asymmetric.Add($"[{a}] [{b}]: {ab.IsCorrect} {ba.IsCorrect}");
+        }
+        Assert.That(asymmetric, Is.Empty);
+    }
+
+    [Test]
     public void Timeout_CountsAsWrong()
     {
         var checker = new MathAnswerChecker(TimeSpan.FromTicks(1));

@@ -17,11 +17,15 @@ internal sealed partial class AnswerEquivalence
 
     private static bool IsEquationChain(IReadOnlyList<string> ops) => ops.All(o => o is "=" or "≈");
 
-    /// <summary>A label: a variable, an inverse <c>f^{-1}</c>, a product of those such as <c>f(x)</c>, or a tuple of labels.</summary>
+    /// <summary>
+    /// A label: a variable, an inverse <c>f^{-1}</c>, a product of those such as <c>AB</c> or <c>f(x)</c>, a function of
+    /// constants such as <c>f(3)</c>, or a tuple of labels.
+    /// </summary>
     private static bool IsLabel(MathExpression e) => e switch
     {
         VariableExpression => true,
-        BinaryExpression { Operator: BinaryOperator.Multiply } b => IsLabel(b.Left) && IsLabel(b.Right),
+        // A product of labels (AB, f(x)) or a function of constants (f(3), P(2)).
+        BinaryExpression { Operator: BinaryOperator.Multiply } b => IsLabel(b.Left) && (IsLabel(b.Right) || (b.Left is VariableExpression && !HasVariables(b.Right))),
         BinaryExpression { Operator: BinaryOperator.Power, Left: VariableExpression, Right: NegateExpression { Operand: NumberExpression { Value: 1 } } } => true,
         TupleExpression t => t.Items.Count > 0 && t.Items.All(IsLabel),
         _ => false,

@@ -40,13 +40,15 @@ internal sealed partial class AnswerEquivalence
     {
         var (operands, ops) = Links(e);
         if (!IsEquationChain(ops)) return (null, null);
-        int start = IsLabel(operands[0]) ? 1 : 0;
+        // Leading labels (a = b = 3) name the value; the links after them must hold.
+        int start = 0;
+        while (start < operands.Count - 1 && IsLabel(operands[start])) start++;
         for (int k = start; k < ops.Count; k++)
         {
             if (ops[k] == "≈") continue;
             if (!Equal(operands[k], operands[k + 1], c)) return (null, null);
         }
-        return (start == 1 ? operands[0] : null, operands[^1]);
+        return (start >= 1 ? operands[0] : null, operands[^1]);
     }
 
     private bool RelationEqualsValue(MathExpression relation, MathExpression value, Context c)

@@ -91,6 +91,8 @@ public class MathAnswerCheckerTests
     [TestCase("$\\frac{12}{4} = 3$", "$3$", true)]
     [TestCase("$7 = 11a + c$", "$11a + c$", false)]
     [TestCase("$f(3) = 7$", "$7$", true)]
+    [TestCase("$a = b = 3$", "$3$", true)]
+    [TestCase("$x = 2 + 2 = 4$", "$x = 4$", true)]
     [TestCase("$AB = 5$", "$5$", true)]
     [TestCase("$m\\angle A = 30^\\circ$", "$30$", true)]
     [TestCase("$2x = 7$", "$7$", false)]

@@ -18,8 +18,10 @@ internal sealed partial class AnswerEquivalence
         }
         if (ox || oy)
         {
-            // A bracketed tuple keeps its order, also against a bare list: "(3, 2)" = "3, 2" ≠ "2, 3".
+            // A parenthesised tuple keeps its order, also against a bare list: "(3, 2)" = "3, 2" ≠ "2, 3". Square brackets
+            // ([1, 2], [1, 2)) write intervals, which a list of numbers is not.
             if (IsSet(x) || IsSet(y)) return false;
+            if (!(ox && oy) && (NotParenthesised(x) || NotParenthesised(y))) return false;
             for (int i = 0; i < ix.Count; i++)
                 if (!Equal(ix[i], iy[i], c)) return false;
             return true;
@@ -68,6 +70,8 @@ internal sealed partial class AnswerEquivalence
         ExpressionEvaluator.CollectVariables(e, names);
         return names.Count > 0;
     }
+
+    private static bool NotParenthesised(MathExpression e) => e is TupleExpression { Open: not ('(' or '\0' or '{') } or TupleExpression { Close: ']' };
 
     private static bool IsSet(MathExpression e) => e is TupleExpression { Open: '{' };
 

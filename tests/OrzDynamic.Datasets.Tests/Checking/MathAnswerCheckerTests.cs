@@ -112,6 +112,8 @@ public class MathAnswerCheckerTests
     [TestCase("$(1, 2)$", "$(2, 1)$", false)]
     [TestCase("$(3, 2)$", "$3, 2$", true)]
     [TestCase("$(3, 2)$", "$2, 3$", false)]
+    [TestCase("$[1, 2]$", "$1, 2$", false)]
+    [TestCase("$(1, 2]$", "$1, 2$", false)]
     [TestCase("$\\{3, 2\\}$", "$(2, 3)$", false)]
     [TestCase("$(1, 2, 3)$", "$(1, 2, 3)$", true)]
     [TestCase("$[1, 2]$", "$(1, 2)$", false)]

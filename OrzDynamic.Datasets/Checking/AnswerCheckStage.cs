@@ -19,4 +19,8 @@ public enum AnswerCheckStage
     MultipleChoice,
     /// <summary>Decided by the text-game action comparison.</summary>
     TextGame,
+    /// <summary>The gold text yields no answer (see <see cref="MathAnswerChecker.ValidateGoldAnswers"/>); never a match.</summary>
+    NoGoldAnswer,
+    /// <summary>Decided by comparing normalised text (an answer that is not parsed as mathematics).</summary>
+    Text,
 }

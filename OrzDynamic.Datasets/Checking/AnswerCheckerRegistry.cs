@@ -5,8 +5,8 @@ using OrzDynamic.Datasets.Loading;
 namespace OrzDynamic.Datasets.Checking;
 
 /// <summary>
-/// Answer checkers by name. The built-in checkers are registered as <see cref="Math"/>, <see cref="MultipleChoice"/>
-/// and <see cref="TextGame"/>; applications add their own <see cref="IAnswerChecker"/> implementations with
+/// Answer checkers by name. The built-in checkers are registered as <see cref="Math"/>, <see cref="Orz"/>,
+/// <see cref="MultipleChoice"/> and <see cref="TextGame"/>; applications add their own <see cref="IAnswerChecker"/> implementations with
 /// <see cref="Register(string, Func{IAnswerChecker})"/> and select a checker per dataset by name
 /// (<see cref="ForDatasets"/>). A dataset without an explicit choice gets <see cref="DefaultNameFor"/>: multiple choice
 /// when its samples carry choices, text game when its name mentions a text game (jericho, textworld, zork…), math
@@ -20,8 +20,11 @@ namespace OrzDynamic.Datasets.Checking;
 /// </example>
 public sealed class AnswerCheckerRegistry
 {
-    /// <summary>Name of <see cref="MathAnswerChecker"/>.</summary>
+    /// <summary>Name of <see cref="MathAnswerChecker"/> (free-form answers; the default for math datasets).</summary>
     public const string Math = "math";
+
+    /// <summary>Name of <see cref="OrzAnswerChecker"/> (the Python ORZ tool's checker: boxed answers inside answer tags).</summary>
+    public const string Orz = "orz";
 
     /// <summary>Name of <see cref="MultipleChoiceChecker"/>.</summary>
     public const string MultipleChoice = "multiple_choice";
@@ -45,6 +48,7 @@ public sealed class AnswerCheckerRegistry
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         if (mathTimeout is { } t && t <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(mathTimeout), "The timeout must be positive.");
         _factories[Math] = () => new MathAnswerChecker(mathTimeout, logger: factory.CreateLogger<MathAnswerChecker>());
+        _factories[Orz] = () => new OrzAnswerChecker(mathTimeout, logger: factory.CreateLogger<OrzAnswerChecker>());
         _factories[MultipleChoice] = () => new MultipleChoiceChecker();
         _factories[TextGame] = () => new TextGameChecker();
     }
@@ -130,12 +134,19 @@ public sealed class AnswerCheckerRegistry
     /// <param name="samples">The samples (grouped by <see cref="EvalSample.DatasetName"/>).</param>
     /// <param name="selection">Dataset name → checker name; the key <see cref="AllDatasets"/> applies to every other dataset.</param>
     /// <exception cref="KeyNotFoundException">A selected name is not registered.</exception>
+    /// <exception cref="DataFormatException">A dataset checked by <see cref="MathAnswerChecker"/> has gold answers that yield no answer (each error names file, record and field).</exception>
     public IReadOnlyDictionary<string, IAnswerChecker> ForDatasets(IEnumerable<EvalSample> samples, IReadOnlyDictionary<string, string>? selection = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var result = new Dictionary<string, IAnswerChecker>(StringComparer.Ordinal);
+        var errors = new List<DataRecordError>();
         foreach (var group in samples.GroupBy(s => s.DatasetName))
-            result[group.Key] = Resolve(SelectName(group.Key, group, selection));
+        {
+            var checker = Resolve(SelectName(group.Key, group, selection));
+            if (checker is MathAnswerChecker math) errors.AddRange(math.ValidateGoldAnswers(group));
+            result[group.Key] = checker;
+        }
+        if (errors.Count > 0) throw new DataFormatException(errors);
         return result;
     }
 

@@ -1,44 +1,54 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrzDynamic.Datasets.Checking.Latex;
+using OrzDynamic.Datasets.Checking.FreeForm;
+using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Datasets.Checking;
 
 /// <summary>
-/// The ORZ definition of a correct math answer. The final answer is extracted with
-/// <see cref="AnswerExtraction.ExtractFinalAnswer"/>, both it and the gold answer are unwrapped with
-/// <see cref="AnswerExtraction.SolutionToAnswer"/>, and they are equal when (1) the Hendrycks MATH normalisation makes
-/// them equal, as written or after delimiter sizing is dropped (<c>\left</c>, <c>\right</c>, <c>\bigl</c>…, and a sized
-/// <c>\left( … \right)</c> around a whole single-valued answer), or otherwise — unless either is longer than 128
-/// characters and highly repetitive — (2) both parse as LaTeX and are equivalent (numerically, <c>\pm</c> as a formal
-/// sign), else their Minerva normalisations (unit words removed as whole words only) both parse and are equivalent, or
-/// (when those do not parse) the Minerva-normalised strings are identical.
+/// The free-form math checker (registered as <c>math</c>). The answer is extracted from the output and from the gold
+/// text by the same ordered <see cref="AnswerSource"/>s — ORZ answer tags, the last <c>\boxed{}</c>, "final answer is …",
+/// the last math block, the whole text when it is one answer, the last number — then normalised (text wrappers, units,
+/// percent, thousands separators) and compared as mathematics: unordered lists and sets, ordered tuples, intervals
+/// against inequalities, labelled answers and equation chains, rearranged equations, matrices, and expressions
+/// evaluated exactly or at seeded random points. An empty answer never matches; a gold without an answer is reported by
+/// <see cref="ValidateGoldAnswers"/> and never matches. The rules are listed in CHECKER.md.
 /// </summary>
 public sealed class MathAnswerChecker : IAnswerChecker
 {
-    private readonly ExpressionEquivalence _equivalence;
+    private readonly AnswerEquivalence _equivalence = new();
     private readonly ILogger _logger;
+    private readonly AnswerSource[] _sources = FreeFormExtraction.DefaultSources.ToArray();
 
-    /// <summary>Creates the checker.</summary>
-    /// <param name="timeout">Time limit of one check (the Python tool uses 1 s); a check over the limit counts as wrong. Default 1 s.</param>
+    /// <summary>Creates the checker with the default answer sources (<see cref="DefaultSources"/>; see <see cref="Sources"/>).</summary>
+    /// <param name="timeout">Time limit of one check; a check over the limit counts as wrong. Default 1 s.</param>
     /// <param name="logger">Receives a warning when a check times out.</param>
     public MathAnswerChecker(TimeSpan? timeout = null, ILogger? logger = null)
-        : this(timeout, null, logger)
-    {
-    }
-
-    /// <summary>Creates the checker with a specific expression comparer (default: relative tolerance 1e-9, 5 sample points).</summary>
-    internal MathAnswerChecker(TimeSpan? timeout, ExpressionEquivalence? equivalence, ILogger? logger)
     {
         Timeout = timeout ?? TimeSpan.FromSeconds(1);
         if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");
-        _equivalence = equivalence ?? new ExpressionEquivalence();
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The default order: answer tags, boxed, answer phrase, math block, whole text, bare number.</summary>
+    public static IReadOnlyList<AnswerSource> DefaultSources => FreeFormExtraction.DefaultSources;
+
     /// <summary>Time limit of one check.</summary>
     public TimeSpan Timeout { get; }
+
+    /// <summary>Where answers are looked for, in order (default <see cref="DefaultSources"/>); the first source that finds one wins.</summary>
+    /// <exception cref="ArgumentException">Set to an empty list.</exception>
+    public IReadOnlyList<AnswerSource> Sources
+    {
+        get => _sources;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count == 0) throw new ArgumentException("At least one answer source is required.", nameof(value));
+            _sources = value.ToArray();
+        }
+    }
 
     /// <inheritdoc />
     public AnswerCheckResult Check(string goldAnswer, string modelOutput, IReadOnlyDictionary<string, string>? choices = null,
@@ -46,15 +56,10 @@ public sealed class MathAnswerChecker : IAnswerChecker
     {
         ArgumentNullException.ThrowIfNull(goldAnswer);
         ArgumentNullException.ThrowIfNull(modelOutput);
-        var final = AnswerExtraction.ExtractFinalAnswer(modelOutput);
-        var gold = AnswerExtraction.SolutionToAnswer(goldAnswer);
-        var predicted = AnswerExtraction.SolutionToAnswer(final);
-        var (equal, stage) = Compare(gold, predicted, cancellationToken);
-        if (final.Length == 0 && !equal) stage = AnswerCheckStage.NoAnswer;
-        return new AnswerCheckResult(equal, predicted, gold, stage);
+        return Run(goldAnswer, modelOutput, cancellationToken).Result;
     }
 
-    /// <summary>ORZ's <c>is_equal(gold, predicted)</c> on two already-unwrapped answers.</summary>
+    /// <summary>Whether the answers of two texts are equal (each extracted and normalised as in <see cref="Check"/>).</summary>
     public bool AreEqual(string gold, string predicted, CancellationToken cancellationToken = default)
         => Compare(gold, predicted, cancellationToken).Equal;
 
@@ -63,68 +68,101 @@ public sealed class MathAnswerChecker : IAnswerChecker
     {
         ArgumentNullException.ThrowIfNull(gold);
         ArgumentNullException.ThrowIfNull(predicted);
-        if (MathNormalizer.IsEquivalent(gold, predicted)) return (true, AnswerCheckStage.MathNormalization);
-        // \left( X \right) around a whole answer is grouping; sizing commands are not part of the answer.
-        bool sized = SizedDelimiters.ContainsSizing(gold) || SizedDelimiters.ContainsSizing(predicted);
-        var g = sized ? SizedDelimiters.Normalize(gold) : gold;
-        var p = sized ? SizedDelimiters.Normalize(predicted) : predicted;
-        if (sized && MathNormalizer.IsEquivalent(g, p)) return (true, AnswerCheckStage.MathNormalization);
+        var r = Run(gold, predicted, cancellationToken).Result;
+        return (r.IsCorrect, r.Stage);
+    }
 
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutCts.CancelAfter(Timeout);
-        var deadline = new Deadline(System.Diagnostics.Stopwatch.StartNew(), Timeout, timeoutCts);
+    /// <summary>The normalised answer found in <paramref name="text"/>, or null when there is none (or it normalises to nothing).</summary>
+    public string? ExtractAnswer(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Timeout);
         try
         {
-            if (Repetitiveness.IsLongAndRepetitive(gold, timeoutCts.Token) || Repetitiveness.IsLongAndRepetitive(predicted, timeoutCts.Token))
-                return (false, AnswerCheckStage.Repetitive);
-            deadline.ThrowIfExpired();
-            var result = CompareLatex(g, p, deadline);
-            if (result.Equal || !sized) return result;
-            // Unwrapping only ever removes grouping; the answers as written are still tried (e.g. both fully wrapped tuples).
-            var asWritten = CompareLatex(gold, predicted, deadline);
-            return asWritten.Equal ? asWritten : result;
+            return Extract(text, cts.Token)?.ToString();
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is RegexMatchTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _logger.LogWarning("Answer check exceeded {Timeout} and counts as wrong (gold {Gold}, predicted {Predicted}).",
-                Timeout, Shorten(gold), Shorten(predicted));
-            return (false, AnswerCheckStage.TimedOut);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One error per sample whose gold answer yields no answer (e.g. <c>$$</c>, a unit alone such as <c>\text{cm}</c>,
+    /// "square units"): such a gold could never be matched. Each error names the file, record and field.
+    /// </summary>
+    public IReadOnlyList<DataRecordError> ValidateGoldAnswers(IEnumerable<EvalSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var errors = new List<DataRecordError>();
+        foreach (var s in samples)
+        {
+            // No time limit here: a slow machine must not turn a readable gold into a data error (extraction is linear).
+            if (!HasAnswer(s.Answer))
+                errors.Add(new DataRecordError(s.SourcePath, s.Index, null, "final_answer",
+                    $"the gold answer '{Shorten(s.Answer)}' contains no answer the math checker can read (it would never match)"));
+        }
+        return errors;
+    }
+
+    private bool HasAnswer(string gold)
+    {
+        try
+        {
+            return Extract(gold, CancellationToken.None) is not null;
         }
         catch (RegexMatchTimeoutException)
         {
-            _logger.LogWarning("Answer normalisation timed out and counts as wrong (gold {Gold}, predicted {Predicted}).",
-                Shorten(gold), Shorten(predicted));
-            return (false, AnswerCheckStage.TimedOut);
+            return true; // not provably empty; the check itself will time out and count as wrong
         }
     }
 
-    private (bool Equal, AnswerCheckStage Stage) CompareLatex(string gold, string predicted, Deadline deadline)
+    private NormalizedAnswer? Extract(string text, CancellationToken ct)
     {
-        var ct = deadline.Token;
-        var e1 = LatexParser.TryParse(gold, ct);
-        var e2 = e1 is null ? null : LatexParser.TryParse(predicted, ct);
-        deadline.ThrowIfExpired();
-        if (e1 is not null && e2 is not null && _equivalence.AreEquivalent(e1, e2, ct)) return (true, AnswerCheckStage.Expression);
-
-        var n1 = MinervaNormalizer.Normalize(gold);
-        var n2 = MinervaNormalizer.Normalize(predicted);
-        deadline.ThrowIfExpired();
-        var m1 = LatexParser.TryParse(n1, ct);
-        var m2 = m1 is null ? null : LatexParser.TryParse(n2, ct);
-        deadline.ThrowIfExpired();
-        if (m1 is not null && m2 is not null) return (_equivalence.AreEquivalent(m1, m2, ct), AnswerCheckStage.Expression);
-        return (n1 == n2, AnswerCheckStage.MinervaString);
+        var found = FreeFormExtraction.Extract(text, Sources, t => AnswerEquivalence.IsAnswerLike(AnswerTextNormalizer.Normalize(t), ct));
+        if (found is null) return null;
+        var normalized = AnswerTextNormalizer.Normalize(found.Text);
+        return normalized.Latex.Length == 0 ? null : normalized;
     }
 
-    /// <summary>The time limit of one check: a cancelling timer plus explicit checks between stages.</summary>
-    private readonly record struct Deadline(System.Diagnostics.Stopwatch Clock, TimeSpan Limit, CancellationTokenSource Source)
-    {
-        public CancellationToken Token => Source.Token;
+    private readonly record struct Outcome(AnswerCheckResult Result);
 
-        public void ThrowIfExpired()
+    private Outcome Run(string goldText, string outputText, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Timeout);
+        var ct = cts.Token;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The timer cancels asynchronously; the clock is also read between the stages so a short limit is kept exactly.
+        void CheckTime()
         {
-            if (Clock.Elapsed > Limit) Source.Cancel();
-            Source.Token.ThrowIfCancellationRequested();
+            if (clock.Elapsed > Timeout) cts.Cancel();
+            ct.ThrowIfCancellationRequested();
+        }
+        string goldShown = string.Empty, predictedShown = string.Empty;
+        try
+        {
+            var gold = Extract(goldText, ct);
+            CheckTime();
+            if (gold is null) return new(new AnswerCheckResult(false, string.Empty, string.Empty, AnswerCheckStage.NoGoldAnswer));
+            goldShown = gold.ToString();
+            var predicted = Extract(outputText, ct);
+            CheckTime();
+            if (predicted is null) return new(new AnswerCheckResult(false, string.Empty, goldShown, AnswerCheckStage.NoAnswer));
+            predictedShown = predicted.ToString();
+            if (Repetitiveness.IsLongAndRepetitive(predicted.Latex, ct))
+                return new(new AnswerCheckResult(false, predictedShown, goldShown, AnswerCheckStage.Repetitive));
+            CheckTime();
+            var (equal, parsed) = _equivalence.AreEquivalent(gold, predicted, ct);
+            CheckTime();
+            return new(new AnswerCheckResult(equal, predictedShown, goldShown, parsed ? AnswerCheckStage.Expression : AnswerCheckStage.Text));
+        }
+        catch (Exception e) when (e is RegexMatchTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger.LogWarning("Answer check exceeded {Timeout} and counts as wrong (gold {Gold}, output {Output}).",
+                Timeout, Shorten(goldText), Shorten(outputText));
+            return new(new AnswerCheckResult(false, predictedShown, goldShown, AnswerCheckStage.TimedOut));
         }
     }
 

@@ -14,7 +14,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["decode-step-norms"] = OrzDynamic.Benchmarks.Generation.HeadNormStepProbe.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,
-    ["checker"] = OrzDynamic.Benchmarks.Checking.CheckerBenchmark.Run,
+    ["checker"] = OrzDynamic.Benchmarks.Checker.CheckerBenchmark.Run,
+    ["checker-budgets"] = OrzDynamic.Benchmarks.Checker.PathologicalInputsBenchmark.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

@@ -71,7 +71,7 @@ internal sealed class CommandLineDefinition
     public Option<string[]> AnswerChecker { get; } = new("--answer_checker")
     {
         Description = "Answer checker per dataset: dataset=name (repeatable), or name alone for every dataset. " +
-                      "Names: math, multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
+                      "Names: math (free-form answers), orz (the Python ORZ checker), multiple_choice, text_game. Default: multiple_choice when samples have choices, " +
                       "text_game for text-game file names, else math.",
         AllowMultipleArgumentsPerToken = true,
     };

@@ -3,7 +3,8 @@ namespace OrzDynamic.Datasets.Checking.Latex;
 /// <summary>
 /// Splits LaTeX math into <see cref="LatexToken"/>s. Spacing commands (<c>\,</c>, <c>\;</c>, <c>\!</c>, <c>\quad</c>…) and
 /// sizing commands (<c>\left</c>, <c>\right</c>, <c>\big</c>…) are dropped; other non-letter escapes
-/// (<c>\%</c>, <c>\$</c>, <c>\\</c>) are not math and make lexing fail.
+/// (<c>\%</c>, <c>\$</c>, <c>\\</c>) are not math and make lexing fail, except that the
+/// <see cref="LatexDialect.FreeForm"/> dialect reads <c>\{</c>, <c>\}</c>, <c>\\</c> and <c>&amp;</c> as symbols (sets, matrix rows and cells).
 /// </summary>
 internal static class LatexLexer
 {
@@ -15,7 +16,7 @@ internal static class LatexLexer
 
     /// <summary>Tokenises <paramref name="source"/>; the list always ends with an <see cref="LatexTokenKind.End"/> token.</summary>
     /// <exception cref="LatexParseException">On characters or escapes that are not math.</exception>
-    public static List<LatexToken> Tokenize(string source)
+    public static List<LatexToken> Tokenize(string source, LatexDialect dialect = LatexDialect.Orz)
     {
         ArgumentNullException.ThrowIfNull(source);
         var tokens = new List<LatexToken>();
@@ -52,9 +53,14 @@ internal static class LatexLexer
                 char e = source[i];
                 i++;
                 if (e is ',' or ';' or ':' or '!' or ' ' or '>') continue; // spacing
+                if (dialect == LatexDialect.FreeForm && e is '{' or '}' or '\\')
+                {
+                    tokens.Add(new LatexToken(LatexTokenKind.Symbol, "\\" + e, start));
+                    continue;
+                }
                 throw new LatexParseException($"escape \\{e} is not math", source, start);
             }
-            if ("+-*/^_()[]{},=<>|!'".Contains(c)) { tokens.Add(new LatexToken(LatexTokenKind.Symbol, c.ToString(), i)); i++; continue; }
+            if ("+-*/^_()[]{},=<>|!'".Contains(c) || (dialect == LatexDialect.FreeForm && c == '&')) { tokens.Add(new LatexToken(LatexTokenKind.Symbol, c.ToString(), i)); i++; continue; }
             throw new LatexParseException($"unexpected character '{c}'", source, i);
         }
         tokens.Add(new LatexToken(LatexTokenKind.End, string.Empty, source.Length));

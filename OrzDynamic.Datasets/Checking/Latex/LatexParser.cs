@@ -40,36 +40,51 @@ internal sealed class LatexParser
         ["ne"] = "!=", ["neq"] = "!=", ["lt"] = "<", ["gt"] = ">",
     };
 
+    /// <summary>Commands the free-form dialect accepts although <see cref="Rejected"/> lists them.</summary>
+    private static readonly HashSet<string> FreeFormCommands = new(StringComparer.Ordinal)
+    {
+        "cup", "in", "emptyset", "varnothing", "begin", "end", "approx", "binom", "dbinom", "tbinom",
+    };
+
+    private static readonly HashSet<string> MatrixEnvironments = new(StringComparer.Ordinal)
+    {
+        "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix",
+    };
+
     private readonly string _source;
+    private readonly LatexDialect _dialect;
     private readonly List<LatexToken> _tokens;
     private readonly CancellationToken _ct;
     private int _pos;
     private int _depth;
 
-    private LatexParser(string source, CancellationToken ct)
+    private LatexParser(string source, LatexDialect dialect, CancellationToken ct)
     {
         _source = source;
-        _tokens = LatexLexer.Tokenize(source);
+        _dialect = dialect;
+        _tokens = LatexLexer.Tokenize(source, dialect);
         _ct = ct;
     }
+
+    private bool FreeForm => _dialect == LatexDialect.FreeForm;
 
     /// <summary>Parses <paramref name="source"/>.</summary>
     /// <exception cref="LatexParseException">When the input is not supported math.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
-    public static MathExpression Parse(string source, CancellationToken cancellationToken = default)
+    public static MathExpression Parse(string source, CancellationToken cancellationToken = default, LatexDialect dialect = LatexDialect.Orz)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Length > MaxInputLength) throw new LatexParseException($"input longer than {MaxInputLength} characters", source, MaxInputLength);
-        var parser = new LatexParser(source, cancellationToken);
+        var parser = new LatexParser(source, dialect, cancellationToken);
         var result = parser.ParseTop();
         if (parser.Current.Kind != LatexTokenKind.End) throw parser.Error("unexpected token '" + parser.Current.Text + "'");
         return result;
     }
 
     /// <summary>Parses <paramref name="source"/>, returning null instead of throwing when it is not supported math.</summary>
-    public static MathExpression? TryParse(string source, CancellationToken cancellationToken = default)
+    public static MathExpression? TryParse(string source, CancellationToken cancellationToken = default, LatexDialect dialect = LatexDialect.Orz)
     {
-        try { return Parse(source, cancellationToken); }
+        try { return Parse(source, cancellationToken, dialect); }
         catch (LatexParseException) { return null; }
     }
 
@@ -113,6 +128,7 @@ internal sealed class LatexParser
         if (t.Kind == LatexTokenKind.Symbol)
         {
             if (t.Text == "=") return "=";
+            if (FreeForm && t.Text == "!" && _tokens[_pos + 1].IsSymbol('=')) return "!=";
             if (t.Text is "<" or ">")
             {
                 bool orEqual = _tokens[_pos + 1].IsSymbol('=');
@@ -120,11 +136,13 @@ internal sealed class LatexParser
             }
         }
         if (t.Kind == LatexTokenKind.Command && RelationCommands.TryGetValue(t.Text, out var op)) return op;
+        if (FreeForm && t.Kind == LatexTokenKind.Command && t.Text is "approx" or "in") return t.Text == "in" ? "in" : "≈";
         return null;
     }
 
     private MathExpression ParseRelation()
     {
+        if (FreeForm) return ParseRelationChain();
         var left = ParseExpression();
         var op = CurrentRelation();
         if (op is null) return left;
@@ -135,14 +153,46 @@ internal sealed class LatexParser
         return new RelationExpression(op, left, right);
     }
 
+    /// <summary>Free-form relations: any number of links; sides may be tuples, sets, unions or matrices.</summary>
+    private MathExpression ParseRelationChain()
+    {
+        var operands = new List<MathExpression> { ParseUnion() };
+        var operators = new List<string>();
+        while (CurrentRelation() is { } op)
+        {
+            _pos += op is "<=" or ">=" or "!=" && Current.Kind == LatexTokenKind.Symbol ? 2 : 1;
+            operators.Add(op);
+            operands.Add(ParseUnion());
+        }
+        if (operators.Count == 0) return operands[0];
+        if (operators.Count == 1) return new RelationExpression(operators[0], operands[0], operands[1]);
+        return new ChainExpression(operands, operators);
+    }
+
+    private MathExpression ParseUnion()
+    {
+        var first = ParseExpression();
+        if (!Current.IsCommand("cup")) return first;
+        var parts = new List<MathExpression> { first };
+        while (Current.IsCommand("cup"))
+        {
+            _pos++;
+            parts.Add(ParseExpression());
+        }
+        return new UnionExpression(parts);
+    }
+
     /// <summary>s·<paramref name="e"/> with s the formal sign of <c>\pm</c>.</summary>
     private MathExpression Signed(MathExpression e) => new BinaryExpression(BinaryOperator.Multiply, new PlusMinusSignExpression(), Scalar(e));
 
     private MathExpression Scalar(MathExpression e)
     {
-        if (e is TupleExpression or RelationExpression) throw Error("arithmetic on a tuple or relation");
+        if (e is TupleExpression or RelationExpression or ChainExpression or UnionExpression) throw Error("arithmetic on a tuple or relation");
         return e;
     }
+
+    /// <summary>An operand of + − · /: a scalar, or in the free-form dialect also a matrix (sums and multiples of matrices).</summary>
+    private MathExpression Operand(MathExpression e) => FreeForm && e is MatrixExpression ? e : Scalar(e);
 
     private MathExpression ParseExpression()
     {
@@ -154,7 +204,7 @@ internal sealed class LatexParser
             {
                 var op = Advance().Text == "+" ? BinaryOperator.Add : BinaryOperator.Subtract;
                 var right = ParseTerm();
-                left = new BinaryExpression(op, Scalar(left), Scalar(right));
+                left = new BinaryExpression(op, Operand(left), Operand(right));
             }
             else if (Current.IsCommand("pm") || Current.IsCommand("mp"))
             {
@@ -180,7 +230,7 @@ internal sealed class LatexParser
             else break;
             _pos++;
             var right = ParseUnary();
-            left = new BinaryExpression(op, Scalar(left), Scalar(right));
+            left = new BinaryExpression(op, Operand(left), Operand(right));
         }
         return left;
     }
@@ -189,7 +239,7 @@ internal sealed class LatexParser
     {
         Enter();
         MathExpression result;
-        if (Current.IsSymbol('-')) { _pos++; result = new NegateExpression(Scalar(ParseUnary())); }
+        if (Current.IsSymbol('-')) { _pos++; result = new NegateExpression(Operand(ParseUnary())); }
         else if (Current.IsSymbol('+')) { _pos++; result = Scalar(ParseUnary()); }
         else if (Current.IsCommand("pm")) { _pos++; result = Signed(ParseUnary()); }
         else if (Current.IsCommand("mp")) { _pos++; result = new NegateExpression(Signed(ParseUnary())); }
@@ -204,19 +254,19 @@ internal sealed class LatexParser
         return t.Kind switch
         {
             LatexTokenKind.Number or LatexTokenKind.Letter => true,
-            LatexTokenKind.Command => t.Text is not ("cdot" or "times" or "div" or "ast" or "circ" or "pm" or "mp") && !RelationCommands.ContainsKey(t.Text),
-            LatexTokenKind.Symbol => t.Text is "(" or "[" or "{",
+            LatexTokenKind.Command => t.Text is not ("cdot" or "times" or "div" or "ast" or "circ" or "pm" or "mp" or "end" or "cup" or "in" or "approx") && !RelationCommands.ContainsKey(t.Text),
+            LatexTokenKind.Symbol => t.Text is "(" or "[" or "{" || (FreeForm && t.Text == "\\{"),
             _ => false,
         };
     }
 
-    private MathExpression ParseImplicitProduct()
+    private MathExpression ParseImplicitProduct(bool stopAtFunction = false)
     {
         var left = ParsePostfix();
-        while (StartsPrimary())
+        while (StartsPrimary() && !(stopAtFunction && Current.Kind == LatexTokenKind.Command && Functions.Contains(Current.Text)))
         {
             var right = ParsePostfix();
-            left = new BinaryExpression(BinaryOperator.Multiply, Scalar(left), Scalar(right));
+            left = new BinaryExpression(BinaryOperator.Multiply, Operand(left), Operand(right));
         }
         return left;
     }
@@ -237,7 +287,7 @@ internal sealed class LatexParser
                 var exponent = ParseScriptArgument();
                 e = new BinaryExpression(BinaryOperator.Power, Scalar(e), Scalar(exponent));
             }
-            else if (Current.IsSymbol('!'))
+            else if (Current.IsSymbol('!') && !(FreeForm && _tokens[_pos + 1].IsSymbol('=')))
             {
                 _pos++;
                 e = new FunctionExpression("factorial", Scalar(e));
@@ -279,10 +329,16 @@ internal sealed class LatexParser
             {
                 case LatexTokenKind.Number:
                     _pos++;
-                    return new NumberExpression(double.Parse(t.Text, System.Globalization.CultureInfo.InvariantCulture));
+                    return new NumberExpression(double.Parse(t.Text, System.Globalization.CultureInfo.InvariantCulture)) { Text = t.Text };
                 case LatexTokenKind.Letter:
+                {
                     _pos++;
-                    return new VariableExpression(t.Text + ParseSubscriptName());
+                    var subscript = ParseSubscriptName();
+                    if (FreeForm && subscript.Length == 0 && t.Text is "e" or "i") return new ConstantExpression(t.Text);
+                    return new VariableExpression(t.Text + subscript);
+                }
+                case LatexTokenKind.Symbol when FreeForm && t.Text == "\\{":
+                    return ParseSetBraces();
                 case LatexTokenKind.Symbol when t.Text is "(" or "[":
                     return ParseGroup();
                 case LatexTokenKind.Symbol when t.Text == "{":
@@ -385,14 +441,89 @@ internal sealed class LatexParser
                 return new RootExpression(radicand, index);
             }
             case "pi": return new ConstantExpression("pi");
+            case "emptyset" or "varnothing" when FreeForm: return new TupleExpression([], '{', '}');
+            case "begin" when FreeForm: return ParseMatrix(t);
+            case "binom" or "dbinom" or "tbinom" when FreeForm:
+            {
+                // C(n, k) = n! / (k! (n − k)!)
+                var n = Scalar(ParseScriptArgument());
+                var k = Scalar(ParseScriptArgument());
+                var denominator = new BinaryExpression(BinaryOperator.Multiply, new FunctionExpression("factorial", k),
+                    new FunctionExpression("factorial", new BinaryExpression(BinaryOperator.Subtract, n, k)));
+                return new BinaryExpression(BinaryOperator.Divide, new FunctionExpression("factorial", n), denominator);
+            }
             case "infty" or "infin": return new ConstantExpression("infty");
             case "circ": throw new LatexParseException("\\circ outside an exponent", _source, t.Position);
         }
         if (Functions.Contains(name)) return ParseFunction(name);
-        if (Rejected.Contains(name) || RelationCommands.ContainsKey(name) || name is "cdot" or "times" or "div" or "ast" or "pm" or "mp")
+        if ((Rejected.Contains(name) && !(FreeForm && FreeFormCommands.Contains(name))) || RelationCommands.ContainsKey(name) || name is "cdot" or "times" or "div" or "ast" or "pm" or "mp")
             throw new LatexParseException($"\\{name} is not supported math", _source, t.Position);
         // Any other control word (Greek letters, \ell, …) is a named variable, as in sympy's LaTeX parser.
         return new VariableExpression("\\" + name + ParseSubscriptName());
+    }
+
+    /// <summary><c>\{ a, b, … \}</c> (already at <c>\{</c>): a set, kept as a tuple with '{' delimiters.</summary>
+    private MathExpression ParseSetBraces()
+    {
+        _pos++;
+        var items = new List<MathExpression>();
+        if (!Current.IsSymbolText("\\}"))
+        {
+            items.Add(ParseRelation());
+            while (Current.IsSymbol(','))
+            {
+                _pos++;
+                items.Add(ParseRelation());
+            }
+        }
+        if (!Current.IsSymbolText("\\}")) throw Error("expected '\\}'");
+        _pos++;
+        return new TupleExpression(items, '{', '}');
+    }
+
+    /// <summary><c>\begin{env} a &amp; b \\ c &amp; d \end{env}</c> for a matrix environment.</summary>
+    private MathExpression ParseMatrix(LatexToken begin)
+    {
+        var env = ParseEnvironmentName();
+        if (!MatrixEnvironments.Contains(env)) throw new LatexParseException($"environment {env} is not a matrix", _source, begin.Position);
+        var rows = new List<IReadOnlyList<MathExpression>>();
+        var row = new List<MathExpression>();
+        while (true)
+        {
+            _ct.ThrowIfCancellationRequested();
+            if (Current.IsCommand("end"))
+            {
+                _pos++;
+                if (ParseEnvironmentName() != env) throw Error("mismatched \\end");
+                if (row.Count > 0) rows.Add(row);
+                break;
+            }
+            if (Current.IsSymbolText("\\\\"))
+            {
+                _pos++;
+                if (row.Count > 0) rows.Add(row);
+                row = new List<MathExpression>();
+                continue;
+            }
+            row.Add(Scalar(ParseExpression()));
+            if (Current.IsSymbol('&')) _pos++;
+            else if (!Current.IsSymbolText("\\\\") && !Current.IsCommand("end")) throw Error("expected '&', '\\\\' or \\end");
+        }
+        if (rows.Count == 0 || rows.Any(r => r.Count != rows[0].Count)) throw Error("ragged or empty matrix");
+        return new MatrixExpression(rows, env);
+    }
+
+    private string ParseEnvironmentName()
+    {
+        Expect('{');
+        var sb = new System.Text.StringBuilder();
+        while (Current.Kind == LatexTokenKind.Letter)
+        {
+            sb.Append(Advance().Text);
+            if (sb.Length > 20) throw Error("environment name too long");
+        }
+        Expect('}');
+        return sb.ToString();
     }
 
     private MathExpression ParseFunction(string name)
@@ -405,7 +536,7 @@ internal sealed class LatexParser
         }
         MathExpression argument;
         if (Current.IsSymbol('(') || Current.IsSymbol('[') || Current.IsSymbol('{')) argument = Scalar(ParsePostfix());
-        else argument = Scalar(ParseImplicitProduct());
+        else argument = Scalar(ParseImplicitProduct(stopAtFunction: FreeForm)); // \sin x \cos x is sin(x)·cos(x)
         MathExpression result = new FunctionExpression(name, argument, logBase);
         if (power is not null)
         {

@@ -24,6 +24,9 @@ internal readonly record struct LatexToken(LatexTokenKind Kind, string Text, int
     /// <summary>True for a <see cref="LatexTokenKind.Symbol"/> token with text <paramref name="c"/>.</summary>
     public bool IsSymbol(char c) => Kind == LatexTokenKind.Symbol && Text.Length == 1 && Text[0] == c;
 
+    /// <summary>True for a <see cref="LatexTokenKind.Symbol"/> token with text <paramref name="text"/> (e.g. <c>\{</c>).</summary>
+    public bool IsSymbolText(string text) => Kind == LatexTokenKind.Symbol && Text == text;
+
     /// <summary>True for a <see cref="LatexTokenKind.Command"/> token named <paramref name="name"/>.</summary>
     public bool IsCommand(string name) => Kind == LatexTokenKind.Command && Text == name;
 }

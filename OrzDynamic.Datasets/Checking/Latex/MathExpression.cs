@@ -13,17 +13,32 @@ internal sealed record NumberExpression(double Value) : MathExpression
 {
     /// <inheritdoc />
     public override int Size => 1;
+
+    /// <summary>The digits as written (e.g. <c>0.50</c>), when known; exact arithmetic reads the value from them.</summary>
+    public string? Text { get; init; }
+
+    /// <inheritdoc />
+    public bool Equals(NumberExpression? other) => other is not null && Value.Equals(other.Value);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Value.GetHashCode();
 }
 
-/// <summary>A named constant: <c>pi</c> or <c>infinity</c>.</summary>
-/// <param name="Name">"pi" or "infty".</param>
+/// <summary>A named constant: <c>pi</c>, <c>infinity</c>, and in the free-form dialect <c>e</c> and <c>i</c>.</summary>
+/// <param name="Name">"pi", "infty", "e" or "i".</param>
 internal sealed record ConstantExpression(string Name) : MathExpression
 {
     /// <inheritdoc />
     public override int Size => 1;
 
     /// <summary>The numeric value.</summary>
-    public double Value => Name == "pi" ? Math.PI : double.PositiveInfinity;
+    public double Value => Name switch
+    {
+        "pi" => Math.PI,
+        "e" => Math.E,
+        "infty" => double.PositiveInfinity,
+        _ => double.NaN,
+    };
 }
 
 /// <summary>A free variable (a letter, a Greek or other control word, optionally with a subscript: <c>x_1</c>).</summary>
@@ -116,4 +131,48 @@ internal sealed record RelationExpression(string Operator, MathExpression Left, 
 {
     /// <inheritdoc />
     public override int Size { get; } = 1 + Left.Size + Right.Size;
+}
+
+/// <summary>
+/// A chain of two or more relations, <c>a = b = c</c> or <c>1 &lt; x \le 3</c>: <c>Operands[k] Operators[k] Operands[k+1]</c>
+/// for every k (operators spelt as in <see cref="RelationExpression"/>, plus "≈" for <c>\approx</c>).
+/// </summary>
+internal sealed record ChainExpression(IReadOnlyList<MathExpression> Operands, IReadOnlyList<string> Operators) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Operands.Sum(o => o.Size);
+
+    /// <inheritdoc />
+    public bool Equals(ChainExpression? other)
+        => other is not null && Operands.SequenceEqual(other.Operands) && Operators.SequenceEqual(other.Operators);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Operands.Count, Operators.Count);
+}
+
+/// <summary>A matrix: rows of cells. <paramref name="Environment"/> is pmatrix, bmatrix, matrix… (vmatrix is a determinant).</summary>
+internal sealed record MatrixExpression(IReadOnlyList<IReadOnlyList<MathExpression>> Rows, string Environment) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Rows.Sum(r => r.Sum(c => c.Size));
+
+    /// <inheritdoc />
+    public bool Equals(MatrixExpression? other)
+        => other is not null && Rows.Count == other.Rows.Count && Rows.Zip(other.Rows).All(p => p.First.SequenceEqual(p.Second));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Rows.Count;
+}
+
+/// <summary>A union of sets or intervals, <c>A \cup B \cup …</c>.</summary>
+internal sealed record UnionExpression(IReadOnlyList<MathExpression> Parts) : MathExpression
+{
+    /// <inheritdoc />
+    public override int Size { get; } = 1 + Parts.Sum(p => p.Size);
+
+    /// <inheritdoc />
+    public bool Equals(UnionExpression? other) => other is not null && Parts.SequenceEqual(other.Parts);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Parts.Count;
 }

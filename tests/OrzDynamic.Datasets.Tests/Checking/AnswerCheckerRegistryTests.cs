@@ -25,11 +25,36 @@ public class AnswerCheckerRegistryTests
     public void BuiltInCheckersAreRegisteredByName()
     {
         var r = new AnswerCheckerRegistry();
-        Assert.That(r.Names, Is.EqualTo(new[] { "math", "multiple_choice", "text_game" }));
+        Assert.That(r.Names, Is.EqualTo(new[] { "math", "multiple_choice", "orz", "text_game" }));
         Assert.That(r.Resolve("math"), Is.InstanceOf<MathAnswerChecker>());
         Assert.That(r.Resolve("MULTIPLE_CHOICE"), Is.InstanceOf<MultipleChoiceChecker>(), "names are case-insensitive");
         Assert.That(r.Resolve(AnswerCheckerRegistry.TextGame), Is.InstanceOf<TextGameChecker>());
         Assert.That(r.Resolve("math"), Is.Not.SameAs(r.Resolve("math")), "a factory makes a checker per resolve");
+    }
+
+    [Test]
+    public void OrzSelectsThePythonToolsChecker()
+    {
+        var r = new AnswerCheckerRegistry(TimeSpan.FromSeconds(3));
+        Assert.That(r.Resolve(AnswerCheckerRegistry.Orz), Is.InstanceOf<OrzAnswerChecker>());
+        Assert.That(((OrzAnswerChecker)r.Resolve("orz")).Timeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        var checkers = r.ForDatasets([Sample("math500"), Sample("aime")], new Dictionary<string, string> { ["math500"] = "orz" });
+        Assert.That(checkers["math500"], Is.InstanceOf<OrzAnswerChecker>());
+        Assert.That(checkers["aime"], Is.InstanceOf<MathAnswerChecker>(), "math stays the default for math datasets");
+    }
+
+    [Test]
+    public void GoldsWithoutAnAnswerFailAtSelectionForTheMathCheckerOnly()
+    {
+        var bad = new EvalSample("geo", "data/geo.jsonl", 7, "q", "\\text{cm}", null, "p", null);
+        var good = new EvalSample("geo", "data/geo.jsonl", 8, "q", "$12$", null, "p", null);
+        var ex = Assert.Throws<DataFormatException>(() => new AnswerCheckerRegistry().ForDatasets([good, bad]));
+        Assert.That(ex!.Errors, Has.Count.EqualTo(1));
+        Assert.That(ex.Errors[0].FilePath, Is.EqualTo("data/geo.jsonl"));
+        Assert.That(ex.Errors[0].RecordIndex, Is.EqualTo(7));
+        Assert.That(ex.Errors[0].Field, Is.EqualTo("final_answer"));
+        Assert.That(new AnswerCheckerRegistry().ForDatasets([good, bad], new Dictionary<string, string> { ["geo"] = "orz" })["geo"],
+            Is.InstanceOf<OrzAnswerChecker>(), "the orz checker keeps its own behaviour");
     }
 
     [Test]
@@ -41,7 +66,7 @@ public class AnswerCheckerRegistryTests
     {
         var r = new AnswerCheckerRegistry();
         var ex = Assert.Throws<KeyNotFoundException>(() => r.Resolve("maths"))!;
-        Assert.That(ex.Message, Does.Contain("'maths'").And.Contain("math, multiple_choice, text_game"));
+        Assert.That(ex.Message, Does.Contain("'maths'").And.Contain("math, multiple_choice, orz, text_game"));
         Assert.That(() => r.ForDatasets([Sample("a")], new Dictionary<string, string> { ["a"] = "nope" }), Throws.TypeOf<KeyNotFoundException>());
     }
 
@@ -64,7 +89,7 @@ public class AnswerCheckerRegistryTests
         var shared = new ExactChecker();
         var r = new AnswerCheckerRegistry().Register("math", shared);
         Assert.That(r.Resolve("math"), Is.SameAs(shared));
-        Assert.That(r.Names, Has.Count.EqualTo(3));
+        Assert.That(r.Names, Has.Count.EqualTo(4));
     }
 
     [TestCase("")]
@@ -104,7 +129,7 @@ public class AnswerCheckerRegistryTests
             .And.Some.Contains("dataset 'c' is empty"));
         var unknown = errors.Where(e => e.Contains("unknown", StringComparison.Ordinal)).ToArray();
         Assert.That(unknown, Has.Length.EqualTo(2), "'maths' and 'nope'");
-        Assert.That(unknown, Has.All.Contains("known checkers: math, multiple_choice, text_game"));
+        Assert.That(unknown, Has.All.Contains("known checkers: math, multiple_choice, orz, text_game"));
     }
 
     [Test]

@@ -11,7 +11,7 @@ namespace OrzDynamic.Datasets.Tests.Checking;
 public class WrappedAnswerTests
 {
     private static bool Check(string gold, string answer)
-        => new MathAnswerChecker().Check(gold, "<think> work </think> <answer> \\boxed{" + answer + "} </answer>").IsCorrect;
+        => new OrzAnswerChecker().Check(gold, "<think> work </think> <answer> \\boxed{" + answer + "} </answer>").IsCorrect;
 
     private static void AssertBothDirections(string plain, string wrapped, bool expected)
     {
@@ -61,7 +61,7 @@ public class WrappedAnswerTests
     [TestCase("(1, 5)", "\\biggl(\\frac{2}{2}, 5\\biggr)")]
     public void SizesInsideAnAnswerAreDroppedInTheParsePath(string plain, string sized)
     {
-        var checker = new MathAnswerChecker();
+        var checker = new OrzAnswerChecker();
         Assert.That(checker.Compare(plain, sized), Is.EqualTo((true, AnswerCheckStage.Expression)), $"gold [{plain}], answer [{sized}]");
         Assert.That(checker.Compare(sized, plain), Is.EqualTo((true, AnswerCheckStage.Expression)), $"gold [{sized}], answer [{plain}]");
     }

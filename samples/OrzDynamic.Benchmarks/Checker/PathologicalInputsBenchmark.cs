@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using OrzDynamic.Datasets.Checking;
 
-namespace OrzDynamic.Benchmarks.Checking;
+namespace OrzDynamic.Benchmarks.Checker;
 
 /// <summary>
-/// <c>checker</c> subcommand: times the answer checker on pathological model outputs (deep nesting, long repeats, many
+/// <c>checker-budgets</c> subcommand: times the answer checker on pathological model outputs (deep nesting, long repeats, many
 /// unclosed answer tags) and reports the median of several runs per input against its time budget. The unit tests
 /// check what these inputs are judged; the budgets live here, where a slow shared machine cannot fail the test suite.
-/// Usage: <c>checker [--runs N]</c>. Exit code 1 when a median exceeds its budget.
+/// Usage: <c>checker-budgets [--runs N]</c>. Exit code 1 when a median exceeds its budget.
 /// </summary>
-public static class CheckerBenchmark
+public static class PathologicalInputsBenchmark
 {
     /// <summary>Runs the benchmark; returns the process exit code.</summary>
     public static int Run(string[] args)
@@ -21,7 +21,7 @@ public static class CheckerBenchmark
             if (args[i] == "--runs" && i + 1 < args.Length) runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else
             {
-                Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: checker [--runs N]");
+                Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: checker-budgets [--runs N]");
                 return 2;
             }
         }

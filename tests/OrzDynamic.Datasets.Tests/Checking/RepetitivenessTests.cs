@@ -44,7 +44,7 @@ public class RepetitivenessTests
     public void LargeInput_RatioOfOneRepeatedLetter()
     {
         // n copies of one letter: the sorted suffixes are a, aa, aaa, ... and neighbours share k = 1 .. n-1 letters, so
-        // the ratio is 2 * n(n-1)/2 / (n(n+1)) = (n-1)/(n+1). Its time budget is in the `checker` benchmark.
+        // the ratio is 2 * n(n-1)/2 / (n(n+1)) = (n-1)/(n+1). Its time budget is in the `checker-budgets` benchmark.
         const int n = 50000;
         var s = new string('a', n);
         Assert.That(Repetitiveness.Ratio(s), Is.EqualTo((n - 1) / (double)(n + 1)).Within(1e-12));

@@ -61,9 +61,13 @@ internal sealed partial class AnswerEquivalence
         var y = x is null ? null : Parse(b, ct);
         if (x is null || y is null) return (textEqual, false);
         // Both parsed: only the mathematics decides (the text key drops braces, so it could confuse \frac{1}{2}3 with \frac{12}{3}).
+        // Percent, with a (the gold) deciding: a gold percentage accepts its number written with or without the mark
+        // (28\% = 28 = 0.28); a percentage against a gold without one is its value / 100 (110\% = 1.1, not 110).
+        var context = new Context(ct);
+        if (a.IsPercent && !b.IsPercent && Equal(x, y, context)) return (true, true);
         if (a.IsPercent) x = Percent(x);
         if (b.IsPercent) y = Percent(y);
-        return (Equal(x, y, new Context(ct)), true);
+        return (Equal(x, y, context), true);
     }
 
     private sealed record Context(CancellationToken Token);

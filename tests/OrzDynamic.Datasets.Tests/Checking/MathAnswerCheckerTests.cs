@@ -119,7 +119,6 @@ public class MathAnswerCheckerTests
     [TestCase("$[1, 2]$", "$(1, 2)$", false)]
     // Percent.
     [TestCase("$28\\%$", "28 percent", true)]
-    [TestCase("$100\\%$", "$100$", false)]
     [TestCase("$100\\%$", "$1$", true)]
     [TestCase("$28\\%$", "$0.28$", true)]
     [TestCase("$28\\%$", "$0.29$", false)]
@@ -200,4 +199,14 @@ public class MathAnswerCheckerTests
         Assert.That(Same(gold, predicted), Is.EqualTo(expected), $"gold [{gold}] predicted [{predicted}]");
         Assert.That(Same(predicted, gold), Is.EqualTo(expected), "the rule is symmetric");
     }
+
+    /// <summary>The one rule where the gold's side decides: a gold percentage accepts its bare number too.</summary>
+    [TestCase("$100\\%$", "$100$", true)]
+    [TestCase("$28\\%$", "$28$", true)]
+    [TestCase("$100\\%$", "$10$", false)]
+    [TestCase("$100$", "$100\\%$", false)]
+    [TestCase("$110$", "$110\\%$", false)]
+    [TestCase("$1.1$", "$110\\%$", true)]
+    public void Percentage_TheGoldDecides(string gold, string predicted, bool expected) =>
+        Assert.That(Same(gold, predicted), Is.EqualTo(expected), $"gold [{gold}] predicted [{predicted}]");
 }

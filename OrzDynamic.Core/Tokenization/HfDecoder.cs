@@ -29,16 +29,13 @@ internal sealed class HfDecoder
         return string.Concat(tokens);
     }
 
-    private static void Add(JsonElement node, string file, string path, List<Step> steps)
+    private static void Add(JsonElement root, string file, string rootPath, List<Step> steps) =>
+        JsonReaders.VisitComponents(root, "decoders", file, rootPath, (node, type, path) => AddOne(node, type, file, path, steps));
+
+    private static void AddOne(JsonElement node, string type, string file, string path, List<Step> steps)
     {
-        var type = JsonReaders.RequireString(node, "type", file, path + ".type");
         switch (type)
         {
-            case "Sequence":
-                var list = JsonReaders.RequireArray(node, "decoders", file, path + ".decoders");
-                var i = 0;
-                foreach (var child in list.EnumerateArray()) Add(child, file, $"{path}.decoders[{i++}]", steps);
-                break;
             case "ByteLevel": steps.Add(ByteLevel); break;
             case "ByteFallback": steps.Add(ByteFallback); break;
             case "Fuse": steps.Add((tokens, _) => [string.Concat(tokens)]); break;

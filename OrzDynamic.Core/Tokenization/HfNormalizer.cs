@@ -33,16 +33,13 @@ internal sealed class HfNormalizer : Normalizer
 
     public override string Normalize(ReadOnlySpan<char> original) => Normalize(original.ToString());
 
-    private static void AddSteps(JsonElement node, string file, string path, List<Func<string, string>> steps)
+    private static void AddSteps(JsonElement root, string file, string rootPath, List<Func<string, string>> steps) =>
+        JsonReaders.VisitComponents(root, "normalizers", file, rootPath, (node, type, path) => AddStepsOne(node, type, file, path, steps));
+
+    private static void AddStepsOne(JsonElement node, string type, string file, string path, List<Func<string, string>> steps)
     {
-        var type = JsonReaders.RequireString(node, "type", file, path + ".type");
         switch (type)
         {
-            case "Sequence":
-                var list = JsonReaders.RequireArray(node, "normalizers", file, path + ".normalizers");
-                var i = 0;
-                foreach (var child in list.EnumerateArray()) AddSteps(child, file, $"{path}.normalizers[{i++}]", steps);
-                break;
             case "NFC": steps.Add(s => s.IsNormalized(NormalizationForm.FormC) ? s : s.Normalize(NormalizationForm.FormC)); break;
             case "NFD": steps.Add(s => s.Normalize(NormalizationForm.FormD)); break;
             case "NFKC": steps.Add(s => s.Normalize(NormalizationForm.FormKC)); break;

@@ -37,16 +37,13 @@ internal sealed class HfPostProcessor
         return current;
     }
 
-    private void Add(JsonElement node, string file, string path)
+    private void Add(JsonElement root, string file, string rootPath) =>
+        JsonReaders.VisitComponents(root, "processors", file, rootPath, (node, type, path) => AddOne(node, type, file, path));
+
+    private void AddOne(JsonElement node, string type, string file, string path)
     {
-        var type = JsonReaders.RequireString(node, "type", file, path + ".type");
         switch (type)
         {
-            case "Sequence":
-                var list = JsonReaders.RequireArray(node, "processors", file, path + ".processors");
-                var i = 0;
-                foreach (var child in list.EnumerateArray()) Add(child, file, $"{path}.processors[{i++}]");
-                break;
             case "ByteLevel":
                 break;
             case "TemplateProcessing":

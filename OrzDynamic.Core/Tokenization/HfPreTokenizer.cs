@@ -198,16 +198,13 @@ internal sealed class HfPreTokenizer : PreTokenizer
         }
     }
 
-    private void Add(JsonElement node, string file, string path)
+    private void Add(JsonElement root, string file, string rootPath) =>
+        JsonReaders.VisitComponents(root, "pretokenizers", file, rootPath, (node, type, path) => AddOne(node, type, file, path));
+
+    private void AddOne(JsonElement node, string type, string file, string path)
     {
-        var type = JsonReaders.RequireString(node, "type", file, path + ".type");
         switch (type)
         {
-            case "Sequence":
-                var list = JsonReaders.RequireArray(node, "pretokenizers", file, path + ".pretokenizers");
-                var i = 0;
-                foreach (var child in list.EnumerateArray()) Add(child, file, $"{path}.pretokenizers[{i++}]");
-                break;
             case "Split":
             {
                 var behavior = ParseBehavior(JsonReaders.RequireString(node, "behavior", file, path + ".behavior"), file, path + ".behavior");

@@ -95,4 +95,22 @@ internal static class JsonReaders
     };
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    /// <summary>
+    /// Visits the components of a tokenizer.json pipeline node (normalizer, pre-tokenizer, decoder, post-processor): the
+    /// children of a <c>Sequence</c> node (under <paramref name="sequenceKey"/>), recursively and in order, else the node
+    /// itself. <paramref name="visit"/> receives the component, its <c>type</c> and its JSON path.
+    /// </summary>
+    public static void VisitComponents(JsonElement node, string sequenceKey, string file, string path, Action<JsonElement, string, string> visit)
+    {
+        var type = RequireString(node, "type", file, path + ".type");
+        if (type != "Sequence")
+        {
+            visit(node, type, path);
+            return;
+        }
+        var i = 0;
+        foreach (var child in RequireArray(node, sequenceKey, file, $"{path}.{sequenceKey}").EnumerateArray())
+            VisitComponents(child, sequenceKey, file, $"{path}.{sequenceKey}[{i++}]", visit);
+    }
 }

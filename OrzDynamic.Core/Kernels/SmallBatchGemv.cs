@@ -314,6 +314,8 @@ internal static class SmallBatchGemv
         Vector256<float> ae3 = default, ao3 = default, be3 = default, bo3 = default;
         float* x1 = x + k, x2 = x + 2L * k, x3 = x + 3L * k;
         var i = 0;
+        // Deliberately unrolled over the four activation rows: each loaded weight vector feeds four rows' accumulators,
+        // so the weights are read once for all of them (the row blocks below repeat one another on purpose).
         for (; i + 32 <= k; i += 32)
         {
             Prefetch(w + i);

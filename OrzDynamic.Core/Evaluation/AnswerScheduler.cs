@@ -93,10 +93,4 @@ internal sealed class AnswerScheduler
         foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger).Generate(requests, options, null, progress, ct))
             yield return [new FinishedAnswer(pending[index], prompts[index], result)];
     }
-
-    /// <summary>Reports synchronously on the generating thread.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -24,4 +24,18 @@ public sealed record ProbeOptions
 
     /// <summary>Apply the Python tool's legacy clamps in the metrics (as <c>EvaluatorConfig.LegacyOrzClamps</c>).</summary>
     public bool LegacyOrzClamps { get; init; }
+
+    /// <summary>
+    /// The options that score probes as an evaluation with <paramref name="config"/> scores answers: its tokenizer,
+    /// device, dtypes and scoring settings.
+    /// </summary>
+    public static ProbeOptions Like(Evaluation.EvaluatorConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new ProbeOptions
+        {
+            TokenizerPath = config.TokenizerPath, Device = config.Device, DType = config.DType, ScoringDType = config.RequestedScoringDType,
+            ScoringChunkSize = config.ScoringChunkSize, LegacyOrzClamps = config.LegacyOrzClamps,
+        };
+    }
 }

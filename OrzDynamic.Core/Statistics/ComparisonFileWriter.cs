@@ -20,6 +20,8 @@ public sealed class ComparisonFileWriter : IDisposable
     private readonly string _scratchPrefix;
     private readonly Dictionary<string, Scratch> _datasets = new(StringComparer.Ordinal);
     private readonly HashSet<(string Dataset, int ToIteration, string Metric, string Stratum)> _significant = [];
+    private readonly Dictionary<string, List<ComparisonRow>> _significantRows = new(StringComparer.Ordinal);
+    private long _testable;
     private bool _done;
 
     /// <summary>Creates the writer for <paramref name="outputDir"/> (created if needed).</summary>
@@ -48,6 +50,10 @@ public sealed class ComparisonFileWriter : IDisposable
     /// <summary>The significant changes against the previous checkpoint seen so far (what the trend markers need).</summary>
     public ComparisonMarks Marks => new(Alpha, _significant);
 
+    /// <summary>The counts and the significant rows so far (kept as they go: a few rows, not the table).</summary>
+    public ComparisonSummary Summary() => new(ConfidenceLevel, Alpha, Rows, _testable,
+        _significantRows.Keys.Order(StringComparer.Ordinal).SelectMany(d => _significantRows[d]).ToArray());
+
     /// <summary>Appends rows (see the class remarks for the order they must come in).</summary>
     /// <exception cref="InvalidOperationException">A row arrives out of report order for its dataset, or the files were completed.</exception>
     public void Add(IEnumerable<ComparisonRow> rows)
@@ -70,6 +76,12 @@ public sealed class ComparisonFileWriter : IDisposable
             scratch.Json.Write(JsonSerializer.SerializeToUtf8Bytes(row, ComparisonFiles.CompactJsonOptions));
             scratch.Json.WriteByte((byte)'\n');
             if (row.Kind == ComparisonKind.Previous && row.Significant) _significant.Add((row.Dataset, row.ToIteration, row.Metric, row.Stratum));
+            if (row.Significant)
+            {
+                if (!_significantRows.TryGetValue(row.Dataset, out var list)) _significantRows.Add(row.Dataset, list = []);
+                list.Add(row);
+            }
+            if (row.Test.IsTestable) _testable++;
             Rows++;
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Plotting.Rendering;
 
 namespace OrzDynamic.Plotting.Export;
@@ -9,8 +10,8 @@ namespace OrzDynamic.Plotting.Export;
 /// <summary>
 /// Writes the evaluator's chart files into one output directory: comparison charts, trends charts and
 /// <c>trends.csv</c>, each under one stable name (<see cref="ChartFileNames"/>), replaced atomically on every rerun, so
-/// charts never pile up; timestamped charts of earlier versions for the same chart are removed. The time of the run is
-/// taken once, at construction, from the injected <see cref="TimeProvider"/> and logged.
+/// charts never pile up; timestamped charts of earlier versions for the same chart are removed. <see cref="Timestamp"/>
+/// records when the exporter was made (from the injected <see cref="TimeProvider"/>); it is not part of any file name.
 /// </summary>
 public sealed class LdChartExporter
 {
@@ -78,22 +79,18 @@ public sealed class LdChartExporter
     public IReadOnlyList<string> SaveTrends(TrendData data, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var written = new List<string>();
-        var csv = Path.Combine(OutputDirectory, ChartFileNames.TrendsCsv);
-        var rows = TrendsCsvWriter.Write(data, csv, cancellationToken);
-        _logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
-        written.Add(csv);
-        progress?.Report(csv);
-
-        foreach (var trend in data.Datasets)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = SaveTrends(trend);
-            written.Add(path);
-            progress?.Report(path);
-        }
-
+        var written = Evaluator.SaveTrends(data, OutputDirectory, new TrendCharts(this), cancellationToken: cancellationToken);
+        foreach (var path in written) progress?.Report(path);
         return written;
+    }
+
+    /// <summary>This exporter's trend charts, for <see cref="Evaluator.SaveTrends"/>.</summary>
+    private sealed class TrendCharts(LdChartExporter exporter) : IChartWriter
+    {
+        public string SaveComparison(DatasetComparison comparison, string outputDirectory, CancellationToken cancellationToken = default) =>
+            exporter.SaveComparison(comparison);
+
+        public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) => exporter.SaveTrends(trend);
     }
 
     private void RemoveLegacy(string path)

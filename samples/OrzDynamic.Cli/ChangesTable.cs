@@ -9,14 +9,14 @@ internal static class ChangesTable
 {
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    public static void Write(IAnsiConsole console, ComparisonReport report)
+    public static void Write(IAnsiConsole console, ComparisonSummary report)
     {
-        var significant = report.Significant.ToArray();
-        int testable = report.Rows.Count(r => r.Test.IsTestable);
-        int notTestable = report.Rows.Count - testable;
+        var significant = report.Significant;
+        long testable = report.Testable;
+        long notTestable = report.Rows - testable;
         var caption = string.Create(Ci,
-            $"{significant.Length} of {testable} tests significant (Holm-adjusted p < {report.Alpha:0.###} per dataset × comparison); {notTestable} not testable. Full table: comparisons.csv");
-        if (significant.Length == 0)
+            $"{significant.Count} of {testable} tests significant (Holm-adjusted p < {report.Alpha:0.###} per dataset × comparison); {notTestable} not testable. Full table: comparisons.csv");
+        if (significant.Count == 0)
         {
             console.MarkupLine("[bold]Changes between checkpoints[/]: none significant.");
             console.MarkupLine($"  [grey]{Markup.Escape(caption)}[/]");

@@ -25,7 +25,7 @@ internal sealed record CliSettings
     public bool Verbose { get; init; }
     public bool AllowInvalidUtf8 { get; init; }
     public bool ErrorBarsCi { get; init; }
-    public double ConfidenceLevel { get; init; } = 0.95;
+    public double ConfidenceLevel { get; init; } = OrzDynamic.Core.Evaluation.Defaults.ConfidenceLevel;
     public IReadOnlyDictionary<string, string> AnswerCheckers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public bool IsEmbeddedDefault { get; init; }
     public string? ProbeAnswersFrom { get; init; }

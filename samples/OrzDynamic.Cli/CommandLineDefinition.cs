@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Generation;
 
 namespace OrzDynamic.Cli;
 
@@ -94,32 +95,36 @@ internal sealed class CommandLineDefinition
     public CliSettings Read(ParseResult r, bool embeddedDefault)
     {
         var max = r.GetValue(MaxEvalSamples);
+        bool debug = r.GetValue(Debug);
         return new CliSettings
         {
             CheckpointPaths = r.GetValue(CheckpointPaths) ?? [],
-            TokenizerPath = r.GetValue(TokenizerPath),
-            Data = r.GetValue(Data) ?? [],
-            CustomSentences = r.GetValue(CustomSentence) ?? [],
-            MaxEvalSamples = max == -1 ? null : max,
-            OutputDir = r.GetValue(OutputDir)!,
-            GenerateMaxLen = r.GetValue(GenerateMaxLen),
-            Temperature = r.GetValue(Temperature),
-            TopP = r.GetValue(TopP),
-            TopK = r.GetValue(TopK),
-            Greedy = r.GetValue(Greedy),
-            Debug = r.GetValue(Debug),
-            Seed = r.GetValue(Seed),
-            Device = r.GetValue(Device)!,
-            DType = r.GetValue(DType),
-            GenerationDType = r.GetValue(GenerationDType),
-            ScoringDType = r.GetValue(ScoringDType),
-            Batching = r.GetValue(Batching)!,
-            BatchSize = r.GetValue(BatchSize),
-            Verbose = r.GetValue(Verbose),
-            AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+            Run = new EvaluatorConfig
+            {
+                TokenizerPath = r.GetValue(TokenizerPath),
+                EvalPromptData = r.GetValue(Data) ?? [],
+                CustomSentenceFiles = r.GetValue(CustomSentence) ?? [],
+                MaxEvalSamples = max == -1 ? null : max,
+                OutputDir = r.GetValue(OutputDir)!,
+                GenerateMaxLen = debug ? Math.Min(Defaults.DebugGenerateMaxLen, r.GetValue(GenerateMaxLen)) : r.GetValue(GenerateMaxLen),
+                DebugNumSamples = debug ? Defaults.DebugNumSamples : null,
+                Temperature = r.GetValue(Temperature),
+                TopP = r.GetValue(TopP),
+                TopK = r.GetValue(TopK),
+                DoSample = !r.GetValue(Greedy),
+                Seed = r.GetValue(Seed),
+                Device = r.GetValue(Device)!,
+                DType = r.GetValue(DType),
+                GenerationDType = r.GetValue(GenerationDType),
+                ScoringDType = r.GetValue(ScoringDType),
+                GenerationMode = r.GetValue(Batching) == "static" ? GenerationMode.Static : GenerationMode.Continuous,
+                BatchSize = r.GetValue(BatchSize),
+                VerboseLearningDynamics = r.GetValue(Verbose),
+                AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+                ConfidenceLevel = r.GetValue(ConfidenceLevel),
+                AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
+            },
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
-            ConfidenceLevel = r.GetValue(ConfidenceLevel),
-            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
             HeatmapSamples = r.GetValue(HeatmapSamples),

@@ -116,13 +116,6 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
     }
 
-    private static OrzDynamic.Core.Generation.GenerationMode ParseBatching(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "continuous" => OrzDynamic.Core.Generation.GenerationMode.Continuous,
-        "static" => OrzDynamic.Core.Generation.GenerationMode.Static,
-        _ => throw new CliInputException($"--batching must be 'continuous' or 'static', got '{value}'."),
-    };
-
     /// <summary>One evaluation config per checkpoint of the command line (also the input of a sharded plan).</summary>
     internal static List<(string Path, EvaluatorConfig Config)> BuildConfigs(CliSettings settings)
     {
@@ -137,33 +130,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             var baseName = new DirectoryInfo(path.TrimEnd('/', '\\')).Name;
             var name = baseName;
             for (int i = 2; !names.Add(name); i++) name = $"{baseName}_{i}";
-            list.Add((path, new EvaluatorConfig
-            {
-                ModelPath = path,
-                TokenizerPath = settings.TokenizerPath,
-                CheckpointName = name,
-                Temperature = settings.Temperature,
-                TopP = settings.TopP,
-                TopK = settings.TopK,
-                DoSample = !settings.Greedy,
-                GenerateMaxLen = settings.Debug ? Math.Min(Defaults.DebugGenerateMaxLen, settings.GenerateMaxLen) : settings.GenerateMaxLen,
-                EvalPromptData = settings.Data,
-                CustomSentenceFiles = settings.CustomSentences,
-                MaxEvalSamples = settings.MaxEvalSamples,
-                DebugNumSamples = settings.Debug ? Defaults.DebugNumSamples : null,
-                OutputDir = Path.Combine(settings.OutputDir, name),
-                VerboseLearningDynamics = settings.Verbose,
-                Seed = settings.Seed,
-                Device = settings.Device,
-                DType = settings.DType,
-                GenerationDType = settings.GenerationDType,
-                ScoringDType = settings.ScoringDType,
-                GenerationMode = ParseBatching(settings.Batching),
-                BatchSize = settings.BatchSize,
-                AllowInvalidUtf8 = settings.AllowInvalidUtf8,
-                ConfidenceLevel = settings.ConfidenceLevel,
-                AnswerCheckers = settings.AnswerCheckers,
-            }));
+            list.Add((path, settings.Run with { ModelPath = path, CheckpointName = name, OutputDir = Path.Combine(settings.OutputDir, name) }));
         }
         return list;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Sharding;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
@@ -241,12 +242,12 @@ internal static class ShardCommands
     /// </summary>
     private static CliSettings StaticBatching(ParseResult r, CommandLineDefinition definition, CliSettings settings)
     {
-        if (string.Equals(settings.Batching.Trim(), "static", StringComparison.OrdinalIgnoreCase)) return settings;
+        if (settings.Run.GenerationMode == GenerationMode.Static) return settings;
         if (r.GetResult(definition.Batching) is { Implicit: false })
-            throw new CliInputException($"--batching {settings.Batching} is not supported by sharded runs: they use --batching static, " +
+            throw new CliInputException($"--batching {r.GetValue(definition.Batching)} is not supported by sharded runs: they use --batching static, " +
                                         "the mode whose answers are bit-identical however the work is split (compare with a single run given --batching static).");
         Console.WriteLine("note: sharded runs use --batching static (fixed batches: shards reproduce a single --batching static run bit for bit).");
-        return settings with { Batching = "static" };
+        return settings with { Run = settings.Run with { GenerationMode = GenerationMode.Static } };
     }
 
     private static IReadOnlyList<string> Launcher()

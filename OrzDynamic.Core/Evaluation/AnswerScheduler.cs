@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// <param name="Sample">The evaluation sample.</param>
 /// <param name="PromptIds">Its prompt token ids.</param>
 /// <param name="Generation">The generated answer.</param>
-public sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> PromptIds, GenerationResult Generation);
+internal sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> PromptIds, GenerationResult Generation);
 
 /// <summary>
 /// Generates the answers of the samples not yet in the journal, in the chosen <see cref="GenerationMode"/>, and hands

@@ -11,7 +11,7 @@ namespace OrzDynamic.Core.Probes;
 /// (<c>custom_sentence_&lt;stem&gt;.jsonl</c>) as <see cref="ProbeRecord"/>s, so custom sentences and answer probes share
 /// aggregation, trends and charts. Nothing is scored again.
 /// </summary>
-public static class CustomSentenceScores
+internal static class CustomSentenceScores
 {
     private sealed record Line
     {

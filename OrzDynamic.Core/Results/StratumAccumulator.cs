@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Results;
 /// Streams <see cref="LdMetrics"/> into a <see cref="StratumResult"/> in constant memory (one
 /// <see cref="RunningMoments"/> per metric). <see cref="StratumResult.Of"/> and every aggregation path use it.
 /// </summary>
-public sealed class StratumAccumulator
+internal sealed class StratumAccumulator
 {
     private readonly string[] _names = LdMetricKeys.All.ToArray();
     private readonly RunningMoments[] _moments;

@@ -12,7 +12,7 @@ namespace OrzDynamic.Core.Sharding;
 /// The settings that make results incomparable, per checkpoint: the run manifest (<see cref="RunManifestFactory"/>)
 /// plus what decides the selection, and their SHA-256 hash recorded in <c>plan.json</c>.
 /// </summary>
-public static class PlanSettings
+internal static class PlanSettings
 {
     /// <summary>The settings of one checkpoint run with the given tokenizer source and generation/scoring dtypes.</summary>
     public static SortedDictionary<string, string> Of(string key, EvaluatorConfig config, string tokenizerSource, ScalarType generationDType,

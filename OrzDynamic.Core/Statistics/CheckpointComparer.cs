@@ -15,7 +15,7 @@ namespace OrzDynamic.Core.Statistics;
 /// one of the two checkpoints are left out of the pairs and counted (<see cref="ComparisonRow.Unpaired"/>). The random
 /// token stratum is not tested: its positions within one answer are not independent observations.
 /// </summary>
-public sealed class CheckpointComparer
+internal sealed class CheckpointComparer
 {
     private readonly ComparisonOptions _options;
 
@@ -102,7 +102,7 @@ public sealed class CheckpointComparer
         int unpairedAll = a.Count + b.Count - 2 * both.Length;
         int onlyFrom = both.Count(i => a[i].IsCorrect && !b[i].IsCorrect);
         int onlyTo = both.Count(i => !a[i].IsCorrect && b[i].IsCorrect);
-        rows.Add(Row(ComparisonStrata.Accuracy, ComparisonStrata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
+        rows.Add(Row(ComparisonRow.AccuracyMetric, Strata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
             both.Length, both.Length, unpairedAll,
             both.Length == 0 ? null : both.Average(i => a[i].IsCorrect ? 1.0 : 0.0),
             both.Length == 0 ? null : both.Average(i => b[i].IsCorrect ? 1.0 : 0.0)));
@@ -117,9 +117,9 @@ public sealed class CheckpointComparer
             var x = pairs.Select(i => a[i].LdMetrics!.Get(metric)).ToArray();
             var y = pairs.Select(i => b[i].LdMetrics!.Get(metric)).ToArray();
             var d = x.Zip(y, (p, q) => q - p).ToArray();
-            rows.Add(Row(metric, ComparisonStrata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
+            rows.Add(Row(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
                 MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
-            foreach (var (stratum, correct) in new[] { (ComparisonStrata.Correct, true), (ComparisonStrata.Incorrect, false) })
+            foreach (var (stratum, correct) in new[] { (Strata.Correct, true), (Strata.Incorrect, false) })
             {
                 var s1 = validA.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
                 var s2 = validB.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();

@@ -13,7 +13,7 @@ namespace OrzDynamic.Core.Statistics;
 /// which is the order <see cref="CheckpointComparer"/> produces them in; a row out of that order is refused.
 /// What the trend markers need is kept as it goes (<see cref="Marks"/>).
 /// </summary>
-public sealed class ComparisonFileWriter : IDisposable
+internal sealed class ComparisonFileWriter : IDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(false);
     private readonly string _outputDir;

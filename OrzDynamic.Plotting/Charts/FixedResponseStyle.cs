@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Probes;
 using OxyPlot;
 
@@ -19,9 +20,9 @@ internal static class FixedResponseStyle
         ? Palette[index % Palette.Length]
         : series.Name.ToLowerInvariant() switch
         {
-            ProbeStrata.All => OxyColor.Parse("#34495e"),
-            ProbeStrata.Correct or "chosen" => OxyColor.Parse("#2ecc71"),
-            ProbeStrata.Incorrect or "rejected" => OxyColor.Parse("#e74c3c"),
+            Strata.All => OxyColor.Parse("#34495e"),
+            Strata.Correct or "chosen" => OxyColor.Parse("#2ecc71"),
+            Strata.Incorrect or "rejected" => OxyColor.Parse("#e74c3c"),
             "rephrase" or "rephrased" => OxyColor.Parse("#f39c12"),
             "unrelated" or "random" => OxyColor.Parse("#3498db"),
             _ => Palette[index % Palette.Length],

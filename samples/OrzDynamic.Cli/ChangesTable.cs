@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Globalization;
 using OrzDynamic.Core.Statistics;
 using Spectre.Console;
@@ -34,7 +35,7 @@ internal static class ChangesTable
                 Markup.Escape(TestName(r.Test.Test)),
                 arrow + " " + Markup.Escape(Effect(r)),
                 P(r.AdjustedP),
-                r.Stratum == ComparisonStrata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
+                r.Stratum == Strata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
         }
         console.Write(t);
         console.MarkupLine(Markup.Escape(string.Create(Ci,
@@ -54,13 +55,13 @@ internal static class ChangesTable
     private static string Effect(ComparisonRow r)
     {
         var md = r.MeanDifference;
-        if (r.Metric == ComparisonStrata.Accuracy)
+        if (r.Metric == ComparisonRow.AccuracyMetric)
         {
             var pp = string.Create(Ci, $"{r.Test.Effect * 100:+0.0;-0.0;0} pp");
             return md is null ? pp : pp + string.Create(Ci, $" [{md.Low * 100:+0.0;-0.0;0}, {md.High * 100:+0.0;-0.0;0}]");
         }
         var interval = md is null ? "" : $" [{G(md.Low)}, {G(md.High)}]";
-        return r.Stratum == ComparisonStrata.All
+        return r.Stratum == Strata.All
             ? $"median {G(r.Test.Effect)}, mean {G(md?.Estimate)}{interval}"
             : $"mean {G(md?.Estimate)}{interval}";
     }

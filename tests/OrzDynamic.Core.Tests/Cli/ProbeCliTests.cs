@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -64,9 +65,9 @@ public class ProbeCliTests
 
         var set = ProbeFiles.AnswerSet("iter2200");
         var csv = ReadProbeCsv(Path.Combine(outDir, ProbeFiles.TrendsCsv(set)));
-        Assert.That(csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
-        var outToken = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Values.ToArray();
-        var energy = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
+        Assert.That(csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
+        var outToken = csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Values.ToArray();
+        var energy = csv[("arith_demo", Strata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
         Assert.That(outToken[0], Is.LessThan(outToken[1]), "out_token iter0 < iter1200");
         Assert.That(outToken[1], Is.LessThan(outToken[2]), "out_token iter1200 < iter2200");
         Assert.That(energy[0], Is.GreaterThan(energy[1]), "prob_energy iter0 > iter1200");

@@ -60,8 +60,8 @@ public sealed class DemoAnswerProbeTests
         var points = ProbeAggregator.Aggregate(_checkpoints.Select(c => (c, _run.Records[c.Name])));
         double[] Series(string stratum, string metric) =>
             points.Where(p => p.Source == Dataset && p.Stratum == stratum && p.Metric == metric).OrderBy(p => p.Iteration).Select(p => p.Mean).ToArray();
-        var outToken = Series(ProbeStrata.All, LdMetricKeys.OutToken);
-        var energy = Series(ProbeStrata.All, LdMetricKeys.ProbEnergy);
+        var outToken = Series(Strata.All, LdMetricKeys.OutToken);
+        var energy = Series(Strata.All, LdMetricKeys.ProbEnergy);
         TestContext.Progress.WriteLine($"out_token {string.Join(" < ", outToken.Select(v => v.ToString("0.00")))}; prob_energy {string.Join(" > ", energy.Select(v => v.ToString("0.0000")))}");
         Assert.That(outToken, Has.Length.EqualTo(3));
         Assert.That(outToken[0], Is.LessThan(outToken[1]));

@@ -158,11 +158,11 @@ public class FixedResponseScorerTests
         var points = ProbeAggregator.Aggregate(run.Checkpoints.Select(c => (c, run.Records[c.Name])));
         foreach (var source in _items.Select(i => i.Source).Distinct())
         {
-            var all = points.Single(p => p.Source == source && p.Stratum == ProbeStrata.All && p.Metric == LdMetricKeys.OutToken && p.Iteration == 10);
+            var all = points.Single(p => p.Source == source && p.Stratum == Strata.All && p.Metric == LdMetricKeys.OutToken && p.Iteration == 10);
             var expected = run.Records["iter10"].Where(r => r.Source == source && r.LdMetrics!.IsValid).Select(r => r.LdMetrics!.OutToken).Average();
             Assert.That(all.Mean, Is.EqualTo(expected).Within(1e-9));
             int correct = _items.Count(i => i.Source == source && i.ReferenceCorrect == true);
-            var c = points.SingleOrDefault(p => p.Source == source && p.Stratum == ProbeStrata.Correct && p.Metric == LdMetricKeys.OutToken && p.Iteration == 0);
+            var c = points.SingleOrDefault(p => p.Source == source && p.Stratum == Strata.Correct && p.Metric == LdMetricKeys.OutToken && p.Iteration == 0);
             Assert.That(c?.Count ?? 0, Is.EqualTo(correct));
         }
         var csv = Path.Combine(Out("csv"), "p.csv");

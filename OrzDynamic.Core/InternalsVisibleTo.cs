@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("OrzDynamic.Core.Tests")]
+[assembly: InternalsVisibleTo("OrzDynamic.Plotting.Tests")]
 [assembly: InternalsVisibleTo("orz-demo-trainer")]
 [assembly: InternalsVisibleTo("OrzDynamic.Plotting")]
 [assembly: InternalsVisibleTo("OrzDynamic.Benchmarks")]

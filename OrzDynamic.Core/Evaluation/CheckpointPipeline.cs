@@ -218,7 +218,7 @@ internal sealed class CheckpointPipeline : IDisposable
                 else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
                 lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
             }
-            AtomicFile.WriteAllLines(Path.Combine(outputDir, OutputFiles.CustomSentences(stem)), lines);
+            AtomicFile.WriteAllLines(Path.Combine(outputDir, OutputLayout.CustomSentences(stem)), lines);
             result[stem] = StratumResult.Of(items);
             _logger.LogInformation("Custom sentences {File}: {Count} scored", path, items.Count);
         }

@@ -95,10 +95,10 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     public HfTokenizer Tokenizer => _pipeline.Tokenizer;
 
     /// <summary>The per-sample journal.</summary>
-    public string JournalPath => Path.Combine(Config.OutputDir, OutputFiles.Journal);
+    public string JournalPath => Path.Combine(Config.OutputDir, OutputLayout.Journal);
 
     /// <summary>The summary written at the end of <see cref="EvalAsync"/>.</summary>
-    public string SummaryPath => Path.Combine(Config.OutputDir, OutputFiles.Summary);
+    public string SummaryPath => Path.Combine(Config.OutputDir, OutputLayout.Summary);
 
     /// <summary>
     /// Draws the comparison charts when <see cref="EvaluatorConfig.EnableVisualization"/> is set (e.g.
@@ -126,7 +126,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     {
         var checkpoint = Config.EffectiveCheckpointName;
         sink?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
-        OutputLocation.Check(Config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+        OutputLocation.Check(Config.OutputDir, [OutputLayout.Journal, OutputLayout.Summary, OutputLayout.Manifest]);
         var selection = _pipeline.Select(ct);
         var samples = selection.Data.Samples;
         Directory.CreateDirectory(Config.OutputDir);
@@ -161,11 +161,11 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         {
             foreach (var ds in results.Datasets.Values)
             {
-                var path = Path.Combine(Config.OutputDir, OutputFiles.DatasetResults(ds.Name, ds.Accuracy));
+                var path = Path.Combine(Config.OutputDir, OutputLayout.DatasetResults(ds.Name, ds.Accuracy));
                 AtomicFile.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
                     .Select(r => JsonSerializer.Serialize(r, ResultsJournal.LineOptions)));
                 // Older files of this dataset (another accuracy in the name) go only after the new one is in place.
-                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputFiles.DatasetResultsPattern(ds.Name)))
+                foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputLayout.DatasetResultsPattern(ds.Name)))
                     if (!string.Equals(Path.GetFullPath(stale), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(stale);
             }
         }
@@ -200,7 +200,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(trends);
         Directory.CreateDirectory(outputDir);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Evaluator>();
-        var csv = Path.Combine(outputDir, OutputFiles.TrendsCsv);
+        var csv = Path.Combine(outputDir, OutputLayout.TrendsCsv);
         int rows = TrendsCsvWriter.Write(trends, csv, cancellationToken);
         logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
         var written = new List<string> { csv };

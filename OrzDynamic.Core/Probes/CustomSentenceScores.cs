@@ -31,7 +31,7 @@ internal static class CustomSentenceScores
     /// <exception cref="ResultsFileException">A line is not a valid sentence score.</exception>
     public static IReadOnlyList<ProbeRecord> Read(string checkpointOutputDir, string stem, string checkpoint)
     {
-        var path = Path.Combine(checkpointOutputDir, OutputFiles.CustomSentences(stem));
+        var path = Path.Combine(checkpointOutputDir, OutputLayout.CustomSentences(stem));
         if (!File.Exists(path))
             throw new ProbeInputException($"{path} does not exist: checkpoint '{checkpoint}' has no scores for custom sentence file '{stem}'.");
         var list = new List<ProbeRecord>();

@@ -76,7 +76,7 @@ public sealed class FixedResponseScorer
                     Device = Options.Device,
                     DType = Options.DType is null ? null : ModelLoadOptions.ParseDType(Options.DType),
                 }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
-                var journal = Path.Combine(outputDir, checkpoint.Name, ProbeFiles.Journal(setName));
+                var journal = Path.Combine(outputDir, checkpoint.Name, OutputLayout.ProbeJournal(setName));
                 records[checkpoint.Name] = ScoreCheckpoint(model, tokenizer, checkpoint.Name, items, journal, progress, cancellationToken);
             }
             return new ProbeRunResult(checkpoints, records);

@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 

@@ -2,7 +2,7 @@ namespace OrzDynamic.Core.Results;
 
 /// <summary>
 /// The names of the strata answers are aggregated and compared in, one vocabulary for results keys
-/// (<c>ld_correct/…</c>), comparison rows, probe trends and charts (<see cref="Aggregation.Stratum"/> is the same
+/// (<c>ld_correct/…</c>), comparison rows, probe trends and charts (the chart enum <c>Stratum</c> is the same
 /// three as an enum).
 /// </summary>
 public static class Strata

@@ -28,7 +28,7 @@ internal sealed class StratumAccumulator
     /// <summary>The stratum of everything added so far.</summary>
     public StratumResult ToResult()
     {
-        var metrics = new Dictionary<string, Aggregation.MetricStats>(_names.Length);
+        var metrics = new Dictionary<string, MetricStats>(_names.Length);
         for (int i = 0; i < _names.Length; i++) metrics[_names[i]] = _moments[i].ToStats();
         return new StratumResult { Count = Count, Metrics = metrics };
     }

@@ -1,5 +1,4 @@
 using OrzDynamic.Metrics;
-using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 

@@ -79,10 +79,10 @@ public static class PlanMerger
 
         var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
         var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
-        var resultsPath = Path.Combine(ckDir, OutputFiles.Journal);
+        var resultsPath = Path.Combine(ckDir, OutputLayout.Journal);
         var resultsTmp = SharedDirFile.TempPath(resultsPath);
         var detailTmp = ck.Config.SaveDetailedResults
-            ? datasets.ToDictionary(d => d, d => SharedDirFile.TempPath(Path.Combine(ckDir, OutputFiles.DatasetResults(d, 0))), StringComparer.Ordinal)
+            ? datasets.ToDictionary(d => d, d => SharedDirFile.TempPath(Path.Combine(ckDir, OutputLayout.DatasetResults(d, 0))), StringComparer.Ordinal)
             : [];
         long count = 0;
         var custom = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
@@ -118,16 +118,16 @@ public static class PlanMerger
         var customOrdered = ck.CustomSentenceStems.Where(custom.ContainsKey).ToDictionary(s => s, s => custom[s], StringComparer.Ordinal);
         var evalResults = ResultsAggregator.Build(ck.Name, ck.Key, datasets.Select(d => accumulators[d]), skips, customOrdered, ck.Config.ConfidenceLevel);
 
-        var summaryPath = Path.Combine(ckDir, OutputFiles.Summary);
+        var summaryPath = Path.Combine(ckDir, OutputLayout.Summary);
         evalResults.WriteSummary(summaryPath);
         var missingHere = missing.Where(m => m.Unit.Checkpoint == units.FirstOrDefault()?.Unit.Checkpoint).ToArray();
         if (missing.Count > 0) MarkPartial(summaryPath, missingHere);
         files.Add(summaryPath);
         foreach (var (name, tmp) in detailTmp)
         {
-            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputFiles.DatasetResultsPattern(name)))
+            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputLayout.DatasetResultsPattern(name)))
                 File.Delete(stale);
-            var final = Path.Combine(ckDir, OutputFiles.DatasetResults(name, evalResults.Datasets[name].Accuracy));
+            var final = Path.Combine(ckDir, OutputLayout.DatasetResults(name, evalResults.Datasets[name].Accuracy));
             SharedDirFile.Commit(tmp, final);
             files.Add(final);
         }
@@ -189,7 +189,7 @@ public static class PlanMerger
         var unitDir = ShardLayout.CustomUnitDir(dir, plan, unit);
         foreach (var stem in ck.CustomSentenceStems)
         {
-            var name = OutputFiles.CustomSentences(stem);
+            var name = OutputLayout.CustomSentences(stem);
             var source = Path.Combine(unitDir, name);
             if (!File.Exists(source)) throw new ResultsFileException(source, null, $"missing from the finished {unit.Describe(plan)}");
             var acc = new StratumAccumulator();
@@ -213,7 +213,7 @@ public static class PlanMerger
     /// <summary>The checkpoint's probe journal, as a single run leaves it in the checkpoint's directory (<c>probes_&lt;set&gt;.jsonl</c>).</summary>
     private static void MergeProbes(string dir, ShardPlan plan, WorkUnit unit, string ckDir, List<string> files)
     {
-        var target = Path.Combine(ckDir, ProbeFiles.Journal(plan.Probes!.SetName));
+        var target = Path.Combine(ckDir, OutputLayout.ProbeJournal(plan.Probes!.SetName));
         var tmp = SharedDirFile.TempPath(target);
         File.Copy(ShardLayout.ProbeUnitJournal(dir, plan, unit), tmp, overwrite: true);
         SharedDirFile.Commit(tmp, target);
@@ -249,7 +249,7 @@ public static class PlanMerger
     {
         var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"],
             ModelLoadOptions.ParseDType(ck.Settings["generation_dtype"]), ModelLoadOptions.ParseDType(ck.Settings["scoring_dtype"]));
-        var path = Path.Combine(ckDir, RunManifest.FileName);
+        var path = Path.Combine(ckDir, OutputLayout.Manifest);
         SharedDirFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
         files.Add(path);
     }

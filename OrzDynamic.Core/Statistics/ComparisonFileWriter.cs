@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Text;
 using System.Text.Json;
 
@@ -93,8 +94,8 @@ internal sealed class ComparisonFileWriter : IDisposable
         _done = true;
         foreach (var s in _datasets.Values) s.Close();
         var order = _datasets.Keys.Order(StringComparer.Ordinal).Select(d => _datasets[d]).ToArray();
-        var csv = Path.Combine(_outputDir, ComparisonFiles.Csv);
-        var json = Path.Combine(_outputDir, ComparisonFiles.Json);
+        var csv = Path.Combine(_outputDir, OutputLayout.ComparisonsCsv);
+        var json = Path.Combine(_outputDir, OutputLayout.ComparisonsJson);
 
         var csvTmp = csv + ".tmp";
         using (var output = new StreamWriter(csvTmp, false, Utf8, 1 << 16))

@@ -58,7 +58,7 @@ public static class MultiCheckpointStudy
                 $"they share iteration {shared.Key}, so they cannot be compared or put on one trend (give paths with distinct iter<N>)");
         using var writer = new ComparisonFileWriter(outputDir, options.ConfidenceLevel, new ComparisonOptions().Alpha);
         comparer.CompareInOrder(iterations, k => CheckpointSamples.ReadForComparison(
-            Path.Combine(checkpoints[k].OutputDir, OutputFiles.Journal), checkpoints[k].Name, iterations[k].Iteration), writer.Add, ct);
+            Path.Combine(checkpoints[k].OutputDir, OutputLayout.Journal), checkpoints[k].Name, iterations[k].Iteration), writer.Add, ct);
         var files = writer.Complete();
         return (writer.Summary(), files, writer.Marks);
     }
@@ -84,7 +84,7 @@ public static class MultiCheckpointStudy
         var records = probes is null ? [] : ReadProbes(checkpoints, probeCheckpoints, probes);
         if (probes is not null && records.Count > 0)
         {
-            var csv = Path.Combine(outputDir, ProbeFiles.TrendsCsv(probes.SetName));
+            var csv = Path.Combine(outputDir, OutputLayout.ProbeTrendsCsv(probes.SetName));
             ProbeAggregator.WriteCsv(ProbeAggregator.Aggregate(records), csv);
             written.Add(csv);
             trends.AddRange(FixedResponseTrends.Build(probes.SetName + "/",
@@ -93,7 +93,7 @@ public static class MultiCheckpointStudy
         }
 
         if (trends.Count == 0) return written;
-        var trendsCsv = Path.Combine(outputDir, OutputFiles.TrendsCsv);
+        var trendsCsv = Path.Combine(outputDir, OutputLayout.TrendsCsv);
         // The checkpoint trends wrote trends.csv just now when there are two or more checkpoints; else it starts afresh.
         int rows = FixedResponseTrends.AppendCsv(trendsCsv, trends, appendToExisting: trendsWritten);
         log.LogInformation("Appended {Rows} fixed-response trend rows to {Path}", rows, trendsCsv);
@@ -120,7 +120,7 @@ public static class MultiCheckpointStudy
         var result = new List<(ProbeCheckpoint, IReadOnlyList<ProbeRecord>)>();
         foreach (var k in probes.Order)
         {
-            var journal = Path.Combine(checkpoints[k].OutputDir, ProbeFiles.Journal(probes.SetName));
+            var journal = Path.Combine(checkpoints[k].OutputDir, OutputLayout.ProbeJournal(probes.SetName));
             if (!File.Exists(journal)) throw new ResultsFileException(journal, null, $"missing: the answer probes of {checkpoints[k].Name} were not scored");
             result.Add((probeCheckpoints[k], FixedResponseScorer.ReadJournal(journal)));
         }

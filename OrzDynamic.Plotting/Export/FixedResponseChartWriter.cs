@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Probes;
@@ -21,18 +22,12 @@ public sealed class FixedResponseChartWriter : IFixedResponseChartWriter
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
-    /// <summary>File name of a fixed-response trend chart (stable: a rerun replaces it, like the other charts).</summary>
-    public static string TrendFileName(string key) => $"ld_fixed_{ChartFileNames.SanitizeDataset(key)}.png";
-
-    /// <summary>File name of a per-token heatmap (stable: a rerun replaces it).</summary>
-    public static string HeatmapFileName(string key) => $"ld_heatmap_{ChartFileNames.SanitizeDataset(key)}.png";
-
     /// <summary>Renders and saves a trend chart into <paramref name="outputDirectory"/>; returns its path.</summary>
     public string SaveTrend(FixedResponseTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trend);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.FixedResponseChart(trend.Key)));
         ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
         _logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
         return path;
@@ -43,7 +38,7 @@ public sealed class FixedResponseChartWriter : IFixedResponseChartWriter
     {
         ArgumentNullException.ThrowIfNull(heatmap);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.HeatmapChart(heatmap.Key)));
         ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
         _logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
         return path;

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Plotting.Charts;
@@ -9,7 +10,7 @@ namespace OrzDynamic.Plotting.Export;
 
 /// <summary>
 /// Writes the evaluator's chart files into one output directory: comparison charts, trends charts and
-/// <c>trends.csv</c>, each under one stable name (<see cref="ChartFileNames"/>), replaced atomically on every rerun, so
+/// <c>trends.csv</c>, each under one stable name (<see cref="OutputLayout"/>), replaced atomically on every rerun, so
 /// charts never pile up; timestamped charts of earlier versions for the same chart are removed. <see cref="Timestamp"/>
 /// records when the exporter was made (from the injected <see cref="TimeProvider"/>); it is not part of any file name.
 /// </summary>
@@ -47,7 +48,7 @@ public sealed class LdChartExporter
     public string SaveComparison(DatasetComparison comparison, int? width = null, int? height = null)
     {
         var chart = ComparisonChartBuilder.Build(comparison);
-        var path = Path.Combine(OutputDirectory, ChartFileNames.Comparison(comparison.Dataset));
+        var path = Path.Combine(OutputDirectory, OutputLayout.ComparisonChart(comparison.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
         RemoveLegacy(path);
         _logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
@@ -63,7 +64,7 @@ public sealed class LdChartExporter
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
         var chart = TrendsChartBuilder.Build(trend, errorBars: TrendErrorBars);
-        var path = Path.Combine(OutputDirectory, ChartFileNames.Trends(trend.Dataset));
+        var path = Path.Combine(OutputDirectory, OutputLayout.TrendsChart(trend.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
         RemoveLegacy(path);
         _logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
@@ -98,7 +99,7 @@ public sealed class LdChartExporter
         var stable = Path.GetFileName(path);
         foreach (var old in Directory.EnumerateFiles(OutputDirectory, Path.GetFileNameWithoutExtension(stable) + "_*.png"))
         {
-            if (!ChartFileNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
+            if (!LegacyChartNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
             try
             {
                 File.Delete(old);

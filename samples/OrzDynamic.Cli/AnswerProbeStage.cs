@@ -35,7 +35,7 @@ internal sealed class AnswerProbeStage
         _console = console;
         _log = loggerFactory.CreateLogger<AnswerProbeStage>();
         _scorer = new FixedResponseScorer(ProbeOptions.Like(configs[0].Config), loggerFactory);
-        SetName = ProbeFiles.AnswerSet(referenceName);
+        SetName = OutputLayout.AnswerSet(referenceName);
     }
 
     /// <summary>Name of the reference checkpoint.</summary>
@@ -87,8 +87,8 @@ internal sealed class AnswerProbeStage
         if (Directory.Exists(reference))
         {
             var name = new DirectoryInfo(reference.TrimEnd('/', '\\')).Name;
-            if (!File.Exists(Path.Combine(reference, OutputFiles.Journal)))
-                throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputFiles.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
+            if (!File.Exists(Path.Combine(reference, OutputLayout.Journal)))
+                throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputLayout.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
             var external = new AnswerProbeStage(configs, null, reference, name, heatmaps, loggerFactory, console);
             external._items = external.LoadItems();   // an earlier run's answers: check them before any model is loaded
             return external;
@@ -106,7 +106,7 @@ internal sealed class AnswerProbeStage
     {
         _items ??= LoadItems();
         var config = _configs[index].Config;
-        var journal = Path.Combine(config.OutputDir, ProbeFiles.Journal(SetName));
+        var journal = Path.Combine(config.OutputDir, OutputLayout.ProbeJournal(SetName));
         var records = _scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, config.EffectiveCheckpointName, _items, journal, cancellationToken: ct);
         _console.MarkupLine($"  probes     : {records.Count} answers of {Markup.Escape(ReferenceName)} scored → {Markup.Escape(journal)}");
     }

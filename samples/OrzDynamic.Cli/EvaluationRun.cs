@@ -19,7 +19,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         Preflight.Check(settings, configs);                         // outputs, every input file, every config.json
 
         Directory.CreateDirectory(settings.OutputDir);
-        var logPath = Path.Combine(settings.OutputDir, OutputFiles.LogFile(DateTime.Now));
+        var logPath = Path.Combine(settings.OutputDir, OutputLayout.LogFile(DateTime.Now));
         using var loggerFactory = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Information)
             .AddProvider(new FileLoggerProvider(logPath))

@@ -17,7 +17,7 @@ internal static class Preflight
     {
         OutputLocation.Check(settings.OutputDir, []);
         foreach (var (_, config) in configs)
-            OutputLocation.Check(config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+            OutputLocation.Check(config.OutputDir, [OutputLayout.Journal, OutputLayout.Summary, OutputLayout.Manifest]);
         if (settings.Data.Count > 0)
             new EvalDataLoader().Load(settings.Data, new EvalDataOptions { ReplaceInvalidUtf8 = settings.Run.AllowInvalidUtf8 });
         if (settings.CustomSentences.Count > 0)

@@ -63,8 +63,8 @@ public class ProbeCliTests
         Assert.That(code, Is.EqualTo(0), stdout + stderr);
         Assert.That(stdout, Does.Contain("running the embedded demo"));
 
-        var set = ProbeFiles.AnswerSet("iter2200");
-        var csv = ReadProbeCsv(Path.Combine(outDir, ProbeFiles.TrendsCsv(set)));
+        var set = OutputLayout.AnswerSet("iter2200");
+        var csv = ReadProbeCsv(Path.Combine(outDir, OutputLayout.ProbeTrendsCsv(set)));
         Assert.That(csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
         var outToken = csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Values.ToArray();
         var energy = csv[("arith_demo", Strata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
@@ -74,12 +74,12 @@ public class ProbeCliTests
         Assert.That(energy[1], Is.GreaterThan(energy[2]), "prob_energy iter1200 > iter2200");
 
         // One journal per checkpoint, each with every answer of the reference.
-        int answers = File.ReadAllLines(Path.Combine(outDir, "iter2200", OutputFiles.Journal)).Length;
+        int answers = File.ReadAllLines(Path.Combine(outDir, "iter2200", OutputLayout.Journal)).Length;
         foreach (var c in new[] { "iter0", "iter1200", "iter2200" })
-            Assert.That(File.ReadAllLines(Path.Combine(outDir, c, ProbeFiles.Journal(set))), Has.Length.EqualTo(answers), c);
+            Assert.That(File.ReadAllLines(Path.Combine(outDir, c, OutputLayout.ProbeJournal(set))), Has.Length.EqualTo(answers), c);
 
         // trends.csv: datasets, the probe series and every custom sentence file (the pairs file by group).
-        var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
+        var trends = File.ReadAllLines(Path.Combine(outDir, OutputLayout.TrendsCsv));
         Assert.That(trends[0], Is.EqualTo(OrzDynamic.Core.Aggregation.TrendsCsvWriter.Header));
         int columns = trends[0].Split(',').Length;
         Assert.That(trends.Where(l => !l.Contains('"')), Has.All.Matches<string>(l => l.Split(',').Length == columns), "every row has the header's columns");
@@ -100,7 +100,7 @@ public class ProbeCliTests
     public void SigkillInTheMiddleOfTheProbes_ThenRerun_GivesIdenticalOutputs()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("needs POSIX signals");
-        var set = ProbeFiles.AnswerSet("iter2200");
+        var set = OutputLayout.AnswerSet("iter2200");
         string[] Args(string dir) => DemoArgs(dir, 32, "--probe_answers_from", "last", "--greedy");
 
         var clean = _tmp.Sub("kill-clean");
@@ -112,8 +112,8 @@ public class ProbeCliTests
         {
             _ = p.StandardOutput.ReadToEndAsync();
             _ = p.StandardError.ReadToEndAsync();
-            var reference = Path.Combine(killed, "iter2200", OutputFiles.Journal);
-            var journals = new[] { "iter2200", "iter0", "iter1200" }.Select(c => Path.Combine(killed, c, ProbeFiles.Journal(set))).ToArray();
+            var reference = Path.Combine(killed, "iter2200", OutputLayout.Journal);
+            var journals = new[] { "iter2200", "iter0", "iter1200" }.Select(c => Path.Combine(killed, c, OutputLayout.ProbeJournal(set))).ToArray();
             var sw = Stopwatch.StartNew();
             string? caught = null;
             while (caught is null && !p.HasExited && sw.Elapsed < TimeSpan.FromMinutes(8))
@@ -137,11 +137,11 @@ public class ProbeCliTests
         Assert.That(code2, Is.EqualTo(0), o2 + e2);
         foreach (var c in new[] { "iter0", "iter1200", "iter2200" })
         {
-            Assert.That(File.ReadAllBytes(Path.Combine(killed, c, ProbeFiles.Journal(set))),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(clean, c, ProbeFiles.Journal(set)))), $"{c} probe journal");
+            Assert.That(File.ReadAllBytes(Path.Combine(killed, c, OutputLayout.ProbeJournal(set))),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(clean, c, OutputLayout.ProbeJournal(set)))), $"{c} probe journal");
         }
-        Assert.That(File.ReadAllText(Path.Combine(killed, ProbeFiles.TrendsCsv(set))), Is.EqualTo(File.ReadAllText(Path.Combine(clean, ProbeFiles.TrendsCsv(set)))));
-        Assert.That(File.ReadAllText(Path.Combine(killed, OutputFiles.TrendsCsv)), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputFiles.TrendsCsv))));
+        Assert.That(File.ReadAllText(Path.Combine(killed, OutputLayout.ProbeTrendsCsv(set))), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputLayout.ProbeTrendsCsv(set)))));
+        Assert.That(File.ReadAllText(Path.Combine(killed, OutputLayout.TrendsCsv)), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputLayout.TrendsCsv))));
     }
 
     private static int CountLines(string path)
@@ -175,7 +175,7 @@ public class ProbeCliTests
         // An earlier output directory whose results.jsonl holds answers of another dataset only.
         var refDir = _tmp.Sub("other-ref");
         Directory.CreateDirectory(refDir);
-        File.WriteAllText(Path.Combine(refDir, OutputFiles.Journal),
+        File.WriteAllText(Path.Combine(refDir, OutputLayout.Journal),
             JsonSerializer.Serialize(new { dataset = "math500", index = 0, prompt = "q", output = "a", token_ids = new[] { 1, 2 } }) + "\n");
         var (code, _, err) = Run(DemoArgs(_tmp.Sub("other-out"), "--probe_answers_from", refDir));
         Assert.That(code, Is.EqualTo(2), err);
@@ -221,7 +221,7 @@ public class ProbeCliTests
         var all = string.Join("\n", Directory.GetFiles(outDir, "eval_*.log").Select(File.ReadAllText));
         Assert.That(all, Does.Contain("group 'rejected' has a single sentence").And.Contain("group 'rephrase' has a single sentence"));
         Assert.That(all, Does.Not.Contain("group 'chosen' has a single sentence"));
-        var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
+        var trends = File.ReadAllLines(Path.Combine(outDir, OutputLayout.TrendsCsv));
         Assert.That(trends, Has.Some.StartsWith("custom_sentence_lonely,rejected,out_token,"));
     }
 }

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -75,8 +76,8 @@ public class RandomKillTests
             {
                 var a = Path.Combine(clean, ckpt);
                 var b = Path.Combine(killed, ckpt);
-                var ja = JournalByKey(Path.Combine(a, OutputFiles.Journal));
-                var jb = JournalByKey(Path.Combine(b, OutputFiles.Journal));
+                var ja = JournalByKey(Path.Combine(a, OutputLayout.Journal));
+                var jb = JournalByKey(Path.Combine(b, OutputLayout.Journal));
                 Assert.That(jb.Keys, Is.EqualTo(ja.Keys), $"{ckpt}: the same samples, each once");
                 foreach (var key in ja.Keys)
                 {
@@ -84,7 +85,7 @@ public class RandomKillTests
                         Assert.That(jb[key][field]?.ToJsonString(), Is.EqualTo(ja[key][field]?.ToJsonString()), $"{ckpt} {key} {field}");
                     AssertJsonClose(ja[key], jb[key], $"{ckpt} {key}");
                 }
-                AssertJsonClose(Json(Path.Combine(a, OutputFiles.Summary)), Json(Path.Combine(b, OutputFiles.Summary)), $"{ckpt} summary");
+                AssertJsonClose(Json(Path.Combine(a, OutputLayout.Summary)), Json(Path.Combine(b, OutputLayout.Summary)), $"{ckpt} summary");
                 foreach (var f in Directory.GetFiles(a, "custom_sentence_*.jsonl").Concat(Directory.GetFiles(a, "eval_results_*.jsonl")))
                 {
                     var other = Path.Combine(b, Path.GetFileName(f));
@@ -95,8 +96,8 @@ public class RandomKillTests
                     for (int i = 0; i < la.Length; i++) AssertJsonClose(JsonNode.Parse(la[i]), JsonNode.Parse(lb[i]), $"{other}:{i + 1}");
                 }
             }
-            var ta = File.ReadAllLines(Path.Combine(clean, OutputFiles.TrendsCsv));
-            var tb = File.ReadAllLines(Path.Combine(killed, OutputFiles.TrendsCsv));
+            var ta = File.ReadAllLines(Path.Combine(clean, OutputLayout.TrendsCsv));
+            var tb = File.ReadAllLines(Path.Combine(killed, OutputLayout.TrendsCsv));
             Assert.That(tb, Has.Length.EqualTo(ta.Length));
             for (int i = 0; i < ta.Length; i++)
             {

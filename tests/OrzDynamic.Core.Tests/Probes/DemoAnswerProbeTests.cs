@@ -47,7 +47,7 @@ public sealed class DemoAnswerProbeTests
         }))
             await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
         _items = ReferenceAnswers.Load(_refDir, [Dataset]).Items;
-        _run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync(_checkpoints, _items, _output.Path, ProbeFiles.AnswerSet(last.Name));
+        _run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync(_checkpoints, _items, _output.Path, OutputLayout.AnswerSet(last.Name));
     }
 
     [OneTimeTearDown]
@@ -87,7 +87,7 @@ public sealed class DemoAnswerProbeTests
             var dir = _output.Sub("custom-" + c.Name);
             await using (var evaluator = new Evaluator(new EvaluatorConfig { ModelPath = c.ModelPath, CustomSentenceFiles = [file], OutputDir = dir, EnableVisualization = false }))
                 await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
-            var custom = File.ReadAllLines(Path.Combine(dir, OutputFiles.CustomSentences("answers_as_sentences")))
+            var custom = File.ReadAllLines(Path.Combine(dir, OutputLayout.CustomSentences("answers_as_sentences")))
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ld_metrics").Deserialize<LdMetrics>(ResultsJournal.LineOptions)!).ToArray();
             var probes = _run.Records[c.Name].ToDictionary(r => r.Key);
             for (int i = 0; i < pairs.Length; i++)

@@ -40,7 +40,7 @@ public class FixedResponseScorerTests
     [Test]
     public void ReferenceAnswers_AreTheGeneratedTokenIdsInDatasetIndexOrder()
     {
-        var records = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
+        var records = File.ReadAllLines(Path.Combine(_refDir, OutputLayout.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToArray();
         Assert.That(_items, Has.Count.EqualTo(records.Length));
         Assert.That(_items.Select(i => i.Key), Is.EqualTo(records.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.Index).Select(r => $"{r.Dataset}#{r.Index}")));
@@ -57,7 +57,7 @@ public class FixedResponseScorerTests
     public async Task ProbeAtTheReferenceCheckpoint_ReproducesItsOwnMetrics()
     {
         var run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync([_checkpoints[1]], _items, Out("self"), "answers");
-        var own = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
+        var own = File.ReadAllLines(Path.Combine(_refDir, OutputLayout.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToDictionary(r => $"{r.Dataset}#{r.Index}");
         foreach (var p in run.Records["iter10"])
         {
@@ -78,7 +78,7 @@ public class FixedResponseScorerTests
         var customDir = Out("custom");
         await using (var evaluator = new Evaluator(new EvaluatorConfig { ModelPath = _fx.Checkpoints[0], CustomSentenceFiles = [_fx.CustomSentences], OutputDir = customDir, EnableVisualization = false }))
             await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
-        var lines = File.ReadAllLines(Path.Combine(customDir, OutputFiles.CustomSentences(Path.GetFileNameWithoutExtension(_fx.CustomSentences))))
+        var lines = File.ReadAllLines(Path.Combine(customDir, OutputLayout.CustomSentences(Path.GetFileNameWithoutExtension(_fx.CustomSentences))))
             .Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var items = lines.Select(e => new ProbeItem
         {
@@ -103,15 +103,15 @@ public class FixedResponseScorerTests
         var partial = Out("partial");
         foreach (var c in _checkpoints) Directory.CreateDirectory(Path.Combine(partial, c.Name));
         // iter0 complete, iter10: two whole lines and a torn third (what a SIGKILL mid-write leaves).
-        File.Copy(Path.Combine(full, "iter0", ProbeFiles.Journal("answers")), Path.Combine(partial, "iter0", ProbeFiles.Journal("answers")));
-        var lines = File.ReadAllLines(Path.Combine(full, "iter10", ProbeFiles.Journal("answers")));
-        File.WriteAllText(Path.Combine(partial, "iter10", ProbeFiles.Journal("answers")), lines[0] + "\n" + lines[1] + "\n" + lines[2][..(lines[2].Length / 2)]);
+        File.Copy(Path.Combine(full, "iter0", OutputLayout.ProbeJournal("answers")), Path.Combine(partial, "iter0", OutputLayout.ProbeJournal("answers")));
+        var lines = File.ReadAllLines(Path.Combine(full, "iter10", OutputLayout.ProbeJournal("answers")));
+        File.WriteAllText(Path.Combine(partial, "iter10", OutputLayout.ProbeJournal("answers")), lines[0] + "\n" + lines[1] + "\n" + lines[2][..(lines[2].Length / 2)]);
         int scored = 0;
         var progress = new SyncProgress(_ => scored++);
         await scorer.ScoreCheckpointsAsync(_checkpoints, _items, partial, "answers", progress);
         foreach (var c in _checkpoints)
-            Assert.That(File.ReadAllBytes(Path.Combine(partial, c.Name, ProbeFiles.Journal("answers"))),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(full, c.Name, ProbeFiles.Journal("answers")))), c.Name);
+            Assert.That(File.ReadAllBytes(Path.Combine(partial, c.Name, OutputLayout.ProbeJournal("answers"))),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(full, c.Name, OutputLayout.ProbeJournal("answers")))), c.Name);
         Assert.That(scored, Is.EqualTo(2 + (_items.Count - 2)), "one initial report per checkpoint, then one per newly scored item");
     }
 
@@ -123,7 +123,7 @@ public class FixedResponseScorerTests
         await scorer.ScoreCheckpointsAsync([_checkpoints[0]], _items, dir, "answers");
         var changed = _items.Select((it, i) => i == 1 ? it with { ResponseTokenIds = [.. it.ResponseTokenIds!, it.ResponseTokenIds![0]] } : it).ToArray();
         var ex = Assert.ThrowsAsync<ResultsFileException>(() => scorer.ScoreCheckpointsAsync([_checkpoints[0]], changed, dir, "answers"));
-        Assert.That(ex!.Message, Does.Contain(_items[1].Key).And.Contain("fingerprint").And.Contain(ProbeFiles.Journal("answers")));
+        Assert.That(ex!.Message, Does.Contain(_items[1].Key).And.Contain("fingerprint").And.Contain(OutputLayout.ProbeJournal("answers")));
     }
 
     [Test]
@@ -138,7 +138,7 @@ public class FixedResponseScorerTests
     public void ReferenceWithoutResults_IsAProbeInputError()
     {
         var ex = Assert.Throws<ProbeInputException>(() => ReferenceAnswers.Load(Path.Combine(_fx.Root, "nowhere")));
-        Assert.That(ex!.Message, Does.Contain("nowhere").And.Contain(OutputFiles.Journal));
+        Assert.That(ex!.Message, Does.Contain("nowhere").And.Contain(OutputLayout.Journal));
         var ex2 = Assert.Throws<ProbeInputException>(() => ReferenceAnswers.Load(_refDir, ["gamma"]));
         Assert.That(ex2!.Message, Does.Contain("gamma"));
     }

@@ -66,18 +66,18 @@ public class PlanMergerTests
                 var detail = Path.Combine(ckDir, $"eval_results_{dataset}_{accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}.jsonl");
                 Assert.That(File.ReadAllLines(detail), Is.EqualTo(_keys.Where(k => k.Dataset == dataset).Select(k => records[k].Line).ToArray()), detail);
             }
-            Assert.That(File.Exists(Path.Combine(ckDir, RunManifest.FileName)), Is.True);
+            Assert.That(File.Exists(Path.Combine(ckDir, OutputLayout.Manifest)), Is.True);
         }
 
         // Two checkpoints: one comparison (iter0 → iter100) per dataset, and the trends.
-        var csv = File.ReadAllLines(Path.Combine(_dir, ComparisonFiles.Csv));
+        var csv = File.ReadAllLines(Path.Combine(_dir, OutputLayout.ComparisonsCsv));
         Assert.That(csv[0], Does.StartWith("dataset,"));
         var rows = csv.Skip(1).ToArray();
         Assert.That(rows, Is.Not.Empty);
         Assert.That(rows.Select(r => r.Split(',')[0]).Distinct(), Is.EquivalentTo(new[] { "set0", "set1" }));
-        var trends = File.ReadAllLines(Path.Combine(_dir, OutputFiles.TrendsCsv));
+        var trends = File.ReadAllLines(Path.Combine(_dir, OutputLayout.TrendsCsv));
         Assert.That(trends.Skip(1).Count(l => l.StartsWith("set0,", StringComparison.Ordinal)), Is.GreaterThan(0));
-        Assert.That(result.Files, Does.Contain(Path.Combine(_dir, ComparisonFiles.Csv)).And.Contain(Path.Combine(_dir, OutputFiles.TrendsCsv)));
+        Assert.That(result.Files, Does.Contain(Path.Combine(_dir, OutputLayout.ComparisonsCsv)).And.Contain(Path.Combine(_dir, OutputLayout.TrendsCsv)));
     }
 
     [Test]

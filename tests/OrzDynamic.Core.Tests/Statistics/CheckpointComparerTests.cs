@@ -127,7 +127,7 @@ public class CheckpointComparerTests
         var b = Enumerable.Range(0, 10).Select(i => Rec(i, i < 8, 0.3 + i * 0.02)).ToArray();
         var report = new CheckpointComparer(ProbEnergyOnly).Compare([Ckpt("iter0", 0, a), Ckpt("iter9", 9, b)]);
         var paths = ComparisonFiles.Write(report, dir.Path);
-        Assert.That(paths.Select(Path.GetFileName), Is.EqualTo(new[] { ComparisonFiles.Csv, ComparisonFiles.Json }));
+        Assert.That(paths.Select(Path.GetFileName), Is.EqualTo(new[] { OutputLayout.ComparisonsCsv, OutputLayout.ComparisonsJson }));
         Assert.That(Directory.GetFiles(dir.Path, "*.tmp"), Is.Empty);
         var lines = File.ReadAllLines(paths[0]);
         Assert.That(lines[0].Split(','), Is.EqualTo(ComparisonFiles.CsvColumns));

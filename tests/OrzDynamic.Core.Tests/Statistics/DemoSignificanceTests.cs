@@ -99,7 +99,7 @@ public sealed class DemoSignificanceTests
     [Test]
     public void FilesAreInTheOutputDirectory()
     {
-        Assert.That(File.Exists(Path.Combine(_output!.Path, ComparisonFiles.Csv)));
-        Assert.That(File.ReadAllText(Path.Combine(_output.Path, ComparisonFiles.Json)), Does.Contain("\"significant\": true"));
+        Assert.That(File.Exists(Path.Combine(_output!.Path, OutputLayout.ComparisonsCsv)));
+        Assert.That(File.ReadAllText(Path.Combine(_output.Path, OutputLayout.ComparisonsJson)), Does.Contain("\"significant\": true"));
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
@@ -247,8 +246,9 @@ public static class PlanMerger
 
     private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)
     {
-        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"],
-            ModelLoadOptions.ParseDType(ck.Settings["generation_dtype"]), ModelLoadOptions.ParseDType(ck.Settings["scoring_dtype"]));
+        // The dtypes the plan recorded are the device dtypes of the settings (VerifyConfigs checked the plan against them).
+        var (generation, scoring) = RunSettings.Of(ck.Config).DeviceDTypes();
+        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"], generation, scoring);
         var path = Path.Combine(ckDir, OutputLayout.Manifest);
         SharedDirFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
         files.Add(path);

@@ -1,18 +1,12 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
-using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Datasets.Templates;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 

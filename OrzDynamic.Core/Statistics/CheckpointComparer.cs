@@ -15,7 +15,7 @@ namespace OrzDynamic.Core.Statistics;
 /// one of the two checkpoints are left out of the pairs and counted (<see cref="ComparisonRow.Unpaired"/>). The random
 /// token stratum is not tested: its positions within one answer are not independent observations.
 /// </summary>
-internal sealed class CheckpointComparer
+public sealed class CheckpointComparer
 {
     private readonly ComparisonOptions _options;
 

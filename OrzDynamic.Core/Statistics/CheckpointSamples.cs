@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Statistics;
 /// comparisons. Build it from an <see cref="EvalResults"/> (its <see cref="EvalResults.Samples"/>), from records, or
 /// read it (read-only) from a checkpoint's <c>results.jsonl</c>.
 /// </summary>
-internal sealed class CheckpointSamples
+public sealed class CheckpointSamples
 {
     private readonly Dictionary<(string Dataset, int Index), SampleRecord> _records;
 

@@ -46,9 +46,9 @@ internal static class ChangesTable
 
     private static string TestName(string test) => test switch
     {
-        McNemarExactTest.Name => "McNemar",
-        WilcoxonSignedRankTest.Name => "Wilcoxon",
-        WelchTTest.Name => "Welch",
+        HypothesisTestResult.McNemarExact => "McNemar",
+        HypothesisTestResult.WilcoxonSignedRank => "Wilcoxon",
+        HypothesisTestResult.WelchT => "Welch",
         _ => test,
     };
 

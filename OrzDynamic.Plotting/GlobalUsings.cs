@@ -2,6 +2,7 @@
 global using System.Globalization;
 global using OrzDynamic.Core.Aggregation;
 global using OrzDynamic.Core.Probes;
+global using OrzDynamic.Core.Results;
 global using OrzDynamic.Metrics;
 global using OxyPlot;
 global using OxyPlot.Annotations;

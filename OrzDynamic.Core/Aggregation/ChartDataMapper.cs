@@ -5,12 +5,12 @@ namespace OrzDynamic.Core.Aggregation;
 /// <summary>Maps typed evaluation results onto the Plotting library's input records.</summary>
 internal static class ChartDataMapper
 {
-    /// <summary>The chart stratum of a results stratum name (<see cref="StratumResult.Names"/>), or null.</summary>
+    /// <summary>The chart stratum of a results stratum name (<see cref="Strata"/>), or null.</summary>
     public static Stratum? ToStratum(string name) => name switch
     {
-        StratumResult.Names.Correct => Stratum.Correct,
-        StratumResult.Names.Incorrect => Stratum.Incorrect,
-        StratumResult.Names.Random => Stratum.Random,
+        Strata.Correct => Stratum.Correct,
+        Strata.Incorrect => Stratum.Incorrect,
+        Strata.Random => Stratum.Random,
         _ => null,
     };
 

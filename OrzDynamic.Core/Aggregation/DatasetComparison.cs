@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>

@@ -3,7 +3,7 @@ using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Computes the <see cref="MetricStats"/> (mean, sample std, count) the results and charts share.</summary>
-public static class MetricStatistics
+internal static class MetricStatistics
 {
     /// <summary>
     /// Mean, sample standard deviation (n − 1; 0 for one value) and count; NaN mean/std when empty. Computed in one pass

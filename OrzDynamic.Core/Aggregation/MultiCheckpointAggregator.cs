@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Aggregation;
 /// sorted by iteration, plus accuracy per dataset. The iteration of a checkpoint is the last <c>iter(\d+)</c> in its
 /// key (usually the checkpoint path), else <see cref="EvalResults.Iteration"/>, else its position in the order given.
 /// </summary>
-public static class MultiCheckpointAggregator
+internal static class MultiCheckpointAggregator
 {
     /// <summary>
     /// Aggregates <paramref name="resultsByCheckpoint"/> (checkpoint path or label → results), with std and confidence

@@ -3,7 +3,7 @@ using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Builds <see cref="EvalResults"/> from per-sample records: accuracy and the three strata per dataset.</summary>
-public static class ResultsAggregator
+internal static class ResultsAggregator
 {
     /// <summary>Per-dataset counts of samples that never reached generation.</summary>
     /// <param name="SkippedTooLong">Prompts over PromptMaxLen.</param>

@@ -26,9 +26,9 @@ public static class StratumExtensions
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Stratum"/>.</exception>
     public static string Key(this Stratum stratum) => stratum switch
     {
-        Stratum.Correct => "correct",
-        Stratum.Incorrect => "incorrect",
-        Stratum.Random => "random",
+        Stratum.Correct => Results.Strata.Correct,
+        Stratum.Incorrect => Results.Strata.Incorrect,
+        Stratum.Random => Results.Strata.Random,
         _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Unknown stratum."),
     };
 

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using OrzDynamic.Metrics;
 namespace OrzDynamic.Core.Aggregation;
 

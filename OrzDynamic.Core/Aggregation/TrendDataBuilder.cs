@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using OrzDynamic.Metrics;
 namespace OrzDynamic.Core.Aggregation;
 
@@ -5,7 +6,7 @@ namespace OrzDynamic.Core.Aggregation;
 /// Accumulates per-checkpoint <see cref="DatasetComparison"/>s into <see cref="TrendData"/>: the trend value of a
 /// metric is the stratum mean at that checkpoint, accuracy is the one given or else derived from the counts.
 /// </summary>
-public sealed class TrendDataBuilder
+internal sealed class TrendDataBuilder
 {
     private readonly List<string> _datasetOrder = [];
     private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi)>> _byDataset =

@@ -12,7 +12,7 @@ namespace OrzDynamic.Core.Aggregation;
 /// <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the significance flag of the change
 /// from the previous checkpoint are left empty where unknown or not tested.
 /// </summary>
-public static class TrendsCsvWriter
+internal static class TrendsCsvWriter
 {
     /// <summary>The header line.</summary>
     public const string Header = "dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change";

@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// <param name="Sample">The evaluation sample.</param>
 /// <param name="PromptIds">Its prompt token ids.</param>
 /// <param name="Generation">The generated answer.</param>
-public sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> PromptIds, GenerationResult Generation);
+internal sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> PromptIds, GenerationResult Generation);
 
 /// <summary>
 /// Generates the answers of the samples not yet in the journal, in the chosen <see cref="GenerationMode"/>, and hands
@@ -92,11 +92,5 @@ internal sealed class AnswerScheduler
         var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(n));
         foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger).Generate(requests, options, null, progress, ct))
             yield return [new FinishedAnswer(pending[index], prompts[index], result)];
-    }
-
-    /// <summary>Reports synchronously on the generating thread.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

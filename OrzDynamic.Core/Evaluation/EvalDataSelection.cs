@@ -11,7 +11,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// generation batches partition them. The Evaluator, the shard planner and every shard use this one function, so all
 /// agree on the selection and its batches.
 /// </summary>
-public static class EvalDataSelection
+internal static class EvalDataSelection
 {
     /// <summary>
     /// Loads and selects the evaluation samples of <paramref name="config"/> with <paramref name="tokenizer"/>, skipping

@@ -18,16 +18,16 @@ public sealed record EvaluatorConfig
     public string? TokenizerPath { get; init; }
 
     /// <summary>Sampling temperature (Python default 1.0). 0 means greedy.</summary>
-    public double Temperature { get; init; } = 1.0;
+    public double Temperature { get; init; } = Defaults.Temperature;
 
     /// <summary>Nucleus sampling mass in (0, 1]; 1 = off.</summary>
-    public double TopP { get; init; } = 1.0;
+    public double TopP { get; init; } = Defaults.TopP;
 
     /// <summary>Top-k sampling; −1 or 0 = off.</summary>
-    public int TopK { get; init; } = -1;
+    public int TopK { get; init; } = Defaults.TopK;
 
     /// <summary>Maximum number of generated tokens per answer.</summary>
-    public int GenerateMaxLen { get; init; } = 8000;
+    public int GenerateMaxLen { get; init; } = Defaults.GenerateMaxLen;
 
     /// <summary>Sample (true) or decode greedily (false).</summary>
     public bool DoSample { get; init; } = true;
@@ -36,13 +36,13 @@ public sealed record EvaluatorConfig
     public IReadOnlyList<string> EvalPromptData { get; init; } = [];
 
     /// <summary>Prompts longer than this many tokens are skipped (with a warning, and counted).</summary>
-    public int PromptMaxLen { get; init; } = 2048;
+    public int PromptMaxLen { get; init; } = Defaults.PromptMaxLen;
 
     /// <summary>Seeded random subset size over all files; null = all samples.</summary>
     public int? MaxEvalSamples { get; init; }
 
     /// <summary>Where JSONL results, summary.json, charts and logs are written.</summary>
-    public string OutputDir { get; init; } = "orz_dynamic_log";
+    public string OutputDir { get; init; } = Defaults.OutputDir;
 
     /// <summary>Also write the Python-style <c>eval_results_&lt;dataset&gt;_&lt;accuracy&gt;.jsonl</c> files at the end. The per-sample journal <c>results.jsonl</c> is written either way (it is the resume source) and never removed.</summary>
     public bool SaveDetailedResults { get; init; } = true;
@@ -57,10 +57,10 @@ public sealed record EvaluatorConfig
     public bool VerboseLearningDynamics { get; init; }
 
     /// <summary>Seed for subset selection, sampling and the random-token stratum.</summary>
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = Defaults.Seed;
 
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = Defaults.Device;
 
     /// <summary>
     /// "float32", "bfloat16", "float16", or null: sets both <see cref="GenerationDType"/> and <see cref="ScoringDType"/>
@@ -81,19 +81,19 @@ public sealed record EvaluatorConfig
     public string? ScoringDType { get; init; }
 
     /// <summary>Prompts generated together (static batch size, or concurrent slots under continuous batching).</summary>
-    public int BatchSize { get; init; } = 8;
+    public int BatchSize { get; init; } = Defaults.BatchSize;
 
     /// <summary>Continuous batching (default, fastest) or static batches (bit-exact resume); see <see cref="Generation.GenerationMode"/>.</summary>
     public Generation.GenerationMode GenerationMode { get; init; } = Generation.GenerationMode.Continuous;
 
     /// <summary>Distinct response positions scored alone per sample for the random-token stratum.</summary>
-    public int RandomTokensPerSample { get; init; } = 5;
+    public int RandomTokensPerSample { get; init; } = Defaults.RandomTokensPerSample;
 
     /// <summary>Debug mode: take the first N samples of each file (null = off).</summary>
     public int? DebugNumSamples { get; init; }
 
     /// <summary>Positions per lm_head chunk in the scoring pass (memory ∝ chunk × vocab).</summary>
-    public int ScoringChunkSize { get; init; } = 256;
+    public int ScoringChunkSize { get; init; } = Defaults.ScoringChunkSize;
 
     /// <summary>Reproduce the ORZ fork's clamped A_norm (to compare with existing ORZ logs).</summary>
     public bool LegacyOrzClamps { get; init; }
@@ -114,7 +114,7 @@ public sealed record EvaluatorConfig
     public bool AllowInvalidUtf8 { get; init; }
 
     /// <summary>Level of the confidence intervals in the results (Wilson for accuracy, Student-t for metric means); default 0.95.</summary>
-    public double ConfidenceLevel { get; init; } = Statistics.ConfidenceLevels.Default;
+    public double ConfidenceLevel { get; init; } = Defaults.ConfidenceLevel;
 
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }

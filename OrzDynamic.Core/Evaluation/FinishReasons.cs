@@ -3,7 +3,7 @@ using OrzDynamic.Core.Generation;
 namespace OrzDynamic.Core.Evaluation;
 
 /// <summary>The <c>finish_reason</c> strings of the results JSONL.</summary>
-public static class FinishReasons
+internal static class FinishReasons
 {
     /// <summary>An eos token ended the answer.</summary>
     public const string Eos = "eos";

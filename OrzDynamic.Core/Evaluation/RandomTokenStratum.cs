@@ -8,9 +8,15 @@ namespace OrzDynamic.Core.Evaluation;
 /// RNG (the seed mixes the run seed with the sample's dataset and index, so resumed runs draw the same positions),
 /// each scored alone — the metrics the batch function returns when only that one position carries a label.
 /// </summary>
-public static class RandomTokenStratum
+internal static class RandomTokenStratum
 {
-    /// <summary>Deterministic 32-bit seed for one sample: 64-bit FNV-1a over the run seed, dataset and index, folded to an int.</summary>
+    /// <summary>
+    /// Deterministic 32-bit seed for one sample, folded to an int from a 64-bit FNV-1a-style hash of the run seed, each
+    /// UTF-16 code unit of the dataset name and the index (each mixed as 8 little-endian bytes). It uses the FNV prime
+    /// 1099511628211 but not the FNV offset basis: its start value 1469598103934665603 is the basis 14695981039346656037
+    /// without its last digit. The value is kept as it is because it fixes every sample's seed (answers, random-token
+    /// positions) and so the results of earlier runs.
+    /// </summary>
     public static int SampleSeed(int runSeed, string dataset, int index)
     {
         ulong h = 1469598103934665603UL;

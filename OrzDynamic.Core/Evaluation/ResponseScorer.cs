@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// <summary>One teacher-forced scoring of prompt + response.</summary>
 /// <param name="Metrics">Metrics over the response positions.</param>
 /// <param name="Traces">Per-position traces (position i predicts token i + 1 of prompt + response).</param>
-public sealed record ScoredResponse(SequenceMetrics Metrics, IReadOnlyList<TokenTrace> Traces);
+internal sealed record ScoredResponse(SequenceMetrics Metrics, IReadOnlyList<TokenTrace> Traces);
 
 /// <summary>
 /// Scores prompt+response pairs in teacher-forced passes with the prompt masked (−100), through the chunked lm_head
@@ -19,7 +19,7 @@ public sealed record ScoredResponse(SequenceMetrics Metrics, IReadOnlyList<Token
 /// a resumed run (which scores a different set of leftover pairs) reproduces the uninterrupted run's records exactly.
 /// Memory is linear in the pair's length (see <see cref="Models.AttentionPath"/>).
 /// </summary>
-public sealed class ResponseScorer
+internal sealed class ResponseScorer
 {
     private readonly SequenceScorer _scorer;
 

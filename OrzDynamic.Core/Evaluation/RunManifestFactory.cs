@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// The result-relevant settings of one checkpoint's evaluation (<see cref="RunManifest"/>): written beside every
 /// journal and hashed into sharded work plans, so neither a resumed run nor a shard mixes incomparable results.
 /// </summary>
-public static class RunManifestFactory
+internal static class RunManifestFactory
 {
     /// <summary>
     /// The manifest of <paramref name="config"/> run with the given tokenizer source, generation dtype and scoring

@@ -11,7 +11,7 @@ namespace OrzDynamic.Core.Probes;
 /// (<c>custom_sentence_&lt;stem&gt;.jsonl</c>) as <see cref="ProbeRecord"/>s, so custom sentences and answer probes share
 /// aggregation, trends and charts. Nothing is scored again.
 /// </summary>
-public static class CustomSentenceScores
+internal static class CustomSentenceScores
 {
     private sealed record Line
     {
@@ -31,7 +31,7 @@ public static class CustomSentenceScores
     /// <exception cref="ResultsFileException">A line is not a valid sentence score.</exception>
     public static IReadOnlyList<ProbeRecord> Read(string checkpointOutputDir, string stem, string checkpoint)
     {
-        var path = Path.Combine(checkpointOutputDir, OutputFiles.CustomSentences(stem));
+        var path = Path.Combine(checkpointOutputDir, OutputLayout.CustomSentences(stem));
         if (!File.Exists(path))
             throw new ProbeInputException($"{path} does not exist: checkpoint '{checkpoint}' has no scores for custom sentence file '{stem}'.");
         var list = new List<ProbeRecord>();

@@ -76,7 +76,7 @@ public sealed class FixedResponseScorer
                     Device = Options.Device,
                     DType = Options.DType is null ? null : ModelLoadOptions.ParseDType(Options.DType),
                 }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
-                var journal = Path.Combine(outputDir, checkpoint.Name, ProbeFiles.Journal(setName));
+                var journal = Path.Combine(outputDir, checkpoint.Name, OutputLayout.ProbeJournal(setName));
                 records[checkpoint.Name] = ScoreCheckpoint(model, tokenizer, checkpoint.Name, items, journal, progress, cancellationToken);
             }
             return new ProbeRunResult(checkpoints, records);
@@ -96,7 +96,7 @@ public sealed class FixedResponseScorer
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(items);
         CheckKeys(items);
-        using var journal = ProbeJournal.Open(journalPath, _logger);
+        using var journal = JsonlJournal<string, ProbeRecord>.Open(journalPath, ProbeRecord.JournalFormat, _logger);
         var fingerprints = items.Select(ProbeFingerprint.Of).ToArray();
         for (int i = 0; i < items.Count; i++)
         {
@@ -141,7 +141,7 @@ public sealed class FixedResponseScorer
     public static IReadOnlyList<ProbeRecord> ReadJournal(string journalPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(journalPath);
-        return ProbeJournal.Read(journalPath);
+        return JsonlJournal<string, ProbeRecord>.Read(journalPath, ProbeRecord.JournalFormat);
     }
 
     private static void CheckKeys(IReadOnlyList<ProbeItem> items)

@@ -11,7 +11,7 @@ namespace OrzDynamic.Core.Probes;
 /// Builds <see cref="FixedResponseTrend"/>s from probe records (answer probes or custom sentence scores) of several
 /// checkpoints, and appends them to <c>trends.csv</c>.
 /// </summary>
-public static class FixedResponseTrends
+internal static class FixedResponseTrends
 {
     /// <summary>Prefix of the <c>trends.csv</c> stratum column for single-item lines.</summary>
     public const string ItemPrefix = "item:";

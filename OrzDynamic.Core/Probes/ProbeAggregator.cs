@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Probes;
 /// or the custom-sentence groups), per metric, the mean over the stratum's items at each checkpoint. Every checkpoint
 /// scores the same items, so the trend follows fixed texts. Items with invalid metrics are left out of the means.
 /// </summary>
-public static class ProbeAggregator
+internal static class ProbeAggregator
 {
     /// <summary>Aggregates; points sorted by source, stratum ("all" first), metric (catalog order), iteration.</summary>
     public static IReadOnlyList<ProbeTrendPoint> Aggregate(IEnumerable<(ProbeCheckpoint Checkpoint, IReadOnlyList<ProbeRecord> Records)> byCheckpoint)
@@ -21,8 +21,8 @@ public static class ProbeAggregator
         {
             foreach (var source in records.GroupBy(r => r.Source, StringComparer.Ordinal))
             {
-                var strata = new List<(string Name, IReadOnlyList<ProbeRecord> Items)> { (ProbeStrata.All, source.ToArray()) };
-                strata.AddRange(source.GroupBy(r => r.Stratum, StringComparer.Ordinal).Where(g => g.Key != ProbeStrata.All)
+                var strata = new List<(string Name, IReadOnlyList<ProbeRecord> Items)> { (Strata.All, source.ToArray()) };
+                strata.AddRange(source.GroupBy(r => r.Stratum, StringComparer.Ordinal).Where(g => g.Key != Strata.All)
                     .Select(g => (g.Key, (IReadOnlyList<ProbeRecord>)g.ToArray())));
                 foreach (var (name, items) in strata)
                 {
@@ -47,9 +47,9 @@ public static class ProbeAggregator
 
     private static int StratumOrder(string s) => s switch
     {
-        ProbeStrata.All => 0,
-        ProbeStrata.Correct => 1,
-        ProbeStrata.Incorrect => 2,
+        Strata.All => 0,
+        Strata.Correct => 1,
+        Strata.Incorrect => 2,
         _ => 3,
     };
 

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>
@@ -35,5 +36,5 @@ public sealed record ProbeItem
     public string Key => $"{Source}#{Index}";
 
     /// <summary>The stratum this item is aggregated into: the group, else correct / incorrect, else "all".</summary>
-    public string Stratum => Group ?? (ReferenceCorrect is null ? ProbeStrata.All : ReferenceCorrect.Value ? ProbeStrata.Correct : ProbeStrata.Incorrect);
+    public string Stratum => Group ?? (ReferenceCorrect is null ? Strata.All : ReferenceCorrect.Value ? Strata.Correct : Strata.Incorrect);
 }

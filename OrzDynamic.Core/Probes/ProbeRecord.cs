@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Text.Json.Serialization;
 using OrzDynamic.Metrics;
 
@@ -40,5 +41,9 @@ public sealed record ProbeRecord
     [JsonIgnore] public string Key => $"{Source}#{Index}";
 
     /// <summary>The stratum the record is aggregated into (see <see cref="ProbeItem.Stratum"/>).</summary>
-    [JsonIgnore] public string Stratum => Group ?? (ReferenceCorrect is null ? ProbeStrata.All : ReferenceCorrect.Value ? ProbeStrata.Correct : ProbeStrata.Incorrect);
+    [JsonIgnore] public string Stratum => Group ?? (ReferenceCorrect is null ? Strata.All : ReferenceCorrect.Value ? Strata.Correct : Strata.Incorrect);
+
+    /// <summary>How probe records are stored in a probe journal (<c>probes_&lt;set&gt;.jsonl</c>), keyed by <see cref="Key"/>.</summary>
+    internal static Results.JournalFormat<string, ProbeRecord> JournalFormat { get; } = new(
+        "probe record", r => r.Key, "source", r => !string.IsNullOrEmpty(r.Source), r => $"probe {r.Key}", "that item will be scored again");
 }

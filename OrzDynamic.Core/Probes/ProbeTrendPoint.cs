@@ -9,4 +9,4 @@ namespace OrzDynamic.Core.Probes;
 /// <param name="Mean">Mean over the stratum's valid items (NaN when none).</param>
 /// <param name="Std">Sample standard deviation (0 for one item, NaN for none).</param>
 /// <param name="Count">Valid items.</param>
-public sealed record ProbeTrendPoint(string Source, string Stratum, string Metric, int Iteration, string Checkpoint, double Mean, double Std, int Count);
+internal sealed record ProbeTrendPoint(string Source, string Stratum, string Metric, int Iteration, string Checkpoint, double Mean, double Std, int Count);

@@ -25,9 +25,9 @@ public static class ReferenceAnswers
     {
         ArgumentException.ThrowIfNullOrEmpty(referenceOutputDir);
         logger ??= NullLogger.Instance;
-        var path = Path.Combine(referenceOutputDir, OutputFiles.Journal);
+        var path = Path.Combine(referenceOutputDir, OutputLayout.Journal);
         if (!File.Exists(path))
-            throw new ProbeInputException($"Reference checkpoint output '{referenceOutputDir}' has no {OutputFiles.Journal}: evaluate the reference checkpoint first (its generated answers are the probes).");
+            throw new ProbeInputException($"Reference checkpoint output '{referenceOutputDir}' has no {OutputLayout.Journal}: evaluate the reference checkpoint first (its generated answers are the probes).");
         return FromRecords(ReadRecords(path), path, datasets, logger);
     }
 

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>Builds <see cref="TokenHeatmap"/>s from the probe records of several checkpoints.</summary>
-public static class TokenHeatmapBuilder
+internal static class TokenHeatmapBuilder
 {
     /// <summary>The heatmap of item <paramref name="key"/>.</summary>
     /// <param name="key">Item key ("source#index").</param>

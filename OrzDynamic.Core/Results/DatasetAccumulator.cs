@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Results;
 /// response length and the correct / incorrect / random strata. Records must arrive in ascending sample index (the
 /// canonical order every aggregation path uses, so single-process, resumed and merged results are bit-identical).
 /// </summary>
-public sealed class DatasetAccumulator
+internal sealed class DatasetAccumulator
 {
     private readonly StratumAccumulator _correct = new();
     private readonly StratumAccumulator _incorrect = new();
@@ -79,9 +79,9 @@ public sealed class DatasetAccumulator
         PaddedVocabTokens = PaddedVocabTokens,
         Strata = new Dictionary<string, StratumResult>
         {
-            [StratumResult.Names.Correct] = _correct.ToResult(),
-            [StratumResult.Names.Incorrect] = _incorrect.ToResult(),
-            [StratumResult.Names.Random] = _random.ToResult(),
+            [Strata.Correct] = _correct.ToResult(),
+            [Strata.Incorrect] = _incorrect.ToResult(),
+            [Strata.Random] = _random.ToResult(),
         },
     };
 }

@@ -23,6 +23,6 @@ public sealed record DatasetResult
     public int ContextLimited { get; init; }
     /// <summary>Generated tokens with ids beyond the tokenizer (padded model vocabulary), over all answers.</summary>
     public int PaddedVocabTokens { get; init; }
-    /// <summary>Strata by name (<see cref="StratumResult.Names"/>).</summary>
+    /// <summary>Strata by name (<see cref="Strata"/>).</summary>
     public IReadOnlyDictionary<string, StratumResult> Strata { get; init; } = new Dictionary<string, StratumResult>();
 }

@@ -1,16 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OrzDynamic.Core.Results;
 
 /// <summary>
-/// Append-only JSONL of <see cref="SampleRecord"/>s: every sample is written and flushed to disk as it completes, so
-/// no computed result is lost. Opening an existing journal reads the completed samples (for resume); a torn last line
-/// (a crash in the middle of a write) is cut off and its sample recomputed.
+/// The per-sample journal <c>results.jsonl</c>: a <see cref="JsonlJournal{TKey, TRecord}"/> of <see cref="SampleRecord"/>s
+/// keyed by (dataset, index). Every sample is written and flushed to disk as it completes; opening an existing journal
+/// reads the completed samples (for resume); a torn last line is cut off and its sample recomputed.
 /// </summary>
-public sealed class ResultsJournal : IDisposable
+internal sealed class ResultsJournal : IDisposable
 {
     /// <summary>JSON options of the journal lines (compact; NaN/Infinity as named literals).</summary>
     public static JsonSerializerOptions LineOptions { get; } = new()
@@ -21,69 +20,27 @@ public sealed class ResultsJournal : IDisposable
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private readonly FileStream _stream;
-    private readonly Dictionary<(string Dataset, int Index), SampleRecord> _records = new();
-    private readonly Lock _gate = new();
+    /// <summary>How sample records are stored.</summary>
+    internal static JournalFormat<(string Dataset, int Index), SampleRecord> Format { get; } = new(
+        "sample record", r => (r.Dataset, r.Index), "dataset", r => !string.IsNullOrEmpty(r.Dataset),
+        r => $"sample {r.Dataset}#{r.Index}", "that sample will be recomputed");
 
-    private ResultsJournal(string path, FileStream stream)
-    {
-        FilePath = path;
-        _stream = stream;
-    }
+    private readonly JsonlJournal<(string Dataset, int Index), SampleRecord> _journal;
+
+    private ResultsJournal(JsonlJournal<(string Dataset, int Index), SampleRecord> journal) => _journal = journal;
 
     /// <summary>The journal file.</summary>
-    public string FilePath { get; }
+    public string FilePath => _journal.FilePath;
 
     /// <summary>All samples in the journal (read at open, plus appended since), in file order of first appearance.</summary>
-    public IReadOnlyCollection<SampleRecord> Records
-    {
-        get { lock (_gate) return _records.Values.ToArray(); }
-    }
+    public IReadOnlyCollection<SampleRecord> Records => _journal.Records;
 
     /// <summary>Whether the sample is already in the journal.</summary>
-    public bool Contains(string dataset, int index)
-    {
-        lock (_gate) return _records.ContainsKey((dataset, index));
-    }
+    public bool Contains(string dataset, int index) => _journal.Find((dataset, index)) is not null;
 
     /// <summary>Opens (creating if needed) the journal at <paramref name="path"/> and reads what it holds.</summary>
     /// <exception cref="ResultsFileException">A complete line is not a valid sample record.</exception>
-    public static ResultsJournal Open(string path, ILogger? logger = null)
-    {
-        logger ??= NullLogger.Instance;
-        if (Directory.Exists(path))
-            throw new ResultsFileException(path, null, "is a directory; expected the results journal file. Remove or rename it.");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        FileStream stream;
-        try
-        {
-            // Unbuffered: a failed write (disk full) leaves nothing behind in a buffer that a later flush would retry.
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFileException(path, null, "cannot open the results journal: " + ex.Message, ex);
-        }
-        var journal = new ResultsJournal(path, stream);
-        try
-        {
-            journal.ReadExisting(logger);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-        return journal;
-    }
-
-    private void ReadExisting(ILogger logger)
-    {
-        var text = JournalText.ReadCuttingTornLine(_stream, FilePath, logger, "that sample will be recomputed");
-        foreach (var (rec, lineNo) in ParseRecords(text, FilePath))
-            if (!_records.TryAdd((rec.Dataset, rec.Index), rec))
-                logger.LogWarning("{File}, line {Line}: duplicate sample {Dataset}#{Index} ignored", FilePath, lineNo, rec.Dataset, rec.Index);
-    }
+    public static ResultsJournal Open(string path, ILogger? logger = null) => new(JsonlJournal<(string, int), SampleRecord>.Open(path, Format, logger));
 
     /// <summary>
     /// The sample records of the complete lines <paramref name="text"/> of the journal or results file at
@@ -91,19 +48,8 @@ public sealed class ResultsJournal : IDisposable
     /// to handle).
     /// </summary>
     /// <exception cref="ResultsFileException">A line is not a valid sample record or has no dataset.</exception>
-    internal static IEnumerable<(SampleRecord Record, int Line)> ParseRecords(string text, string path)
-    {
-        int lineNo = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var rec = JsonlRecord.Parse<SampleRecord>(line, LineOptions, path, lineNo, "sample record");
-            if (rec is null || string.IsNullOrEmpty(rec.Dataset))
-                throw new ResultsFileException(path, lineNo, "sample record has no 'dataset'");
-            yield return (rec, lineNo);
-        }
-    }
+    internal static IEnumerable<(SampleRecord Record, int Line)> ParseRecords(string text, string path) =>
+        JsonlJournal<(string, int), SampleRecord>.Parse(text, path, Format);
 
     /// <summary>
     /// Whether the journal at <paramref name="path"/> holds at least one complete line (a finished sample); false when
@@ -137,41 +83,8 @@ public sealed class ResultsJournal : IDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">The sample is already in the journal.</exception>
     /// <exception cref="ResultsFileException">The line cannot be written (e.g. no space left on the device).</exception>
-    public void Append(SampleRecord record)
-    {
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, LineOptions);
-        lock (_gate)
-        {
-            if (!_records.TryAdd((record.Dataset, record.Index), record))
-                throw new InvalidOperationException($"Sample {record.Dataset}#{record.Index} is already in {FilePath}");
-            var buffer = new byte[line.Length + 1];
-            line.CopyTo(buffer, 0);
-            buffer[^1] = (byte)'\n';
-            long before = _stream.Length;
-            try
-            {
-                _stream.Write(buffer);
-                _stream.Flush(flushToDisk: true);
-            }
-            catch (IOException ex)
-            {
-                _records.Remove((record.Dataset, record.Index));
-                try
-                {
-                    _stream.SetLength(before);
-                    _stream.Position = before;
-                }
-                catch (IOException)
-                {
-                    // A torn last line is cut off when the journal is opened again.
-                }
-                throw new ResultsFileException(FilePath, null,
-                    $"cannot append sample {record.Dataset}#{record.Index}: {ex.Message}. The {_records.Count} earlier sample(s) are kept; " +
-                    "free space and rerun the same command to resume.", ex);
-            }
-        }
-    }
+    public void Append(SampleRecord record) => _journal.Append(record);
 
     /// <inheritdoc />
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _journal.Dispose();
 }

@@ -12,11 +12,8 @@ namespace OrzDynamic.Core.Results;
 /// of differences, so one results file never mixes incomparable samples and a resumed run equals a clean one. While no
 /// results exist beside it, the manifest is simply replaced (a failed first run never blocks a corrected rerun).
 /// </summary>
-public sealed class RunManifest
+internal sealed class RunManifest
 {
-    /// <summary>File name inside the output directory.</summary>
-    public const string FileName = "run_manifest.json";
-
     /// <summary>Setting name → value, as invariant strings.</summary>
     public SortedDictionary<string, string> Settings { get; init; } = new(StringComparer.Ordinal);
 
@@ -45,7 +42,7 @@ public sealed class RunManifest
     public void WriteOrVerify(string outputDir, bool hasResults = true, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
-        var path = Path.Combine(outputDir, FileName);
+        var path = Path.Combine(outputDir, OutputLayout.Manifest);
         if (Directory.Exists(path))
             throw new ResultsFileException(path, null, "is a directory; expected the run manifest file. Remove or rename it.");
         if (File.Exists(path))

@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Results;
 
@@ -9,7 +8,7 @@ namespace OrzDynamic.Core.Results;
 /// so every aggregation path (single process, resume, sharded merge) feeds them in the same canonical order
 /// (per dataset, ascending sample index).
 /// </summary>
-public struct RunningMoments
+internal struct RunningMoments
 {
     private double _sum;
     private double _welfordMean;

@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Results;
 /// Streams <see cref="LdMetrics"/> into a <see cref="StratumResult"/> in constant memory (one
 /// <see cref="RunningMoments"/> per metric). <see cref="StratumResult.Of"/> and every aggregation path use it.
 /// </summary>
-public sealed class StratumAccumulator
+internal sealed class StratumAccumulator
 {
     private readonly string[] _names = LdMetricKeys.All.ToArray();
     private readonly RunningMoments[] _moments;
@@ -28,7 +28,7 @@ public sealed class StratumAccumulator
     /// <summary>The stratum of everything added so far.</summary>
     public StratumResult ToResult()
     {
-        var metrics = new Dictionary<string, Aggregation.MetricStats>(_names.Length);
+        var metrics = new Dictionary<string, MetricStats>(_names.Length);
         for (int i = 0; i < _names.Length; i++) metrics[_names[i]] = _moments[i].ToStats();
         return new StratumResult { Count = Count, Metrics = metrics };
     }

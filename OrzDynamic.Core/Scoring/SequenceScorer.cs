@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Scoring;
 /// chunks straight into <see cref="LearningDynamicsAccumulator"/>, so [T, V] logits are never held. The result equals
 /// <see cref="LearningDynamics.GetBatchLogps"/> on the full logits (position t's label is scored by the logits at t − 1).
 /// </summary>
-public sealed class SequenceScorer
+internal sealed class SequenceScorer
 {
     private readonly CausalLM _model;
     private readonly MetricsOptions _options;

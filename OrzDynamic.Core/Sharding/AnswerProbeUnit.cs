@@ -12,17 +12,12 @@ internal static class AnswerProbeUnit
     /// (the same scorer and options: the first checkpoint's device, dtypes and scoring settings; each answer alone), into
     /// a journal that resumes after a kill and is renamed into place when complete. Returns the answers scored.
     /// </summary>
-    public static int Run(string dir, ShardPlan plan, WorkUnit unit, Evaluator evaluator, ILoggerFactory loggerFactory, CancellationToken ct)
+    public static int Run(string dir, ShardPlan plan, WorkUnit unit, CheckpointPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var items = plan.Probes!.LoadItems(dir, plan, loggerFactory.CreateLogger(typeof(ShardRunner).FullName!));
-        var first = plan.Checkpoints[0].Config;
-        var scorer = new FixedResponseScorer(new ProbeOptions
-        {
-            TokenizerPath = first.TokenizerPath, Device = first.Device, DType = first.DType, ScoringDType = first.RequestedScoringDType,
-            ScoringChunkSize = first.ScoringChunkSize, LegacyOrzClamps = first.LegacyOrzClamps,
-        }, loggerFactory);
+        var scorer = new FixedResponseScorer(ProbeOptions.Like(plan.Checkpoints[0].Config), loggerFactory);
         var scratch = ShardLayout.ProbeUnitScratch(dir, plan, unit);
-        var records = scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, plan.Checkpoints[unit.Checkpoint].Name, items, scratch, cancellationToken: ct);
+        var records = scorer.ScoreCheckpoint(pipeline.Model, pipeline.Tokenizer, plan.Checkpoints[unit.Checkpoint].Name, items, scratch, cancellationToken: ct);
         File.Move(scratch, ShardLayout.ProbeUnitJournal(dir, plan, unit), overwrite: true);
         return records.Count;
     }

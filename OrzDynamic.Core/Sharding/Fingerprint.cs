@@ -4,7 +4,7 @@ using System.Text;
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>Order-sensitive 64-bit FNV-1a fingerprint of a sequence of sample keys (streaming, constant memory).</summary>
-public struct Fingerprint
+internal struct Fingerprint
 {
     private const ulong Offset = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;

@@ -1,4 +1,6 @@
 using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Probes;
 
 namespace OrzDynamic.Core.Sharding;
 
@@ -13,4 +15,10 @@ public sealed record MergeOptions
     /// run does with <c>Evaluator.ChartWriter</c>; null writes no charts.
     /// </summary>
     public IChartWriter? ChartWriter { get; init; }
+
+    /// <summary>Draws the fixed-text trend charts and heatmaps (custom sentences, answer probes); null draws none.</summary>
+    public IFixedResponseChartWriter? FixedResponseChartWriter { get; init; }
+
+    /// <summary>Single-text lines per fixed-text trend chart.</summary>
+    public int FixedItemLines { get; init; } = Defaults.FixedItemLines;
 }

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
+using OrzDynamic.Core.Study;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
@@ -48,9 +48,8 @@ public static class PlanMerger
 
         var files = new List<string>();
         var merged = new List<MergedCheckpoint>(plan.Checkpoints.Count);
-        var iterations = new int?[plan.Checkpoints.Count];
-        // Trends keep a few numbers per checkpoint × dataset × stratum × metric, not the checkpoint results.
-        TrendDataBuilder? trends = null;
+        // The study keeps each checkpoint's aggregates (a few numbers per dataset × stratum × metric), not its records.
+        var study = new List<StudyCheckpoint>(plan.Checkpoints.Count);
         long records = 0;
         for (int c = 0; c < plan.Checkpoints.Count; c++)
         {
@@ -59,19 +58,14 @@ public static class PlanMerger
             var units = status.Where(s => s.Unit.Checkpoint == c).ToArray();
             var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, options.ChartWriter, cancellationToken);
             records += n;
-            iterations[c] = results.Iteration;
-            trends ??= new TrendDataBuilder { ConfidenceLevel = results.ConfidenceLevel };
-            MultiCheckpointAggregator.Add(trends, ck.Key, results, c);
-            merged.Add(new MergedCheckpoint(ck.Key, ck.Name, Path.Combine(dir, ck.Name), n, results.EvalAccuracy));
+            var ckDir = Path.Combine(dir, ck.Name);
+            study.Add(new StudyCheckpoint(ck.Key, ck.Name, ckDir, results));
+            merged.Add(new MergedCheckpoint(ck.Key, ck.Name, ckDir, n, results.EvalAccuracy));
             log.LogInformation("Merged {Checkpoint}: {Records} record(s); {Results}", ck.Name, n, results.ToString());
         }
-        if (plan.Checkpoints.Count > 1)
-        {
-            // As a single-process run: checkpoint comparisons (comparisons.csv/json), then trends marked with them.
-            var marks = Compare(dir, plan, iterations, files, cancellationToken);
-            var marked = TrendSignificance.Apply(trends!.Build(), marks);
-            files.AddRange(Evaluator.SaveTrends(marked, dir, options.ChartWriter, loggerFactory, cancellationToken));
-        }
+        // As a single-process run: comparisons, trends marked with them, then (for a complete run) the fixed texts.
+        var finish = MultiCheckpointStudy.Finish(dir, study, StudyOptions(dir, plan, options, missing.Length > 0, log), loggerFactory, cancellationToken);
+        files.AddRange(finish.Files);
         return new MergeResult(merged, missing, records, files);
     }
 
@@ -84,10 +78,10 @@ public static class PlanMerger
 
         var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
         var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
-        var resultsPath = Path.Combine(ckDir, OutputFiles.Journal);
+        var resultsPath = Path.Combine(ckDir, OutputLayout.Journal);
         var resultsTmp = SharedDirFile.TempPath(resultsPath);
         var detailTmp = ck.Config.SaveDetailedResults
-            ? datasets.ToDictionary(d => d, d => SharedDirFile.TempPath(Path.Combine(ckDir, OutputFiles.DatasetResults(d, 0))), StringComparer.Ordinal)
+            ? datasets.ToDictionary(d => d, d => SharedDirFile.TempPath(Path.Combine(ckDir, OutputLayout.DatasetResults(d, 0))), StringComparer.Ordinal)
             : [];
         long count = 0;
         var custom = new Dictionary<string, StratumResult>(StringComparer.Ordinal);
@@ -123,16 +117,16 @@ public static class PlanMerger
         var customOrdered = ck.CustomSentenceStems.Where(custom.ContainsKey).ToDictionary(s => s, s => custom[s], StringComparer.Ordinal);
         var evalResults = ResultsAggregator.Build(ck.Name, ck.Key, datasets.Select(d => accumulators[d]), skips, customOrdered, ck.Config.ConfidenceLevel);
 
-        var summaryPath = Path.Combine(ckDir, OutputFiles.Summary);
+        var summaryPath = Path.Combine(ckDir, OutputLayout.Summary);
         evalResults.WriteSummary(summaryPath);
         var missingHere = missing.Where(m => m.Unit.Checkpoint == units.FirstOrDefault()?.Unit.Checkpoint).ToArray();
         if (missing.Count > 0) MarkPartial(summaryPath, missingHere);
         files.Add(summaryPath);
         foreach (var (name, tmp) in detailTmp)
         {
-            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputFiles.DatasetResultsPattern(name)))
+            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputLayout.DatasetResultsPattern(name)))
                 File.Delete(stale);
-            var final = Path.Combine(ckDir, OutputFiles.DatasetResults(name, evalResults.Datasets[name].Accuracy));
+            var final = Path.Combine(ckDir, OutputLayout.DatasetResults(name, evalResults.Datasets[name].Accuracy));
             SharedDirFile.Commit(tmp, final);
             files.Add(final);
         }
@@ -164,7 +158,7 @@ public static class PlanMerger
         while (reader.TryReadLine(out var line))
         {
             if (line.Span.Trim((byte)' ').IsEmpty) continue;
-            var r = JsonlRecord.Parse<MergeRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
+            var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
             if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
             if (r.Checkpoint != ck.Name)
                 throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
@@ -194,7 +188,7 @@ public static class PlanMerger
         var unitDir = ShardLayout.CustomUnitDir(dir, plan, unit);
         foreach (var stem in ck.CustomSentenceStems)
         {
-            var name = OutputFiles.CustomSentences(stem);
+            var name = OutputLayout.CustomSentences(stem);
             var source = Path.Combine(unitDir, name);
             if (!File.Exists(source)) throw new ResultsFileException(source, null, $"missing from the finished {unit.Describe(plan)}");
             var acc = new StratumAccumulator();
@@ -218,76 +212,44 @@ public static class PlanMerger
     /// <summary>The checkpoint's probe journal, as a single run leaves it in the checkpoint's directory (<c>probes_&lt;set&gt;.jsonl</c>).</summary>
     private static void MergeProbes(string dir, ShardPlan plan, WorkUnit unit, string ckDir, List<string> files)
     {
-        var target = Path.Combine(ckDir, ProbeFiles.Journal(plan.Probes!.SetName));
+        var target = Path.Combine(ckDir, OutputLayout.ProbeJournal(plan.Probes!.SetName));
         var tmp = SharedDirFile.TempPath(target);
         File.Copy(ShardLayout.ProbeUnitJournal(dir, plan, unit), tmp, overwrite: true);
         SharedDirFile.Commit(tmp, target);
         files.Add(target);
     }
 
-    /// <summary>
-    /// The comparisons <c>MultiCheckpointComparison.Compare</c> makes (each checkpoint against the previous and the
-    /// first, in iteration order), holding the records of at most three checkpoints at a time: they are read back from
-    /// the merged results.jsonl files instead of being kept for every checkpoint. The rows go straight to
-    /// comparisons.csv/json (<see cref="ComparisonFileWriter"/>); only the significance marks of the trends are kept.
-    /// </summary>
-    private static ComparisonMarks Compare(string dir, ShardPlan plan, IReadOnlyList<int?> iterations, List<string> files, CancellationToken ct)
+    /// <summary>The study settings of a merged plan: its confidence level, charts, custom sentences and answer probes.</summary>
+    private static StudyOptions StudyOptions(string dir, ShardPlan plan, MergeOptions options, bool partial, ILogger log)
     {
-        var options = new ComparisonOptions { ConfidenceLevel = plan.Checkpoints[0].Config.ConfidenceLevel };
-        var comparer = new CheckpointComparer(options);
-        var ordered = plan.Checkpoints.Select((c, order) =>
-                (Checkpoint: c, Iteration: IterationParser.TryParse(c.Key, out var it) ? it : iterations[order] ?? order))
-            .OrderBy(c => c.Iteration).ToArray();
-        for (int i = 1; i < ordered.Length; i++)
-            if (ordered[i].Iteration == ordered[i - 1].Iteration)
-                throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: checkpoints '{ordered[i - 1].Checkpoint.Name}' and '{ordered[i].Checkpoint.Name}' share iteration {ordered[i].Iteration}; they cannot be compared.");
-        CheckpointSamples Load((PlanCheckpoint Checkpoint, int Iteration) c) =>
-            LoadForComparison(Path.Combine(dir, c.Checkpoint.Name, OutputFiles.Journal), c.Checkpoint.Name, c.Iteration);
-        using var writer = new ComparisonFileWriter(dir, options.ConfidenceLevel, options.Alpha);
-        var first = Load(ordered[0]);
-        var previous = first;
-        for (int i = 1; i < ordered.Length; i++)
+        var first = plan.Checkpoints[0].Config;
+        var study = new StudyOptions
         {
-            ct.ThrowIfCancellationRequested();
-            var current = Load(ordered[i]);
-            writer.Add(comparer.ComparePair(previous, current, ComparisonKind.Previous));
-            if (i >= 2) writer.Add(comparer.ComparePair(first, current, ComparisonKind.First));
-            previous = current;
-        }
-        files.AddRange(writer.Complete());
-        return writer.Marks;
-    }
-
-    /// <summary>
-    /// The records of a merged results.jsonl with the fields the comparisons read (dataset, index, correctness,
-    /// metrics, invalid reason): prompts, answers, token ids and random-token details are skipped unparsed.
-    /// </summary>
-    private static CheckpointSamples LoadForComparison(string path, string checkpoint, int iteration)
-    {
-        var records = new List<SampleRecord>();
-        using var reader = new JsonlLineReader(path);
-        while (reader.TryReadLine(out var line))
+            ConfidenceLevel = first.ConfidenceLevel,
+            Charts = options.ChartWriter,
+            FixedResponseCharts = options.FixedResponseChartWriter,
+            FixedItemLines = options.FixedItemLines,
+        };
+        // A partial merge stops at the checkpoint trends: the fixed texts need every checkpoint's files.
+        if (partial) return study;
+        var probes = plan.Probes is not { } p ? null : new StudyProbes
         {
-            var r = JsonlRecord.Parse<MergeRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
-            if (r is null) continue;
-            records.Add(new SampleRecord
-            {
-                Dataset = r.Dataset,
-                Index = r.Index,
-                Checkpoint = r.Checkpoint,
-                IsCorrect = r.IsCorrect,
-                LdMetrics = r.LdMetrics,
-                InvalidReason = r.InvalidReason,
-            });
-        }
-        return new CheckpointSamples(checkpoint, iteration, records);
+            SetName = p.SetName,
+            ReferenceName = p.Reference,
+            Items = p.LoadItems(dir, plan, log),
+            Order = p.ReferenceCheckpoint is { } r ? [r, .. Enumerable.Range(0, plan.Checkpoints.Count).Where(k => k != r)] : Enumerable.Range(0, plan.Checkpoints.Count).ToArray(),
+            Heatmaps = plan.HeatmapSamples is null ? null : HeatmapSelection.Parse(plan.HeatmapSamples),
+            TokenizerPath = first.TokenizerPath ?? plan.Checkpoints[p.ReferenceCheckpoint ?? 0].Key,
+        };
+        return study with { CustomSentenceFiles = first.CustomSentenceFiles, Probes = probes };
     }
 
     private static void WriteManifest(PlanCheckpoint ck, string ckDir, List<string> files)
     {
-        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"],
-            ModelLoadOptions.ParseDType(ck.Settings["generation_dtype"]), ModelLoadOptions.ParseDType(ck.Settings["scoring_dtype"]));
-        var path = Path.Combine(ckDir, RunManifest.FileName);
+        // The dtypes the plan recorded are the device dtypes of the settings (VerifyConfigs checked the plan against them).
+        var (generation, scoring) = RunSettings.Of(ck.Config).DeviceDTypes();
+        var manifest = RunManifestFactory.For(ck.Config, ck.Settings["tokenizer"], generation, scoring);
+        var path = Path.Combine(ckDir, OutputLayout.Manifest);
         SharedDirFile.WriteAllText(path, JsonSerializer.Serialize(manifest.Settings, new JsonSerializerOptions { WriteIndented = true }));
         files.Add(path);
     }

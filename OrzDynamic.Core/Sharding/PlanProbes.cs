@@ -33,7 +33,7 @@ public sealed record PlanProbes
     /// <summary>SHA-256 prefix of a reference directory's results.jsonl.</summary>
     public static string HashOf(string referenceDir)
     {
-        using var stream = File.OpenRead(Path.Combine(referenceDir, OutputFiles.Journal));
+        using var stream = File.OpenRead(Path.Combine(referenceDir, OutputLayout.Journal));
         return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
     }
 
@@ -58,13 +58,13 @@ public sealed record PlanProbes
         {
             if (ReferenceDir is null) throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: field 'probes' names neither a reference checkpoint nor a reference directory.");
             if (HashOf(ReferenceDir) != ReferenceSha256)
-                throw new ShardPlanException($"{Path.Combine(ReferenceDir, OutputFiles.Journal)}: the reference answers changed since the plan was made " +
+                throw new ShardPlanException($"{Path.Combine(ReferenceDir, OutputLayout.Journal)}: the reference answers changed since the plan was made " +
                                              $"(field 'probes.reference_sha256' is {ReferenceSha256}); make a new plan in another directory.");
             return ReferenceAnswers.Load(ReferenceDir, Datasets, logger).Items;
         }
         if (!IsReady(dir, plan))
             throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: the answers of the reference checkpoint {Reference} are not complete yet.");
         var journals = plan.Units.Where(u => u.Checkpoint == r && u.Kind == WorkUnitKind.Samples).Select(u => ShardLayout.UnitJournal(dir, plan, u));
-        return ReferenceAnswers.FromJournals(journals, $"{Reference} ({ShardLayout.ShardsFolder}/)", Datasets, logger).Items;
+        return ReferenceAnswers.FromJournals(journals, $"{Reference} ({OutputLayout.ShardsFolder}/)", Datasets, logger).Items;
     }
 }

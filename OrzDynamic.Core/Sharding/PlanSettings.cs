@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Precision;
 using static TorchSharp.torch;
 
@@ -13,7 +12,7 @@ namespace OrzDynamic.Core.Sharding;
 /// The settings that make results incomparable, per checkpoint: the run manifest (<see cref="RunManifestFactory"/>)
 /// plus what decides the selection, and their SHA-256 hash recorded in <c>plan.json</c>.
 /// </summary>
-public static class PlanSettings
+internal static class PlanSettings
 {
     /// <summary>The settings of one checkpoint run with the given tokenizer source and generation/scoring dtypes.</summary>
     public static SortedDictionary<string, string> Of(string key, EvaluatorConfig config, string tokenizerSource, ScalarType generationDType,
@@ -41,11 +40,7 @@ public static class PlanSettings
     public static (ScalarType Generation, ScalarType Scoring) ExpectedDTypes(EvaluatorConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        // The device type only (no availability check): plans are often made on a login node without the GPU.
-        var device = new Device(config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU, -1);
-        var generation = config.RequestedGenerationDType is { } g ? ModelLoadOptions.ParseDType(g) : PrecisionDefaults.Generation(device);
-        var scoring = config.RequestedScoringDType is { } s ? ModelLoadOptions.ParseDType(s) : PrecisionDefaults.Scoring(device);
-        return (generation, scoring);
+        return RunSettings.Of(config).DeviceDTypes();
     }
 
     /// <summary>SHA-256 (hex) of every checkpoint's settings, in plan order, and the batch size.</summary>

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Text.RegularExpressions;
 
 namespace OrzDynamic.Core.Sharding;
@@ -41,7 +42,7 @@ public static partial class PlanStatus
     public static void CheckForeignFiles(string dir, ShardPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var root = Path.Combine(dir, ShardLayout.ShardsFolder);
+        var root = Path.Combine(dir, OutputLayout.ShardsFolder);
         if (!Directory.Exists(root)) return;
         var expected = new HashSet<string>(plan.Units.Select(u => Path.GetFullPath(ShardLayout.UnitPath(dir, plan, u))), StringComparer.Ordinal);
         // Only two levels are looked at (shards/shard-K/entry), and entries that vanish while we look (another shard

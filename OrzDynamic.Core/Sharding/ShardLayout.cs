@@ -1,9 +1,9 @@
-using System.Globalization;
+using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>
-/// Where a sharded run keeps its files inside the output directory DIR:
+/// Where a sharded run keeps its files inside the output directory DIR (names from <see cref="OutputLayout"/>):
 /// <code>
 /// DIR/plan.json                                         the work plan (written once, temp + rename)
 /// DIR/shards/shard-0002/unit-00007.&lt;planid&gt;.jsonl       journal of a samples unit (appended + flushed per sample)
@@ -15,34 +15,25 @@ namespace OrzDynamic.Core.Sharding;
 /// </summary>
 public static class ShardLayout
 {
-    /// <summary>Plan file name.</summary>
-    public const string PlanFile = "plan.json";
-
-    /// <summary>Folder of the shard journals.</summary>
-    public const string ShardsFolder = "shards";
-
-    /// <summary>Folder of the Slurm scripts and logs.</summary>
-    public const string SlurmFolder = "slurm";
-
     /// <summary>Folder of one shard.</summary>
     public static string ShardDir(string dir, int shard) =>
-        Path.Combine(dir, ShardsFolder, string.Create(CultureInfo.InvariantCulture, $"shard-{shard:D4}"));
+        Path.Combine(dir, OutputLayout.ShardFolder(shard));
 
     /// <summary>Journal of a samples unit.</summary>
     public static string UnitJournal(string dir, ShardPlan plan, WorkUnit unit) =>
-        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.jsonl"));
+        Path.Combine(ShardDir(dir, unit.Shard), OutputLayout.UnitFile(unit.Id, plan.PlanId, ".jsonl"));
 
     /// <summary>Finished custom-sentence unit directory.</summary>
     public static string CustomUnitDir(string dir, ShardPlan plan, WorkUnit unit) =>
-        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.custom"));
+        Path.Combine(ShardDir(dir, unit.Shard), OutputLayout.UnitFile(unit.Id, plan.PlanId, ".custom"));
 
     /// <summary>Finished answer-probe unit: its probe journal, renamed into place when every answer is scored.</summary>
     public static string ProbeUnitJournal(string dir, ShardPlan plan, WorkUnit unit) =>
-        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.probes.jsonl"));
+        Path.Combine(ShardDir(dir, unit.Shard), OutputLayout.UnitFile(unit.Id, plan.PlanId, ".probes.jsonl"));
 
     /// <summary>The journal an answer-probe unit appends to (and resumes from) until it is complete.</summary>
     public static string ProbeUnitScratch(string dir, ShardPlan plan, WorkUnit unit) =>
-        Path.Combine(ShardDir(dir, unit.Shard), string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Id:D5}.{plan.PlanId}.probes.tmp-journal.jsonl"));
+        Path.Combine(ShardDir(dir, unit.Shard), OutputLayout.UnitFile(unit.Id, plan.PlanId, ".probes.tmp-journal.jsonl"));
 
     /// <summary>The file or folder that marks <paramref name="unit"/> (journal, custom-sentence folder or probe journal).</summary>
     public static string UnitPath(string dir, ShardPlan plan, WorkUnit unit)
@@ -57,5 +48,5 @@ public static class ShardLayout
     }
 
     /// <summary>The plan file of DIR.</summary>
-    public static string PlanPath(string dir) => Path.Combine(dir, PlanFile);
+    public static string PlanPath(string dir) => Path.Combine(dir, OutputLayout.PlanFile);
 }

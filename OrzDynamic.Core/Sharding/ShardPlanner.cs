@@ -13,7 +13,7 @@ namespace OrzDynamic.Core.Sharding;
 /// shards, both generate the whole batch (so every answer is bit-identical to a single-process run) and each keeps
 /// only its own dataset's samples.
 /// </summary>
-public static class ShardPlanner
+internal static class ShardPlanner
 {
     private readonly record struct Atom(int Checkpoint, WorkUnitKind Kind, string? Dataset, int Batch, int Samples, int[] Indices);
 

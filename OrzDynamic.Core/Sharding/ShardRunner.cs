@@ -71,59 +71,63 @@ public static class ShardRunner
             todo = todo.Except(blocked).ToArray();
             if (todo.Length == 0) continue;
             var ck = plan.Checkpoints[group.Key];
-            var scratch = SharedDirFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, shardIndex), $"{ck.Name}.custom"));
             log.LogInformation("Shard {Shard}: {Checkpoint}: {Units} unit(s) to run", shardIndex, ck.Name, todo.Length);
-            using var evaluator = new Evaluator(ck.Config with { OutputDir = scratch }, loggerFactory);
-            var actual = PlanSettings.Of(ck.Key, ck.Config, evaluator.Tokenizer.Source,
-                evaluator.Precision.GenerationDType, evaluator.Precision.ScoringDType);
+            var settings = RunSettings.Of(ck.Config);
+            using var pipeline = CheckpointPipeline.Load(settings, loggerFactory, ct);
+            var actual = PlanSettings.Of(ck.Key, ck.Config, pipeline.Tokenizer.Source, pipeline.Precision.GenerationDType, pipeline.Precision.ScoringDType);
             var diffs = PlanSettings.Differences(ck.Name, ck.Settings, actual);
             if (diffs.Count > 0)
                 throw new ShardPlanException($"{planPath}: plan was made with other settings than this shard runs with: {string.Join("; ", diffs)}");
-            var limits = evaluator.ResolveLimits();
-            var data = evaluator.LoadSelection(limits, ct);
-            var keys = data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
+            var selection = pipeline.Select(ct);
+            var keys = selection.Data.Samples.Select(s => (s.DatasetName, s.Index)).ToArray();
             if (ShardPlanBuilder.SelectionFingerprint(keys) != ck.SelectionFingerprint)
                 throw new ShardPlanException($"{planPath}: the data of checkpoint {ck.Name} changed since the plan was made " +
                                              $"(field 'selection_fingerprint': {keys.Length} samples now, {ck.Selected} planned); make a new plan in another directory.");
-            var checkers = evaluator.CreateCheckers(data);
-            var scorer = evaluator.CreateScorer();
-            var counters = new Evaluator.BatchCounters();
+            var sampleProgress = new SampleProgress(ck.Name, keys.Length, 0, progress);
             foreach (var unit in todo)
             {
                 ct.ThrowIfCancellationRequested();
-                if (unit.Kind == WorkUnitKind.AnswerProbes)
+                if (unit.Kind == WorkUnitKind.AnswerProbes && !plan.Probes!.IsReady(dir, plan))
                 {
-                    if (!plan.Probes!.IsReady(dir, plan))
-                    {
-                        AnswerProbeUnit.LogWaiting(log, plan, unit);
-                        waiting++;
-                        continue;
-                    }
-                    written += AnswerProbeUnit.Run(dir, plan, unit, evaluator, loggerFactory, ct);
-                    log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
+                    AnswerProbeUnit.LogWaiting(log, plan, unit);
+                    waiting++;
                     continue;
                 }
-                if (unit.Kind == WorkUnitKind.CustomSentences)
-                {
-                    Directory.CreateDirectory(scratch);
-                    evaluator.ScoreCustomSentences(ct);
-                    Directory.Move(scratch, ShardLayout.CustomUnitDir(dir, plan, unit));
-                    written += unit.Samples;
-                    log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
-                    continue;
-                }
-                var path = ShardLayout.UnitJournal(dir, plan, unit);
-                using var journal = ResultsJournal.Open(path, log);
-                int before = journal.Records.Count;
-                evaluator.RunBatches(data.Samples, unit.FirstBatch, unit.BatchCount, unit.Dataset, limits, journal, scorer, checkers, counters, progress, ct);
-                int now = journal.Records.Count;
-                written += now - before;
-                if (now != unit.Samples)
-                    throw new ShardPlanException($"{path}: {unit.Describe(plan)} holds {now} samples after running, expected {unit.Samples}.");
-                log.LogInformation("Shard {Shard}: {Unit} done ({New} new)", shardIndex, unit.Describe(plan), now - before);
+                int added = RunUnit(dir, plan, unit, pipeline, selection, sampleProgress, loggerFactory, log, ct);
+                written += added;
+                if (unit.Kind == WorkUnitKind.Samples) log.LogInformation("Shard {Shard}: {Unit} done ({New} new)", shardIndex, unit.Describe(plan), added);
+                else log.LogInformation("Shard {Shard}: {Unit} done", shardIndex, unit.Describe(plan));
             }
         }
         log.LogInformation("Shard {Shard}: {Units} unit(s), {Already} already complete, {Written} sample(s) written", shardIndex, mine.Length, already, written);
         return new ShardRunResult(shardIndex, mine.Length, already, written) { Waiting = waiting };
+    }
+
+    /// <summary>Runs one unit with the checkpoint's loaded stages; returns the samples (or answers) it added.</summary>
+    private static int RunUnit(string dir, ShardPlan plan, WorkUnit unit, CheckpointPipeline pipeline, Selection selection, SampleProgress progress,
+        ILoggerFactory loggerFactory, ILogger log, CancellationToken ct)
+    {
+        switch (unit.Kind)
+        {
+            case WorkUnitKind.AnswerProbes:
+                return AnswerProbeUnit.Run(dir, plan, unit, pipeline, loggerFactory, ct);
+            case WorkUnitKind.CustomSentences:
+                var scratch = SharedDirFile.TempPath(Path.Combine(ShardLayout.ShardDir(dir, unit.Shard), $"{plan.Checkpoints[unit.Checkpoint].Name}.custom"));
+                Directory.CreateDirectory(scratch);
+                pipeline.ScoreCustomSentences(selection, scratch, ct);
+                Directory.Move(scratch, ShardLayout.CustomUnitDir(dir, plan, unit));
+                return unit.Samples;
+            default:
+                var path = ShardLayout.UnitJournal(dir, plan, unit);
+                using (var journal = ResultsJournal.Open(path, log))
+                {
+                    int before = journal.Records.Count;
+                    pipeline.Answer(selection, new SampleSlice(unit.FirstBatch, unit.BatchCount, unit.Dataset), journal, progress, ct);
+                    int now = journal.Records.Count;
+                    if (now != unit.Samples)
+                        throw new ShardPlanException($"{path}: {unit.Describe(plan)} holds {now} samples after running, expected {unit.Samples}.");
+                    return now - before;
+                }
+        }
     }
 }

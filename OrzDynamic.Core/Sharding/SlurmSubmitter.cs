@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -37,7 +38,7 @@ public static class SlurmSubmitter
         var probeShards = plan.Probes is { } probes && !probes.IsReady(dir, plan)
             ? status.Where(s => !s.IsComplete && s.Unit.Kind == WorkUnitKind.AnswerProbes).Select(s => s.Unit.Shard).Distinct().Order().ToArray()
             : [];
-        var slurmDir = Path.Combine(dir, ShardLayout.SlurmFolder);
+        var slurmDir = Path.Combine(dir, OutputLayout.SlurmFolder);
         Directory.CreateDirectory(Path.Combine(slurmDir, "logs"));
         var arrayScript = Path.Combine(slurmDir, "shards.sbatch");
         var mergeScript = Path.Combine(slurmDir, "merge.sbatch");
@@ -84,7 +85,7 @@ public static class SlurmSubmitter
         var sb = new StringBuilder("#!/bin/bash\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=orz-shards-{plan.PlanId[..8]}\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --array={Ranges(shards)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, ShardLayout.SlurmFolder, "logs", "shard-%a.%A.out")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "shard-%a.%A.out")}\n");
         Resources(sb, options, gres: true);
         foreach (var extra in options.ExtraArgs) sb.Append("#SBATCH ").Append(extra).Append('\n');
         sb.Append("# Written by `orz-dynamic slurm submit`. Task K runs shard K of the plan; rerunning a task resumes its journals.\n");
@@ -100,7 +101,7 @@ public static class SlurmSubmitter
         ArgumentNullException.ThrowIfNull(options);
         var sb = new StringBuilder("#!/bin/bash\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=orz-merge-{plan.PlanId[..8]}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, ShardLayout.SlurmFolder, "logs", "merge.%j.out")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "merge.%j.out")}\n");
         Resources(sb, options with { CpusPerTask = 1 }, gres: false);
         sb.Append("# Written by `orz-dynamic slurm submit`; runs after every shard task succeeded (afterok).\n");
         sb.Append("set -euo pipefail\n");

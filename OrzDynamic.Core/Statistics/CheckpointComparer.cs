@@ -32,23 +32,42 @@ public sealed class CheckpointComparer
     public ComparisonReport Compare(IReadOnlyCollection<CheckpointSamples> checkpoints, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
-        var ordered = checkpoints.OrderBy(c => c.Iteration).ToArray();
-        for (int i = 1; i < ordered.Length; i++)
-            if (ordered[i].Iteration == ordered[i - 1].Iteration)
-                throw new ArgumentException($"Checkpoints '{ordered[i - 1].Checkpoint}' and '{ordered[i].Checkpoint}' share iteration {ordered[i].Iteration}.", nameof(checkpoints));
+        var all = checkpoints.ToArray();
         var rows = new List<ComparisonRow>();
-        for (int i = 1; i < ordered.Length; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            rows.AddRange(ComparePair(ordered[i - 1], ordered[i], ComparisonKind.Previous));
-            if (i >= 2) rows.AddRange(ComparePair(ordered[0], ordered[i], ComparisonKind.First));
-        }
+        CompareInOrder(all.Select(c => (c.Checkpoint, c.Iteration)).ToArray(), k => all[k], rows.AddRange, cancellationToken);
         return new ComparisonReport
         {
             ConfidenceLevel = _options.ConfidenceLevel,
             Alpha = _options.Alpha,
             Rows = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ThenBy(r => r.ToIteration).ThenBy(r => r.Kind).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The pairing of every comparison: checkpoints ordered by iteration, each compared with the previous one and (from the
+    /// third on) with the first. <paramref name="load"/> reads the samples of a checkpoint (by its position in
+    /// <paramref name="checkpoints"/>) when it is needed, so at most three are held at a time; the rows of each pair go
+    /// to <paramref name="rows"/> as they are made (per dataset in report order).
+    /// </summary>
+    /// <exception cref="ArgumentException">Two checkpoints have the same iteration.</exception>
+    internal void CompareInOrder(IReadOnlyList<(string Name, int Iteration)> checkpoints, Func<int, CheckpointSamples> load,
+        Action<IReadOnlyList<ComparisonRow>> rows, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, checkpoints.Count).OrderBy(k => checkpoints[k].Iteration).ToArray();
+        for (int i = 1; i < order.Length; i++)
+            if (checkpoints[order[i]].Iteration == checkpoints[order[i - 1]].Iteration)
+                throw new ArgumentException($"Checkpoints '{checkpoints[order[i - 1]].Name}' and '{checkpoints[order[i]].Name}' share iteration {checkpoints[order[i]].Iteration}.", nameof(checkpoints));
+        if (order.Length < 2) return;
+        var first = load(order[0]);
+        var previous = first;
+        for (int i = 1; i < order.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = load(order[i]);
+            rows(ComparePair(previous, current, ComparisonKind.Previous));
+            if (i >= 2) rows(ComparePair(first, current, ComparisonKind.First));
+            previous = current;
+        }
     }
 
     /// <summary>All rows of one comparison (every dataset present at either checkpoint), Holm-adjusted per dataset.</summary>
@@ -83,7 +102,7 @@ public sealed class CheckpointComparer
         int unpairedAll = a.Count + b.Count - 2 * both.Length;
         int onlyFrom = both.Count(i => a[i].IsCorrect && !b[i].IsCorrect);
         int onlyTo = both.Count(i => !a[i].IsCorrect && b[i].IsCorrect);
-        rows.Add(Row(ComparisonStrata.Accuracy, ComparisonStrata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
+        rows.Add(Row(ComparisonRow.AccuracyMetric, Strata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
             both.Length, both.Length, unpairedAll,
             both.Length == 0 ? null : both.Average(i => a[i].IsCorrect ? 1.0 : 0.0),
             both.Length == 0 ? null : both.Average(i => b[i].IsCorrect ? 1.0 : 0.0)));
@@ -98,9 +117,9 @@ public sealed class CheckpointComparer
             var x = pairs.Select(i => a[i].LdMetrics!.Get(metric)).ToArray();
             var y = pairs.Select(i => b[i].LdMetrics!.Get(metric)).ToArray();
             var d = x.Zip(y, (p, q) => q - p).ToArray();
-            rows.Add(Row(metric, ComparisonStrata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
+            rows.Add(Row(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
                 MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
-            foreach (var (stratum, correct) in new[] { (ComparisonStrata.Correct, true), (ComparisonStrata.Incorrect, false) })
+            foreach (var (stratum, correct) in new[] { (Strata.Correct, true), (Strata.Incorrect, false) })
             {
                 var s1 = validA.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
                 var s2 = validB.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();

@@ -80,4 +80,31 @@ public sealed class CheckpointSamples
         }
         return new CheckpointSamples(checkpoint, iteration, records);
     }
+
+    /// <summary>
+    /// The records of a complete <c>results.jsonl</c> with only the fields the comparisons read (dataset, index,
+    /// correctness, metrics, invalid reason), streamed: prompts, answers, token ids and random-token details are
+    /// skipped unparsed.
+    /// </summary>
+    /// <exception cref="ResultsFileException">A line is not a sample record, or repeats a sample.</exception>
+    internal static CheckpointSamples ReadForComparison(string path, string checkpoint, int iteration)
+    {
+        var records = new List<SampleRecord>();
+        using var reader = new JsonlLineReader(path);
+        while (reader.TryReadLine(out var line))
+        {
+            var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ResultsJournal.LineOptions, path, reader.LineNumber, "sample record");
+            if (r is null) continue;
+            records.Add(new SampleRecord
+            {
+                Dataset = r.Dataset,
+                Index = r.Index,
+                Checkpoint = r.Checkpoint,
+                IsCorrect = r.IsCorrect,
+                LdMetrics = r.LdMetrics,
+                InvalidReason = r.InvalidReason,
+            });
+        }
+        return new CheckpointSamples(checkpoint, iteration, records);
+    }
 }

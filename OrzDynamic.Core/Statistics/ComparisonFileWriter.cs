@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Text;
 using System.Text.Json;
 
@@ -13,13 +14,15 @@ namespace OrzDynamic.Core.Statistics;
 /// which is the order <see cref="CheckpointComparer"/> produces them in; a row out of that order is refused.
 /// What the trend markers need is kept as it goes (<see cref="Marks"/>).
 /// </summary>
-public sealed class ComparisonFileWriter : IDisposable
+internal sealed class ComparisonFileWriter : IDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(false);
     private readonly string _outputDir;
     private readonly string _scratchPrefix;
     private readonly Dictionary<string, Scratch> _datasets = new(StringComparer.Ordinal);
     private readonly HashSet<(string Dataset, int ToIteration, string Metric, string Stratum)> _significant = [];
+    private readonly Dictionary<string, List<ComparisonRow>> _significantRows = new(StringComparer.Ordinal);
+    private long _testable;
     private bool _done;
 
     /// <summary>Creates the writer for <paramref name="outputDir"/> (created if needed).</summary>
@@ -48,6 +51,10 @@ public sealed class ComparisonFileWriter : IDisposable
     /// <summary>The significant changes against the previous checkpoint seen so far (what the trend markers need).</summary>
     public ComparisonMarks Marks => new(Alpha, _significant);
 
+    /// <summary>The counts and the significant rows so far (kept as they go: a few rows, not the table).</summary>
+    public ComparisonSummary Summary() => new(ConfidenceLevel, Alpha, Rows, _testable,
+        _significantRows.Keys.Order(StringComparer.Ordinal).SelectMany(d => _significantRows[d]).ToArray());
+
     /// <summary>Appends rows (see the class remarks for the order they must come in).</summary>
     /// <exception cref="InvalidOperationException">A row arrives out of report order for its dataset, or the files were completed.</exception>
     public void Add(IEnumerable<ComparisonRow> rows)
@@ -70,6 +77,12 @@ public sealed class ComparisonFileWriter : IDisposable
             scratch.Json.Write(JsonSerializer.SerializeToUtf8Bytes(row, ComparisonFiles.CompactJsonOptions));
             scratch.Json.WriteByte((byte)'\n');
             if (row.Kind == ComparisonKind.Previous && row.Significant) _significant.Add((row.Dataset, row.ToIteration, row.Metric, row.Stratum));
+            if (row.Significant)
+            {
+                if (!_significantRows.TryGetValue(row.Dataset, out var list)) _significantRows.Add(row.Dataset, list = []);
+                list.Add(row);
+            }
+            if (row.Test.IsTestable) _testable++;
             Rows++;
         }
     }
@@ -81,8 +94,8 @@ public sealed class ComparisonFileWriter : IDisposable
         _done = true;
         foreach (var s in _datasets.Values) s.Close();
         var order = _datasets.Keys.Order(StringComparer.Ordinal).Select(d => _datasets[d]).ToArray();
-        var csv = Path.Combine(_outputDir, ComparisonFiles.Csv);
-        var json = Path.Combine(_outputDir, ComparisonFiles.Json);
+        var csv = Path.Combine(_outputDir, OutputLayout.ComparisonsCsv);
+        var json = Path.Combine(_outputDir, OutputLayout.ComparisonsJson);
 
         var csvTmp = csv + ".tmp";
         using (var output = new StreamWriter(csvTmp, false, Utf8, 1 << 16))

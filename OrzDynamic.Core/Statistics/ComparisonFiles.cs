@@ -9,14 +9,8 @@ namespace OrzDynamic.Core.Statistics;
 /// The formats of <c>comparisons.csv</c> and <c>comparisons.json</c>; the files are written row by row by
 /// <see cref="ComparisonFileWriter"/> (each via a temp file and an atomic rename).
 /// </summary>
-public static class ComparisonFiles
+internal static class ComparisonFiles
 {
-    /// <summary>CSV file name.</summary>
-    public const string Csv = "comparisons.csv";
-
-    /// <summary>JSON file name.</summary>
-    public const string Json = "comparisons.json";
-
     /// <summary>The CSV columns, in order.</summary>
     public static IReadOnlyList<string> CsvColumns { get; } =
     [

@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Statistics;
 /// </summary>
 /// <param name="Alpha">Significance threshold on the Holm-adjusted p-values.</param>
 /// <param name="SignificantPrevious">The significant changes against the previous checkpoint.</param>
-public sealed record ComparisonMarks(double Alpha, IReadOnlySet<(string Dataset, int ToIteration, string Metric, string Stratum)> SignificantPrevious)
+internal sealed record ComparisonMarks(double Alpha, IReadOnlySet<(string Dataset, int ToIteration, string Metric, string Stratum)> SignificantPrevious)
 {
     /// <summary>The marks of a whole report.</summary>
     public static ComparisonMarks From(ComparisonReport report)

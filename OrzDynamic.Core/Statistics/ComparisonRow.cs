@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Text.Json.Serialization;
 
 namespace OrzDynamic.Core.Statistics;
@@ -8,6 +9,9 @@ namespace OrzDynamic.Core.Statistics;
 /// </summary>
 public sealed record ComparisonRow
 {
+    /// <summary>The pseudo-metric name of the accuracy rows.</summary>
+    public const string AccuracyMetric = "accuracy";
+
     /// <summary>Dataset name.</summary>
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     /// <summary>Against the previous or the first checkpoint.</summary>
@@ -20,9 +24,9 @@ public sealed record ComparisonRow
     [JsonPropertyName("to_checkpoint")] public required string ToCheckpoint { get; init; }
     /// <summary>Later checkpoint iteration.</summary>
     [JsonPropertyName("to_iteration")] public int ToIteration { get; init; }
-    /// <summary>Metric name, or <see cref="ComparisonStrata.Accuracy"/>.</summary>
+    /// <summary>Metric name, or <see cref="AccuracyMetric"/>.</summary>
     [JsonPropertyName("metric")] public required string Metric { get; init; }
-    /// <summary><see cref="ComparisonStrata.All"/>, <see cref="ComparisonStrata.Correct"/> or <see cref="ComparisonStrata.Incorrect"/>.</summary>
+    /// <summary><see cref="Strata.All"/>, <see cref="Strata.Correct"/> or <see cref="Strata.Incorrect"/>.</summary>
     [JsonPropertyName("stratum")] public required string Stratum { get; init; }
     /// <summary>Mean (or accuracy) at the earlier checkpoint over the values that entered the test; null without any.</summary>
     [JsonPropertyName("mean_from")] public double? MeanFrom { get; init; }

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>Validation and quantiles shared by the interval methods.</summary>
-public static class ConfidenceLevels
+internal static class ConfidenceLevels
 {
     /// <summary>The default level of every interval (0.95).</summary>
     public const double Default = 0.95;

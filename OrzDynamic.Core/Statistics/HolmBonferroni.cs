@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Statistics;
 /// p̃₍ᵢ₎ = max_{j ≤ i} min(1, (m − j + 1)·p₍ⱼ₎). Rejecting where p̃ &lt; α controls the family-wise error rate at α under
 /// any dependence between the tests. Untestable entries (null) are not part of the family and stay null.
 /// </summary>
-public static class HolmBonferroni
+internal static class HolmBonferroni
 {
     /// <summary>Adjusted p-values, aligned with <paramref name="pValues"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A p-value outside [0, 1] or NaN.</exception>

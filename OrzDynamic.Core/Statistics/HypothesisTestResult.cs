@@ -9,6 +9,15 @@ namespace OrzDynamic.Core.Statistics;
 /// </summary>
 public sealed record HypothesisTestResult
 {
+    /// <summary>The <see cref="Test"/> name of McNemar's exact test (accuracy, paired by prompt).</summary>
+    public const string McNemarExact = "McNemar exact";
+
+    /// <summary>The <see cref="Test"/> name of the Wilcoxon signed-rank test (a metric over every answer, paired by prompt).</summary>
+    public const string WilcoxonSignedRank = "Wilcoxon signed-rank";
+
+    /// <summary>The <see cref="Test"/> name of Welch's t test (a metric over the correct or the incorrect answers).</summary>
+    public const string WelchT = "Welch t";
+
     /// <summary>Name of the test, e.g. "McNemar exact", "Wilcoxon signed-rank", "paired t", "Welch t".</summary>
     public required string Test { get; init; }
 

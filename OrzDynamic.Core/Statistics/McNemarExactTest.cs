@@ -7,10 +7,10 @@ namespace OrzDynamic.Core.Statistics;
 /// min(1, 2·P(X ≤ min(b, c))). Exact for any sample size; conservative (the mid-p variant would be less so).
 /// Assumes the pairs are independent of each other; it says nothing about answers that are correct at both.
 /// </summary>
-public static class McNemarExactTest
+internal static class McNemarExactTest
 {
     /// <summary>The test's name in reports.</summary>
-    public const string Name = "McNemar exact";
+    public const string Name = HypothesisTestResult.McNemarExact;
 
     /// <summary>Tests from the two discordant counts.</summary>
     /// <param name="onlyFirst">Pairs positive (correct) only in the first condition (b).</param>

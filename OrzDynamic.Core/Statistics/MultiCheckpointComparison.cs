@@ -8,7 +8,7 @@ namespace OrzDynamic.Core.Statistics;
 /// → <see cref="EvalResults"/>, iteration from the last <c>iter(\d+)</c> of the key, else
 /// <see cref="EvalResults.Iteration"/>, else the position in the order given.
 /// </summary>
-public static class MultiCheckpointComparison
+internal static class MultiCheckpointComparison
 {
     /// <summary>Compares every checkpoint with the previous and the first one.</summary>
     /// <exception cref="ArgumentException">Results that evaluated samples carry no per-sample records (read back from a summary),

@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Statistics;
 /// difference. Assumes independent pairs and a mean difference close to normal (normal differences, or many pairs);
 /// sensitive to outliers, so it is reported alongside the Wilcoxon signed-rank test rather than instead of it.
 /// </summary>
-public static class PairedTTest
+internal static class PairedTTest
 {
     /// <summary>The test's name in reports.</summary>
     public const string Name = "paired t";

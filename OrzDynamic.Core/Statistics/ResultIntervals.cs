@@ -4,7 +4,7 @@ using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>Confidence intervals of the aggregated results: Wilson for accuracy, Student-t for metric means.</summary>
-public static class ResultIntervals
+internal static class ResultIntervals
 {
     /// <summary>Wilson interval of correct / evaluated; null when nothing was evaluated.</summary>
     public static ConfidenceInterval? Accuracy(DatasetResult dataset, double level = ConfidenceLevels.Default)

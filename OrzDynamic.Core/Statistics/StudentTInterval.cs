@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Statistics;
 /// normally distributed (the values themselves normal, or n large enough for the central limit theorem — for skewed
 /// per-answer metrics think n ≥ 30).
 /// </summary>
-public static class StudentTInterval
+internal static class StudentTInterval
 {
     /// <summary>The interval of the mean of <paramref name="values"/>; <c>null</c> for fewer than two values or non-finite ones.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The level is outside (0, 1).</exception>

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Globalization;
 using OrzDynamic.Core.Aggregation;
 
@@ -8,7 +9,7 @@ namespace OrzDynamic.Core.Statistics;
 /// previous checkpoint): accuracy from the McNemar row, the correct / incorrect metric lines from their Welch rows. The
 /// random-token stratum is not tested and gets no markers.
 /// </summary>
-public static class TrendSignificance
+internal static class TrendSignificance
 {
     /// <summary>The trends with <see cref="TrendSeries.SignificantChange"/> and <see cref="DatasetTrend.SignificanceNote"/> set.</summary>
     public static TrendData Apply(TrendData trends, ComparisonReport report)
@@ -40,7 +41,7 @@ public static class TrendSignificance
             return trend with
             {
                 Metrics = metrics,
-                Accuracy = trend.Accuracy is { } acc ? Mark(acc, ComparisonStrata.Accuracy, ComparisonStrata.All) : null,
+                Accuracy = trend.Accuracy is { } acc ? Mark(acc, ComparisonRow.AccuracyMetric, Strata.All) : null,
                 SignificanceNote = note,
             };
         }).ToArray());

@@ -7,10 +7,10 @@ namespace OrzDynamic.Core.Statistics;
 /// (n ≳ 30 per group for skewed metrics). Used for the correct / incorrect strata, whose members differ between
 /// checkpoints.
 /// </summary>
-public static class WelchTTest
+internal static class WelchTTest
 {
     /// <summary>The test's name in reports.</summary>
-    public const string Name = "Welch t";
+    public const string Name = HypothesisTestResult.WelchT;
 
     /// <summary>Tests <paramref name="first"/> against <paramref name="second"/>.</summary>
     /// <exception cref="ArgumentException">A value is NaN or infinite.</exception>

@@ -15,10 +15,10 @@ namespace OrzDynamic.Core.Statistics;
 /// Assumes independent pairs and a difference distribution symmetric about its median; it is robust to outliers and
 /// to non-normal metrics, unlike the paired t-test.
 /// </summary>
-public static class WilcoxonSignedRankTest
+internal static class WilcoxonSignedRankTest
 {
     /// <summary>The test's name in reports.</summary>
-    public const string Name = "Wilcoxon signed-rank";
+    public const string Name = HypothesisTestResult.WilcoxonSignedRank;
 
     /// <summary>The exact distribution is used below this many non-zero differences (R uses 50).</summary>
     public const int ExactLimit = 50;

@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Statistics;
 /// Unlike the Wald interval p ± z·√(p(1−p)/n) it stays inside [0, 1] and keeps close to its nominal coverage for small
 /// n and for proportions near 0 or 1 (e.g. 0 of 20 correct or all correct).
 /// </summary>
-public static class WilsonInterval
+internal static class WilsonInterval
 {
     /// <summary>
     /// The interval of <paramref name="successes"/> out of <paramref name="trials"/>, or <c>null</c> when

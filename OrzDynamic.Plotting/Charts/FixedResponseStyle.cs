@@ -74,9 +74,9 @@ internal static class FixedResponseStyle
 
     private static OxyColor? KnownColour(string name) => name.ToLowerInvariant() switch
     {
-        ProbeStrata.All => ChartPalette.Black,
-        ProbeStrata.Correct or "chosen" => ChartPalette.BluishGreen,
-        ProbeStrata.Incorrect or "rejected" => ChartPalette.Vermillion,
+        Strata.All => ChartPalette.Black,
+        Strata.Correct or "chosen" => ChartPalette.BluishGreen,
+        Strata.Incorrect or "rejected" => ChartPalette.Vermillion,
         "rephrase" or "rephrased" => ChartPalette.Orange,
         "unrelated" or "random" => ChartPalette.Blue,
         _ => null,

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Probes;
@@ -7,38 +8,26 @@ using OrzDynamic.Plotting.Rendering;
 namespace OrzDynamic.Plotting.Export;
 
 /// <summary>
-/// Writes the charts of fixed responses (custom sentences, answer probes): trend charts
-/// <c>ld_fixed_&lt;key&gt;_&lt;timestamp&gt;.png</c> and per-token heatmaps <c>ld_heatmap_&lt;key&gt;_&lt;timestamp&gt;.png</c>.
-/// The timestamp is taken once, at construction.
+/// Writes the charts of fixed responses (custom sentences, answer probes) under stable names, replaced on a rerun:
+/// trend charts <c>ld_fixed_&lt;key&gt;.png</c> and per-token heatmaps <c>ld_heatmap_&lt;key&gt;.png</c>.
 /// </summary>
-public sealed class FixedResponseChartWriter
+public sealed class FixedResponseChartWriter : IFixedResponseChartWriter
 {
     private readonly ILogger _logger;
 
     /// <summary>Creates a writer.</summary>
-    /// <param name="timeProvider">Clock for file-name timestamps; <c>null</c> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Logger; <c>null</c> for none.</param>
-    public FixedResponseChartWriter(TimeProvider? timeProvider = null, ILogger<FixedResponseChartWriter>? logger = null)
+    public FixedResponseChartWriter(ILogger<FixedResponseChartWriter>? logger = null)
     {
-        Timestamp = (timeProvider ?? TimeProvider.System).GetLocalNow().DateTime;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
-
-    /// <summary>Gets the timestamp used in file names.</summary>
-    public DateTime Timestamp { get; }
-
-    /// <summary>File name of a fixed-response trend chart (stable: a rerun replaces it, like the other charts).</summary>
-    public static string TrendFileName(string key) => $"ld_fixed_{ChartFileNames.SanitizeDataset(key)}.png";
-
-    /// <summary>File name of a per-token heatmap (stable: a rerun replaces it).</summary>
-    public static string HeatmapFileName(string key) => $"ld_heatmap_{ChartFileNames.SanitizeDataset(key)}.png";
 
     /// <summary>Renders and saves a trend chart into <paramref name="outputDirectory"/>; returns its path.</summary>
     public string SaveTrend(FixedResponseTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trend);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, TrendFileName(trend.Key)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.FixedResponseChart(trend.Key)));
         ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
         _logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
         return path;
@@ -49,7 +38,7 @@ public sealed class FixedResponseChartWriter
     {
         ArgumentNullException.ThrowIfNull(heatmap);
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, HeatmapFileName(heatmap.Key)));
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.HeatmapChart(heatmap.Key)));
         ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
         _logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
         return path;

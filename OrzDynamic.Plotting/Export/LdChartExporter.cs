@@ -1,16 +1,18 @@
+using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Core.Aggregation;
+using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Plotting.Rendering;
 
 namespace OrzDynamic.Plotting.Export;
 
 /// <summary>
 /// Writes the evaluator's chart files into one output directory: comparison charts, trends charts and
-/// <c>trends.csv</c>, each under one stable name (<see cref="ChartFileNames"/>), replaced atomically on every rerun, so
-/// charts never pile up; timestamped charts of earlier versions for the same chart are removed. The time of the run is
-/// taken once, at construction, from the injected <see cref="TimeProvider"/> and logged.
+/// <c>trends.csv</c>, each under one stable name (<see cref="OutputLayout"/>), replaced atomically on every rerun, so
+/// charts never pile up; timestamped charts of earlier versions for the same chart are removed. <see cref="Timestamp"/>
+/// records when the exporter was made (from the injected <see cref="TimeProvider"/>); it is not part of any file name.
 /// </summary>
 public sealed class LdChartExporter
 {
@@ -46,7 +48,7 @@ public sealed class LdChartExporter
     public string SaveComparison(DatasetComparison comparison, int? width = null, int? height = null)
     {
         var chart = ComparisonChartBuilder.Build(comparison);
-        var path = Path.Combine(OutputDirectory, ChartFileNames.Comparison(comparison.Dataset));
+        var path = Path.Combine(OutputDirectory, OutputLayout.ComparisonChart(comparison.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
         RemoveLegacy(path);
         _logger.LogInformation("Wrote comparison chart of {Dataset} to {Path}", comparison.Dataset, path);
@@ -62,7 +64,7 @@ public sealed class LdChartExporter
     public string SaveTrends(DatasetTrend trend, int? width = null, int? height = null)
     {
         var chart = TrendsChartBuilder.Build(trend, errorBars: TrendErrorBars);
-        var path = Path.Combine(OutputDirectory, ChartFileNames.Trends(trend.Dataset));
+        var path = Path.Combine(OutputDirectory, OutputLayout.TrendsChart(trend.Dataset));
         ChartRenderer.SavePng(chart, path, width, height);
         RemoveLegacy(path);
         _logger.LogInformation("Wrote trends chart of {Dataset} to {Path}", trend.Dataset, path);
@@ -78,22 +80,18 @@ public sealed class LdChartExporter
     public IReadOnlyList<string> SaveTrends(TrendData data, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var written = new List<string>();
-        var csv = Path.Combine(OutputDirectory, ChartFileNames.TrendsCsv);
-        var rows = TrendsCsvWriter.Write(data, csv, cancellationToken);
-        _logger.LogInformation("Wrote {Rows} trend rows to {Path}", rows, csv);
-        written.Add(csv);
-        progress?.Report(csv);
-
-        foreach (var trend in data.Datasets)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = SaveTrends(trend);
-            written.Add(path);
-            progress?.Report(path);
-        }
-
+        var written = Evaluator.SaveTrends(data, OutputDirectory, new TrendCharts(this), cancellationToken: cancellationToken);
+        foreach (var path in written) progress?.Report(path);
         return written;
+    }
+
+    /// <summary>This exporter's trend charts, for <see cref="Evaluator.SaveTrends"/>.</summary>
+    private sealed class TrendCharts(LdChartExporter exporter) : IChartWriter
+    {
+        public string SaveComparison(DatasetComparison comparison, string outputDirectory, CancellationToken cancellationToken = default) =>
+            exporter.SaveComparison(comparison);
+
+        public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) => exporter.SaveTrends(trend);
     }
 
     private void RemoveLegacy(string path)
@@ -101,7 +99,7 @@ public sealed class LdChartExporter
         var stable = Path.GetFileName(path);
         foreach (var old in Directory.EnumerateFiles(OutputDirectory, Path.GetFileNameWithoutExtension(stable) + "_*.png"))
         {
-            if (!ChartFileNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
+            if (!LegacyChartNames.IsLegacyTimestamped(Path.GetFileName(old), stable)) continue;
             try
             {
                 File.Delete(old);

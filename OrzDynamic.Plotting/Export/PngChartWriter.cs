@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
@@ -7,7 +8,7 @@ namespace OrzDynamic.Plotting.Export;
 
 /// <summary>
 /// The OxyPlot/SkiaSharp implementation of <see cref="IChartWriter"/>: PNG comparison and trend charts named by
-/// <see cref="ChartFileNames"/>. Pass it to the evaluator (<c>new Evaluator(config) { ChartWriter = new PngChartWriter() }</c>).
+/// <see cref="OutputLayout"/>. Pass it to the evaluator (<c>new Evaluator(config) { ChartWriter = new PngChartWriter() }</c>).
 /// </summary>
 public sealed class PngChartWriter : IChartWriter
 {

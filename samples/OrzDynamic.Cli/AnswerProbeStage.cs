@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Tokenization;
+using OrzDynamic.Core.Study;
 using OrzDynamic.Datasets.Loading;
 using Spectre.Console;
 
@@ -20,12 +20,11 @@ internal sealed class AnswerProbeStage
     private readonly ILogger _log;
     private readonly IAnsiConsole _console;
     private readonly FixedResponseScorer _scorer;
-    private readonly List<(ProbeCheckpoint Checkpoint, IReadOnlyList<ProbeRecord> Records)> _records = [];
     private readonly int? _referenceIndex;
     private readonly string _referenceDir;
     private IReadOnlyList<ProbeItem>? _items;
 
-    private AnswerProbeStage(CliSettings settings, IReadOnlyList<(string Path, EvaluatorConfig Config)> configs, int? referenceIndex,
+    private AnswerProbeStage(IReadOnlyList<(string Path, EvaluatorConfig Config)> configs, int? referenceIndex,
         string referenceDir, string referenceName, HeatmapSelection? heatmaps, ILoggerFactory loggerFactory, IAnsiConsole console)
     {
         _configs = configs;
@@ -35,13 +34,8 @@ internal sealed class AnswerProbeStage
         Heatmaps = heatmaps;
         _console = console;
         _log = loggerFactory.CreateLogger<AnswerProbeStage>();
-        var first = configs[0].Config;
-        _scorer = new FixedResponseScorer(new ProbeOptions
-        {
-            TokenizerPath = settings.TokenizerPath, Device = first.Device, DType = first.DType, ScoringDType = first.RequestedScoringDType,
-            ScoringChunkSize = first.ScoringChunkSize, LegacyOrzClamps = first.LegacyOrzClamps,
-        }, loggerFactory);
-        SetName = ProbeFiles.AnswerSet(referenceName);
+        _scorer = new FixedResponseScorer(ProbeOptions.Like(configs[0].Config), loggerFactory);
+        SetName = OutputLayout.AnswerSet(referenceName);
     }
 
     /// <summary>Name of the reference checkpoint.</summary>
@@ -61,9 +55,6 @@ internal sealed class AnswerProbeStage
 
     /// <summary>The probe items (the reference answers), once loaded.</summary>
     public IReadOnlyList<ProbeItem> Items => _items ?? [];
-
-    /// <summary>Records of every checkpoint scored so far.</summary>
-    public IReadOnlyList<(ProbeCheckpoint Checkpoint, IReadOnlyList<ProbeRecord> Records)> Records => _records;
 
     /// <summary>
     /// Resolves <c>--probe_answers_from</c> (<c>last</c>, <c>first</c>, a checkpoint name or path of this run, or the
@@ -92,13 +83,13 @@ internal sealed class AnswerProbeStage
                 || Path.GetFullPath(configs[i.Value].Path).TrimEnd('/') == Path.GetFullPath(reference).TrimEnd('/')),
         };
         if (index is { } k)
-            return new AnswerProbeStage(settings, configs, k, configs[k].Config.OutputDir, configs[k].Config.EffectiveCheckpointName, heatmaps, loggerFactory, console);
+            return new AnswerProbeStage(configs, k, configs[k].Config.OutputDir, configs[k].Config.EffectiveCheckpointName, heatmaps, loggerFactory, console);
         if (Directory.Exists(reference))
         {
             var name = new DirectoryInfo(reference.TrimEnd('/', '\\')).Name;
-            if (!File.Exists(Path.Combine(reference, OutputFiles.Journal)))
-                throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputFiles.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
-            var external = new AnswerProbeStage(settings, configs, null, reference, name, heatmaps, loggerFactory, console);
+            if (!File.Exists(Path.Combine(reference, OutputLayout.Journal)))
+                throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputLayout.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
+            var external = new AnswerProbeStage(configs, null, reference, name, heatmaps, loggerFactory, console);
             external._items = external.LoadItems();   // an earlier run's answers: check them before any model is loaded
             return external;
         }
@@ -114,35 +105,25 @@ internal sealed class AnswerProbeStage
     public void AfterCheckpoint(int index, Evaluator evaluator, CancellationToken ct)
     {
         _items ??= LoadItems();
-        var (path, config) = _configs[index];
-        var checkpoint = new ProbeCheckpoint(config.EffectiveCheckpointName, path, CheckpointIterations.Of(_configs.Select(c => c.Path).ToArray(), index));
-        var journal = Path.Combine(config.OutputDir, ProbeFiles.Journal(SetName));
-        var records = _scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, checkpoint.Name, _items, journal, cancellationToken: ct);
-        _records.Add((checkpoint, records));
+        var config = _configs[index].Config;
+        var journal = Path.Combine(config.OutputDir, OutputLayout.ProbeJournal(SetName));
+        var records = _scorer.ScoreCheckpoint(evaluator.Model, evaluator.Tokenizer, config.EffectiveCheckpointName, _items, journal, cancellationToken: ct);
         _console.MarkupLine($"  probes     : {records.Count} answers of {Markup.Escape(ReferenceName)} scored → {Markup.Escape(journal)}");
     }
 
     /// <summary>
-    /// Reads the probe records every checkpoint's journal holds (a merged sharded run), in the order a single run
-    /// scores them (<see cref="Order"/>).
+    /// The probes for the multi-checkpoint finish, which reads every checkpoint's probe journal; token texts of the
+    /// heatmaps come from <paramref name="tokenizerPath"/>, else the reference's tokenizer, else the first checkpoint's.
     /// </summary>
-    /// <exception cref="ResultsFileException">A checkpoint has no probe journal, or it is malformed.</exception>
-    public void LoadScored()
+    public StudyProbes ForStudy(string? tokenizerPath) => new()
     {
-        _items ??= LoadItems();
-        var paths = _configs.Select(c => c.Path).ToArray();
-        foreach (var k in Order())
-        {
-            var (path, config) = _configs[k];
-            var journal = Path.Combine(config.OutputDir, ProbeFiles.Journal(SetName));
-            if (!File.Exists(journal)) throw new ResultsFileException(journal, null, $"missing: the answer probes of {config.EffectiveCheckpointName} were not merged");
-            _records.Add((new ProbeCheckpoint(config.EffectiveCheckpointName, path, CheckpointIterations.Of(paths, k)), FixedResponseScorer.ReadJournal(journal)));
-        }
-    }
-
-    /// <summary>A tokenizer to show token texts with (the reference's, else the first checkpoint's).</summary>
-    public HfTokenizer LoadTokenizer(string? tokenizerPath) =>
-        HfTokenizer.FromDirectory(tokenizerPath ?? (_referenceIndex is { } r ? _configs[r].Path : _configs[0].Path));
+        SetName = SetName,
+        ReferenceName = ReferenceName,
+        Items = Items,
+        Order = Order(),
+        Heatmaps = Heatmaps,
+        TokenizerPath = tokenizerPath ?? (_referenceIndex is { } r ? _configs[r].Path : _configs[0].Path),
+    };
 
     private IReadOnlyList<ProbeItem> LoadItems()
     {

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Globalization;
 using OrzDynamic.Core.Statistics;
 using Spectre.Console;
@@ -9,14 +10,14 @@ internal static class ChangesTable
 {
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    public static void Write(IAnsiConsole console, ComparisonReport report)
+    public static void Write(IAnsiConsole console, ComparisonSummary report)
     {
-        var significant = report.Significant.ToArray();
-        int testable = report.Rows.Count(r => r.Test.IsTestable);
-        int notTestable = report.Rows.Count - testable;
+        var significant = report.Significant;
+        long testable = report.Testable;
+        long notTestable = report.Rows - testable;
         var caption = string.Create(Ci,
-            $"{significant.Length} of {testable} tests significant (Holm-adjusted p < {report.Alpha:0.###} per dataset × comparison); {notTestable} not testable. Full table: comparisons.csv");
-        if (significant.Length == 0)
+            $"{significant.Count} of {testable} tests significant (Holm-adjusted p < {report.Alpha:0.###} per dataset × comparison); {notTestable} not testable. Full table: comparisons.csv");
+        if (significant.Count == 0)
         {
             console.MarkupLine("[bold]Changes between checkpoints[/]: none significant.");
             console.MarkupLine($"  [grey]{Markup.Escape(caption)}[/]");
@@ -34,7 +35,7 @@ internal static class ChangesTable
                 Markup.Escape(TestName(r.Test.Test)),
                 arrow + " " + Markup.Escape(Effect(r)),
                 P(r.AdjustedP),
-                r.Stratum == ComparisonStrata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
+                r.Stratum == Strata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
         }
         console.Write(t);
         console.MarkupLine(Markup.Escape(string.Create(Ci,
@@ -45,22 +46,22 @@ internal static class ChangesTable
 
     private static string TestName(string test) => test switch
     {
-        McNemarExactTest.Name => "McNemar",
-        WilcoxonSignedRankTest.Name => "Wilcoxon",
-        WelchTTest.Name => "Welch",
+        HypothesisTestResult.McNemarExact => "McNemar",
+        HypothesisTestResult.WilcoxonSignedRank => "Wilcoxon",
+        HypothesisTestResult.WelchT => "Welch",
         _ => test,
     };
 
     private static string Effect(ComparisonRow r)
     {
         var md = r.MeanDifference;
-        if (r.Metric == ComparisonStrata.Accuracy)
+        if (r.Metric == ComparisonRow.AccuracyMetric)
         {
             var pp = string.Create(Ci, $"{r.Test.Effect * 100:+0.0;-0.0;0} pp");
             return md is null ? pp : pp + string.Create(Ci, $" [{md.Low * 100:+0.0;-0.0;0}, {md.High * 100:+0.0;-0.0;0}]");
         }
         var interval = md is null ? "" : $" [{G(md.Low)}, {G(md.High)}]";
-        return r.Stratum == ComparisonStrata.All
+        return r.Stratum == Strata.All
             ? $"median {G(r.Test.Effect)}, mean {G(md?.Estimate)}{interval}"
             : $"mean {G(md?.Estimate)}{interval}";
     }

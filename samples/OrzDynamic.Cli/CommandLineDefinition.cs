@@ -1,4 +1,6 @@
 using System.CommandLine;
+using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Generation;
 
 namespace OrzDynamic.Cli;
 
@@ -26,15 +28,15 @@ internal sealed class CommandLineDefinition
     };
 
     public Option<int> MaxEvalSamples { get; } = new("--max_eval_samples") { Description = "Seeded random subset size over all files; -1 = all.", DefaultValueFactory = _ => -1 };
-    public Option<string> OutputDir { get; } = new("--output_dir") { Description = "Output directory (one sub-directory per checkpoint).", DefaultValueFactory = _ => "orz_dynamic_log" };
-    public Option<int> GenerateMaxLen { get; } = new("--generate_max_len") { Description = "Maximum generated tokens per answer.", DefaultValueFactory = _ => 8000 };
-    public Option<double> Temperature { get; } = new("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 1.0 };
-    public Option<double> TopP { get; } = new("--top_p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => 1.0 };
-    public Option<int> TopK { get; } = new("--top_k") { Description = "Top-k sampling (-1 = off).", DefaultValueFactory = _ => -1 };
+    public Option<string> OutputDir { get; } = new("--output_dir") { Description = "Output directory (one sub-directory per checkpoint).", DefaultValueFactory = _ => Defaults.OutputDir };
+    public Option<int> GenerateMaxLen { get; } = new("--generate_max_len") { Description = "Maximum generated tokens per answer.", DefaultValueFactory = _ => Defaults.GenerateMaxLen };
+    public Option<double> Temperature { get; } = new("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => Defaults.Temperature };
+    public Option<double> TopP { get; } = new("--top_p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => Defaults.TopP };
+    public Option<int> TopK { get; } = new("--top_k") { Description = "Top-k sampling (-1 = off).", DefaultValueFactory = _ => Defaults.TopK };
     public Option<bool> Greedy { get; } = new("--greedy") { Description = "Greedy decoding instead of sampling." };
-    public Option<bool> Debug { get; } = new("--debug") { Description = "Debug run: 2 samples per dataset, at most 256 generated tokens." };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of subset selection, sampling and the random-token stratum.", DefaultValueFactory = _ => 42 };
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    public Option<bool> Debug { get; } = new("--debug") { Description = $"Debug run: {Defaults.DebugNumSamples} samples per dataset, at most {Defaults.DebugGenerateMaxLen} generated tokens." };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of subset selection, sampling and the random-token stratum.", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
     public Option<string?> DType { get; } = new("--dtype") { Description = "float32, bfloat16 or float16 for both generation and scoring (default: the measured best for the device)." };
     public Option<string?> GenerationDType { get; } = new("--generation_dtype") { Description = "Dtype of generation (overrides --dtype; CPU default bfloat16)." };
     public Option<string?> ScoringDType { get; } = new("--scoring_dtype") { Description = "Dtype of the scoring pass (overrides --dtype; CPU default float32)." };
@@ -43,18 +45,18 @@ internal sealed class CommandLineDefinition
         Description = "continuous (default, fastest: a finished answer's slot is refilled at once) or static (fixed batches: bit-exact resume).",
         DefaultValueFactory = _ => "continuous",
     }, "continuous", "static");
-    public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => 8 };
+    public Option<int> BatchSize { get; } = new("--batch_size") { Description = "Prompts generated together.", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Log per-sample learning-dynamics metrics." };
     public Option<bool> AllowInvalidUtf8 { get; } = new("--allow_invalid_utf8") { Description = "Replace invalid UTF-8 in data files with U+FFFD (with a warning) instead of refusing them." };
     public Option<string?> ProbeAnswersFrom { get; } = new("--probe_answers_from") { Description = "Score the answers one checkpoint generated (last, first, a checkpoint name such as iter90, or an earlier output directory) teacher-forced under every checkpoint; the reference is evaluated first." };
     public Option<string?> HeatmapSamples { get; } = new("--heatmap_samples") { Description = "Per-token heatmaps of probed answers: dataset:index pairs (math500:12,aime2024:3) or a count N (the N with the largest change)." };
-    public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => 8 };
+    public Option<int> FixedItemLines { get; } = new("--fixed_item_lines") { Description = "Single-text lines per fixed-response trend chart (custom sentences, probes).", DefaultValueFactory = _ => Defaults.FixedItemLines };
     public Option<string> ErrorBars { get; } = WithChoices(new Option<string>("--error_bars")
     {
         Description = "Bands of the trend charts: std (mean ± std, as the Python tool) or ci (confidence interval).",
         DefaultValueFactory = _ => "std",
     }, "std", "ci");
-    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => 0.95 };
+    public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => Defaults.ConfidenceLevel };
 
     /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
     private static Option<string> WithChoices(Option<string> option, params string[] choices)
@@ -93,32 +95,36 @@ internal sealed class CommandLineDefinition
     public CliSettings Read(ParseResult r, bool embeddedDefault)
     {
         var max = r.GetValue(MaxEvalSamples);
+        bool debug = r.GetValue(Debug);
         return new CliSettings
         {
             CheckpointPaths = r.GetValue(CheckpointPaths) ?? [],
-            TokenizerPath = r.GetValue(TokenizerPath),
-            Data = r.GetValue(Data) ?? [],
-            CustomSentences = r.GetValue(CustomSentence) ?? [],
-            MaxEvalSamples = max == -1 ? null : max,
-            OutputDir = r.GetValue(OutputDir)!,
-            GenerateMaxLen = r.GetValue(GenerateMaxLen),
-            Temperature = r.GetValue(Temperature),
-            TopP = r.GetValue(TopP),
-            TopK = r.GetValue(TopK),
-            Greedy = r.GetValue(Greedy),
-            Debug = r.GetValue(Debug),
-            Seed = r.GetValue(Seed),
-            Device = r.GetValue(Device)!,
-            DType = r.GetValue(DType),
-            GenerationDType = r.GetValue(GenerationDType),
-            ScoringDType = r.GetValue(ScoringDType),
-            Batching = r.GetValue(Batching)!,
-            BatchSize = r.GetValue(BatchSize),
-            Verbose = r.GetValue(Verbose),
-            AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+            Run = new EvaluatorConfig
+            {
+                TokenizerPath = r.GetValue(TokenizerPath),
+                EvalPromptData = r.GetValue(Data) ?? [],
+                CustomSentenceFiles = r.GetValue(CustomSentence) ?? [],
+                MaxEvalSamples = max == -1 ? null : max,
+                OutputDir = r.GetValue(OutputDir)!,
+                GenerateMaxLen = debug ? Math.Min(Defaults.DebugGenerateMaxLen, r.GetValue(GenerateMaxLen)) : r.GetValue(GenerateMaxLen),
+                DebugNumSamples = debug ? Defaults.DebugNumSamples : null,
+                Temperature = r.GetValue(Temperature),
+                TopP = r.GetValue(TopP),
+                TopK = r.GetValue(TopK),
+                DoSample = !r.GetValue(Greedy),
+                Seed = r.GetValue(Seed),
+                Device = r.GetValue(Device)!,
+                DType = r.GetValue(DType),
+                GenerationDType = r.GetValue(GenerationDType),
+                ScoringDType = r.GetValue(ScoringDType),
+                GenerationMode = r.GetValue(Batching) == "static" ? GenerationMode.Static : GenerationMode.Continuous,
+                BatchSize = r.GetValue(BatchSize),
+                VerboseLearningDynamics = r.GetValue(Verbose),
+                AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
+                ConfidenceLevel = r.GetValue(ConfidenceLevel),
+                AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
+            },
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
-            ConfidenceLevel = r.GetValue(ConfidenceLevel),
-            AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
             IsEmbeddedDefault = embeddedDefault,
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
             HeatmapSamples = r.GetValue(HeatmapSamples),

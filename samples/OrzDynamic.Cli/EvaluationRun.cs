@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Statistics;
+using OrzDynamic.Core.Study;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
 using Spectre.Console;
@@ -19,7 +19,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         Preflight.Check(settings, configs);                         // outputs, every input file, every config.json
 
         Directory.CreateDirectory(settings.OutputDir);
-        var logPath = Path.Combine(settings.OutputDir, OutputFiles.LogFile(DateTime.Now));
+        var logPath = Path.Combine(settings.OutputDir, OutputLayout.LogFile(DateTime.Now));
         using var loggerFactory = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Information)
             .AddProvider(new FileLoggerProvider(logPath))
@@ -55,22 +55,36 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             }
         }
 
-        if (all.Count > 1)
-        {
-            // In the order given (the probe reference may have been evaluated first).
-            var inOrder = configs.Select(c => c.Path).Distinct().Where(all.ContainsKey).ToDictionary(p => p, p => all[p], StringComparer.Ordinal);
-            var comparisons = MultiCheckpointComparison.Compare(inOrder, new ComparisonOptions { ConfidenceLevel = settings.ConfidenceLevel }, ct);
-            var comparisonFiles = ComparisonFiles.Write(comparisons, settings.OutputDir);
-            var trends = TrendSignificance.Apply(Evaluator.AggregateMultiCheckpointResults(inOrder), comparisons);
-            var written = Evaluator.SaveTrends(trends, settings.OutputDir, charts, loggerFactory, ct);
-            console.MarkupLine("[bold]Trends across checkpoints[/]");
-            foreach (var c in written) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
-            ChangesTable.Write(console, comparisons);
-            foreach (var c in comparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
-        }
-        new FixedResponseOutputs(settings, console, loggerFactory).Write(configs, probes, ct);
+        Finish(configs, all, charts, probes, loggerFactory, ct);
         console.MarkupLine($"  log        : {Markup.Escape(logPath)}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The multi-checkpoint finish (comparisons, trends, fixed texts) over the checkpoints in the order given.</summary>
+    private void Finish(IReadOnlyList<(string Path, EvaluatorConfig Config)> configs, Dictionary<string, EvalResults> all, PngChartWriter charts,
+        AnswerProbeStage? probes, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var checkpoints = configs.Where(c => all.ContainsKey(c.Path))
+            .Select(c => new StudyCheckpoint(c.Path, c.Config.EffectiveCheckpointName, c.Config.OutputDir, all[c.Path])).ToArray();
+        var study = MultiCheckpointStudy.Finish(settings.OutputDir, checkpoints, new StudyOptions
+        {
+            ConfidenceLevel = settings.ConfidenceLevel,
+            Charts = charts,
+            FixedResponseCharts = new FixedResponseChartWriter(loggerFactory.CreateLogger<FixedResponseChartWriter>()),
+            CustomSentenceFiles = settings.CustomSentences,
+            FixedItemLines = settings.FixedItemLines,
+            Probes = probes?.ForStudy(settings.TokenizerPath),
+        }, loggerFactory, ct);
+        if (study.Comparisons is { } comparisons)
+        {
+            console.MarkupLine("[bold]Trends across checkpoints[/]");
+            foreach (var c in study.TrendFiles) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
+            ChangesTable.Write(console, comparisons);
+            foreach (var c in study.ComparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
+        }
+        if (study.FixedResponseFiles.Count == 0) return;
+        console.MarkupLine("[bold]Fixed texts across checkpoints[/]");
+        foreach (var w in study.FixedResponseFiles.Distinct()) console.MarkupLine($"  {(w.EndsWith(".csv", StringComparison.Ordinal) ? "csv       " : "chart     ")} : {Markup.Escape(w)}");
     }
 
     private async Task<EvalResults> RunOneAsync(Evaluator evaluator, int index, int count, CancellationToken ct)
@@ -82,7 +96,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             .StartAsync(async ctx =>
             {
                 var task = ctx.AddTask($"[[{index + 1}/{count}]] {Markup.Escape(name)}", maxValue: 1);
-                var progress = new SyncProgress<EvalProgress>(p =>
+                var progress = new InlineProgress<EvalProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.TotalSamples);
                     task.Value = p.CompletedSamples;
@@ -102,13 +116,6 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var c in evaluator.ChartPaths) console.MarkupLine($"  chart      : {Markup.Escape(c)}");
     }
 
-    private static OrzDynamic.Core.Generation.GenerationMode ParseBatching(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "continuous" => OrzDynamic.Core.Generation.GenerationMode.Continuous,
-        "static" => OrzDynamic.Core.Generation.GenerationMode.Static,
-        _ => throw new CliInputException($"--batching must be 'continuous' or 'static', got '{value}'."),
-    };
-
     /// <summary>One evaluation config per checkpoint of the command line (also the input of a sharded plan).</summary>
     internal static List<(string Path, EvaluatorConfig Config)> BuildConfigs(CliSettings settings)
     {
@@ -123,40 +130,8 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             var baseName = new DirectoryInfo(path.TrimEnd('/', '\\')).Name;
             var name = baseName;
             for (int i = 2; !names.Add(name); i++) name = $"{baseName}_{i}";
-            list.Add((path, new EvaluatorConfig
-            {
-                ModelPath = path,
-                TokenizerPath = settings.TokenizerPath,
-                CheckpointName = name,
-                Temperature = settings.Temperature,
-                TopP = settings.TopP,
-                TopK = settings.TopK,
-                DoSample = !settings.Greedy,
-                GenerateMaxLen = settings.Debug ? Math.Min(256, settings.GenerateMaxLen) : settings.GenerateMaxLen,
-                EvalPromptData = settings.Data,
-                CustomSentenceFiles = settings.CustomSentences,
-                MaxEvalSamples = settings.MaxEvalSamples,
-                DebugNumSamples = settings.Debug ? 2 : null,
-                OutputDir = Path.Combine(settings.OutputDir, name),
-                VerboseLearningDynamics = settings.Verbose,
-                Seed = settings.Seed,
-                Device = settings.Device,
-                DType = settings.DType,
-                GenerationDType = settings.GenerationDType,
-                ScoringDType = settings.ScoringDType,
-                GenerationMode = ParseBatching(settings.Batching),
-                BatchSize = settings.BatchSize,
-                AllowInvalidUtf8 = settings.AllowInvalidUtf8,
-                ConfidenceLevel = settings.ConfidenceLevel,
-                AnswerCheckers = settings.AnswerCheckers,
-            }));
+            list.Add((path, settings.Run with { ModelPath = path, CheckpointName = name, OutputDir = Path.Combine(settings.OutputDir, name) }));
         }
         return list;
-    }
-
-    /// <summary>Reports on the calling thread (Spectre's live display is thread-safe; no sync context needed).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

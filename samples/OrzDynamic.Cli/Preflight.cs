@@ -17,11 +17,11 @@ internal static class Preflight
     {
         OutputLocation.Check(settings.OutputDir, []);
         foreach (var (_, config) in configs)
-            OutputLocation.Check(config.OutputDir, [OutputFiles.Journal, OutputFiles.Summary, RunManifest.FileName]);
+            OutputLocation.Check(config.OutputDir, [OutputLayout.Journal, OutputLayout.Summary, OutputLayout.Manifest]);
         if (settings.Data.Count > 0)
-            new EvalDataLoader().Load(settings.Data, new EvalDataOptions { ReplaceInvalidUtf8 = settings.AllowInvalidUtf8 });
+            new EvalDataLoader().Load(settings.Data, new EvalDataOptions { ReplaceInvalidUtf8 = settings.Run.AllowInvalidUtf8 });
         if (settings.CustomSentences.Count > 0)
-            new CustomSentenceLoader().Load(settings.CustomSentences, skipInvalidRecords: false, replaceInvalidUtf8: settings.AllowInvalidUtf8);
+            new CustomSentenceLoader().Load(settings.CustomSentences, skipInvalidRecords: false, replaceInvalidUtf8: settings.Run.AllowInvalidUtf8);
         foreach (var (path, _) in configs) CheckpointLoader.ReadConfig(path);
         foreach (var tokenizer in configs.Select(c => c.Config.EffectiveTokenizerPath).Distinct(StringComparer.Ordinal))
             HfTokenizer.FromDirectory(tokenizer);

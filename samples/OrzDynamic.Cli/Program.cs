@@ -10,6 +10,11 @@ var root = definition.Build();
 ShardCommands.Register(root, definition, cts);
 // No arguments, or only options that add to a run (e.g. --probe_answers_from last): the embedded demo, with them.
 var embedded = args.Length == 0 || (EmbeddedDefault.IsAvailable && EmbeddedDefault.OnlyAddsToTheDemo(args));
+if (embedded && !EmbeddedDefault.IsAvailable)
+{
+    Console.Error.WriteLine($"error: the embedded demo is missing from {EmbeddedDefault.Root}; pass --checkpoint_paths and --data.");
+    return ExitCodes.BadInput;
+}
 string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 root.SetAction(async (result, _) =>
 {
@@ -51,11 +56,6 @@ return await parse.InvokeAsync(invocation);
 
 static string[] EmbeddedDefaultArgs()
 {
-    if (!EmbeddedDefault.IsAvailable)
-    {
-        Console.Error.WriteLine($"error: the embedded demo is missing from {EmbeddedDefault.Root}; pass --checkpoint_paths and --data.");
-        Environment.Exit(ExitCodes.BadInput);
-    }
     return ["--checkpoint_paths", .. EmbeddedDefault.Checkpoints, "--data", .. EmbeddedDefault.DataFiles,
         "--custom_sentence", .. EmbeddedDefault.CustomSentenceFiles, "--output_dir", "orz_dynamic_log",
         "--generate_max_len", "64", "--max_eval_samples", "40", "--batch_size", "8"];

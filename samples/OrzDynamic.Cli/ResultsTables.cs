@@ -18,7 +18,7 @@ internal static class ResultsTables
         {
             int Count(string s) => ds.Strata.TryGetValue(s, out var r) ? r.Count : 0;
             overview.AddRow(Markup.Escape(ds.Name), AccuracyCell(results, ds.Name, ds.Accuracy), I(ds.Evaluated), I(ds.Correct),
-                I(Count(StratumResult.Names.Incorrect)), I(Count(StratumResult.Names.Random)), I(ds.Invalid), I(ds.SkippedTooLong),
+                I(Count(Strata.Incorrect)), I(Count(Strata.Random)), I(ds.Invalid), I(ds.SkippedTooLong),
                 Fmt(ds.ResponseLenInChar, "0"));
         }
         console.Write(overview);
@@ -26,9 +26,9 @@ internal static class ResultsTables
         foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
         {
             var t = new Table().Title($"{Markup.Escape(ds.Name)}: metric mean ± std by stratum").AddColumn("metric");
-            foreach (var s in StratumResult.Names.All) t.AddColumn($"ld_{s} (n={(ds.Strata.TryGetValue(s, out var r) ? r.Count : 0)})");
+            foreach (var s in Strata.Ordered) t.AddColumn($"ld_{s} (n={(ds.Strata.TryGetValue(s, out var r) ? r.Count : 0)})");
             foreach (var metric in LdMetricKeys.All)
-                t.AddRow([metric, .. StratumResult.Names.All.Select(s => Cell(ds.Strata.GetValueOrDefault(s), metric))]);
+                t.AddRow([metric, .. Strata.Ordered.Select(s => Cell(ds.Strata.GetValueOrDefault(s), metric))]);
             console.Write(t);
         }
 

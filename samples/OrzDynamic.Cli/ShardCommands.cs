@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
+using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Sharding;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
@@ -18,7 +19,19 @@ internal static class ShardCommands
     public static void Register(RootCommand root, CommandLineDefinition definition, CancellationTokenSource cts)
     {
         var shards = new Option<int>("--shards") { Description = "Number of shards (array tasks).", Required = true };
+        var shard = new Command("shard", "Sharded evaluation without a scheduler: plan, run one shard, status.");
+        shard.Subcommands.Add(PlanCommand(definition, shards));
+        shard.Subcommands.Add(RunCommand(cts));
+        shard.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(shard);
+        root.Subcommands.Add(MergeCommand(cts));
+        var slurm = new Command("slurm", "Run a sharded evaluation on a Slurm cluster.");
+        slurm.Subcommands.Add(SubmitCommand(definition, shards));
+        root.Subcommands.Add(slurm);
+    }
 
+    private static Command PlanCommand(CommandLineDefinition definition, Option<int> shards)
+    {
         var plan = new Command("plan", "Write DIR/plan.json (DIR = --output_dir) for the usual run flags, without running anything.");
         AddRunOptions(plan, definition);
         plan.Options.Add(shards);
@@ -29,7 +42,11 @@ internal static class ShardCommands
             Console.WriteLine($"run:  orz-dynamic shard run --plan {ShardLayout.PlanPath(dir)} --index K   (K = 0 … {p.ShardCount - 1}), then: orz-dynamic merge {dir}");
             return Task.FromResult(ExitCodes.Ok);
         }));
+        return plan;
+    }
 
+    private static Command RunCommand(CancellationTokenSource cts)
+    {
         var planOption = new Option<string>("--plan") { Description = "DIR/plan.json of the sharded run.", Required = true };
         var index = new Option<int?>("--index") { Description = "Shard index (default: $SLURM_ARRAY_TASK_ID, then $JOB_COMPLETION_INDEX)." };
         var run = new Command("run", "Run one shard of a plan (resumable; writes only its own journals).");
@@ -60,7 +77,11 @@ internal static class ShardCommands
                 return ExitCodes.Cancelled;
             }
         }));
+        return run;
+    }
 
+    private static Command StatusCommand()
+    {
         var statusDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json." };
         var status = new Command("status", "Show which units of a plan are complete.");
         status.Arguments.Add(statusDir);
@@ -76,16 +97,14 @@ internal static class ShardCommands
             Console.WriteLine(missing == 0 ? "all units complete: run `orz-dynamic merge " + dir + "`" : $"{missing} unit(s) incomplete");
             return Task.FromResult(ExitCodes.Ok);
         }));
+        return status;
+    }
 
-        var shard = new Command("shard", "Sharded evaluation without a scheduler: plan, run one shard, status.");
-        shard.Subcommands.Add(plan);
-        shard.Subcommands.Add(run);
-        shard.Subcommands.Add(status);
-        root.Subcommands.Add(shard);
-
+    private static Command MergeCommand(CancellationTokenSource cts)
+    {
         var mergeDir = new Argument<string>("DIR") { Description = "Output directory holding plan.json and shards/." };
         var partial = new Option<bool>("--partial") { Description = "Aggregate what exists when units are missing; summaries are marked partial." };
-        var itemLines = new Option<int>("--fixed_item_lines") { Description = "As for a run: single-text lines per fixed-response trend chart.", DefaultValueFactory = _ => 8 };
+        var itemLines = new Option<int>("--fixed_item_lines") { Description = "As for a run: single-text lines per fixed-response trend chart.", DefaultValueFactory = _ => Defaults.FixedItemLines };
         var errorBars = new Option<string?>("--error_bars") { Description = "Bands of the trend charts: std or ci (default: what the plan recorded from the run flags, else std)." };
         var merge = new Command("merge", "Merge the shard journals into the outputs of a single-process run.");
         merge.Arguments.Add(mergeDir);
@@ -97,15 +116,22 @@ internal static class ShardCommands
             var dir = r.GetValue(mergeDir)!;
             using var loggerFactory = ConsoleLogging();
             var bands = TrendBands(r.GetValue(errorBars) ?? ShardPlan.Load(ShardLayout.PlanPath(dir)).ErrorBars);
-            var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = bands };
-            var result = PlanMerger.Merge(dir, new MergeOptions { Partial = r.GetValue(partial), ChartWriter = charts }, loggerFactory, cts.Token);
-            if (!result.IsPartial) WriteFixedResponseTrends(dir, r.GetValue(itemLines), loggerFactory, cts.Token);
+            var result = PlanMerger.Merge(dir, new MergeOptions
+            {
+                Partial = r.GetValue(partial),
+                ChartWriter = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = bands },
+                FixedResponseChartWriter = new FixedResponseChartWriter(loggerFactory.CreateLogger<FixedResponseChartWriter>()),
+                FixedItemLines = r.GetValue(itemLines),
+            }, loggerFactory, cts.Token);
             Console.WriteLine($"merged {result.Records} record(s) of {result.Checkpoints.Count} checkpoint(s) into {dir}{(result.IsPartial ? $" (PARTIAL: {result.Missing.Count} unit(s) missing)" : "")}");
             foreach (var f in result.Files) Console.WriteLine($"  {f}");
             return Task.FromResult(ExitCodes.Ok);
         }));
-        root.Subcommands.Add(merge);
+        return merge;
+    }
 
+    private static Command SubmitCommand(CommandLineDefinition definition, Option<int> shards)
+    {
         var partition = new Option<string?>("--partition") { Description = "Slurm partition." };
         var gres = new Option<string?>("--gres") { Description = "Generic resources per shard task, e.g. gpu:1." };
         var time = new Option<string?>("--time") { Description = "Time limit per task, e.g. 04:00:00." };
@@ -153,35 +179,7 @@ internal static class ShardCommands
             Console.WriteLine($"watch:         {s.WatchCommand}   (units: orz-dynamic shard status {dir})");
             return Task.FromResult(ExitCodes.Ok);
         }));
-        var slurm = new Command("slurm", "Run a sharded evaluation on a Slurm cluster.");
-        slurm.Subcommands.Add(submit);
-        root.Subcommands.Add(slurm);
-    }
-
-    /// <summary>The custom-sentence trend rows and charts a single-process CLI run adds after its checkpoints (same stage).</summary>
-    private static void WriteFixedResponseTrends(string dir, int itemLines, ILoggerFactory loggerFactory, CancellationToken ct)
-    {
-        var plan = ShardPlan.Load(ShardLayout.PlanPath(dir));
-        var full = Path.GetFullPath(dir);
-        var configs = plan.Checkpoints.Select(c => (c.Key, c.Config with { OutputDir = Path.Combine(full, c.Name) })).ToList();
-        var settings = new CliSettings
-        {
-            CheckpointPaths = plan.Checkpoints.Select(c => c.Key).ToArray(),
-            TokenizerPath = plan.Checkpoints[0].Config.TokenizerPath,
-            Data = plan.Checkpoints[0].Config.EvalPromptData,
-            CustomSentences = plan.Checkpoints[0].Config.CustomSentenceFiles,
-            OutputDir = full,
-            Device = plan.Checkpoints[0].Config.Device,
-            FixedItemLines = itemLines,
-            // The reference by name (a checkpoint of the plan) or absolute directory: resolves as the run's flag did.
-            ProbeAnswersFrom = plan.Probes is { } p ? p.ReferenceDir ?? p.Reference : null,
-            HeatmapSamples = plan.Probes is null ? null : plan.HeatmapSamples,
-        };
-        var console = Spectre.Console.AnsiConsole.Console;
-        var probes = AnswerProbeStage.Create(settings, configs, loggerFactory, console);
-        probes?.LoadScored();
-        foreach (var f in new FixedResponseOutputs(settings, console, loggerFactory).Write(configs, probes, ct))
-            Console.WriteLine($"  {f}");
+        return submit;
     }
 
     private static void AddRunOptions(Command command, CommandLineDefinition d)
@@ -244,12 +242,12 @@ internal static class ShardCommands
     /// </summary>
     private static CliSettings StaticBatching(ParseResult r, CommandLineDefinition definition, CliSettings settings)
     {
-        if (string.Equals(settings.Batching.Trim(), "static", StringComparison.OrdinalIgnoreCase)) return settings;
+        if (settings.Run.GenerationMode == GenerationMode.Static) return settings;
         if (r.GetResult(definition.Batching) is { Implicit: false })
-            throw new CliInputException($"--batching {settings.Batching} is not supported by sharded runs: they use --batching static, " +
+            throw new CliInputException($"--batching {r.GetValue(definition.Batching)} is not supported by sharded runs: they use --batching static, " +
                                         "the mode whose answers are bit-identical however the work is split (compare with a single run given --batching static).");
         Console.WriteLine("note: sharded runs use --batching static (fixed batches: shards reproduce a single --batching static run bit for bit).");
-        return settings with { Batching = "static" };
+        return settings with { Run = settings.Run with { GenerationMode = GenerationMode.Static } };
     }
 
     private static IReadOnlyList<string> Launcher()

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Export;
 
@@ -10,19 +11,19 @@ public class ChartFileNamesTests
     [Test]
     public void Names_FollowThePattern()
     {
-        Assert.That(ChartFileNames.Comparison("gsm8k"), Is.EqualTo("ld_comparison_gsm8k.png"));
-        Assert.That(ChartFileNames.Trends("gsm8k"), Is.EqualTo("ld_trends_gsm8k.png"));
+        Assert.That(OutputLayout.ComparisonChart("gsm8k"), Is.EqualTo("ld_comparison_gsm8k.png"));
+        Assert.That(OutputLayout.TrendsChart("gsm8k"), Is.EqualTo("ld_trends_gsm8k.png"));
     }
 
     [Test]
     public void LegacyTimestampedNames_AreRecognisedPerChart()
     {
-        var legacy = "ld_trends_gsm8k_" + ChartFileNames.FormatTimestamp(When) + ".png";
+        var legacy = "ld_trends_gsm8k_" + LegacyChartNames.FormatTimestamp(When) + ".png";
         Assert.That(legacy, Is.EqualTo("ld_trends_gsm8k_20250307_090502.png"));
-        Assert.That(ChartFileNames.IsLegacyTimestamped(legacy, ChartFileNames.Trends("gsm8k")), Is.True);
-        Assert.That(ChartFileNames.IsLegacyTimestamped(legacy, ChartFileNames.Trends("gsm")), Is.False);
-        Assert.That(ChartFileNames.IsLegacyTimestamped("ld_trends_gsm8k_b.png", ChartFileNames.Trends("gsm8k")), Is.False);
-        Assert.That(ChartFileNames.IsLegacyTimestamped(ChartFileNames.Trends("gsm8k"), ChartFileNames.Trends("gsm8k")), Is.False);
+        Assert.That(LegacyChartNames.IsLegacyTimestamped(legacy, OutputLayout.TrendsChart("gsm8k")), Is.True);
+        Assert.That(LegacyChartNames.IsLegacyTimestamped(legacy, OutputLayout.TrendsChart("gsm")), Is.False);
+        Assert.That(LegacyChartNames.IsLegacyTimestamped("ld_trends_gsm8k_b.png", OutputLayout.TrendsChart("gsm8k")), Is.False);
+        Assert.That(LegacyChartNames.IsLegacyTimestamped(OutputLayout.TrendsChart("gsm8k"), OutputLayout.TrendsChart("gsm8k")), Is.False);
     }
 
     [TestCase("math/500", "math_500")]
@@ -32,7 +33,7 @@ public class ChartFileNamesTests
     [TestCase("gpqa-diamond.v2", "gpqa-diamond.v2")]
     public void DatasetNames_AreMadeFileSafe(string dataset, string expected)
     {
-        Assert.That(ChartFileNames.SanitizeDataset(dataset), Is.EqualTo(expected));
+        Assert.That(OutputLayout.SafeName(dataset), Is.EqualTo(expected));
     }
 
     [TestCase(-312.44, "-312.4")]

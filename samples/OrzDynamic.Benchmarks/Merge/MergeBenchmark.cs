@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using OrzDynamic.Benchmarks.Metrics;
@@ -92,7 +93,7 @@ internal static class MergeBenchmark
         var seconds = sw.Elapsed.TotalSeconds;
         long peak = Math.Max(sampler.PeakBytes, hwm ? ProcessMemory.PeakRssBytes() : 0);
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
-        long bytes = Directory.EnumerateFiles(Path.Combine(dir, ShardLayout.ShardsFolder), "*.jsonl", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        long bytes = Directory.EnumerateFiles(Path.Combine(dir, OutputLayout.ShardsFolder), "*.jsonl", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return string.Create(CultureInfo.InvariantCulture,
             $"merge {result.Records:N0} records: {seconds:0.0} s ({result.Records / seconds:N0} records/s, {bytes / 1e6 / seconds:0} MB/s of journal read); " +
             $"peak RSS {peak / 1048576.0:0} MB (before merge {baseline / 1048576.0:0} MB; GC heap after {gc.HeapSizeBytes / 1048576.0:0} MB); load before: {load}; after: {MachineLoad.Line()}");

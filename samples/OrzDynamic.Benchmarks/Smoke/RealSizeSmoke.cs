@@ -86,7 +86,7 @@ internal static class RealSizeSmoke
             Console.WriteLine($"model load: {load.TotalSeconds:0.0} s");
         }
         var eval = watch.Elapsed;
-        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, OutputFiles.Summary)))!["results"]!;
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, OutputLayout.Summary)))!["results"]!;
         string R(string key) => summary[key]?.ToString() ?? "?";
         var ci = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(ci, $"smoke: Qwen2.5-0.5B shape with {layers} layers × {hidden} (generated weights, {Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default"} threads), qwen3 tokenizer, {prompts} math500 prompts, generate_max_len {maxLen}, batch {batch}"));

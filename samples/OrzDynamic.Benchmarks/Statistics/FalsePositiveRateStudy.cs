@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -79,7 +80,7 @@ public static class FalsePositiveRateStudy
             .AppendLine("| test | stratum | testable | not testable | raw p < 0.05 | rate | Holm-significant |")
             .AppendLine("|---|---|---:|---:|---:|---:|---:|");
         var rows = comparisons.SelectMany(c => c).ToList();
-        foreach (var g in rows.GroupBy(r => (r.Test.Test, Stratum: r.Metric == ComparisonStrata.Accuracy ? "accuracy" : r.Stratum)))
+        foreach (var g in rows.GroupBy(r => (r.Test.Test, Stratum: r.Metric == ComparisonRow.AccuracyMetric ? "accuracy" : r.Stratum)))
         {
             int testable = g.Count(r => r.Test.IsTestable);
             int raw = g.Count(r => r.P < alpha);

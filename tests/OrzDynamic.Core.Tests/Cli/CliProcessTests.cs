@@ -94,7 +94,7 @@ public class CliProcessTests
         var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, _fx.DatasetB, "--output_dir", outDir,
             "--generate_max_len", "4", "--greedy", "--batch_size", "4", "--answer_checker", "alpha=text_game", "--answer_checker", "multiple_choice");
         Assert.That(code, Is.EqualTo(0), stdout + err);
-        var manifest = File.ReadAllText(Path.Combine(outDir, "iter0", RunManifest.FileName));
+        var manifest = File.ReadAllText(Path.Combine(outDir, "iter0", OutputLayout.Manifest));
         Assert.That(manifest, Does.Contain("\"answer_checkers\": \"*=multiple_choice, alpha=text_game\""));
         var log = File.ReadAllText(Directory.GetFiles(outDir, "eval_*.log").Single());
         Assert.That(log, Does.Contain("Dataset alpha: answer checker TextGameChecker").And.Contain("Dataset beta: answer checker MultipleChoiceChecker"));
@@ -121,10 +121,10 @@ public class CliProcessTests
         Assert.That(stdout, Does.Contain("Changes between checkpoints"));
         foreach (var ckpt in new[] { "iter0", "iter10" })
         {
-            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputFiles.Journal)), Is.True);
-            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputFiles.Summary)), Is.True);
+            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputLayout.Journal)), Is.True);
+            Assert.That(File.Exists(Path.Combine(outDir, ckpt, OutputLayout.Summary)), Is.True);
         }
-        Assert.That(File.Exists(Path.Combine(outDir, OutputFiles.TrendsCsv)), Is.True);
+        Assert.That(File.Exists(Path.Combine(outDir, OutputLayout.TrendsCsv)), Is.True);
         Assert.That(Directory.GetFiles(outDir, "ld_trends_*.png"), Has.Length.EqualTo(2));
         Assert.That(Directory.GetFiles(outDir, "eval_*.log"), Has.Length.EqualTo(1));
         Assert.That(stdout, Does.Contain("alpha").And.Contain("ld_correct").And.Contain("summary"));
@@ -151,7 +151,7 @@ public class CliProcessTests
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        var journal = Path.Combine(outDir, "iter0", OutputFiles.Journal);
+        var journal = Path.Combine(outDir, "iter0", OutputLayout.Journal);
         OutputEvents.WaitFor(p, outDir, () => OutputEvents.CompleteLines(journal) >= 1, "first line of " + journal, TimeSpan.FromMinutes(5), () => stdout.Result + stderr.Result);
         using (var kill = Process.Start("/bin/kill", ["-s", "INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -62,23 +63,23 @@ public class ProbeCliTests
         Assert.That(code, Is.EqualTo(0), stdout + stderr);
         Assert.That(stdout, Does.Contain("running the embedded demo"));
 
-        var set = ProbeFiles.AnswerSet("iter2200");
-        var csv = ReadProbeCsv(Path.Combine(outDir, ProbeFiles.TrendsCsv(set)));
-        Assert.That(csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
-        var outToken = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.OutToken)].Values.ToArray();
-        var energy = csv[("arith_demo", ProbeStrata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
+        var set = OutputLayout.AnswerSet("iter2200");
+        var csv = ReadProbeCsv(Path.Combine(outDir, OutputLayout.ProbeTrendsCsv(set)));
+        Assert.That(csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Keys, Is.EqualTo(new[] { 0, 1200, 2200 }));
+        var outToken = csv[("arith_demo", Strata.All, LdMetricKeys.OutToken)].Values.ToArray();
+        var energy = csv[("arith_demo", Strata.All, LdMetricKeys.ProbEnergy)].Values.ToArray();
         Assert.That(outToken[0], Is.LessThan(outToken[1]), "out_token iter0 < iter1200");
         Assert.That(outToken[1], Is.LessThan(outToken[2]), "out_token iter1200 < iter2200");
         Assert.That(energy[0], Is.GreaterThan(energy[1]), "prob_energy iter0 > iter1200");
         Assert.That(energy[1], Is.GreaterThan(energy[2]), "prob_energy iter1200 > iter2200");
 
         // One journal per checkpoint, each with every answer of the reference.
-        int answers = File.ReadAllLines(Path.Combine(outDir, "iter2200", OutputFiles.Journal)).Length;
+        int answers = File.ReadAllLines(Path.Combine(outDir, "iter2200", OutputLayout.Journal)).Length;
         foreach (var c in new[] { "iter0", "iter1200", "iter2200" })
-            Assert.That(File.ReadAllLines(Path.Combine(outDir, c, ProbeFiles.Journal(set))), Has.Length.EqualTo(answers), c);
+            Assert.That(File.ReadAllLines(Path.Combine(outDir, c, OutputLayout.ProbeJournal(set))), Has.Length.EqualTo(answers), c);
 
         // trends.csv: datasets, the probe series and every custom sentence file (the pairs file by group).
-        var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
+        var trends = File.ReadAllLines(Path.Combine(outDir, OutputLayout.TrendsCsv));
         Assert.That(trends[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         int columns = trends[0].Split(',').Length;
         Assert.That(trends.Where(l => !l.Contains('"')), Has.All.Matches<string>(l => l.Split(',').Length == columns), "every row has the header's columns");
@@ -99,7 +100,7 @@ public class ProbeCliTests
     public void SigkillInTheMiddleOfTheProbes_ThenRerun_GivesIdenticalOutputs()
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("needs POSIX signals");
-        var set = ProbeFiles.AnswerSet("iter2200");
+        var set = OutputLayout.AnswerSet("iter2200");
         string[] Args(string dir) => DemoArgs(dir, 32, "--probe_answers_from", "last", "--greedy");
 
         var clean = _tmp.Sub("kill-clean");
@@ -111,8 +112,8 @@ public class ProbeCliTests
         {
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
-            var reference = Path.Combine(killed, "iter2200", OutputFiles.Journal);
-            var journals = new[] { "iter2200", "iter0", "iter1200" }.Select(c => Path.Combine(killed, c, ProbeFiles.Journal(set))).ToArray();
+            var reference = Path.Combine(killed, "iter2200", OutputLayout.Journal);
+            var journals = new[] { "iter2200", "iter0", "iter1200" }.Select(c => Path.Combine(killed, c, OutputLayout.ProbeJournal(set))).ToArray();
             // The event: the first probe line of a checkpoint is journaled (the reference answers are complete by then).
             // SIGKILL right then: no handler runs, no flush.
             OutputEvents.WaitFor(p, killed, () => journals.Any(j => OutputEvents.CompleteLines(j) >= 1), "first probe line in " + string.Join(", ", journals),
@@ -131,11 +132,11 @@ public class ProbeCliTests
         Assert.That(code2, Is.EqualTo(0), o2 + e2);
         foreach (var c in new[] { "iter0", "iter1200", "iter2200" })
         {
-            Assert.That(File.ReadAllBytes(Path.Combine(killed, c, ProbeFiles.Journal(set))),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(clean, c, ProbeFiles.Journal(set)))), $"{c} probe journal");
+            Assert.That(File.ReadAllBytes(Path.Combine(killed, c, OutputLayout.ProbeJournal(set))),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(clean, c, OutputLayout.ProbeJournal(set)))), $"{c} probe journal");
         }
-        Assert.That(File.ReadAllText(Path.Combine(killed, ProbeFiles.TrendsCsv(set))), Is.EqualTo(File.ReadAllText(Path.Combine(clean, ProbeFiles.TrendsCsv(set)))));
-        Assert.That(File.ReadAllText(Path.Combine(killed, OutputFiles.TrendsCsv)), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputFiles.TrendsCsv))));
+        Assert.That(File.ReadAllText(Path.Combine(killed, OutputLayout.ProbeTrendsCsv(set))), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputLayout.ProbeTrendsCsv(set)))));
+        Assert.That(File.ReadAllText(Path.Combine(killed, OutputLayout.TrendsCsv)), Is.EqualTo(File.ReadAllText(Path.Combine(clean, OutputLayout.TrendsCsv))));
     }
 
     [Test]
@@ -154,7 +155,7 @@ public class ProbeCliTests
         // An earlier output directory whose results.jsonl holds answers of another dataset only.
         var refDir = _tmp.Sub("other-ref");
         Directory.CreateDirectory(refDir);
-        File.WriteAllText(Path.Combine(refDir, OutputFiles.Journal),
+        File.WriteAllText(Path.Combine(refDir, OutputLayout.Journal),
             JsonSerializer.Serialize(new { dataset = "math500", index = 0, prompt = "q", output = "a", token_ids = new[] { 1, 2 } }) + "\n");
         var (code, _, err) = Run(DemoArgs(_tmp.Sub("other-out"), "--probe_answers_from", refDir));
         Assert.That(code, Is.EqualTo(2), err);
@@ -200,7 +201,7 @@ public class ProbeCliTests
         var all = string.Join("\n", Directory.GetFiles(outDir, "eval_*.log").Select(File.ReadAllText));
         Assert.That(all, Does.Contain("group 'rejected' has a single sentence").And.Contain("group 'rephrase' has a single sentence"));
         Assert.That(all, Does.Not.Contain("group 'chosen' has a single sentence"));
-        var trends = File.ReadAllLines(Path.Combine(outDir, OutputFiles.TrendsCsv));
+        var trends = File.ReadAllLines(Path.Combine(outDir, OutputLayout.TrendsCsv));
         Assert.That(trends, Has.Some.StartsWith("custom_sentence_lonely,rejected,out_token,"));
     }
 }

@@ -1,3 +1,5 @@
+using OrzDynamic.Core.Results;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
@@ -37,7 +39,7 @@ public class RandomKillTests
             var clean = Path.Combine(root, "clean");
             var first = cli.Run(Args(clean));
             Assert.That(first.Code, Is.EqualTo(0), first.Out + first.Err);
-            string[] Journals(string outDir) => checkpoints.Select(c => Path.Combine(outDir, Path.GetFileName(c), OutputFiles.Journal)).ToArray();
+            string[] Journals(string outDir) => checkpoints.Select(c => Path.Combine(outDir, Path.GetFileName(c), OutputLayout.Journal)).ToArray();
             int total = OutputEvents.CompleteLines(Journals(clean));
             Assert.That(total, Is.EqualTo(checkpoints.Length * 8), "eight samples per checkpoint");
 
@@ -74,8 +76,8 @@ public class RandomKillTests
             {
                 var a = Path.Combine(clean, ckpt);
                 var b = Path.Combine(killed, ckpt);
-                var ja = JournalByKey(Path.Combine(a, OutputFiles.Journal));
-                var jb = JournalByKey(Path.Combine(b, OutputFiles.Journal));
+                var ja = JournalByKey(Path.Combine(a, OutputLayout.Journal));
+                var jb = JournalByKey(Path.Combine(b, OutputLayout.Journal));
                 Assert.That(ja, Has.Count.EqualTo(8), $"{ckpt}: the uninterrupted run's samples");
                 Assert.That(jb.Keys, Is.EqualTo(ja.Keys), $"{ckpt}: the same samples, each once");
                 foreach (var key in ja.Keys)
@@ -84,7 +86,7 @@ public class RandomKillTests
                         Assert.That(jb[key][field]?.ToJsonString(), Is.EqualTo(ja[key][field]?.ToJsonString()), $"{ckpt} {key} {field}");
                     AssertJsonClose(ja[key], jb[key], $"{ckpt} {key}");
                 }
-                AssertJsonClose(Json(Path.Combine(a, OutputFiles.Summary)), Json(Path.Combine(b, OutputFiles.Summary)), $"{ckpt} summary");
+                AssertJsonClose(Json(Path.Combine(a, OutputLayout.Summary)), Json(Path.Combine(b, OutputLayout.Summary)), $"{ckpt} summary");
                 var perSample = Directory.GetFiles(a, "custom_sentence_*.jsonl").Concat(Directory.GetFiles(a, "eval_results_*.jsonl")).ToArray();
                 Assert.That(perSample, Has.Length.EqualTo(custom.Length + 1), $"{ckpt}: one file per custom sentence file and one eval_results file");
                 foreach (var f in perSample)
@@ -97,8 +99,8 @@ public class RandomKillTests
                     for (int i = 0; i < la.Length; i++) AssertJsonClose(JsonNode.Parse(la[i]), JsonNode.Parse(lb[i]), $"{other}:{i + 1}");
                 }
             }
-            var ta = File.ReadAllLines(Path.Combine(clean, OutputFiles.TrendsCsv));
-            var tb = File.ReadAllLines(Path.Combine(killed, OutputFiles.TrendsCsv));
+            var ta = File.ReadAllLines(Path.Combine(clean, OutputLayout.TrendsCsv));
+            var tb = File.ReadAllLines(Path.Combine(killed, OutputLayout.TrendsCsv));
             Assert.That(ta, Has.Length.GreaterThan(1), "trends.csv has data rows");
             Assert.That(tb, Has.Length.EqualTo(ta.Length));
             for (int i = 0; i < ta.Length; i++)

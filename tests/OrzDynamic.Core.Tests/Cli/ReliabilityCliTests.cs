@@ -51,11 +51,11 @@ public class ReliabilityCliTests
     }
 
     private static List<SampleRecord> Journal(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, OutputFiles.Journal)).Where(l => l.Length > 0)
+        File.ReadAllLines(Path.Combine(dir, OutputLayout.Journal)).Where(l => l.Length > 0)
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToList();
 
     private static JsonObject Summary(string dir) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(dir, OutputFiles.Summary)))!["results"]!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(dir, OutputLayout.Summary)))!["results"]!.AsObject();
 
     private int LongestFixturePrompt()
     {
@@ -142,11 +142,11 @@ public class ReliabilityCliTests
     public void Case05_JournalIsADirectory_Exit2()
     {
         var outDir = Out("journaldir");
-        Directory.CreateDirectory(Path.Combine(outDir, "iter0", OutputFiles.Journal));
+        Directory.CreateDirectory(Path.Combine(outDir, "iter0", OutputLayout.Journal));
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), OutputFiles.Journal, "is a directory");
+        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), OutputLayout.Journal, "is a directory");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
-        Assert.That(File.Exists(Path.Combine(outDir, "iter0", RunManifest.FileName)), Is.False);
+        Assert.That(File.Exists(Path.Combine(outDir, "iter0", OutputLayout.Manifest)), Is.False);
     }
 
     // (6) disk full while writing results.jsonl: exit 2 with the message, the journal stays valid, resume completes.
@@ -170,7 +170,7 @@ public class ReliabilityCliTests
             Assert.That(error[0], Does.Contain("No space left on device"));
             Assert.That(r.Err + r.Out, Does.Not.Contain("   at "));
             var dir = Path.Combine(mount, "iter0");
-            var lines = File.ReadAllText(Path.Combine(dir, OutputFiles.Journal));
+            var lines = File.ReadAllText(Path.Combine(dir, OutputLayout.Journal));
             Assert.That(lines.Length == 0 || lines.EndsWith('\n'), Is.True, "no torn line left behind");
             var partial = Journal(dir);
             Assert.That(partial.Count, Is.InRange(1, 59), "some samples were journaled before the disk filled up");
@@ -226,7 +226,7 @@ public class ReliabilityCliTests
         Assert.That((double)summary["ctxdata/context_limited"]!, Is.EqualTo(records.Count(x => x.FinishReason == FinishReasons.ContextLimit)));
         Assert.That(CliRunner.Logs(outDir), Does.Contain("prompt has").And.Contain("more than PromptMaxLen " + (positions - 1)));
         // Custom sentences are never scored beyond the model's positions either: skipped with a warning and a reason.
-        var customLines = File.ReadAllLines(Path.Combine(dir, OutputFiles.CustomSentences("ctxcustom"))).Select(l => JsonNode.Parse(l)!).ToArray();
+        var customLines = File.ReadAllLines(Path.Combine(dir, OutputLayout.CustomSentences("ctxcustom"))).Select(l => JsonNode.Parse(l)!).ToArray();
         Assert.That(customLines, Has.Length.EqualTo(2));
         Assert.That(customLines[0]["ld_metrics"], Is.Not.Null);
         Assert.That((string?)customLines[1]["skipped_reason"], Does.Contain($"more than the model's {positions} positions"));
@@ -265,18 +265,18 @@ public class ReliabilityCliTests
         var outDir = Out("manifest" + content.Length);
         var dir = Path.Combine(outDir, "iter0");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, RunManifest.FileName), content);
+        File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), content);
         var r = _cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy"));
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
-        var manifest = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, RunManifest.FileName)))!;
+        var manifest = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, OutputLayout.Manifest)))!;
         Assert.That(manifest["generate_max_len"], Is.EqualTo("6"));
         Assert.That(Directory.GetFiles(dir, "*.tmp"), Is.Empty);
         Assert.That(CliRunner.Logs(outDir), Does.Contain("no results beside it; writing it anew"));
 
         // Beside results, an unreadable manifest is refused (the results' settings are unknown) and nothing changes.
-        File.WriteAllText(Path.Combine(dir, RunManifest.FileName), content);
+        File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), content);
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy")), RunManifest.FileName, "unreadable run manifest");
+        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy")), OutputLayout.Manifest, "unreadable run manifest");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
     }
 
@@ -302,7 +302,7 @@ public class ReliabilityCliTests
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
         // The same selection resumes (nothing to do) and leaves the results as they were.
         Assert.That(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3")).Code, Is.EqualTo(0));
-        var journal = Path.Combine("iter0", OutputFiles.Journal);
+        var journal = Path.Combine("iter0", OutputLayout.Journal);
         Assert.That(CliRunner.Snapshot(outDir)[journal], Is.EqualTo(before[journal]));
     }
 
@@ -317,7 +317,7 @@ public class ReliabilityCliTests
         // A manifest of another run without results (e.g. one killed before its first sample) is replaced, too.
         var dir = Path.Combine(outDir, "iter0");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, RunManifest.FileName), """{"generate_max_len": "99", "seed": "1"}""");
+        File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), """{"generate_max_len": "99", "seed": "1"}""");
         var r = _cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--seed", "5"));
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         Assert.That(Journal(dir), Has.Count.EqualTo(4));

@@ -31,7 +31,7 @@ public sealed class DemoBatchingTests
             RandomTokensPerSample = 0,
         };
         await using (var evaluator = new Evaluator(config)) await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
-        using var journal = ResultsJournal.Open(Path.Combine(output, OutputFiles.Journal));
+        using var journal = ResultsJournal.Open(Path.Combine(output, OutputLayout.Journal));
         return journal.Records.ToDictionary(r => (r.Dataset, r.Index), r => r.TokenIds!);
     }
 

@@ -80,7 +80,7 @@ public class AnswerCheckerSelectionTests
         Assert.That(results["alpha/accuracy"], Is.EqualTo(1.0), "every alpha output accepted by the custom checker");
         // The untrained tiny model never writes a boxed answer, so the default math checker rejects all of beta.
         Assert.That(results["beta/accuracy"], Is.EqualTo(0.0));
-        var manifest = File.ReadAllText(Path.Combine(config.OutputDir, RunManifest.FileName));
+        var manifest = File.ReadAllText(Path.Combine(config.OutputDir, OutputLayout.Manifest));
         Assert.That(manifest, Does.Contain("\"answer_checkers\": \"alpha=accept_all\""));
     }
 }

@@ -88,7 +88,7 @@ public class EvaluatorEndToEndTests
         var config = _fx.Config(0, outDir) with { GenerationMode = OrzDynamic.Core.Generation.GenerationMode.Static };
         EvalResults first;
         await using (var e = new Evaluator(config)) first = await e.EvalAsync();
-        var journal = Path.Combine(outDir, OutputFiles.Journal);
+        var journal = Path.Combine(outDir, OutputLayout.Journal);
         var bytes = File.ReadAllBytes(journal);
         var lines = File.ReadAllLines(journal);
         // Cut the file in the middle of the 5th line: lines 5..7 are lost/torn and must be recomputed.
@@ -121,7 +121,7 @@ public class EvaluatorEndToEndTests
         var progress = new InlineProgress(p => { if (p.CompletedSamples >= 1) cts.Cancel(); });
         await using (var e = new Evaluator(_fx.Config(0, outDir) with { BatchSize = 1 }))
             Assert.That(async () => await e.EvalAsync(progress, cts.Token), Throws.InstanceOf<OperationCanceledException>());
-        var lines = File.ReadAllLines(Path.Combine(outDir, OutputFiles.Journal));
+        var lines = File.ReadAllLines(Path.Combine(outDir, OutputLayout.Journal));
         Assert.That(lines.Length, Is.InRange(1, 6));
         Assert.That(lines.All(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions) is not null), Is.True);
         await using (var e = new Evaluator(_fx.Config(0, outDir) with { BatchSize = 1 }))
@@ -172,11 +172,11 @@ public class EvaluatorEndToEndTests
         var alpha = trends.Datasets.Single(d => d.Dataset == "alpha");
         Assert.That(alpha.Accuracy!.Iterations, Is.EqualTo(new[] { 0, 10 }));
         var written = Evaluator.SaveTrends(trends, root, new PngChartWriter());
-        Assert.That(written[0], Is.EqualTo(Path.Combine(root, OutputFiles.TrendsCsv)));
+        Assert.That(written[0], Is.EqualTo(Path.Combine(root, OutputLayout.TrendsCsv)));
         var charts = written.Skip(1).ToArray();
         Assert.That(charts, Has.Length.EqualTo(2));
         Assert.That(charts.All(c => Path.GetFileName(c).StartsWith("ld_trends_", StringComparison.Ordinal) && File.Exists(c)), Is.True);
-        var csv = File.ReadAllLines(Path.Combine(root, OutputFiles.TrendsCsv));
+        var csv = File.ReadAllLines(Path.Combine(root, OutputLayout.TrendsCsv));
         Assert.That(csv[0], Is.EqualTo("dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change"));
         Assert.That(csv.Count(l => l.StartsWith("alpha,all,accuracy,", StringComparison.Ordinal)), Is.EqualTo(2));
     }

@@ -112,10 +112,10 @@ public sealed class MixedPrecisionTests
             Assert.That(evaluator.Precision.ScoringModel.DType, Is.EqualTo(bf16Stored ? ScalarType.BFloat16 : ScalarType.Float32));
             await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
         }
-        var manifest = File.ReadAllText(Path.Combine(config.OutputDir, RunManifest.FileName));
+        var manifest = File.ReadAllText(Path.Combine(config.OutputDir, OutputLayout.Manifest));
         Assert.That(manifest, Does.Contain("\"generation_dtype\": \"bfloat16\"").And.Contain("\"scoring_dtype\": \"float32\"").And.Contain("\"batching\": \"continuous\""));
 
-        using var journal = ResultsJournal.Open(Path.Combine(config.OutputDir, OutputFiles.Journal));
+        using var journal = ResultsJournal.Open(Path.Combine(config.OutputDir, OutputLayout.Journal));
         Assert.That(journal.Records, Has.Count.EqualTo(24));
         using var f32 = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
         var tokenizer = HfTokenizer.FromDirectory(dir);

@@ -48,7 +48,7 @@ public sealed class DemoAnswerProbeTests
         }))
             await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
         _items = ReferenceAnswers.Load(_refDir, [Dataset]).Items;
-        _run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync(_checkpoints, _items, _output.Path, ProbeFiles.AnswerSet(last.Name));
+        _run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync(_checkpoints, _items, _output.Path, OutputLayout.AnswerSet(last.Name));
     }
 
     [OneTimeTearDown]
@@ -61,8 +61,8 @@ public sealed class DemoAnswerProbeTests
         var points = ProbeAggregator.Aggregate(_checkpoints.Select(c => (c, _run.Records[c.Name])));
         double[] Series(string stratum, string metric) =>
             points.Where(p => p.Source == Dataset && p.Stratum == stratum && p.Metric == metric).OrderBy(p => p.Iteration).Select(p => p.Mean).ToArray();
-        var outToken = Series(ProbeStrata.All, LdMetricKeys.OutToken);
-        var energy = Series(ProbeStrata.All, LdMetricKeys.ProbEnergy);
+        var outToken = Series(Strata.All, LdMetricKeys.OutToken);
+        var energy = Series(Strata.All, LdMetricKeys.ProbEnergy);
         TestContext.Progress.WriteLine($"out_token {string.Join(" < ", outToken.Select(v => v.ToString("0.00")))}; prob_energy {string.Join(" > ", energy.Select(v => v.ToString("0.0000")))}");
         Assert.That(outToken, Has.Length.EqualTo(3));
         Assert.That(outToken[0], Is.LessThan(outToken[1]));
@@ -91,7 +91,7 @@ public sealed class DemoAnswerProbeTests
             var dir = _output.Sub("custom-" + c.Name);
             await using (var evaluator = new Evaluator(new EvaluatorConfig { ModelPath = c.ModelPath, CustomSentenceFiles = [file], OutputDir = dir, EnableVisualization = false }))
                 await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
-            var custom = File.ReadAllLines(Path.Combine(dir, OutputFiles.CustomSentences("answers_as_sentences")))
+            var custom = File.ReadAllLines(Path.Combine(dir, OutputLayout.CustomSentences("answers_as_sentences")))
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ld_metrics").Deserialize<LdMetrics>(ResultsJournal.LineOptions)!).ToArray();
             var probes = _run.Records[c.Name].ToDictionary(r => r.Key);
             Assert.That(custom, Has.Length.EqualTo(pairs.Length), $"{c.Name}: one custom-sentence line per pair");

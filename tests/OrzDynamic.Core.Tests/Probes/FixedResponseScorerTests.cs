@@ -42,7 +42,7 @@ public class FixedResponseScorerTests
     [Test]
     public void ReferenceAnswers_AreTheGeneratedTokenIdsInDatasetIndexOrder()
     {
-        var records = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
+        var records = File.ReadAllLines(Path.Combine(_refDir, OutputLayout.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToArray();
         Assert.That(records, Has.Length.EqualTo(7), "alpha has 4 samples, beta 3");
         Assert.That(_items, Has.Count.EqualTo(records.Length));
@@ -60,7 +60,7 @@ public class FixedResponseScorerTests
     public async Task ProbeAtTheReferenceCheckpoint_ReproducesItsOwnMetrics()
     {
         var run = await new FixedResponseScorer(new ProbeOptions()).ScoreCheckpointsAsync([_checkpoints[1]], _items, Out("self"), "answers");
-        var own = File.ReadAllLines(Path.Combine(_refDir, OutputFiles.Journal))
+        var own = File.ReadAllLines(Path.Combine(_refDir, OutputLayout.Journal))
             .Select(l => JsonSerializer.Deserialize<SampleRecord>(l, ResultsJournal.LineOptions)!).ToDictionary(r => $"{r.Dataset}#{r.Index}");
         Assert.That(own, Has.Count.EqualTo(7));
         Assert.That(run.Records["iter10"].Select(p => p.Key), Is.EquivalentTo(own.Keys), "every reference answer probed once");
@@ -83,7 +83,7 @@ public class FixedResponseScorerTests
         var customDir = Out("custom");
         await using (var evaluator = new Evaluator(new EvaluatorConfig { ModelPath = _fx.Checkpoints[0], CustomSentenceFiles = [_fx.CustomSentences], OutputDir = customDir, EnableVisualization = false }))
             await evaluator.EvalAsync(cancellationToken: CancellationToken.None);
-        var lines = File.ReadAllLines(Path.Combine(customDir, OutputFiles.CustomSentences(Path.GetFileNameWithoutExtension(_fx.CustomSentences))))
+        var lines = File.ReadAllLines(Path.Combine(customDir, OutputLayout.CustomSentences(Path.GetFileNameWithoutExtension(_fx.CustomSentences))))
             .Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var items = lines.Select(e => new ProbeItem
         {
@@ -139,15 +139,15 @@ public class FixedResponseScorerTests
         var partial = Out("partial");
         foreach (var c in _checkpoints) Directory.CreateDirectory(Path.Combine(partial, c.Name));
         // iter0 complete, iter10: two whole lines and a torn third (what a SIGKILL mid-write leaves).
-        File.Copy(Path.Combine(full, "iter0", ProbeFiles.Journal("answers")), Path.Combine(partial, "iter0", ProbeFiles.Journal("answers")));
-        var lines = File.ReadAllLines(Path.Combine(full, "iter10", ProbeFiles.Journal("answers")));
-        File.WriteAllText(Path.Combine(partial, "iter10", ProbeFiles.Journal("answers")), lines[0] + "\n" + lines[1] + "\n" + lines[2][..(lines[2].Length / 2)]);
+        File.Copy(Path.Combine(full, "iter0", OutputLayout.ProbeJournal("answers")), Path.Combine(partial, "iter0", OutputLayout.ProbeJournal("answers")));
+        var lines = File.ReadAllLines(Path.Combine(full, "iter10", OutputLayout.ProbeJournal("answers")));
+        File.WriteAllText(Path.Combine(partial, "iter10", OutputLayout.ProbeJournal("answers")), lines[0] + "\n" + lines[1] + "\n" + lines[2][..(lines[2].Length / 2)]);
         int scored = 0;
         var progress = new SyncProgress(_ => scored++);
         await scorer.ScoreCheckpointsAsync(_checkpoints, _items, partial, "answers", progress);
         foreach (var c in _checkpoints)
-            Assert.That(File.ReadAllBytes(Path.Combine(partial, c.Name, ProbeFiles.Journal("answers"))),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(full, c.Name, ProbeFiles.Journal("answers")))), c.Name);
+            Assert.That(File.ReadAllBytes(Path.Combine(partial, c.Name, OutputLayout.ProbeJournal("answers"))),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(full, c.Name, OutputLayout.ProbeJournal("answers")))), c.Name);
         Assert.That(scored, Is.EqualTo(2 + (_items.Count - 2)), "one initial report per checkpoint, then one per newly scored item");
     }
 
@@ -159,7 +159,7 @@ public class FixedResponseScorerTests
         await scorer.ScoreCheckpointsAsync([_checkpoints[0]], _items, dir, "answers");
         var changed = _items.Select((it, i) => i == 1 ? it with { ResponseTokenIds = [.. it.ResponseTokenIds!, it.ResponseTokenIds![0]] } : it).ToArray();
         var ex = Assert.ThrowsAsync<ResultsFileException>(() => scorer.ScoreCheckpointsAsync([_checkpoints[0]], changed, dir, "answers"));
-        Assert.That(ex!.Message, Does.Contain(_items[1].Key).And.Contain("fingerprint").And.Contain(ProbeFiles.Journal("answers")));
+        Assert.That(ex!.Message, Does.Contain(_items[1].Key).And.Contain("fingerprint").And.Contain(OutputLayout.ProbeJournal("answers")));
     }
 
     [Test]
@@ -174,7 +174,7 @@ public class FixedResponseScorerTests
     public void ReferenceWithoutResults_IsAProbeInputError()
     {
         var ex = Assert.Throws<ProbeInputException>(() => ReferenceAnswers.Load(Path.Combine(_fx.Root, "nowhere")));
-        Assert.That(ex!.Message, Does.Contain("nowhere").And.Contain(OutputFiles.Journal));
+        Assert.That(ex!.Message, Does.Contain("nowhere").And.Contain(OutputLayout.Journal));
         var ex2 = Assert.Throws<ProbeInputException>(() => ReferenceAnswers.Load(_refDir, ["gamma"]));
         Assert.That(ex2!.Message, Does.Contain("gamma"));
     }
@@ -196,11 +196,11 @@ public class FixedResponseScorerTests
         Assert.That(sources, Is.EquivalentTo(new[] { "alpha", "beta" }));
         foreach (var source in sources)
         {
-            var all = points.Single(p => p.Source == source && p.Stratum == ProbeStrata.All && p.Metric == LdMetricKeys.OutToken && p.Iteration == 10);
+            var all = points.Single(p => p.Source == source && p.Stratum == Strata.All && p.Metric == LdMetricKeys.OutToken && p.Iteration == 10);
             var expected = run.Records["iter10"].Where(r => r.Source == source && r.LdMetrics!.IsValid).Select(r => r.LdMetrics!.OutToken).Average();
             Assert.That(all.Mean, Is.EqualTo(expected).Within(1e-9));
             int correct = _items.Count(i => i.Source == source && i.ReferenceCorrect == true);
-            var c = points.SingleOrDefault(p => p.Source == source && p.Stratum == ProbeStrata.Correct && p.Metric == LdMetricKeys.OutToken && p.Iteration == 0);
+            var c = points.SingleOrDefault(p => p.Source == source && p.Stratum == Strata.Correct && p.Metric == LdMetricKeys.OutToken && p.Iteration == 0);
             Assert.That(c?.Count ?? 0, Is.EqualTo(correct));
         }
         var csv = Path.Combine(Out("csv"), "p.csv");

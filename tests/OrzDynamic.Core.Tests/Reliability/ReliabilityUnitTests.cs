@@ -112,10 +112,10 @@ public sealed class ReliabilityUnitTests
         Assert.That(() => new RunManifest().With("seed", 2).WriteOrVerify(tmp.Path, hasResults: false), Throws.Nothing);
         var ex = Assert.Throws<ResultsFileException>(() => new RunManifest().With("seed", 3).With("x", 1).WriteOrVerify(tmp.Path, hasResults: true));
         Assert.That(ex!.Message, Does.Contain("seed: '2' before, '3' now; x: '(absent)' before, '1' now").And.Not.Contain("\n"));
-        File.WriteAllText(Path.Combine(tmp.Path, RunManifest.FileName), "");
+        File.WriteAllText(Path.Combine(tmp.Path, OutputLayout.Manifest), "");
         Assert.Throws<ResultsFileException>(() => new RunManifest().With("seed", 3).WriteOrVerify(tmp.Path, hasResults: true));
         new RunManifest().With("seed", 3).WriteOrVerify(tmp.Path, hasResults: false);
-        Assert.That(File.ReadAllText(Path.Combine(tmp.Path, RunManifest.FileName)), Does.Contain("\"seed\": \"3\""));
+        Assert.That(File.ReadAllText(Path.Combine(tmp.Path, OutputLayout.Manifest)), Does.Contain("\"seed\": \"3\""));
     }
 
     [Test]

@@ -35,14 +35,14 @@ public class CheckpointComparerTests
         var b = Enumerable.Range(0, 60).Select(i => Rec(i, i % 10 < 7, 0.4 + 0.05 * rng.NextDouble())).ToArray();
         var report = new CheckpointComparer(ProbEnergyOnly).Compare([Ckpt("iter0", 0, a), Ckpt("iter50", 50, b)]);
 
-        var acc = report.Find(Ds, 50, ComparisonKind.Previous, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var acc = report.Find(Ds, 50, ComparisonKind.Previous, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That(acc.Test.Test, Is.EqualTo(McNemarExactTest.Name));
         Assert.That(acc.Significant && acc.Direction == "up");
         Assert.That(acc.MeanFrom, Is.EqualTo(0.1).Within(1e-12));
         Assert.That(acc.MeanTo, Is.EqualTo(0.7).Within(1e-12));
         Assert.That(acc.Test.Statistic, Is.EqualTo(0), "no prompt went from correct to wrong");
 
-        var all = report.Find(Ds, 50, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.All)!;
+        var all = report.Find(Ds, 50, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.All)!;
         Assert.That(all.Test.Test, Is.EqualTo(WilcoxonSignedRankTest.Name));
         Assert.That(all.Significant && all.Direction == "down");
         Assert.That(all.Test.Effect!.Value, Is.EqualTo(-0.2).Within(0.05), "median paired difference");
@@ -50,7 +50,7 @@ public class CheckpointComparerTests
         Assert.That(all.PairedT!.IsTestable);
         Assert.That(all.AdjustedP!.Value, Is.GreaterThanOrEqualTo(all.P!.Value));
 
-        var correct = report.Find(Ds, 50, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.Correct)!;
+        var correct = report.Find(Ds, 50, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.Correct)!;
         Assert.That(correct.Test.Test, Is.EqualTo(WelchTTest.Name));
         Assert.That((correct.NFrom, correct.NTo), Is.EqualTo((6, 42)));
         Assert.That(report.Rows, Has.Count.EqualTo(4), "accuracy + prob_energy × {all, correct, incorrect}");
@@ -62,10 +62,10 @@ public class CheckpointComparerTests
         var a = Enumerable.Range(0, 20).Select(i => Rec(i, false, 0.5 + i * 0.001)).ToList();
         var b = Enumerable.Range(2, 20).Select(i => Rec(i, i % 2 == 0, 0.4 + i * 0.001, invalid: i == 5 ? "no response tokens" : null)).ToList();
         var report = new CheckpointComparer(ProbEnergyOnly).Compare([Ckpt("a", 1, a), Ckpt("b", 2, b)]);
-        var acc = report.Find(Ds, 2, ComparisonKind.Previous, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var acc = report.Find(Ds, 2, ComparisonKind.Previous, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That(acc.NFrom, Is.EqualTo(18), "indices 2..19 are in both");
         Assert.That(acc.Unpaired, Is.EqualTo(4), "0, 1 only before; 20, 21 only after");
-        var all = report.Find(Ds, 2, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.All)!;
+        var all = report.Find(Ds, 2, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.All)!;
         Assert.That(all.NFrom, Is.EqualTo(17), "index 5 is invalid at the later checkpoint");
         Assert.That(all.Unpaired, Is.EqualTo(20 + 19 - 2 * 17));
     }
@@ -86,14 +86,14 @@ public class CheckpointComparerTests
             foreach (var v in new[] { r.P, r.AdjustedP, r.MeanFrom, r.MeanTo, r.Test.Effect, r.Test.Statistic, r.MeanDifference?.Low })
                 if (v is { } x) Assert.That(double.IsFinite(x), r.ToString());
         }
-        var acc = report.Find(Ds, 10, ComparisonKind.Previous, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var acc = report.Find(Ds, 10, ComparisonKind.Previous, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That(acc.Test.NotTestableReason, Does.Contain("no discordant pairs"));
-        var same = report.Find(Ds, 10, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.All)!;
+        var same = report.Find(Ds, 10, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.All)!;
         Assert.That(same.Test.NotTestableReason, Does.Contain("all paired differences are zero"));
-        var emptyStratum = report.Find(Ds, 10, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.Incorrect)!;
+        var emptyStratum = report.Find(Ds, 10, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.Incorrect)!;
         Assert.That(emptyStratum.Test.IsTestable, Is.False);
         Assert.That(emptyStratum.MeanFrom, Is.Null);
-        var tiny = report.Find("tiny", 10, ComparisonKind.Previous, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var tiny = report.Find("tiny", 10, ComparisonKind.Previous, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That((tiny.NFrom, tiny.Unpaired), Is.EqualTo((0, 1)));
         Assert.That(report.Rows.Any(r => r.Kind == ComparisonKind.First && r.ToIteration == 20 && r.FromIteration == 0));
         Assert.That(report.Rows.Any(r => r.Kind == ComparisonKind.First && r.ToIteration == 10), Is.False, "the second checkpoint's 'first' is its 'previous'");
@@ -151,7 +151,7 @@ public class CheckpointComparerTests
         var b = Enumerable.Range(0, 10).Select(i => Rec(i, i < 8, 0.3 + i * 0.02)).ToArray();
         var report = new CheckpointComparer(ProbEnergyOnly).Compare([Ckpt("iter0", 0, a), Ckpt("iter9", 9, b)]);
         var paths = ComparisonFiles.Write(report, dir.Path);
-        Assert.That(paths.Select(Path.GetFileName), Is.EqualTo(new[] { ComparisonFiles.Csv, ComparisonFiles.Json }));
+        Assert.That(paths.Select(Path.GetFileName), Is.EqualTo(new[] { OutputLayout.ComparisonsCsv, OutputLayout.ComparisonsJson }));
         Assert.That(Directory.GetFiles(dir.Path, "*.tmp"), Is.Empty);
         var lines = File.ReadAllLines(paths[0]);
         Assert.That(lines[0], Is.EqualTo("dataset,kind,from_checkpoint,from_iteration,to_checkpoint,to_iteration,metric,stratum,test,method,"
@@ -195,7 +195,7 @@ public class CheckpointComparerTests
         var ra = ResultsAggregator.Aggregate("iter100", "runs/iter100", a, [Ds]);
         var rb = ResultsAggregator.Aggregate("iter200", "runs/iter200", b, [Ds]);
         var report = MultiCheckpointComparison.Compare(new Dictionary<string, EvalResults> { ["runs/iter200"] = rb, ["runs/iter100"] = ra });
-        var acc = report.Find(Ds, 200, ComparisonKind.Previous, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var acc = report.Find(Ds, 200, ComparisonKind.Previous, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That(acc.FromIteration, Is.EqualTo(100));
         Assert.That(acc.Test.Statistic, Is.EqualTo(0));
         Assert.That(acc.P!.Value, Is.EqualTo(2 * Math.Pow(0.5, 10)).Within(1e-15));

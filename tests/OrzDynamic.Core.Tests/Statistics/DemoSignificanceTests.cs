@@ -41,7 +41,7 @@ public sealed class DemoSignificanceTests
         }
         _report = MultiCheckpointComparison.Compare(all);
         ComparisonFiles.Write(_report, _output.Path);
-        foreach (var r in _report.Rows.Where(r => r.Metric is ComparisonStrata.Accuracy or LdMetricKeys.ProbEnergy))
+        foreach (var r in _report.Rows.Where(r => r.Metric is ComparisonRow.AccuracyMetric or LdMetricKeys.ProbEnergy))
             TestContext.Progress.WriteLine($"{r.Kind} {r.FromIteration}->{r.ToIteration} {r.Metric}/{r.Stratum}: {r.Test} p_adj={r.AdjustedP}");
     }
 
@@ -53,7 +53,7 @@ public sealed class DemoSignificanceTests
     [TestCase(0, 2200, ComparisonKind.First)]
     public void AccuracyRiseIsSignificant(int from, int to, ComparisonKind kind)
     {
-        var row = _report.Find(Dataset, to, kind, ComparisonStrata.Accuracy, ComparisonStrata.All)!;
+        var row = _report.Find(Dataset, to, kind, ComparisonRow.AccuracyMetric, Strata.All)!;
         Assert.That(row, Is.Not.Null);
         Assert.That(row.FromIteration, Is.EqualTo(from));
         Assert.That(row.Significant, Is.True, row.Test.ToString());
@@ -91,7 +91,7 @@ public sealed class DemoSignificanceTests
         }
         var rows = new CheckpointComparer().ComparePair(samples[0], samples[1], ComparisonKind.Previous);
         Assert.That(rows.Where(r => r.Significant).Select(r => $"{r.Metric}/{r.Stratum}: {r.Test}"), Is.Empty);
-        var accuracy = rows.Single(r => r.Metric == ComparisonStrata.Accuracy);
+        var accuracy = rows.Single(r => r.Metric == ComparisonRow.AccuracyMetric);
         Assert.That(accuracy.Test.IsTestable, "sampling changes some answers, so there are discordant pairs");
         Assert.That(accuracy.P, Is.GreaterThan(0.05));
     }
@@ -99,7 +99,7 @@ public sealed class DemoSignificanceTests
     [Test]
     public void FilesAreInTheOutputDirectory()
     {
-        Assert.That(File.Exists(Path.Combine(_output!.Path, ComparisonFiles.Csv)));
-        Assert.That(File.ReadAllText(Path.Combine(_output.Path, ComparisonFiles.Json)), Does.Contain("\"significant\": true"));
+        Assert.That(File.Exists(Path.Combine(_output!.Path, OutputLayout.ComparisonsCsv)));
+        Assert.That(File.ReadAllText(Path.Combine(_output.Path, OutputLayout.ComparisonsJson)), Does.Contain("\"significant\": true"));
     }
 }

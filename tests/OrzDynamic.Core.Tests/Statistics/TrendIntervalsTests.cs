@@ -67,7 +67,7 @@ public class TrendIntervalsTests
         var report = MultiCheckpointComparison.Compare(all);
         var trend = TrendSignificance.Apply(MultiCheckpointAggregator.Aggregate(all), report).Get(Ds)!;
         Assert.That(trend.Accuracy!.SignificantChange, Is.EqualTo(new[] { false, true }));
-        var welch = report.Find(Ds, 20, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, ComparisonStrata.Correct)!;
+        var welch = report.Find(Ds, 20, ComparisonKind.Previous, LdMetricKeys.ProbEnergy, Strata.Correct)!;
         Assert.That(trend.Get(Stratum.Correct, LdMetricKeys.ProbEnergy).SignificantChange![1], Is.EqualTo(welch.Significant));
         Assert.That(trend.Get(Stratum.Incorrect, LdMetricKeys.ProbEnergy).SignificantChange![1], Is.True);
         Assert.That(trend.Get(Stratum.Random, LdMetricKeys.ProbEnergy).SignificantChange, Is.Null);

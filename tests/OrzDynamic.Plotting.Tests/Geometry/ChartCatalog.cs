@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Probes;
 using OrzDynamic.Metrics;
@@ -127,7 +128,7 @@ internal static class ChartCatalog
     /// <summary>Answer probes of a run where every reference answer was correct: "all" equals "correct".</summary>
     public static FixedResponseTrend ProbeAnswers()
     {
-        var series = new List<FixedResponseSeries> { new(ProbeStrata.All, false, 40, Metrics(1)), new(ProbeStrata.Correct, false, 40, Metrics(1)) };
+        var series = new List<FixedResponseSeries> { new(Strata.All, false, 40, Metrics(1)), new(Strata.Correct, false, 40, Metrics(1)) };
         series.AddRange(Enumerable.Range(0, 8).Select(i => new FixedResponseSeries($"#{i * 3}", true, 1, Metrics(1 + (0.3 * i)))));
         return new FixedResponseTrend("answers_from_iter2200/arith_demo", "Answers of iter2200 on arith_demo, scored at every checkpoint",
             "the same texts at every checkpoint", series);

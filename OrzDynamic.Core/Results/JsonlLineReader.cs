@@ -1,11 +1,11 @@
-namespace OrzDynamic.Core.Sharding;
+namespace OrzDynamic.Core.Results;
 
 /// <summary>
 /// Streams the newline-terminated lines of a JSONL file as UTF-8 bytes (without the newline), with a buffer that grows
 /// only to the longest line. Bytes after the last newline (a line torn by a crash) are not returned; see
 /// <see cref="TornBytes"/>.
 /// </summary>
-public sealed class JsonlLineReader : IDisposable
+internal sealed class JsonlLineReader : IDisposable
 {
     private readonly FileStream _stream;
     private byte[] _buffer = new byte[1 << 20];

@@ -1,14 +1,13 @@
 using OrzDynamic.Metrics;
 using System.Text.Json.Serialization;
-using OrzDynamic.Core.Results;
 
-namespace OrzDynamic.Core.Sharding;
+namespace OrzDynamic.Core.Results;
 
 /// <summary>
-/// The fields of a journal line that merging reads (prompt, token ids and traces are skipped unparsed); the line
-/// itself is copied byte for byte.
+/// The fields of a journal line that merging and the checkpoint comparisons read (prompt, token ids and traces are
+/// skipped unparsed).
 /// </summary>
-internal sealed record MergeRecordView
+internal sealed record SampleRecordView
 {
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
     [JsonPropertyName("index")] public int Index { get; init; }

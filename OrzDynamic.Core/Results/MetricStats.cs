@@ -1,4 +1,4 @@
-namespace OrzDynamic.Core.Aggregation;
+namespace OrzDynamic.Core.Results;
 
 /// <summary>
 /// Aggregate of one metric over the answers of one stratum.

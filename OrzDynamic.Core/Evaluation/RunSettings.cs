@@ -1,0 +1,62 @@
+using OrzDynamic.Core.Loading;
+using OrzDynamic.Core.Precision;
+using static TorchSharp.torch;
+
+namespace OrzDynamic.Core.Evaluation;
+
+/// <summary>
+/// The settings of one checkpoint's evaluation, resolved once from a validated <see cref="EvaluatorConfig"/>: dtype
+/// names parsed to <see cref="ScalarType"/>s, the device type, the effective tokenizer directory and checkpoint label,
+/// and the decoding temperature. Every stage reads these; none parses a setting again.
+/// </summary>
+internal sealed class RunSettings
+{
+    private RunSettings(EvaluatorConfig config)
+    {
+        Config = config;
+        GenerationDType = ParseDType(config.GenerationDType ?? config.DType);
+        ScoringDType = ParseDType(config.ScoringDType ?? config.DType);
+        DeviceType = config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU;
+    }
+
+    /// <summary>The settings as the user gave them.</summary>
+    public EvaluatorConfig Config { get; }
+
+    /// <summary>The generation dtype asked for (null: the device default, or a loaded model's own dtype).</summary>
+    public ScalarType? GenerationDType { get; }
+
+    /// <summary>The scoring dtype asked for (null: the device default, or a loaded model's own dtype).</summary>
+    public ScalarType? ScoringDType { get; }
+
+    /// <summary>The type of <see cref="EvaluatorConfig.Device"/> (no availability check).</summary>
+    public TorchSharp.DeviceType DeviceType { get; }
+
+    /// <summary>The checkpoint label of the results.</summary>
+    public string CheckpointName => Config.EffectiveCheckpointName;
+
+    /// <summary>The tokenizer directory.</summary>
+    public string TokenizerPath => Config.EffectiveTokenizerPath;
+
+    /// <summary>The decoding temperature (0 when <see cref="EvaluatorConfig.DoSample"/> is off).</summary>
+    public double Temperature => Config.DoSample ? Config.Temperature : 0;
+
+    /// <summary>
+    /// The generation and scoring dtypes a checkpoint loaded on the device runs in: the requested ones, else
+    /// <see cref="PrecisionDefaults"/> of the device.
+    /// </summary>
+    public (ScalarType Generation, ScalarType Scoring) DeviceDTypes()
+    {
+        // The device type only: plans are often made on a login node without the GPU.
+        var device = new Device(DeviceType, -1);
+        return (GenerationDType ?? PrecisionDefaults.Generation(device), ScoringDType ?? PrecisionDefaults.Scoring(device));
+    }
+
+    /// <summary>Resolves a validated <paramref name="config"/>.</summary>
+    public static RunSettings Of(EvaluatorConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new RunSettings(config);
+    }
+
+    private static ScalarType? ParseDType(string? name) => name is null ? null : ModelLoadOptions.ParseDType(name);
+}

@@ -77,7 +77,7 @@ public class CliProcessTests
     {
         var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "alpha=maths");
         Assert.That(code, Is.EqualTo(2), err);
-        Assert.That(err, Does.StartWith("error: ").And.Contain("'maths' for dataset 'alpha'").And.Contain("math, multiple_choice, text_game")
+        Assert.That(err, Does.StartWith("error: ").And.Contain("'maths' for dataset 'alpha'").And.Contain("math, multiple_choice, orz, text_game")
             .And.Not.Contain("   at "));
         (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "=math");
         Assert.That(code, Is.EqualTo(2), err);

@@ -40,7 +40,7 @@ public class AnswerCheckerSelectionTests
     {
         var c = Config("v") with { AnswerCheckers = new Dictionary<string, string> { ["alpha"] = "maths" } };
         var ex = Assert.Throws<EvaluatorConfigException>(() => c.Validate())!;
-        Assert.That(ex.Errors, Has.Some.Contains("unknown answer checker 'maths' for dataset 'alpha'").And.Some.Contains("known checkers: math, multiple_choice, text_game"));
+        Assert.That(ex.Errors, Has.Some.Contains("unknown answer checker 'maths' for dataset 'alpha'").And.Some.Contains("known checkers: math, multiple_choice, orz, text_game"));
     }
 
     [Test]
@@ -52,7 +52,7 @@ public class AnswerCheckerSelectionTests
         Assert.That(ex.Message, Does.Contain("unknown answer checker 'accept_all' for all datasets"));
         Assert.That(() => (c with { CheckerRegistry = registry }).Validate(), Throws.Nothing);
         var ex2 = Assert.Throws<EvaluatorConfigException>(() => (c with { CheckerRegistry = registry, AnswerCheckers = new Dictionary<string, string> { ["x"] = "nope" } }).Validate())!;
-        Assert.That(ex2.Message, Does.Contain("known checkers: accept_all, math, multiple_choice, text_game"));
+        Assert.That(ex2.Message, Does.Contain("known checkers: accept_all, math, multiple_choice, orz, text_game"));
     }
 
     [Test]

@@ -83,7 +83,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     public CausalLM Model => _pipeline.Model;
 
     /// <summary>The model prepared for generation and scoring in their dtypes.</summary>
-    public MixedPrecisionModel Precision => _pipeline.Precision;
+    internal MixedPrecisionModel Precision => _pipeline.Precision;
 
     /// <summary>The tokenizer.</summary>
     public HfTokenizer Tokenizer => _pipeline.Tokenizer;

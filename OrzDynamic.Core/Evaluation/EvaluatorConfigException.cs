@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Evaluation;
 
 /// <summary>Raised when an <see cref="EvaluatorConfig"/> holds invalid values; lists every problem, one per line.</summary>
-public sealed class EvaluatorConfigException : OrzDynamicException
+internal sealed class EvaluatorConfigException : OrzDynamicException
 {
     /// <summary>Creates the exception from the individual problems found.</summary>
     public EvaluatorConfigException(IReadOnlyList<string> errors)

@@ -20,8 +20,8 @@ internal static class RunManifestFactory
     {
         ArgumentNullException.ThrowIfNull(config);
         return new RunManifest()
-            .With("model_path", string.IsNullOrEmpty(config.ModelPath) ? "(in-memory model)" : Path.GetFullPath(config.ModelPath))
-            .With("tokenizer", tokenizerSource)
+            .With("model_path", string.IsNullOrEmpty(config.ModelPath) ? "(in-memory model)" : RunSettings.Absolute(config.ModelPath))
+            .With("tokenizer", RunSettings.Absolute(tokenizerSource))
             .With("generation_dtype", PrecisionPlan.Name(generationDType))
             .With("scoring_dtype", PrecisionPlan.Name(scoringDType))
             .With("batching", BatchingName(config.GenerationMode))

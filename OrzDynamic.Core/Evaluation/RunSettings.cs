@@ -34,8 +34,25 @@ internal sealed class RunSettings
     /// <summary>The checkpoint label of the results.</summary>
     public string CheckpointName => Config.EffectiveCheckpointName;
 
-    /// <summary>The tokenizer directory.</summary>
-    public string TokenizerPath => Config.EffectiveTokenizerPath;
+    /// <summary>The tokenizer directory, absolute (<see cref="Absolute"/>).</summary>
+    public string TokenizerPath => Absolute(Config.EffectiveTokenizerPath);
+
+    /// <summary>The checkpoint directory, absolute (<see cref="Absolute"/>); empty for an in-memory model.</summary>
+    public string ModelPath => string.IsNullOrEmpty(Config.ModelPath) ? "" : Absolute(Config.ModelPath);
+
+    /// <summary>The output directory, absolute (<see cref="Absolute"/>).</summary>
+    public string OutputDir => Absolute(Config.OutputDir);
+
+    /// <summary>
+    /// The one spelling of a path in manifests and plans: absolute, against the working directory, without a
+    /// trailing separator, so the same file named another way (relative, <c>./x</c>, <c>x/</c>) is the same setting.
+    /// </summary>
+    public static string Absolute(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        return full.Length > 1 ? Path.TrimEndingDirectorySeparator(full) : full;
+    }
 
     /// <summary>The decoding temperature (0 when <see cref="EvaluatorConfig.DoSample"/> is off).</summary>
     public double Temperature => Config.DoSample ? Config.Temperature : 0;

@@ -22,7 +22,7 @@ namespace OrzDynamic.Core.Generation;
 /// different schedules. The static mode (<see cref="TextGenerator"/> with a fixed partition) is.
 /// </para>
 /// </summary>
-public sealed class ContinuousBatchGenerator
+internal sealed class ContinuousBatchGenerator
 {
     /// <summary>Default of <see cref="CompactionSlack"/>.</summary>
     public const int DefaultCompactionSlack = 256;

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Generation;
 
 /// <summary>Why a row stopped generating.</summary>
-public enum FinishReason
+internal enum FinishReason
 {
     /// <summary>An eos token was produced (it is the last generated id).</summary>
     EndOfSequence,

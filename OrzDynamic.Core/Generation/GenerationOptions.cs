@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Generation;
 
 /// <summary>Decoding settings.</summary>
-public sealed record GenerationOptions
+internal sealed record GenerationOptions
 {
     /// <summary>Maximum number of tokens generated per row (the stopping eos counts as one).</summary>
     public int MaxNewTokens { get; init; } = 256;

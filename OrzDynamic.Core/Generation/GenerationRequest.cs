@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Generation;
 /// not depend on which other answers share its batch, beyond float rounding.
 /// </param>
 /// <param name="MaxNewTokens">Per-answer cap below <see cref="GenerationOptions.MaxNewTokens"/> (null = that one).</param>
-public sealed record GenerationRequest(IReadOnlyList<int> PromptIds, long Seed, int? MaxNewTokens = null)
+internal sealed record GenerationRequest(IReadOnlyList<int> PromptIds, long Seed, int? MaxNewTokens = null)
 {
     /// <summary>The cap that applies to this request under <paramref name="options"/>.</summary>
     public int EffectiveMaxNewTokens(GenerationOptions options) =>

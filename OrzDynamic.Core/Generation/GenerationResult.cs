@@ -5,4 +5,4 @@ namespace OrzDynamic.Core.Generation;
 /// <param name="FinishReason">Why generation stopped.</param>
 /// <param name="PromptLength">Number of prompt tokens (without padding).</param>
 /// <param name="Text">Decoded text of the generated ids without the stopping eos, when a decoder was supplied.</param>
-public sealed record GenerationResult(IReadOnlyList<int> TokenIds, FinishReason FinishReason, int PromptLength, string? Text);
+internal sealed record GenerationResult(IReadOnlyList<int> TokenIds, FinishReason FinishReason, int PromptLength, string? Text);

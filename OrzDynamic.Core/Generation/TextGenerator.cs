@@ -15,7 +15,7 @@ namespace OrzDynamic.Core.Generation;
 /// </summary>
 /// <param name="model">The model to generate with.</param>
 /// <param name="logger">Receives the non-finite-logits warning and timing details; null for none.</param>
-public sealed class TextGenerator(CausalLM model, ILogger? logger = null)
+internal sealed class TextGenerator(CausalLM model, ILogger? logger = null)
 {
     /// <summary>Decoding slots allocated in the KV cache up front (beyond the prompt); it doubles when full.</summary>
     public const int InitialDecodeSlots = 512;

@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Generation;
 /// (as greedy decoding does), and the row is counted in <see cref="NonFiniteRows"/> so the caller can warn. Its answer
 /// is then scored with non-finite metrics and kept out of the metric means like any invalid sample.
 /// </summary>
-public sealed class TokenSampler
+internal sealed class TokenSampler
 {
     private readonly GenerationOptions _options;
 

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>A checkpoint directory file (config.json, index, weights) is malformed or inconsistent.</summary>
-public sealed class CheckpointFormatException : OrzDynamicException
+internal sealed class CheckpointFormatException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="filePath">The offending file.</param>

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>The weights of a checkpoint do not match what its config describes.</summary>
-public sealed class CheckpointTensorMismatchException : OrzDynamicException
+internal sealed class CheckpointTensorMismatchException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="directory">Checkpoint directory.</param>

@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Loading;
 /// mixture of experts, sliding-window attention, an unknown activation or rope scaling). It is a
 /// <see cref="NotSupportedException"/>, so callers that catch that type keep working.
 /// </summary>
-public sealed class UnsupportedModelConfigException : NotSupportedException
+internal sealed class UnsupportedModelConfigException : NotSupportedException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="filePath">The config file.</param>

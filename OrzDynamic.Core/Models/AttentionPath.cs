@@ -4,7 +4,7 @@ namespace OrzDynamic.Core.Models;
 /// How <see cref="Attention"/> computes softmax(QKᵀ/√d)V for a forward pass. Every path gives the same result up to
 /// float rounding; they differ in memory and speed.
 /// </summary>
-public enum AttentionPath
+internal enum AttentionPath
 {
     /// <summary>
     /// Default. No padding and no cache offset (a plain causal pass, e.g. scoring one sequence or a prefill of equal-length

@@ -90,7 +90,7 @@ public sealed class CausalLM : nn.Module
     /// padding, query-chunked otherwise; memory linear in T). <see cref="Models.AttentionPath.Dense"/> is the quadratic
     /// reference path.
     /// </summary>
-    public AttentionPath AttentionPath { get; set; } = AttentionPath.Auto;
+    internal AttentionPath AttentionPath { get; set; } = AttentionPath.Auto;
 
     /// <summary>
     /// Queries per chunk on the chunked attention path; null (default) = as many as keep one chunk's

@@ -34,7 +34,7 @@ public sealed record ModelConfig
     public double RopeTheta { get; init; } = 10000.0;
 
     /// <summary>Rotary scaling, or null.</summary>
-    public RopeScaling? RopeScaling { get; init; }
+    internal RopeScaling? RopeScaling { get; init; }
 
     /// <summary>Maximum context the model was configured for.</summary>
     public int MaxPositionEmbeddings { get; init; } = 2048;

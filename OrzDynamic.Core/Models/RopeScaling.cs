@@ -6,4 +6,4 @@ namespace OrzDynamic.Core.Models;
 /// <param name="LowFreqFactor">llama3: wavelengths longer than original_max / low_freq_factor are divided by <see cref="Factor"/>.</param>
 /// <param name="HighFreqFactor">llama3: wavelengths shorter than original_max / high_freq_factor are kept.</param>
 /// <param name="OriginalMaxPositionEmbeddings">llama3: the context length the model was pre-trained with.</param>
-public sealed record RopeScaling(string Type, double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings);
+internal sealed record RopeScaling(string Type, double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings);

@@ -13,7 +13,7 @@ namespace OrzDynamic.Core.Precision;
 /// dtype. Memory: the resident weights plus at most one copy in the generation dtype; none for bfloat16-stored
 /// checkpoints generated in bfloat16 and scored in float32.
 /// </summary>
-public sealed class MixedPrecisionModel : IDisposable
+internal sealed class MixedPrecisionModel : IDisposable
 {
     private readonly bool _ownsResident;
 

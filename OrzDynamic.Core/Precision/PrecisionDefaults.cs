@@ -8,7 +8,7 @@ namespace OrzDynamic.Core.Precision;
 /// for the learning-dynamics metrics; generation only has to produce a sample of the model). CUDA: bfloat16 for both,
 /// as before.
 /// </summary>
-public static class PrecisionDefaults
+internal static class PrecisionDefaults
 {
     /// <summary>Default generation dtype on <paramref name="device"/>.</summary>
     public static ScalarType Generation(Device device) => ScalarType.BFloat16;

@@ -13,7 +13,7 @@ namespace OrzDynamic.Core.Precision;
 /// <param name="GenerationDType">Dtype of generation (prefill and decoding).</param>
 /// <param name="ScoringDType">Dtype of the teacher-forced scoring pass.</param>
 /// <param name="FixedResidentDType">Resident dtype imposed from outside (an already loaded model); null = chosen by the rule below.</param>
-public sealed record PrecisionPlan(ScalarType StorageDType, ScalarType GenerationDType, ScalarType ScoringDType, ScalarType? FixedResidentDType = null)
+internal sealed record PrecisionPlan(ScalarType StorageDType, ScalarType GenerationDType, ScalarType ScoringDType, ScalarType? FixedResidentDType = null)
 {
     /// <summary>
     /// The dtype the weights are loaded in: the generation dtype when both passes share it (one copy, as before);

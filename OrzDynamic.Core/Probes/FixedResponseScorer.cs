@@ -138,7 +138,7 @@ public sealed class FixedResponseScorer
 
     /// <summary>The records of a probe journal written by <see cref="ScoreCheckpoint"/>, in file (= item) order; empty when it does not exist.</summary>
     /// <exception cref="Results.ResultsFileException">A complete line is not a valid probe record.</exception>
-    public static IReadOnlyList<ProbeRecord> ReadJournal(string journalPath)
+    internal static IReadOnlyList<ProbeRecord> ReadJournal(string journalPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(journalPath);
         return JsonlJournal<string, ProbeRecord>.Read(journalPath, ProbeRecord.JournalFormat);

@@ -38,10 +38,20 @@ public sealed record HeatmapSelection
     }
 
     /// <summary>
+    /// Checks the explicit samples against the probed answers before any checkpoint is scored: a dataset not probed
+    /// or an index that is not among the probed answers is a <see cref="ProbeInputException"/>.
+    /// </summary>
+    public void CheckSamples(IReadOnlyList<ProbeItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (Samples.Count > 0) Resolve(items, []);
+    }
+
+    /// <summary>
     /// The item keys to draw. Explicit samples must name probed answers: a dataset not probed or an index that is not
     /// among the probed answers is a <see cref="ProbeInputException"/> listing what is available.
     /// </summary>
-    public IReadOnlyList<string> Resolve(IReadOnlyList<ProbeItem> items, IReadOnlyList<(ProbeCheckpoint Checkpoint, IReadOnlyList<ProbeRecord> Records)> byCheckpoint)
+    internal IReadOnlyList<string> Resolve(IReadOnlyList<ProbeItem> items, IReadOnlyList<(ProbeCheckpoint Checkpoint, IReadOnlyList<ProbeRecord> Records)> byCheckpoint)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (LargestChange is { } n) return TokenHeatmapBuilder.LargestChange(byCheckpoint, n);

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Results;
 
 /// <summary>A results file (JSONL journal, run manifest) cannot be used; names the file and line.</summary>
-public sealed class ResultsFileException : OrzDynamicException
+internal sealed class ResultsFileException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public ResultsFileException(string path, int? line, string reason, Exception? inner = null)

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>Merge was asked for a plan whose units are not all complete (and partial merging was not requested).</summary>
-public sealed class IncompletePlanException : ShardPlanException
+internal sealed class IncompletePlanException : ShardPlanException
 {
     /// <summary>Creates the exception for the given unfinished units.</summary>
     public IncompletePlanException(string planPath, IReadOnlyList<UnitStatus> missing)

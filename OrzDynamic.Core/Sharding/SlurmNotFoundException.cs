@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary><c>sbatch</c> (or another Slurm client) is not on the PATH.</summary>
-public sealed class SlurmNotFoundException : ShardPlanException
+internal sealed class SlurmNotFoundException : ShardPlanException
 {
     /// <summary>Creates the exception naming the missing program.</summary>
     public SlurmNotFoundException(string program)

@@ -29,7 +29,7 @@ public static class SlurmSubmitter
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
         dir = Path.GetFullPath(dir);
-        if (!options.DryRun && FindOnPath("sbatch") is null) throw new SlurmNotFoundException("sbatch");
+        if (!options.DryRun) RequireOnPath("sbatch");
 
         var status = PlanStatus.Read(dir, plan);
         var shards = status.Where(s => !s.IsComplete).Select(s => s.Unit.Shard).Distinct().Order().ToArray();
@@ -167,7 +167,7 @@ public static class SlurmSubmitter
 
     private static List<string> Squeue(string job, string format)
     {
-        if (FindOnPath("squeue") is null) throw new SlurmNotFoundException("squeue");
+        RequireOnPath("squeue");
         var (code, stdout, _) = Run("squeue", ["-h", "-j", job, "-o", format]);
         // squeue exits non-zero ("Invalid job id specified") for jobs the controller no longer knows: nothing active.
         if (code != 0) return [];
@@ -193,6 +193,10 @@ public static class SlurmSubmitter
         p.WaitForExit();
         return (p.ExitCode, stdout, stderr.Result);
     }
+
+    /// <summary>The full path of <paramref name="program"/> on the PATH.</summary>
+    /// <exception cref="ShardPlanException">The program is not on the PATH (no Slurm on this machine).</exception>
+    public static string RequireOnPath(string program) => FindOnPath(program) ?? throw new SlurmNotFoundException(program);
 
     /// <summary>The full path of <paramref name="program"/> on the PATH, or null.</summary>
     public static string? FindOnPath(string program)

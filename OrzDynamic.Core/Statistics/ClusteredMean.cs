@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Statistics;
 /// difficulty and are not independent, so each prompt contributes one value, the mean over its samples, and intervals
 /// and tests run on those per-prompt means (n = prompts, not samples).
 /// </summary>
-public static class ClusteredMean
+internal static class ClusteredMean
 {
     /// <summary>The mean over each prompt's samples, in prompt order.</summary>
     /// <exception cref="ArgumentException">A prompt has no samples.</exception>

@@ -10,7 +10,7 @@ namespace OrzDynamic.Core.Statistics;
 /// per (answer, class) pair, so at most k(k−1)/2 times.
 /// </para>
 /// </summary>
-public static class MajorityVote
+internal static class MajorityVote
 {
     /// <summary>
     /// The index (into <paramref name="answers"/>) of the winning class's first answer, with the class's size; null when

@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Statistics;
 /// 1 − ∏_{i=n−c+1}^{n} (1 − k/i), a product of c factors in (0, 1], which never forms a binomial coefficient and so
 /// neither overflows nor cancels for large n.
 /// </summary>
-public static class PassAtK
+internal static class PassAtK
 {
     /// <summary>pass@k of one prompt with <paramref name="n"/> samples, <paramref name="correct"/> of them correct.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not 0 ≤ correct ≤ n, or not 1 ≤ k ≤ n.</exception>

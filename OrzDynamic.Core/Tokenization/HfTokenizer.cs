@@ -71,7 +71,7 @@ public sealed class HfTokenizer : IPromptTokenizer
     public string Source { get; }
 
     /// <summary>The tokenizer_config.json / generation_config.json settings.</summary>
-    public HfTokenizerConfig Config { get; }
+    internal HfTokenizerConfig Config { get; }
 
     /// <summary>The tokenizer.json model type (e.g. "BPE").</summary>
     public string ModelType => _parts.ModelType;

@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Tokenization;
 /// (bos/eos/pad/unk token text, add_bos_token / add_eos_token, clean_up_tokenization_spaces, tokenizer_class,
 /// chat_template) and <c>generation_config.json</c> (bos/eos/pad token ids; eos may be a list).
 /// </summary>
-public sealed record HfTokenizerConfig
+internal sealed record HfTokenizerConfig
 {
     /// <summary>Beginning-of-sequence token text (a string or an AddedToken object's <c>content</c>), or null.</summary>
     public string? BosToken { get; init; }

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Tokenization;
 
 /// <summary>Thrown when a tokenizer file is missing, is not valid JSON, or has a missing or malformed field.</summary>
-public sealed class TokenizerLoadException : OrzDynamicException
+internal sealed class TokenizerLoadException : OrzDynamicException
 {
     /// <summary>Creates the exception for <paramref name="filePath"/> and the JSON <paramref name="field"/> at fault.</summary>
     public TokenizerLoadException(string filePath, string? field, string message, Exception? inner = null)

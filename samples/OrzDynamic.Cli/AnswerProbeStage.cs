@@ -131,7 +131,7 @@ internal sealed class AnswerProbeStage
         var (items, _) = ReferenceAnswers.Load(_referenceDir, datasets, _log);
         _log.LogInformation("Answer probes: {Count} answers of {Reference} from {Dir}", items.Count, ReferenceName, _referenceDir);
         // Check explicit heatmap samples now, before any further checkpoint is evaluated.
-        if (Heatmaps is { Samples.Count: > 0 }) Heatmaps.Resolve(items, []);
+        Heatmaps?.CheckSamples(items);
         return items;
     }
 }

@@ -145,7 +145,7 @@ internal static class ShardCommands
         submit.SetAction((r, _) => Guard(() =>
         {
             bool dry = r.GetValue(dryRun);
-            if (!dry && SlurmSubmitter.FindOnPath("sbatch") is null) throw new SlurmNotFoundException("sbatch");
+            if (!dry) SlurmSubmitter.RequireOnPath("sbatch");
             var (dir, p) = MakePlan(r, definition, shards);
             var options = new SlurmOptions
             {

@@ -52,7 +52,7 @@ public class ChatTemplateException : OrzDynamicException
 /// The template itself called <c>raise_exception(message)</c>, e.g. because the conversation's roles do not alternate.
 /// <see cref="TemplateMessage"/> holds the template's message.
 /// </summary>
-public sealed class ChatTemplateRaisedException : ChatTemplateException
+internal sealed class ChatTemplateRaisedException : ChatTemplateException
 {
     /// <summary>Creates the exception for the template's <paramref name="templateMessage"/>.</summary>
     public ChatTemplateRaisedException(string? origin, int line, int column, string templateMessage)

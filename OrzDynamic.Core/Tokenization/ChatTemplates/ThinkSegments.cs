@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Tokenization;
 /// <summary>A half-open range of token positions [<see cref="Start"/>, <see cref="End"/>) in a response.</summary>
 /// <param name="Start">First position.</param>
 /// <param name="Length">Number of tokens.</param>
-public readonly record struct TokenSpan(int Start, int Length)
+internal readonly record struct TokenSpan(int Start, int Length)
 {
     /// <summary>One past the last position.</summary>
     public int End => Start + Length;
@@ -15,7 +15,7 @@ public readonly record struct TokenSpan(int Start, int Length)
 }
 
 /// <summary>How a response relates to the <c>&lt;think&gt;…&lt;/think&gt;</c> reasoning block.</summary>
-public enum ThinkSegmentStatus
+internal enum ThinkSegmentStatus
 {
     /// <summary>A <c>&lt;/think&gt;</c> closes the reasoning: both segments are known.</summary>
     Closed,
@@ -34,7 +34,7 @@ public enum ThinkSegmentStatus
 /// already opened it (Qwen3 and DeepSeek-R1-Distill prompts end with <c>&lt;think&gt;\n</c>). The tags' own tokens
 /// belong to neither segment; a token that carries part of a tag together with other text counts as tag.
 /// </summary>
-public sealed record ThinkSegments
+internal sealed record ThinkSegments
 {
     /// <summary>The opening tag.</summary>
     public const string OpenTag = "<think>";

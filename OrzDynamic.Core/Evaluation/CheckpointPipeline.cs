@@ -127,7 +127,7 @@ internal sealed class CheckpointPipeline : IDisposable
     }
 
     /// <summary>The result-relevant settings of this checkpoint's run (written beside its journal).</summary>
-    public RunManifest Manifest() => RunManifestFactory.For(Settings.Config, Tokenizer.Source, Precision.GenerationDType, Precision.ScoringDType);
+    public RunManifest Manifest() => RunManifestFactory.For(Settings.Config, Tokenizer.Source, Precision.GenerationDType, Precision.ScoringDType, Tokenizer);
 
     /// <summary>
     /// The select stage. Everything that can be checked is checked before the first token is generated: generation

@@ -223,10 +223,15 @@ public sealed record EvaluatorConfig
         if (!UsesChatTemplate && ChatTemplateKwargs.Count > 0) errors.Add($"ChatTemplateKwargs need PromptTemplate '{ChatPromptTemplate}' (the checkpoint's chat template)");
         foreach (var (key, value) in ChatTemplateKwargs)
             if (string.IsNullOrWhiteSpace(key)) errors.Add("ChatTemplateKwargs has an empty name");
-            else if (value is not (null or string or bool or int or long or double)) errors.Add($"ChatTemplateKwargs '{key}' must be a string, boolean, number or null, got {value.GetType().Name}");
+            else if (!IsScalar(value)) errors.Add($"ChatTemplateKwargs '{key}' must be a string, boolean, number or null, got {value?.GetType().Name}");
         errors.AddRange(AnswerCheckerSelection.Validate(this));
         if (errors.Count > 0) throw new EvaluatorConfigException(errors);
     }
+
+    /// <summary>A chat template variable value: null, a string, a boolean or a number (typed, or as read back from plan.json).</summary>
+    private static bool IsScalar(object? value) => value is null or string or bool or int or long or double
+        || value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number
+            or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Null };
 
     /// <summary>Whether the model loader accepts <paramref name="name"/> (one rule for validation and loading).</summary>
     private static bool IsKnownDType(string name)

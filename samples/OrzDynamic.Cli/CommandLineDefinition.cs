@@ -119,6 +119,10 @@ internal sealed class CommandLineDefinition
     {
         var max = r.GetValue(MaxEvalSamples);
         bool debug = r.GetValue(Debug);
+        var template = PromptTemplateArgument.Read(r.GetValue(PromptTemplate)!);
+        var thinkSegments = r.GetValue(ThinkSegments) switch { "on" => true, "off" => false, _ => (bool?)null };
+        if (r.GetValue(TrendSegment) != "all" && !(thinkSegments ?? template == EvaluatorConfig.ChatPromptTemplate))
+            throw new CliInputException($"--trend_segment {r.GetValue(TrendSegment)} needs think segments (--think_segments on, or --prompt_template chat).");
         return new CliSettings
         {
             CheckpointPaths = r.GetValue(CheckpointPaths) ?? [],
@@ -146,10 +150,10 @@ internal sealed class CommandLineDefinition
                 AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
                 ConfidenceLevel = r.GetValue(ConfidenceLevel),
                 AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
-                PromptTemplate = PromptTemplateArgument.Read(r.GetValue(PromptTemplate)!),
+                PromptTemplate = template,
                 SystemPrompt = r.GetValue(SystemPrompt),
                 ChatTemplateKwargs = PromptTemplateArgument.ParseKwargs(r.GetValue(ChatTemplateKwargs) ?? []),
-                ThinkSegments = r.GetValue(ThinkSegments) switch { "on" => true, "off" => false, _ => null },
+                ThinkSegments = thinkSegments,
             },
             TrendSegment = r.GetValue(TrendSegment)!,
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",

@@ -127,7 +127,7 @@ internal sealed class CheckpointPipeline : IDisposable
     }
 
     /// <summary>The result-relevant settings of this checkpoint's run (written beside its journal).</summary>
-    public RunManifest Manifest() => RunManifestFactory.For(Settings.Config, Tokenizer.Source, Precision.GenerationDType, Precision.ScoringDType);
+    public RunManifest Manifest() => RunManifestFactory.For(Settings.Config, Tokenizer.Source, Precision.GenerationDType, Precision.ScoringDType, Tokenizer);
 
     /// <summary>
     /// The select stage. Everything that can be checked is checked before the first token is generated: generation
@@ -176,11 +176,15 @@ internal sealed class CheckpointPipeline : IDisposable
         foreach (var answers in scheduler.Run(samples, Done, Tokenizer.Encode, config.Seed, GenerationOptionsOf(selection.Limits), tokens, ct))
         {
             progress.Report(EvalStage.Scoring);
-            var scored = scorer.Score(answers.Select(a => (a.PromptIds, a.Generation.TokenIds)).ToArray(), ct);
+            var segments = Settings.ThinkSegments
+                ? answers.Select(a => ThinkSegmentScoring.Find(a.Generation.TokenIds, a.Sample.Prompt, Tokenizer)).ToArray()
+                : null;
+            var scored = scorer.Score(answers.Select(a => (a.PromptIds, a.Generation.TokenIds)).ToArray(), ct,
+                segments?.Select((s, k) => ThinkSegmentScoring.Spans(s, answers[k].Generation.TokenIds.Count)).ToArray());
             for (int k = 0; k < answers.Count; k++)
             {
                 var sample = answers[k].Sample;
-                journal.Append(records.Build(answers[k], scored[k], selection.Checkers[sample.DatasetName], ct));
+                journal.Append(records.Build(answers[k], scored[k], selection.Checkers[sample.DatasetName], ct, segments?[k]));
                 progress.Completed(sample.DatasetName);
             }
             Memory.NativeHeap.Trim();   // RSS follows the current batch, not the largest batch so far

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Datasets.Templates;
 
 namespace OrzDynamic.Core.Evaluation;
 
@@ -18,6 +17,7 @@ internal static class EvalDataSelection
     /// prompts over <paramref name="promptMaxLen"/> tokens (the resolved limit, <see cref="GenerationLimits.PromptLimit"/>).
     /// </summary>
     /// <exception cref="DataFormatException">Malformed data files (every bad record listed).</exception>
+    /// <exception cref="EvaluatorConfigException">The chat template is asked for and the checkpoint has none.</exception>
     public static EvalDataSet Load(EvaluatorConfig config, int promptMaxLen, HfTokenizer tokenizer, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
@@ -34,7 +34,7 @@ internal static class EvalDataSelection
             PromptMaxLen = promptMaxLen,
             SkipInvalidRecords = config.SkipInvalidRecords,
             ReplaceInvalidUtf8 = config.AllowInvalidUtf8,
-            Template = config.PromptTemplate is null ? PromptTemplate.Orz : PromptTemplate.FromText(config.PromptTemplate),
+            Template = PromptRendering.Template(config, tokenizer),
         };
         return new EvalDataLoader(loggerFactory.CreateLogger<EvalDataLoader>()).Load(config.EvalPromptData, options, tokenizer, cancellationToken);
     }

@@ -98,8 +98,37 @@ public sealed record EvaluatorConfig
     /// <summary>Reproduce the ORZ fork's clamped A_norm (to compare with existing ORZ logs).</summary>
     public bool LegacyOrzClamps { get; init; }
 
-    /// <summary>Custom prompt template with <c>{prompt}</c> and <c>{bos_token}</c> placeholders; null = the ORZ template.</summary>
+    /// <summary>
+    /// The prompt template: null or <see cref="OrzPromptTemplate"/> = the ORZ template; <see cref="ChatPromptTemplate"/>
+    /// = the checkpoint's own chat template (the question as one user message, after <see cref="SystemPrompt"/> if
+    /// given, with <c>add_generation_prompt</c> true); anything else is a template text with the <c>{prompt}</c> and
+    /// <c>{bos_token}</c> placeholders.
+    /// </summary>
     public string? PromptTemplate { get; init; }
+
+    /// <summary>The <see cref="PromptTemplate"/> name of the ORZ template.</summary>
+    public const string OrzPromptTemplate = "orz";
+
+    /// <summary>The <see cref="PromptTemplate"/> name of the checkpoint's chat template.</summary>
+    public const string ChatPromptTemplate = "chat";
+
+    /// <summary>System message placed before the question (only with the chat template); null = none.</summary>
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>
+    /// Extra variables of the chat template, as transformers' <c>chat_template_kwargs</c> (e.g.
+    /// <c>enable_thinking</c> = false for Qwen3); values are strings, booleans, numbers or null. Only with the chat template.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> ChatTemplateKwargs { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, object?>.Empty;
+
+    /// <summary>
+    /// Split each response at <c>&lt;/think&gt;</c> and report every metric for the <c>think</c> and <c>answer</c>
+    /// segments besides the whole response; null = on for the chat template, off otherwise.
+    /// </summary>
+    public bool? ThinkSegments { get; init; }
+
+    /// <summary>Whether <see cref="PromptTemplate"/> names the checkpoint's chat template.</summary>
+    public bool UsesChatTemplate => PromptTemplate == ChatPromptTemplate;
 
     /// <summary>Store per-token traces (log p of each response token, argmax id, p_max) in each JSONL line.</summary>
     public bool SaveTokenTraces { get; init; }
@@ -188,11 +217,21 @@ public sealed record EvaluatorConfig
         if (DebugNumSamples is <= 0) errors.Add($"DebugNumSamples must be positive or null (off), got {DebugNumSamples}");
         if (ScoringChunkSize <= 0) errors.Add($"ScoringChunkSize must be positive, got {ScoringChunkSize}");
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) errors.Add(string.Format(ci, "ConfidenceLevel must lie strictly between 0 and 1, got {0}", ConfidenceLevel));
-        if (PromptTemplate is not null && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
-            errors.Add("PromptTemplate must contain the {prompt} placeholder");
+        if (PromptTemplate is not null && PromptTemplate is not (OrzPromptTemplate or ChatPromptTemplate) && !PromptTemplate.Contains("{prompt}", StringComparison.Ordinal))
+            errors.Add($"PromptTemplate must be '{OrzPromptTemplate}', '{ChatPromptTemplate}' or a text with the {{prompt}} placeholder");
+        if (!UsesChatTemplate && SystemPrompt is not null) errors.Add($"SystemPrompt needs PromptTemplate '{ChatPromptTemplate}' (the checkpoint's chat template)");
+        if (!UsesChatTemplate && ChatTemplateKwargs.Count > 0) errors.Add($"ChatTemplateKwargs need PromptTemplate '{ChatPromptTemplate}' (the checkpoint's chat template)");
+        foreach (var (key, value) in ChatTemplateKwargs)
+            if (string.IsNullOrWhiteSpace(key)) errors.Add("ChatTemplateKwargs has an empty name");
+            else if (!IsScalar(value)) errors.Add($"ChatTemplateKwargs '{key}' must be a string, boolean, number or null, got {value?.GetType().Name}");
         errors.AddRange(AnswerCheckerSelection.Validate(this));
         if (errors.Count > 0) throw new EvaluatorConfigException(errors);
     }
+
+    /// <summary>A chat template variable value: null, a string, a boolean or a number (typed, or as read back from plan.json).</summary>
+    private static bool IsScalar(object? value) => value is null or string or bool or int or long or double
+        || value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number
+            or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Null };
 
     /// <summary>Whether the model loader accepts <paramref name="name"/> (one rule for validation and loading).</summary>
     private static bool IsKnownDType(string name)

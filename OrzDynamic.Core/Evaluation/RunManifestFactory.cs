@@ -1,7 +1,6 @@
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Precision;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Datasets.Templates;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Evaluation;
@@ -14,12 +13,14 @@ internal static class RunManifestFactory
 {
     /// <summary>
     /// The manifest of <paramref name="config"/> run with the given tokenizer source, generation dtype and scoring
-    /// dtype (the batching mode comes from <see cref="EvaluatorConfig.GenerationMode"/>).
+    /// dtype (the batching mode comes from <see cref="EvaluatorConfig.GenerationMode"/>); the chat template source
+    /// is <paramref name="tokenizer"/>'s when given, else read from the tokenizer directory.
     /// </summary>
-    public static RunManifest For(EvaluatorConfig config, string tokenizerSource, ScalarType generationDType, ScalarType scoringDType)
+    public static RunManifest For(EvaluatorConfig config, string tokenizerSource, ScalarType generationDType, ScalarType scoringDType,
+        Tokenization.HfTokenizer? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new RunManifest()
+        var manifest = new RunManifest()
             .With("model_path", string.IsNullOrEmpty(config.ModelPath) ? "(in-memory model)" : RunSettings.Absolute(config.ModelPath))
             .With("tokenizer", RunSettings.Absolute(tokenizerSource))
             .With("generation_dtype", PrecisionPlan.Name(generationDType))
@@ -33,9 +34,11 @@ internal static class RunManifestFactory
             .With("batch_size", config.BatchSize)
             .With("random_tokens_per_sample", config.RandomTokensPerSample)
             .With("legacy_orz_clamps", config.LegacyOrzClamps)
-            .With("prompt_template", config.PromptTemplate ?? PromptTemplate.OrzTemplateText)
+            .With("prompt_template", PromptRendering.Fingerprint(config, tokenizer))
             .WithAnswerCheckers(config)
             .WithSelection(config);
+        // Recorded only when on, so the manifests of runs without segments stay as they were.
+        return PromptRendering.ThinkSegmentsOn(config) ? manifest.With("think_segments", true) : manifest;
     }
 
     /// <summary>The manifest's name of a batching mode ("static" or "continuous").</summary>

@@ -16,6 +16,7 @@ internal sealed class RunSettings
         Config = config;
         GenerationDType = ParseDType(config.GenerationDType ?? config.DType);
         ScoringDType = ParseDType(config.ScoringDType ?? config.DType);
+        ThinkSegments = PromptRendering.ThinkSegmentsOn(config);
         DeviceType = config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU;
     }
 
@@ -30,6 +31,9 @@ internal sealed class RunSettings
 
     /// <summary>The type of <see cref="EvaluatorConfig.Device"/> (no availability check).</summary>
     public TorchSharp.DeviceType DeviceType { get; }
+
+    /// <summary>Whether responses are split at <c>&lt;/think&gt;</c> and their segments scored (default: on with the chat template).</summary>
+    public bool ThinkSegments { get; }
 
     /// <summary>The checkpoint label of the results.</summary>
     public string CheckpointName => Config.EffectiveCheckpointName;

@@ -15,8 +15,11 @@ namespace OrzDynamic.Core.Evaluation;
 /// </summary>
 internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer tokenizer, int vocabSize, ILogger logger)
 {
-    /// <summary>The record of <paramref name="answer"/> scored as <paramref name="scored"/>, checked by <paramref name="checker"/>.</summary>
-    public SampleRecord Build(FinishedAnswer answer, ScoredResponse scored, IAnswerChecker checker, CancellationToken ct)
+    /// <summary>
+    /// The record of <paramref name="answer"/> scored as <paramref name="scored"/>, checked by <paramref name="checker"/>;
+    /// with its think segments when they were found (<paramref name="segments"/>).
+    /// </summary>
+    public SampleRecord Build(FinishedAnswer answer, ScoredResponse scored, IAnswerChecker checker, CancellationToken ct, ThinkSegments? segments = null)
     {
         var (sample, prompt, gen) = answer;
         var config = settings.Config;
@@ -55,6 +58,7 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
                 : null,
             InvalidReason = invalid,
             TokenTraces = config.SaveTokenTraces ? TracesOf(scored) : null,
+            ThinkSegments = segments is null ? null : ThinkSegmentScoring.Record(segments, scored, gen.TokenIds.Count),
         };
         LogVerbose(record);
         return record;

@@ -12,6 +12,9 @@ internal sealed class DatasetAccumulator
     private readonly StratumAccumulator _incorrect = new();
     private readonly StratumAccumulator _random = new();
     private double _responseChars;
+    private readonly Dictionary<string, StratumAccumulator> _segments = new(StringComparer.Ordinal);
+    private int _thinkClosed, _thinkMissing, _thinkUnclosed;
+    private bool _hasThinkSegments;
 
     /// <summary>Creates an accumulator for dataset <paramref name="name"/>.</summary>
     public DatasetAccumulator(string name) => Name = name ?? throw new ArgumentNullException(nameof(name));
@@ -40,6 +43,32 @@ internal sealed class DatasetAccumulator
         ArgumentNullException.ThrowIfNull(record);
         Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics,
             record.FinishReason == Evaluation.FinishReasons.ContextLimit, record.PaddedVocabTokens ?? 0);
+        if (record.ThinkSegments is { } segments) AddThinkSegments(record.IsCorrect, segments);
+    }
+
+    /// <summary>
+    /// Counts the think status of one answer and, when closed, adds each segment's metrics (when valid) to the
+    /// correct or incorrect stratum of that segment.
+    /// </summary>
+    private void AddThinkSegments(bool isCorrect, ThinkSegmentRecord segments)
+    {
+        _hasThinkSegments = true;
+        switch (segments.Status)
+        {
+            case ThinkSegmentRecord.Closed: _thinkClosed++; break;
+            case ThinkSegmentRecord.Unclosed: _thinkUnclosed++; return;
+            default: _thinkMissing++; return;
+        }
+        foreach (var segment in ResponseSegments.Split)
+            if (segments.MetricsOf(segment) is { IsValid: true } m)
+                SegmentStratum(segment, isCorrect ? Strata.Correct : Strata.Incorrect).Add(m);
+    }
+
+    private StratumAccumulator SegmentStratum(string segment, string stratum)
+    {
+        var key = segment + "/" + stratum;
+        if (!_segments.TryGetValue(key, out var acc)) _segments[key] = acc = new StratumAccumulator();
+        return acc;
     }
 
     /// <summary>
@@ -83,5 +112,13 @@ internal sealed class DatasetAccumulator
             [Strata.Incorrect] = _incorrect.ToResult(),
             [Strata.Random] = _random.ToResult(),
         },
+        ThinkSegments = _hasThinkSegments ? new ThinkSegmentCounts(_thinkClosed, _thinkMissing, _thinkUnclosed) : null,
+        SegmentStrata = !_hasThinkSegments ? new Dictionary<string, IReadOnlyDictionary<string, StratumResult>>() : ResponseSegments.Split.ToDictionary(
+            segment => segment,
+            segment => (IReadOnlyDictionary<string, StratumResult>)new Dictionary<string, StratumResult>
+            {
+                [Strata.Correct] = SegmentStratum(segment, Strata.Correct).ToResult(),
+                [Strata.Incorrect] = SegmentStratum(segment, Strata.Incorrect).ToResult(),
+            }),
     };
 }

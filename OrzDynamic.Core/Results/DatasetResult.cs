@@ -25,4 +25,18 @@ public sealed record DatasetResult
     public int PaddedVocabTokens { get; init; }
     /// <summary>Strata by name (<see cref="Strata"/>).</summary>
     public IReadOnlyDictionary<string, StratumResult> Strata { get; init; } = new Dictionary<string, StratumResult>();
+    /// <summary>How many answers were closed by <c>&lt;/think&gt;</c>, had none, or left it unclosed; null when think segments were off.</summary>
+    public ThinkSegmentCounts? ThinkSegments { get; init; }
+    /// <summary>
+    /// Segment (<see cref="ResponseSegments.Think"/>, <see cref="ResponseSegments.Answer"/>) → the correct and incorrect
+    /// strata over that segment of the closed answers; empty when think segments were off.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, StratumResult>> SegmentStrata { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, StratumResult>>();
 }
+
+/// <summary>How the answers of a dataset relate to <c>&lt;/think&gt;</c>.</summary>
+/// <param name="Closed">Answers split into think and answer.</param>
+/// <param name="Missing">Answers without <c>&lt;/think&gt;</c> and without an opened reasoning block.</param>
+/// <param name="Unclosed">Answers whose reasoning was opened and never closed (no answer segment).</param>
+public sealed record ThinkSegmentCounts(int Closed, int Missing, int Unclosed);

@@ -89,6 +89,14 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{name}/context_limited"] = ds.ContextLimited;
             d[$"{name}/padded_vocab_tokens"] = ds.PaddedVocabTokens;
             foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel);
+            if (ds.ThinkSegments is { } think)
+            {
+                d[$"{name}/think_closed"] = think.Closed;
+                d[$"{name}/think_missing"] = think.Missing;
+                d[$"{name}/think_unclosed"] = think.Unclosed;
+            }
+            foreach (var (segment, strata) in ds.SegmentStrata)
+                foreach (var (stratum, sr) in strata) AddStratum(d, $"{name}/ld_{stratum}/{segment}", sr, ConfidenceLevel);
         }
         foreach (var (name, sr) in CustomSentences) AddStratum(d, $"custom_sentence_{name}", sr, ConfidenceLevel);
         return d;

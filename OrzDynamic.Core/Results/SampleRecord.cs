@@ -45,4 +45,6 @@ public sealed record SampleRecord
     [JsonPropertyName("padded_vocab_tokens")] public int? PaddedVocabTokens { get; init; }
     /// <summary>Why the sample is kept out of the metric means (zero response tokens, non-finite metrics), or null.</summary>
     [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
+    /// <summary>The response's think and answer segments with their metrics (only when think segments are on; null otherwise).</summary>
+    [JsonPropertyName("think_segments")] public ThinkSegmentRecord? ThinkSegments { get; init; }
 }

@@ -65,7 +65,30 @@ internal sealed class SequenceScorer
     /// </summary>
     /// <exception cref="ArgumentException">Shape mismatch or ids/labels outside the vocabulary.</exception>
     public BatchMetrics ScoreBatch(Tensor inputIds, Tensor labels, Tensor? attentionMask = null, bool averageLogProb = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        new(ScoreRows(inputIds, labels, attentionMask, averageLogProb, null, cancellationToken).Select(r => r.All).ToArray());
+
+    /// <summary>
+    /// Scores one sequence (<paramref name="inputIds"/> and <paramref name="labels"/> [1, T]) and, in the same pass, the
+    /// metrics over each of <paramref name="segments"/> alone: half-open ranges of label positions (position t's label is
+    /// scored by the logits at t − 1). A segment's metrics equal <see cref="LearningDynamics.GetBatchLogps"/> with every
+    /// label outside the segment set to −100; only the segment's positions are reduced again.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shape mismatch, ids/labels outside the vocabulary, or a segment outside [1, T).</exception>
+    public (SequenceMetrics All, IReadOnlyList<SequenceMetrics> Segments) ScoreWithSegments(Tensor inputIds, Tensor labels,
+        IReadOnlyList<(long Start, long End)> segments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        if (inputIds.dim() != 2 || inputIds.shape[0] != 1)
+            throw new ArgumentException($"inputIds must be [1, T], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+        foreach (var (start, end) in segments)
+            if (start < 1 || end < start || end > inputIds.shape[1])
+                throw new ArgumentException($"Segment [{start}, {end}) lies outside the label positions [1, {inputIds.shape[1]}).", nameof(segments));
+        return ScoreRows(inputIds, labels, null, false, segments, cancellationToken)[0];
+    }
+
+    private (SequenceMetrics All, IReadOnlyList<SequenceMetrics> Segments)[] ScoreRows(Tensor inputIds, Tensor labels, Tensor? attentionMask,
+        bool averageLogProb, IReadOnlyList<(long Start, long End)>? segments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(labels);
@@ -86,20 +109,35 @@ internal sealed class SequenceScorer
         using var forward = _model.Forward(ids, attentionMask, logits: LogitsMode.None, returnHiddenStates: true, computeDType: ComputeDType);
         var hidden = forward.HiddenStates!;
         using var lmHead = _model.LmHeadWeightIn(ComputeDType); // converted once per batch, not per chunk
-        var rows = new SequenceMetrics[b];
+        var rows = new (SequenceMetrics, IReadOnlyList<SequenceMetrics>)[b];
+        var segmentOptions = _options with { CollectTokenTraces = false };
         for (long r = 0; r < b; r++)
         {
             using var acc = new LearningDynamicsAccumulator(vocab, _options);
-            for (long start = 0; start < t - 1; start += PositionChunk)
+            var parts = (segments ?? []).Select(_ => new LearningDynamicsAccumulator(vocab, segmentOptions)).ToArray();
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var chunkScope = NewDisposeScope();
-                var len = Math.Min(PositionChunk, t - 1 - start);
-                var logits = _model.ComputeLogits(hidden[r].narrow(0, start, len), lmHead);
-                acc.Add(logits, y[r].narrow(0, start + 1, len));
+                for (long start = 0; start < t - 1; start += PositionChunk)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var chunkScope = NewDisposeScope();
+                    var len = Math.Min(PositionChunk, t - 1 - start);
+                    var logits = _model.ComputeLogits(hidden[r].narrow(0, start, len), lmHead);
+                    acc.Add(logits, y[r].narrow(0, start + 1, len));
+                    for (var k = 0; k < parts.Length; k++)
+                    {
+                        // Label positions [start + 1, start + 1 + len) of this chunk, cut to the segment.
+                        long lo = Math.Max(segments![k].Start, start + 1), hi = Math.Min(segments[k].End, start + 1 + len);
+                        if (hi > lo) parts[k].Add(logits.narrow(0, lo - start - 1, hi - lo), y[r].narrow(0, lo, hi - lo));
+                    }
+                }
+                rows[r] = (acc.GetResult(averageLogProb), parts.Select(p => p.GetResult(averageLogProb)).ToArray());
             }
-            rows[r] = acc.GetResult(averageLogProb);
+            finally
+            {
+                foreach (var p in parts) p.Dispose();
+            }
         }
-        return new BatchMetrics(rows);
+        return rows;
     }
 }

@@ -41,7 +41,8 @@ public static class MultiCheckpointStudy
             (summary, comparisonFiles, var marks) = Compare(outputDir, distinct, options, cancellationToken);
             var trends = new TrendDataBuilder { ConfidenceLevel = distinct[0].Results.ConfidenceLevel };
             for (int k = 0; k < distinct.Length; k++) MultiCheckpointAggregator.Add(trends, distinct[k].Key, distinct[k].Results, k);
-            trendFiles = Evaluator.SaveTrends(TrendSignificance.Apply(trends.Build(), marks), outputDir, options.Charts, loggerFactory, cancellationToken);
+            var charts = options.Charts is null || options.TrendSegment == ResponseSegments.All ? options.Charts : new SegmentChartWriter(options.Charts, options.TrendSegment);
+            trendFiles = Evaluator.SaveTrends(TrendSignificance.Apply(trends.Build(), marks), outputDir, charts, loggerFactory, cancellationToken);
         }
         var fixedFiles = FixedResponses(outputDir, checkpoints, distinct.Length > 1, options, log, cancellationToken);
         return new StudyResult(summary, comparisonFiles, trendFiles, fixedFiles);

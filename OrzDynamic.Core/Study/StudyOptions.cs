@@ -13,6 +13,12 @@ public sealed record StudyOptions
     /// <summary>Draws the trend charts; null draws none.</summary>
     public IChartWriter? Charts { get; init; }
 
+    /// <summary>
+    /// The response segment the trend charts show: <c>all</c> (default), <c>think</c> or <c>answer</c>
+    /// (<see cref="Results.ResponseSegments"/>; the latter two need results with think segments). trends.csv holds all three either way.
+    /// </summary>
+    public string TrendSegment { get; init; } = Results.ResponseSegments.All;
+
     /// <summary>Draws the fixed-text trend charts and heatmaps; null draws none.</summary>
     public IFixedResponseChartWriter? FixedResponseCharts { get; init; }
 

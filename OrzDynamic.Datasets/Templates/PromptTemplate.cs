@@ -25,12 +25,18 @@ public sealed class PromptTemplate
         "And your final answer will be extracted automatically by the \\boxed{} tag.\n" +
         "This is the problem:\n{prompt}\nAssistant: <think>";
 
-    private PromptTemplate(string text) => Text = text;
+    private readonly Func<string, string>? _renderer;
+
+    private PromptTemplate(string text, Func<string, string>? renderer = null)
+    {
+        Text = text;
+        _renderer = renderer;
+    }
 
     /// <summary>The ORZ template (the default).</summary>
     public static PromptTemplate Orz { get; } = new(OrzTemplateText);
 
-    /// <summary>The template text with placeholders.</summary>
+    /// <summary>The template text with placeholders (for a template made with <see cref="FromRenderer"/>: its description).</summary>
     public string Text { get; }
 
     /// <summary>Creates a user-supplied template.</summary>
@@ -43,10 +49,22 @@ public sealed class PromptTemplate
         return new PromptTemplate(text);
     }
 
+    /// <summary>
+    /// A template rendered by <paramref name="render"/> (question → prompt text), e.g. a checkpoint's chat template;
+    /// <paramref name="description"/> is its <see cref="Text"/>. The bos token is the renderer's business.
+    /// </summary>
+    public static PromptTemplate FromRenderer(string description, Func<string, string> render)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(render);
+        return new PromptTemplate(description, render);
+    }
+
     /// <summary>Renders the template for <paramref name="question"/> with <paramref name="bosToken"/> (null → empty).</summary>
     public string Render(string question, string? bosToken)
     {
         ArgumentNullException.ThrowIfNull(question);
+        if (_renderer is not null) return _renderer(question);
         var sb = new StringBuilder(Text.Length + question.Length + 8);
         int i = 0;
         while (i < Text.Length)

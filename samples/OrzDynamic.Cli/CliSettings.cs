@@ -25,4 +25,7 @@ internal sealed record CliSettings
     public string? ProbeAnswersFrom { get; init; }
     public string? HeatmapSamples { get; init; }
     public int FixedItemLines { get; init; } = Defaults.FixedItemLines;
+
+    /// <summary>The response segment the trend charts show: all, think or answer.</summary>
+    public string TrendSegment { get; init; } = "all";
 }

@@ -58,6 +58,28 @@ internal sealed class CommandLineDefinition
     }, "std", "ci");
     public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => Defaults.ConfidenceLevel };
 
+    public Option<string> PromptTemplate { get; } = new("--prompt_template")
+    {
+        Description = "orz (the ORZ template), chat (the checkpoint's chat template: the question as one user message, generation prompt added) or a file with a text template using {prompt} and {bos_token}.",
+        DefaultValueFactory = _ => EvaluatorConfig.OrzPromptTemplate,
+    };
+    public Option<string?> SystemPrompt { get; } = new("--system_prompt") { Description = "System message before the question (with --prompt_template chat)." };
+    public Option<string[]> ChatTemplateKwargs { get; } = new("--chat_template_kwargs")
+    {
+        Description = "Chat template variables key=value (true/false, numbers, null, else text), e.g. enable_thinking=false.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    public Option<string> ThinkSegments { get; } = WithChoices(new Option<string>("--think_segments")
+    {
+        Description = "Split responses at </think> and report every metric for the think and answer segments too: on, off, or auto (on with --prompt_template chat).",
+        DefaultValueFactory = _ => "auto",
+    }, "auto", "on", "off");
+    public Option<string> TrendSegment { get; } = WithChoices(new Option<string>("--trend_segment")
+    {
+        Description = "Response segment shown by the trend charts: all (the whole response), think or answer (needs think segments).",
+        DefaultValueFactory = _ => "all",
+    }, "all", "think", "answer");
+
     /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
     private static Option<string> WithChoices(Option<string> option, params string[] choices)
     {
@@ -81,7 +103,8 @@ internal sealed class CommandLineDefinition
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
         Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker,
-        ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8];
+        ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8, PromptTemplate, SystemPrompt, ChatTemplateKwargs,
+        ThinkSegments, TrendSegment];
 
     public RootCommand Build()
     {
@@ -96,6 +119,10 @@ internal sealed class CommandLineDefinition
     {
         var max = r.GetValue(MaxEvalSamples);
         bool debug = r.GetValue(Debug);
+        var template = PromptTemplateArgument.Read(r.GetValue(PromptTemplate)!);
+        var thinkSegments = r.GetValue(ThinkSegments) switch { "on" => true, "off" => false, _ => (bool?)null };
+        if (r.GetValue(TrendSegment) != "all" && !(thinkSegments ?? template == EvaluatorConfig.ChatPromptTemplate))
+            throw new CliInputException($"--trend_segment {r.GetValue(TrendSegment)} needs think segments (--think_segments on, or --prompt_template chat).");
         return new CliSettings
         {
             CheckpointPaths = r.GetValue(CheckpointPaths) ?? [],
@@ -123,7 +150,12 @@ internal sealed class CommandLineDefinition
                 AllowInvalidUtf8 = r.GetValue(AllowInvalidUtf8),
                 ConfidenceLevel = r.GetValue(ConfidenceLevel),
                 AnswerCheckers = AnswerCheckerArguments.Parse(r.GetValue(AnswerChecker) ?? []),
+                PromptTemplate = template,
+                SystemPrompt = r.GetValue(SystemPrompt),
+                ChatTemplateKwargs = PromptTemplateArgument.ParseKwargs(r.GetValue(ChatTemplateKwargs) ?? []),
+                ThinkSegments = thinkSegments,
             },
+            TrendSegment = r.GetValue(TrendSegment)!,
             ErrorBarsCi = r.GetValue(ErrorBars) == "ci",
             IsEmbeddedDefault = embeddedDefault,
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),

@@ -74,6 +74,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
             CustomSentenceFiles = settings.CustomSentences,
             FixedItemLines = settings.FixedItemLines,
             Probes = probes?.ForStudy(settings.TokenizerPath),
+            TrendSegment = settings.TrendSegment,
         }, loggerFactory, ct);
         if (study.Comparisons is { } comparisons)
         {

@@ -41,15 +41,8 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
     return ExitCodes.BadInput;
 }
 
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl-C: finish writing the current sample, then stop. Second: let the runtime end the process.
-    if (cts.IsCancellationRequested) return;
-    e.Cancel = true;
-    cts.Cancel();
-    Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
-};
-
+// Ctrl-C and SIGTERM: finish writing the current sample, then stop (exit 130). A second signal ends the process at once.
+using var stop = new StopSignals(cts);
 
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await parse.InvokeAsync(invocation);

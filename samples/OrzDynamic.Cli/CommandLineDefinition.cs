@@ -58,6 +58,16 @@ internal sealed class CommandLineDefinition
     }, "std", "ci");
     public Option<double> ConfidenceLevel { get; } = new("--confidence_level") { Description = "Level of the confidence intervals (Wilson, Student t) and effect intervals.", DefaultValueFactory = _ => Defaults.ConfidenceLevel };
 
+    /// <summary>
+    /// A list option takes every following token that is not a known option; a misspelt option (a name starting with
+    /// <c>--</c>) would silently become a file name. It is refused as an unknown option instead.
+    /// </summary>
+    private static void NoOptionNames(Option<string[]> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<string[]>()?.FirstOrDefault(v => v.StartsWith("--", StringComparison.Ordinal)) is { } name)
+            result.AddError($"unknown option '{name}' (after {option.Name})");
+    });
+
     /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
     private static Option<string> WithChoices(Option<string> option, params string[] choices)
     {
@@ -88,6 +98,7 @@ internal sealed class CommandLineDefinition
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
+        foreach (var o in new[] { CheckpointPaths, Data, CustomSentence }) NoOptionNames(o);
         foreach (var o in RunOptions) root.Options.Add(o);
         return root;
     }

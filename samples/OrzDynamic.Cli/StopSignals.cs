@@ -24,7 +24,7 @@ internal sealed class StopSignals : IDisposable
     {
         if (Interlocked.Increment(ref _count) > 1) return;   // second signal: the default action ends the process
         context.Cancel = true;
-        Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
+        Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C or SIGTERM again to stop at once)");
         _cts.Cancel();
     }
 

@@ -110,6 +110,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     /// <exception cref="DataFormatException">Malformed data files (every bad record listed).</exception>
     /// <exception cref="ResultsFileException">The output directory holds results of a run with other settings.</exception>
+    /// <exception cref="OutputDirectoryInUseException">Another process writes into the output directory.</exception>
     public Task<EvalResults> EvalAsync(IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -121,9 +122,9 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         var checkpoint = Config.EffectiveCheckpointName;
         sink?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
         OutputLocation.Check(Config.OutputDir, [OutputLayout.Journal, OutputLayout.Summary, OutputLayout.Manifest]);
+        using var writer = OutputDirectoryLock.Acquire(Config.OutputDir);   // one writer per output directory
         var selection = _pipeline.Select(ct);
         var samples = selection.Data.Samples;
-        Directory.CreateDirectory(Config.OutputDir);
         _pipeline.Manifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();

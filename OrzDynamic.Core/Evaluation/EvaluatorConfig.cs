@@ -198,11 +198,13 @@ public sealed record EvaluatorConfig
         if (EvalPromptData.Count == 0 && CustomSentenceFiles.Count == 0) errors.Add("EvalPromptData names no data file (and there are no CustomSentenceFiles)");
         foreach (var f in EvalPromptData)
             if (string.IsNullOrWhiteSpace(f)) errors.Add("EvalPromptData contains an empty path");
+            else if (Directory.Exists(f)) errors.Add($"EvalPromptData '{f}' is a directory; name the data files in it (e.g. {Path.Combine(f, "*.json")})");
             else if (!File.Exists(f)) errors.Add($"EvalPromptData file '{f}' does not exist");
         var stems = EvalPromptData.Where(f => !string.IsNullOrWhiteSpace(f)).GroupBy(f => Path.GetFileNameWithoutExtension(f)).Where(g => g.Count() > 1);
         foreach (var g in stems) errors.Add($"EvalPromptData has two files with the dataset name '{g.Key}': {string.Join(", ", g)}");
         foreach (var f in CustomSentenceFiles)
             if (string.IsNullOrWhiteSpace(f)) errors.Add("CustomSentenceFiles contains an empty path");
+            else if (Directory.Exists(f)) errors.Add($"CustomSentenceFiles '{f}' is a directory; name the sentence files in it");
             else if (!File.Exists(f)) errors.Add($"CustomSentenceFiles file '{f}' does not exist");
         if (PromptMaxLen <= 0) errors.Add($"PromptMaxLen must be positive, got {PromptMaxLen}");
         if (MaxEvalSamples is <= 0) errors.Add($"MaxEvalSamples must be positive or null (all), got {MaxEvalSamples}");

@@ -52,7 +52,8 @@ internal sealed class JsonlJournal<TKey, TRecord> : IDisposable where TKey : not
     }
 
     /// <summary>Opens (creating if needed) the journal at <paramref name="path"/> and reads what it holds.</summary>
-    /// <exception cref="ResultsFileException">The path is a directory or cannot be opened, or a complete line is not a valid record.</exception>
+    /// <exception cref="ResultsFileException">The path is a directory, a symbolic link, a device or a FIFO, or cannot be
+    /// opened, or a complete line is not a valid record.</exception>
     public static JsonlJournal<TKey, TRecord> Open(string path, JournalFormat<TKey, TRecord> format, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
@@ -63,11 +64,17 @@ internal sealed class JsonlJournal<TKey, TRecord> : IDisposable where TKey : not
         try
         {
             // Unbuffered: a failed write (disk full) leaves nothing behind in a buffer that a later flush would retry.
+            RegularFile.CheckBeforeOpen(path);
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ResultsFileException(path, null, "cannot open the journal: " + ex.Message, ex);
+        }
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new ResultsFileException(path, null, RegularFile.Refusal("a pipe, socket or terminal"));
         }
         var journal = new JsonlJournal<TKey, TRecord>(path, stream, format);
         try

@@ -32,6 +32,7 @@ public static class PlanMerger
     /// <exception cref="IncompletePlanException">Units are missing and <see cref="MergeOptions.Partial"/> is off.</exception>
     /// <exception cref="ShardPlanException">Plan unreadable or edited, or journals of another plan in the directory.</exception>
     /// <exception cref="ResultsFileException">A journal line is malformed or belongs to another unit.</exception>
+    /// <exception cref="OutputDirectoryInUseException">Another process writes into <paramref name="dir"/>.</exception>
     public static MergeResult Merge(string dir, MergeOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dir);
@@ -40,6 +41,7 @@ public static class PlanMerger
         var log = loggerFactory.CreateLogger(typeof(PlanMerger).FullName!);
         var planPath = ShardLayout.PlanPath(dir);
         var plan = ShardPlan.Load(planPath);
+        using var writer = OutputDirectoryLock.Acquire(dir);   // one merge (or run) writing into the directory at a time
         plan.VerifyConfigs(planPath);
         var status = PlanStatus.Read(dir, plan);
         var missing = status.Where(s => !s.IsComplete).ToArray();

@@ -55,7 +55,8 @@ public static partial class PlanStatus
             foreach (var inner in Entries(entry))
             {
                 var innerName = Path.GetFileName(inner);
-                if (innerName.Contains(".tmp-", StringComparison.Ordinal) || expected.Contains(Path.GetFullPath(inner))) continue;
+                if (innerName.Contains(".tmp-", StringComparison.Ordinal) || innerName is OutputDirectoryLock.LockFileName or OutputDirectoryLock.OwnerFileName
+                    || expected.Contains(Path.GetFullPath(inner))) continue;
                 Foreign(inner, innerName, root, plan);
             }
         }

@@ -37,6 +37,7 @@ public static class ShardRunner
     /// <summary>Runs shard <paramref name="shardIndex"/> of the plan at <paramref name="planPath"/>.</summary>
     /// <exception cref="ShardPlanException">Index out of range, plan made with other settings, foreign journals, data changed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (journals stay valid; rerun to resume).</exception>
+    /// <exception cref="OutputDirectoryInUseException">Another process runs the same shard.</exception>
     public static Task<ShardRunResult> RunAsync(string planPath, int shardIndex, ILoggerFactory? loggerFactory = null,
         IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -52,6 +53,8 @@ public static class ShardRunner
             throw new ShardPlanException($"{planPath}: shard index {shardIndex} is out of range: the plan has {plan.ShardCount} shard(s), 0–{plan.ShardCount - 1}.");
         plan.VerifyConfigs(planPath);
         var dir = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
+        // Only this shard's folder is locked: shards of one plan write disjoint files and run side by side.
+        using var writer = OutputDirectoryLock.Acquire(ShardLayout.ShardDir(dir, shardIndex));
         PlanStatus.CheckForeignFiles(dir, plan);
 
         var mine = plan.Units.Where(u => u.Shard == shardIndex).ToArray();

@@ -79,6 +79,15 @@ internal sealed class CommandLineDefinition
         Description = "Response segment shown by the trend charts: all (the whole response), think or answer (needs think segments).",
         DefaultValueFactory = _ => "all",
     }, "all", "think", "answer");
+    /// <summary>
+    /// A list option takes every following token that is not a known option; a misspelt option (a name starting with
+    /// <c>--</c>) would silently become a file name. It is refused as an unknown option instead.
+    /// </summary>
+    private static void NoOptionNames(Option<string[]> option) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<string[]>()?.FirstOrDefault(v => v.StartsWith("--", StringComparison.Ordinal)) is { } name)
+            result.AddError($"unknown option '{name}' (after {option.Name})");
+    });
 
     /// <summary>Restricts a string option to <paramref name="choices"/> with a one-line error naming the option.</summary>
     private static Option<string> WithChoices(Option<string> option, params string[] choices)
@@ -111,6 +120,7 @@ internal sealed class CommandLineDefinition
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
+        foreach (var o in new[] { CheckpointPaths, Data, CustomSentence }) NoOptionNames(o);
         foreach (var o in RunOptions) root.Options.Add(o);
         return root;
     }

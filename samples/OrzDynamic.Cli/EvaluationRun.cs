@@ -18,7 +18,9 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         foreach (var (_, config) in configs) config.Validate();   // every config checked before any model is loaded
         Preflight.Check(settings, configs);                         // outputs, every input file, every config.json
 
-        Directory.CreateDirectory(settings.OutputDir);
+        // One writer per output directory: the run's root (trends and comparisons go there); each checkpoint's
+        // Evaluator locks its own folder as well.
+        using var writer = OutputDirectoryLock.Acquire(settings.OutputDir);
         var logPath = Path.Combine(settings.OutputDir, OutputLayout.LogFile(DateTime.Now));
         using var loggerFactory = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Information)

@@ -37,19 +37,15 @@ root.SetAction(async (result, _) =>
 var parse = root.Parse(effectiveArgs);
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {
-    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    // One line: a misspelt option also makes its value an unrecognized token, which adds nothing for the reader.
+    var first = parse.Errors[0].Message;
+    var more = parse.Errors.Skip(1).Select(e => e.Message).Where(m => !m.StartsWith("Unrecognized command or argument", StringComparison.Ordinal));
+    Console.Error.WriteLine($"error: {string.Join("; ", more.Prepend(first).Distinct(StringComparer.Ordinal))}");
     return ExitCodes.BadInput;
 }
 
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl-C: finish writing the current sample, then stop. Second: let the runtime end the process.
-    if (cts.IsCancellationRequested) return;
-    e.Cancel = true;
-    cts.Cancel();
-    Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C again to abort at once)");
-};
-
+// Ctrl-C and SIGTERM: finish writing the current sample, then stop (exit 130). A second signal ends the process at once.
+using var stop = new StopSignals(cts);
 
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await parse.InvokeAsync(invocation);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Generation;
@@ -57,12 +56,6 @@ internal static class ShardCommands
             var planPath = r.GetValue(planOption)!;
             int k = r.GetValue(index) ?? ShardRunner.IndexFromEnvironment()
                 ?? throw new CliInputException("no shard index: pass --index K or set SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.");
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-            {
-                // scancel / preemption: stop after the sample being written; the journal stays valid for the rerun.
-                ctx.Cancel = true;
-                cts.Cancel();
-            });
             using var loggerFactory = ConsoleLogging();
             try
             {

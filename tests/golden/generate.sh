@@ -26,7 +26,7 @@ for k in 0 1; do (cd "$work" && dotnet "$cli" shard run --plan sharded/plan.json
 (cd "$work" && dotnet "$cli" --probe_answers_from last --output_dir probe >/dev/null)
 for run in static sharded probe; do
   rm -rf "${out:?}/$run"; mkdir -p "$out/$run"
-  (cd "$work/$run" && find . -type f ! -path './shards/*' ! -name 'run_manifest.json' ! -name 'plan.json' ! -name 'eval_*.log' ! -name '*.png' \
+  (cd "$work/$run" && find . -type f ! -path './shards/*' ! -name 'run_manifest.json' ! -name 'plan.json' ! -name 'eval_*.log' ! -name '*.png' ! -name '.orz-dynamic.lock*' \
      | sort | while read -r f; do mkdir -p "$out/$run/$(dirname "$f")"; cp "$f" "$out/$run/$f"; done
    find . -type f -name '*.png' ! -path './shards/*' | sort | xargs sha256sum > "$out/$run/charts.sha256")
 done

@@ -76,6 +76,7 @@ internal sealed class CliRunner
         foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
         {
             if (Path.GetFileName(f).StartsWith("eval_", StringComparison.Ordinal) && f.EndsWith(".log", StringComparison.Ordinal)) continue;   // the log grows by design
+            if (Path.GetFileName(f).StartsWith(".orz-dynamic.lock", StringComparison.Ordinal)) continue;   // the output directory's lock and its owner
             map[Path.GetRelativePath(dir, f)] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)));
         }
         return map;

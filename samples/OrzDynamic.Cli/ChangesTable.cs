@@ -23,8 +23,10 @@ internal static class ChangesTable
             console.MarkupLine($"  [grey]{Markup.Escape(caption)}[/]");
             return;
         }
-        var t = new Table().Title("[bold]Changes between checkpoints[/]").Caption(Markup.Escape(caption))
-            .AddColumns("dataset", "change", "metric / stratum", "test", "effect (to − from)", "p adj.", "n");
+        var t = new FittedTable("[bold]Changes between checkpoints[/]", "dataset", "change", "metric / stratum", "test", "effect (to − from)", "p adj.", "n")
+        {
+            CaptionMarkup = Markup.Escape(caption),
+        };
         foreach (var r in significant)
         {
             string arrow = r.Direction == "up" ? "[green]↑[/]" : r.Direction == "down" ? "[red]↓[/]" : "–";
@@ -37,9 +39,10 @@ internal static class ChangesTable
                 P(r.AdjustedP),
                 r.Stratum == Strata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
         }
-        console.Write(t);
+        t.Write(console);
         console.MarkupLine(Markup.Escape(string.Create(Ci,
-            $"  effect: accuracy Δ in points [paired {report.ConfidenceLevel:P0} CI]; all answers: median paired Δ (Wilcoxon) and mean Δ [paired-t CI]; correct/incorrect: mean Δ [Welch CI]")));
+            $"  effect: accuracy Δ in points [paired {report.ConfidenceLevel:P0} CI]; all answers: median paired Δ (Wilcoxon) and mean Δ [paired-t CI];")));
+        console.MarkupLine(Markup.Escape("          correct/incorrect: mean Δ [Welch CI]"));
     }
 
     private static string Short(string checkpoint) => checkpoint.Length <= 12 ? checkpoint : checkpoint[..11] + "…";

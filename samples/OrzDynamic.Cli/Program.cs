@@ -18,10 +18,10 @@ if (embedded && !EmbeddedDefault.IsAvailable)
 string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 root.SetAction(async (result, _) =>
 {
-    var console = AnsiConsole.Console;
+    var console = CliConsole.Create();
     try
     {
-        return await new EvaluationRun(definition.Read(result, embedded), console).RunAsync(cts.Token);
+        return await new EvaluationRun(definition.Read(result, embedded), console) { NoArguments = args.Length == 0 }.RunAsync(cts.Token);
     }
     catch (OperationCanceledException)
     {

@@ -212,7 +212,7 @@ internal static class ShardCommands
     {
         using var quiet = LoggerFactory.Create(_ => { });
         var configs = plan.Checkpoints.Select(c => (c.Key, c.Config)).ToList();
-        if (AnswerProbeStage.Create(settings, configs, quiet, Spectre.Console.AnsiConsole.Console) is not { } stage) return plan;
+        if (AnswerProbeStage.Create(settings, configs, quiet, CliConsole.Create()) is not { } stage) return plan;
         var external = stage.ReferenceIndex is null;
         var probes = new PlanProbes
         {

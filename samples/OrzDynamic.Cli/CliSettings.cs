@@ -25,4 +25,7 @@ internal sealed record CliSettings
     public string? ProbeAnswersFrom { get; init; }
     public string? HeatmapSamples { get; init; }
     public int FixedItemLines { get; init; } = Defaults.FixedItemLines;
+
+    /// <summary>List every testable comparison on the console, not only the significant ones.</summary>
+    public bool AllComparisons { get; init; }
 }

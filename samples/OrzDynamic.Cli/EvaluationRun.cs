@@ -84,7 +84,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         {
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in study.TrendFiles) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
-            ChangesTable.Write(console, comparisons);
+            ChangesTable.Write(console, comparisons, settings.AllComparisons ? ChangesTable.ReadAll(study.ComparisonFiles) : null);
             foreach (var c in study.ComparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
         }
         if (study.FixedResponseFiles.Count == 0) return;

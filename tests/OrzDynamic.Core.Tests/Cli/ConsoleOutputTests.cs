@@ -61,7 +61,7 @@ public sealed class ConsoleOutputTests
     }
 
     [Test]
-    public void Redirected_ProgressIsOneLinePerMilestone_BannerOnlyWithoutArguments()
+    public void Redirected_ProgressIsOneLinePerMilestone_BannerOnlyWithoutArguments_ResumeOnTheConsole_AllComparisons()
     {
         Assert.That(_lines, Has.Some.StartWith("No arguments: running the embedded demo"));
         var progress = _lines.Where(l => l.StartsWith("[1/3] iter0 · ", StringComparison.Ordinal)).ToArray();
@@ -70,11 +70,13 @@ public sealed class ConsoleOutputTests
         Assert.That(_lines, Has.Some.StartWith("Selected 40 samples"), "the selection decision is on the console");
 
         // The same demo again, now with an option: it resumes, says so, and the no-arguments banner is gone.
-        var (code, stdout, err) = _cli.Run(["--max_eval_samples", "40"], Redirected);
+        Assert.That(_lines, Has.None.Contain("All testable changes"), "by default only the significant changes are listed");
+        var (code, stdout, err) = _cli.Run(["--max_eval_samples", "40", "--all_comparisons"], Redirected);
         Assert.That(code, Is.Zero, stdout + err);
         Assert.That(stdout, Does.Not.Contain("No arguments"));
         Assert.That(stdout, Does.Contain("Running the embedded demo with the options given"));
         Assert.That(stdout.Split('\n').Where(l => l.StartsWith("Resuming: 40 of 40 samples", StringComparison.Ordinal)).ToArray(), Has.Length.EqualTo(3),
             "one resume line per checkpoint");
+        Assert.That(stdout, Does.Contain("All testable changes between checkpoints"), "--all_comparisons lists every testable row");
     }
 }

@@ -144,7 +144,7 @@ internal sealed class CheckpointPipeline : IDisposable
         if (config.EvalPromptData.Count > 0)
         {
             data = EvalDataSelection.Load(config, limits.PromptMaxLen, Tokenizer, _loggerFactory, ct);
-            _logger.LogInformation("Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
+            _logger.LogInformation(DecisionLog.Event, "Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
                 data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, limits.PromptMaxLen, data.SkippedInvalidRecords);
         }
         return new Selection(limits, data, custom, AnswerCheckerSelection.ForDatasets(config, data.Samples, _loggerFactory));

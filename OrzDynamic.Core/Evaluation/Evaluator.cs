@@ -129,7 +129,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
         int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
-        if (done > 0) _logger.LogInformation("Resuming: {Done} of {Total} samples already in {Journal}", done, samples.Count, JournalPath);
+        if (done > 0) _logger.LogInformation(DecisionLog.Event, "Resuming: {Done} of {Total} samples already in {Journal}", done, samples.Count, JournalPath);
 
         var progress = new SampleProgress(checkpoint, samples.Count, done, sink);
         _pipeline.Answer(selection, SampleSlice.All(samples.Count, Config.BatchSize), journal, progress, ct);

@@ -41,8 +41,19 @@ public sealed record EvaluatorConfig
     /// <summary>Seeded random subset size over all files; null = all samples.</summary>
     public int? MaxEvalSamples { get; init; }
 
-    /// <summary>Where JSONL results, summary.json, charts and logs are written.</summary>
-    public string OutputDir { get; init; } = Defaults.OutputDir;
+    /// <summary>
+    /// This checkpoint's output directory: results.jsonl, summary.json, run_manifest.json and its charts. Not set, it
+    /// is <c>orz_dynamic_log/&lt;checkpoint name&gt;</c> (<see cref="EffectiveCheckpointName"/>), the layout of the CLI,
+    /// so checkpoints evaluated with the defaults never share a directory. Two checkpoints given the same directory
+    /// are refused when the second one starts (its model differs from the run manifest's).
+    /// </summary>
+    public string OutputDir
+    {
+        get => _outputDir ?? Path.Combine(Defaults.OutputDir, EffectiveCheckpointName);
+        init => _outputDir = value;
+    }
+
+    private readonly string? _outputDir;
 
     /// <summary>Also write the Python-style <c>eval_results_&lt;dataset&gt;_&lt;accuracy&gt;.jsonl</c> files at the end. The per-sample journal <c>results.jsonl</c> is written either way (it is the resume source) and never removed.</summary>
     public bool SaveDetailedResults { get; init; } = true;

@@ -37,7 +37,7 @@ internal sealed record GenerationLimits(int MaxNewTokens, int PromptMaxLen, int 
         int maxPositions = Math.Max(2, model.MaxPositionEmbeddings);
         int promptMax = PromptLimit(config, model);
         if (promptMax < config.PromptMaxLen)
-            logger.LogInformation("The model has {Positions} positions: prompts over {Max} tokens are skipped and counted as too long (PromptMaxLen {Configured})",
+            logger.LogInformation(DecisionLog.Event, "The model has {Positions} positions: prompts over {Max} tokens are skipped and counted as too long (PromptMaxLen {Configured})",
                 maxPositions, promptMax, config.PromptMaxLen);
         int maxNew = Math.Min(config.GenerateMaxLen, maxPositions - 1);
         if (maxNew < config.GenerateMaxLen)

@@ -137,14 +137,15 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     public IEnumerator<KeyValuePair<string, double>> GetEnumerator() => Flat.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>JSON options used for summary.json (NaN written as the literal "NaN").</summary>
+    /// <summary>JSON options used for summary.json (missing values are written as <c>null</c> by <see cref="WriteSummary"/>).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Writes <c>summary.json</c>: the checkpoint, iteration and the flat key → value map (sorted).</summary>
+    /// <summary>Writes <c>summary.json</c>: the checkpoint, iteration and the flat key → value map (sorted); a value
+    /// that is not available (NaN) is written as <c>null</c>.</summary>
     public void WriteSummary(string path)
     {
         var doc = new SortedDictionary<string, object?>(StringComparer.Ordinal)
@@ -152,7 +153,9 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             ["checkpoint"] = Checkpoint,
             ["iteration"] = Iteration,
             ["confidence_level"] = ConfidenceLevel,
-            ["results"] = new SortedDictionary<string, double>(Flat.ToDictionary(), StringComparer.Ordinal),
+            // A value that is not available (NaN, ±Infinity) is written as JSON null, never as a string.
+            ["results"] = new SortedDictionary<string, double?>(
+                Flat.ToDictionary(kv => kv.Key, kv => double.IsFinite(kv.Value) ? kv.Value : (double?)null), StringComparer.Ordinal),
         };
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(doc, JsonOptions));

@@ -85,7 +85,7 @@ public static class SlurmSubmitter
         var sb = new StringBuilder("#!/bin/bash\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=orz-shards-{plan.PlanId[..8]}\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --array={Ranges(shards)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "shard-%a.%A.out")}\n");
+        sb.Append("#SBATCH --output=").Append(SbatchQuote(Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "shard-%a.%A.out"))).Append('\n');
         Resources(sb, options, gres: true);
         foreach (var extra in options.ExtraArgs) sb.Append("#SBATCH ").Append(extra).Append('\n');
         sb.Append("# Written by `orz-dynamic slurm submit`. Task K runs shard K of the plan; rerunning a task resumes its journals.\n");
@@ -101,7 +101,7 @@ public static class SlurmSubmitter
         ArgumentNullException.ThrowIfNull(options);
         var sb = new StringBuilder("#!/bin/bash\n");
         sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=orz-merge-{plan.PlanId[..8]}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "merge.%j.out")}\n");
+        sb.Append("#SBATCH --output=").Append(SbatchQuote(Path.Combine(dir, OutputLayout.SlurmFolder, "logs", "merge.%j.out"))).Append('\n');
         Resources(sb, options with { CpusPerTask = 1 }, gres: false);
         sb.Append("# Written by `orz-dynamic slurm submit`; runs after every shard task succeeded (afterok).\n");
         sb.Append("set -euo pipefail\n");
@@ -119,6 +119,14 @@ public static class SlurmSubmitter
         if (o.CpusPerTask is int c) sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={c}\n");
         if (gres && o.Mem is not null) sb.Append("#SBATCH --mem=").Append(o.Mem).Append('\n');
     }
+
+    /// <summary>
+    /// A path in double quotes for an <c>#SBATCH</c> line: sbatch splits those lines at blanks and removes the quotes,
+    /// so a path with spaces stays one argument. A double quote inside the path cannot be written there and is refused.
+    /// </summary>
+    private static string SbatchQuote(string path) => path.Contains('"', StringComparison.Ordinal)
+        ? throw new ArgumentException($"The output directory '{path}' contains a double quote, which an #SBATCH line cannot hold.", nameof(path))
+        : "\"" + path + "\"";
 
     /// <summary>Compact array spec: 0-3,5,7-8.</summary>
     public static string Ranges(IReadOnlyList<int> values)

@@ -75,9 +75,11 @@ public sealed class EvalDataLoader
                 }
                 within.Add(s with { PromptTokenCount = count });
             }
+            // The debug cut comes after the length count: WithinLength counts every prompt that fits, cut or not.
+            int withinLength = within.Count;
             if (options.DebugMode && within.Count > options.DebugSamplesPerFile) within = within.Take(options.DebugSamplesPerFile).ToList();
             kept.Add(within);
-            summaries.Add(new EvalFileSummary(name, path, records, valid.Count, within.Count, 0));
+            summaries.Add(new EvalFileSummary(name, path, records, valid.Count, withinLength, 0));
         }
 
         var all = kept.SelectMany(k => k).ToList();

@@ -1,6 +1,7 @@
 using OrzDynamic.Core.Results;
 using System.Globalization;
 using OrzDynamic.Core.Statistics;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 
 namespace OrzDynamic.Cli;
@@ -10,7 +11,40 @@ internal static class ChangesTable
 {
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    public static void Write(IAnsiConsole console, ComparisonSummary report)
+    /// <summary>
+    /// Writes the significant rows of <paramref name="report"/> with a count of the rest; with <paramref name="all"/>
+    /// (the rows of comparisons.json, <see cref="ReadAll"/>) every testable row follows in a second table.
+    /// </summary>
+    public static void Write(IAnsiConsole console, ComparisonSummary report, IReadOnlyList<JsonNode>? all = null)
+    {
+        WriteSignificant(console, report);
+        if (all is null) return;
+        var testable = all.Where(r => r["test"]?["is_testable"]?.GetValue<bool>() == true).ToArray();
+        var t = new FittedTable("[bold]All testable changes between checkpoints[/]", "dataset", "change", "metric / stratum", "test", "mean from → to", "p adj.", "significant");
+        foreach (var r in testable)
+        {
+            string S(string key) => r[key]?.ToString() ?? "";
+            double? D(string key) => r[key] is JsonValue v && v.TryGetValue<double>(out var x) ? x : null;
+            t.AddRow(Markup.Escape(S("dataset")),
+                Markup.Escape($"{Short(S("from_checkpoint"))}→{Short(S("to_checkpoint"))}{(S("kind") == "first" ? " (first)" : "")}"),
+                Markup.Escape($"{S("metric")} / {S("stratum")}"),
+                Markup.Escape(r["test"]?["test"]?.ToString() ?? ""),
+                Markup.Escape($"{G(D("mean_from"))} → {G(D("mean_to"))}"),
+                P(D("p_adjusted")),
+                S("significant") == "true" ? "yes" : "no");
+        }
+        t.Write(console);
+    }
+
+    /// <summary>The rows of the comparisons.json among <paramref name="files"/> (empty when there is none).</summary>
+    public static IReadOnlyList<JsonNode> ReadAll(IEnumerable<string> files)
+    {
+        var json = files.FirstOrDefault(f => f.EndsWith(".json", StringComparison.Ordinal));
+        if (json is null || !File.Exists(json)) return [];
+        return JsonNode.Parse(File.ReadAllText(json))?["rows"]?.AsArray().Where(r => r is not null).Select(r => r!).ToArray() ?? [];
+    }
+
+    private static void WriteSignificant(IAnsiConsole console, ComparisonSummary report)
     {
         var significant = report.Significant;
         long testable = report.Testable;
@@ -23,8 +57,10 @@ internal static class ChangesTable
             console.MarkupLine($"  [grey]{Markup.Escape(caption)}[/]");
             return;
         }
-        var t = new Table().Title("[bold]Changes between checkpoints[/]").Caption(Markup.Escape(caption))
-            .AddColumns("dataset", "change", "metric / stratum", "test", "effect (to − from)", "p adj.", "n");
+        var t = new FittedTable("[bold]Changes between checkpoints[/]", "dataset", "change", "metric / stratum", "test", "effect (to − from)", "p adj.", "n")
+        {
+            CaptionMarkup = Markup.Escape(caption),
+        };
         foreach (var r in significant)
         {
             string arrow = r.Direction == "up" ? "[green]↑[/]" : r.Direction == "down" ? "[red]↓[/]" : "–";
@@ -37,9 +73,10 @@ internal static class ChangesTable
                 P(r.AdjustedP),
                 r.Stratum == Strata.All ? r.NFrom.ToString(Ci) + (r.Unpaired > 0 ? $"+{r.Unpaired}u" : "") : $"{r.NFrom}/{r.NTo}");
         }
-        console.Write(t);
+        t.Write(console);
         console.MarkupLine(Markup.Escape(string.Create(Ci,
-            $"  effect: accuracy Δ in points [paired {report.ConfidenceLevel:P0} CI]; all answers: median paired Δ (Wilcoxon) and mean Δ [paired-t CI]; correct/incorrect: mean Δ [Welch CI]")));
+            $"  effect: accuracy Δ in points [paired {report.ConfidenceLevel:P0} CI]; all answers: median paired Δ (Wilcoxon) and mean Δ [paired-t CI];")));
+        console.MarkupLine(Markup.Escape("          correct/incorrect: mean Δ [Welch CI]"));
     }
 
     private static string Short(string checkpoint) => checkpoint.Length <= 12 ? checkpoint : checkpoint[..11] + "…";

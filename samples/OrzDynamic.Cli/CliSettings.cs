@@ -28,4 +28,7 @@ internal sealed record CliSettings
 
     /// <summary>The response segment the trend charts show: all, think or answer.</summary>
     public string TrendSegment { get; init; } = "all";
+
+    /// <summary>List every testable comparison on the console, not only the significant ones.</summary>
+    public bool AllComparisons { get; init; }
 }

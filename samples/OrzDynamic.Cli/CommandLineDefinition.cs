@@ -109,6 +109,11 @@ internal sealed class CommandLineDefinition
         AllowMultipleArgumentsPerToken = true,
     };
 
+    public Option<bool> AllComparisons { get; } = new("--all_comparisons")
+    {
+        Description = "List every testable change between checkpoints on the console, not only the significant ones (comparisons.csv always has all).",
+    };
+
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
         Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker,
@@ -120,8 +125,9 @@ internal sealed class CommandLineDefinition
         var root = new RootCommand(
             "OrzDynamic: evaluate the learning dynamics of LLM checkpoints (generate, check, score, aggregate, chart).\n" +
             "With no arguments it runs the embedded demo: three checkpoints of a tiny model trained by the project.");
-        foreach (var o in new[] { CheckpointPaths, Data, CustomSentence }) NoOptionNames(o);
+        foreach (var o in new[] { CheckpointPaths, Data, CustomSentence, ChatTemplateKwargs }) NoOptionNames(o);
         foreach (var o in RunOptions) root.Options.Add(o);
+        root.Options.Add(AllComparisons);
         return root;
     }
 
@@ -171,6 +177,7 @@ internal sealed class CommandLineDefinition
             ProbeAnswersFrom = r.GetValue(ProbeAnswersFrom),
             HeatmapSamples = r.GetValue(HeatmapSamples),
             FixedItemLines = NonNegative(r.GetValue(FixedItemLines), "--fixed_item_lines"),
+            AllComparisons = r.GetResult(AllComparisons) is not null && r.GetValue(AllComparisons),
         };
     }
 

@@ -12,6 +12,9 @@ namespace OrzDynamic.Cli;
 /// <summary>Evaluates every checkpoint of the command line, then draws the multi-checkpoint trends.</summary>
 internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
 {
+    /// <summary>The command line had no arguments at all (the demo banner says so only then).</summary>
+    public bool NoArguments { get; init; }
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var configs = BuildConfigs(settings);
@@ -29,7 +32,9 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         var log = loggerFactory.CreateLogger("OrzDynamic.Cli");
         log.LogInformation("OrzDynamic CLI: {Count} checkpoint(s), data: {Data}", configs.Count, string.Join(", ", settings.Data));
         if (settings.IsEmbeddedDefault)
-            console.MarkupLine("[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README).");
+            console.MarkupLine(NoArguments
+                ? "[bold]No arguments: running the embedded demo[/] (tiny Qwen2-architecture checkpoints trained by the project; see README)."
+                : "[bold]Running the embedded demo[/] with the options given (see README).");
 
         var charts = new PngChartWriter(loggerFactory: loggerFactory) { TrendErrorBars = settings.ErrorBarsCi ? TrendErrorBars.Ci : TrendErrorBars.Std };
         var probes = AnswerProbeStage.Create(settings, configs, loggerFactory, console);
@@ -82,7 +87,7 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
         {
             console.MarkupLine("[bold]Trends across checkpoints[/]");
             foreach (var c in study.TrendFiles) console.MarkupLine($"  {(c.EndsWith(".csv", StringComparison.Ordinal) ? "trends.csv" : "chart     ")} : {Markup.Escape(c)}");
-            ChangesTable.Write(console, comparisons);
+            ChangesTable.Write(console, comparisons, settings.AllComparisons ? ChangesTable.ReadAll(study.ComparisonFiles) : null);
             foreach (var c in study.ComparisonFiles) console.MarkupLine($"  comparisons: {Markup.Escape(c)}");
         }
         if (study.FixedResponseFiles.Count == 0) return;
@@ -93,6 +98,8 @@ internal sealed class EvaluationRun(CliSettings settings, IAnsiConsole console)
     private async Task<EvalResults> RunOneAsync(Evaluator evaluator, int index, int count, CancellationToken ct)
     {
         var name = evaluator.Config.EffectiveCheckpointName;
+        if (!console.Profile.Capabilities.Interactive)
+            return await evaluator.EvalAsync(new ProgressMilestones(console, $"[{index + 1}/{count}] {name}"), ct);
         return await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

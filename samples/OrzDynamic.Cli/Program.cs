@@ -8,6 +8,7 @@ using var cts = new CancellationTokenSource();
 var definition = new CommandLineDefinition();
 var root = definition.Build();
 ShardCommands.Register(root, definition, cts);
+args = FlagSpelling.Normalize(args, root);   // --output-dir → --output_dir: the dash spelling of every flag is an alias
 // No arguments, or only options that add to a run (e.g. --probe_answers_from last): the embedded demo, with them.
 var embedded = args.Length == 0 || (EmbeddedDefault.IsAvailable && EmbeddedDefault.OnlyAddsToTheDemo(args));
 if (embedded && !EmbeddedDefault.IsAvailable)
@@ -18,10 +19,10 @@ if (embedded && !EmbeddedDefault.IsAvailable)
 string[] effectiveArgs = embedded ? EmbeddedDefault.MergeArgs(EmbeddedDefaultArgs(), args) : args;
 root.SetAction(async (result, _) =>
 {
-    var console = AnsiConsole.Console;
+    var console = CliConsole.Create();
     try
     {
-        return await new EvaluationRun(definition.Read(result, embedded), console).RunAsync(cts.Token);
+        return await new EvaluationRun(definition.Read(result, embedded), console) { NoArguments = args.Length == 0 }.RunAsync(cts.Token);
     }
     catch (OperationCanceledException)
     {

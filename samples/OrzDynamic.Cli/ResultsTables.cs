@@ -12,8 +12,8 @@ internal static class ResultsTables
 
     public static void Write(IAnsiConsole console, EvalResults results)
     {
-        var overview = new Table().Title($"[bold]{Markup.Escape(results.Checkpoint)}[/]  eval_accuracy = {Fmt(results.EvalAccuracy, "0.0%")}")
-            .AddColumns("dataset", "accuracy", "evaluated", "correct", "incorrect", "random tokens", "invalid", "skipped (too long)", "mean answer chars");
+        var overview = new FittedTable($"[bold]{Markup.Escape(results.Checkpoint)}[/]  eval_accuracy = {Fmt(results.EvalAccuracy, "0.0%")}",
+            "dataset", "accuracy", "evaluated", "correct", "incorrect", "random tokens", "invalid", "skipped (too long)", "mean answer chars");
         foreach (var ds in results.Datasets.Values)
         {
             int Count(string s) => ds.Strata.TryGetValue(s, out var r) ? r.Count : 0;
@@ -21,23 +21,23 @@ internal static class ResultsTables
                 I(Count(Strata.Incorrect)), I(Count(Strata.Random)), I(ds.Invalid), I(ds.SkippedTooLong),
                 Fmt(ds.ResponseLenInChar, "0"));
         }
-        console.Write(overview);
+        overview.Write(console);
 
         foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
         {
-            var t = new Table().Title($"{Markup.Escape(ds.Name)}: metric mean ± std by stratum").AddColumn("metric");
-            foreach (var s in Strata.Ordered) t.AddColumn($"ld_{s} (n={(ds.Strata.TryGetValue(s, out var r) ? r.Count : 0)})");
+            var t = new FittedTable($"{Markup.Escape(ds.Name)}: metric mean ± std by stratum",
+                ["metric", .. Strata.Ordered.Select(s => $"ld_{s} (n={(ds.Strata.TryGetValue(s, out var r) ? r.Count : 0)})")]);
             foreach (var metric in LdMetricKeys.All)
                 t.AddRow([metric, .. Strata.Ordered.Select(s => Cell(ds.Strata.GetValueOrDefault(s), metric))]);
-            console.Write(t);
+            t.Write(console);
         }
 
         if (results.CustomSentences.Count > 0)
         {
-            var t = new Table().Title("custom sentences").AddColumns(["file", "n", .. LdMetricKeys.Charted]);
+            var t = new FittedTable("custom sentences", ["file", "n", .. LdMetricKeys.Charted]);
             foreach (var (name, sr) in results.CustomSentences)
                 t.AddRow([Markup.Escape(name), I(sr.Count), .. LdMetricKeys.Charted.Select(m => Cell(sr, m))]);
-            console.Write(t);
+            t.Write(console);
         }
     }
 

@@ -128,13 +128,17 @@ internal static class ShardCommands
         var partition = new Option<string?>("--partition") { Description = "Slurm partition." };
         var gres = new Option<string?>("--gres") { Description = "Generic resources per shard task, e.g. gpu:1." };
         var time = new Option<string?>("--time") { Description = "Time limit per task, e.g. 04:00:00." };
-        var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per shard task." };
+        var cpus = new Option<int?>("--cpus_per_task") { Description = "CPUs per shard task." };
         var mem = new Option<string?>("--mem") { Description = "Memory per shard task, e.g. 32G." };
-        var sbatchArg = new Option<string[]>("--sbatch-arg") { Description = "Extra #SBATCH argument (repeatable), e.g. --sbatch-arg=--account=lab.", AllowMultipleArgumentsPerToken = false };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Write plan and scripts, submit nothing." };
+        var sbatchArg = new Option<string[]>("--sbatch_arg") { Description = "Extra #SBATCH argument (repeatable), e.g. --sbatch_arg=--account=lab.", AllowMultipleArgumentsPerToken = false };
+        var dryRun = new Option<bool>("--dry_run") { Description = "Write plan and scripts, submit nothing." };
+        var launcher = new Option<string?>("--launcher")
+        {
+            Description = "Program the scripts run (a .dll runs under dotnet). Default: the installed tool orz-dynamic when it is on PATH, else this build.",
+        };
         var submit = new Command("submit", "Plan the run, then submit a Slurm job array (one task per shard) and an afterok merge job. Rerun to resubmit only unfinished shards.");
         AddRunOptions(submit, definition);
-        foreach (var o in new Option[] { shards, partition, gres, time, cpus, mem, sbatchArg, dryRun }) submit.Options.Add(o);
+        foreach (var o in new Option[] { shards, partition, gres, time, cpus, mem, sbatchArg, dryRun, launcher }) submit.Options.Add(o);
         submit.SetAction((r, _) => Guard(() =>
         {
             bool dry = r.GetValue(dryRun);
@@ -142,7 +146,7 @@ internal static class ShardCommands
             var (dir, p) = MakePlan(r, definition, shards);
             var options = new SlurmOptions
             {
-                Launcher = Launcher(),
+                Launcher = Launcher(r.GetValue(launcher)),
                 Partition = r.GetValue(partition),
                 Gres = r.GetValue(gres),
                 Time = r.GetValue(time),
@@ -205,7 +209,7 @@ internal static class ShardCommands
     {
         using var quiet = LoggerFactory.Create(_ => { });
         var configs = plan.Checkpoints.Select(c => (c.Key, c.Config)).ToList();
-        if (AnswerProbeStage.Create(settings, configs, quiet, Spectre.Console.AnsiConsole.Console) is not { } stage) return plan;
+        if (AnswerProbeStage.Create(settings, configs, quiet, CliConsole.Create()) is not { } stage) return plan;
         var external = stage.ReferenceIndex is null;
         var probes = new PlanProbes
         {
@@ -243,8 +247,19 @@ internal static class ShardCommands
         return settings with { Run = settings.Run with { GenerationMode = GenerationMode.Static } };
     }
 
-    private static IReadOnlyList<string> Launcher()
+    /// <summary>
+    /// What the Slurm scripts run: the <c>--launcher</c> given (a .dll under dotnet), else the installed tool
+    /// <c>orz-dynamic</c> when it is on PATH, else the program running now.
+    /// </summary>
+    private static IReadOnlyList<string> Launcher(string? given)
     {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            var full = Path.GetFullPath(given);
+            if (given.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return ["dotnet", full];
+            return File.Exists(full) ? [full] : [given];
+        }
+        if (SlurmSubmitter.FindOnPath("orz-dynamic") is not null) return ["orz-dynamic"];
         var process = Environment.ProcessPath ?? "dotnet";
         var name = Path.GetFileNameWithoutExtension(process);
         return name == "dotnet" ? [process, typeof(ShardCommands).Assembly.Location] : [process];

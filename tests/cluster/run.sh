@@ -184,7 +184,7 @@ same_outputs() {
 # submit DIR: runs `slurm submit`, sets array_id / merge_id / submitted_shards from its output.
 submit() {
   local out
-  out="$("${cli[@]}" slurm submit "${flags[@]}" --output_dir "$1" --shards 4 --cpus-per-task 1 --time 00:30:00 2>&1)" || { echo "$out" >&2; return 1; }
+  out="$("${cli[@]}" slurm submit "${flags[@]}" --output_dir "$1" --shards 4 --cpus_per_task 1 --time 00:30:00 2>&1)" || { echo "$out" >&2; return 1; }
   echo "$out" >&2
   array_id="$(sed -n 's/^array job: *\([0-9]*\).*/\1/p' <<<"$out")"
   merge_id="$(sed -n 's/^merge job: *\([0-9]*\).*/\1/p' <<<"$out")"
@@ -288,7 +288,7 @@ case_probes() {
   if ! "${cli[@]}" "${flags[@]}" "${pflags[@]}" --batching static --output_dir "$T/single-probes" >"$T/single-probes.log" 2>&1; then
     tail -20 "$T/single-probes.log" >&2; fail probes "single-process run with probes failed"; return
   fi
-  out="$("${cli[@]}" slurm submit "${flags[@]}" "${pflags[@]}" --output_dir "$d" --shards 4 --cpus-per-task 1 --time 00:30:00 2>&1)" || \
+  out="$("${cli[@]}" slurm submit "${flags[@]}" "${pflags[@]}" --output_dir "$d" --shards 4 --cpus_per_task 1 --time 00:30:00 2>&1)" || \
     { echo "$out" >&2; fail probes "slurm submit failed"; return; }
   echo "$out" >&2
   array_id="$(sed -n 's/^array job: *\([0-9]*\).*/\1/p' <<<"$out")"

@@ -61,7 +61,7 @@ public class ProbeCliTests
         var outDir = _tmp.Sub("accept");
         var (code, stdout, stderr) = Run(DemoArgs(outDir, "--probe_answers_from", "last", "--heatmap_samples", "2"));
         Assert.That(code, Is.EqualTo(0), stdout + stderr);
-        Assert.That(stdout, Does.Contain("running the embedded demo"));
+        Assert.That(stdout, Does.Contain("Running the embedded demo with the options given"));
 
         var set = OutputLayout.AnswerSet("iter2200");
         var csv = ReadProbeCsv(Path.Combine(outDir, OutputLayout.ProbeTrendsCsv(set)));

@@ -35,7 +35,7 @@ public class EvaluatorConfigTests
             Assert.That(c.DoSample, Is.True);
             Assert.That(c.PromptMaxLen, Is.EqualTo(2048));
             Assert.That(c.MaxEvalSamples, Is.Null);
-            Assert.That(c.OutputDir, Is.EqualTo("orz_dynamic_log"));
+            Assert.That(c.OutputDir, Is.EqualTo(Path.Combine("orz_dynamic_log", "model")));
             Assert.That(c.SaveDetailedResults, Is.True);
             Assert.That(c.EnableVisualization, Is.True);
             Assert.That(c.RandomTokensPerSample, Is.EqualTo(5));
@@ -43,6 +43,17 @@ public class EvaluatorConfigTests
         });
         Assert.That(() => Valid.Validate(), Throws.Nothing);
         Assert.That(Valid.EffectiveTokenizerPath, Is.EqualTo(_dir));
+    }
+
+    [Test]
+    public void DefaultOutputDir_IsOneFolderPerCheckpoint_AsInTheCli()
+    {
+        var first = new EvaluatorConfig { ModelPath = "runs/iter0" };
+        var second = first with { ModelPath = "runs/iter90" };
+        Assert.That(first.OutputDir, Is.EqualTo(Path.Combine("orz_dynamic_log", "iter0")));
+        Assert.That(second.OutputDir, Is.EqualTo(Path.Combine("orz_dynamic_log", "iter90")));
+        Assert.That((second with { CheckpointName = "final" }).OutputDir, Is.EqualTo(Path.Combine("orz_dynamic_log", "final")));
+        Assert.That((second with { OutputDir = "mine" }).OutputDir, Is.EqualTo("mine"), "a directory given is used as given");
     }
 
     private static IEnumerable<TestCaseData> BadConfigs()

@@ -66,6 +66,18 @@ public sealed class PackageConsumerTests
             using OrzDynamic.Metrics;
             using static TorchSharp.torch;
 
+            // args: defaults, demo data, checkpoint… (two checkpoints with the library's default OutputDir)
+            if (args[0] == "defaults")
+            {
+                foreach (var checkpoint in args[2..])
+                {
+                    var defaults = new EvaluatorConfig { ModelPath = checkpoint, EvalPromptData = [args[1]], MaxEvalSamples = 2, GenerateMaxLen = 16 };
+                    await using var each = new Evaluator(defaults);
+                    var r = await each.EvalAsync();
+                    Console.WriteLine(FormattableString.Invariant($"{r.Checkpoint} -> {each.SummaryPath}"));
+                }
+                return;
+            }
             // args: order (torch-first | orz-first), demo checkpoint, demo data, output dir
             if (args[0] == "torch-first")
             {
@@ -106,6 +118,21 @@ public sealed class PackageConsumerTests
         Assert.That(parts[3].Trim(), Is.EqualTo("1"));
         Assert.That(output, Does.Contain("evaluated 4"));
         if (order == "torch-first") Assert.That(output, Does.Contain("torch ok 3"));
+    }
+
+    [Test]
+    public void LibraryDefaults_SecondCheckpoint_GetsItsOwnDirectory()
+    {
+        var work = _tmp.Sub("defaults");
+        Directory.CreateDirectory(work);
+        var checkpoints = DemoPaths.CheckpointDirectories.Select(c => c.Path).Take(2).ToArray();
+        var output = Run("dotnet", [Path.Combine(_app, "bin", "Release", "net10.0", "Consumer.dll"), "defaults", DemoPaths.EvalData, .. checkpoints], work, 300);
+        foreach (var checkpoint in checkpoints)
+        {
+            var name = Path.GetFileName(checkpoint);
+            Assert.That(File.Exists(Path.Combine(work, "orz_dynamic_log", name, "summary.json")), Is.True, output);
+            Assert.That(output, Does.Contain($"{name} -> {Path.Combine("orz_dynamic_log", name, "summary.json")}"));
+        }
     }
 
     [Test]

@@ -374,7 +374,7 @@ public class ShardedRunProcessTests
         Assert.That(err, Does.Contain("`shard run"));
 
         var (dc, dout, derr) = _cli.Run(new[] { "slurm", "submit" }.Concat(_runFlags)
-            .Concat(["--output_dir", dir, "--shards", "3", "--gres", "gpu:1", "--time", "01:00:00", "--mem", "8G", "--sbatch-arg=--account=lab", "--dry-run"]), noSlurm);
+            .Concat(["--output_dir", dir, "--shards", "3", "--gres", "gpu:1", "--time", "01:00:00", "--mem", "8G", "--sbatch-arg=--account=lab", "--dry_run"]), noSlurm);
         Assert.That(dc, Is.Zero, derr);
         Assert.That(dout, Does.Contain("dry run"));
         var script = File.ReadAllText(Path.Combine(dir, "slurm", "shards.sbatch"));

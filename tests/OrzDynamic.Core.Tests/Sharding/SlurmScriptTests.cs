@@ -32,7 +32,7 @@ public class SlurmScriptTests
             "#!/bin/bash\n" +
             "#SBATCH --job-name=orz-shards-01234567\n" +
             "#SBATCH --array=0-3,5,7\n" +
-            "#SBATCH --output=/cluster/run/slurm/logs/shard-%a.%A.out\n" +
+            "#SBATCH --output=\"/cluster/run/slurm/logs/shard-%a.%A.out\"\n" +
             "#SBATCH --partition=gpu\n" +
             "#SBATCH --gres=gpu:1\n" +
             "#SBATCH --time=02:00:00\n" +
@@ -54,7 +54,7 @@ public class SlurmScriptTests
         {
             "#SBATCH --job-name=orz-shards-01234567",
             "#SBATCH --array=4",
-            "#SBATCH --output=/cluster/run/slurm/logs/shard-%a.%A.out",
+            "#SBATCH --output=\"/cluster/run/slurm/logs/shard-%a.%A.out\"",
         }));
         Assert.That(lines[^2], Is.EqualTo("exec 'orz-dynamic' shard run --plan '/cluster/run/plan.json'"));
         Assert.That(lines[^1], Is.Empty, "the script ends with a newline");
@@ -78,7 +78,7 @@ public class SlurmScriptTests
         Assert.That(script, Is.EqualTo(
             "#!/bin/bash\n" +
             "#SBATCH --job-name=orz-merge-01234567\n" +
-            "#SBATCH --output=/cluster/run/slurm/logs/merge.%j.out\n" +
+            "#SBATCH --output=\"/cluster/run/slurm/logs/merge.%j.out\"\n" +
             "#SBATCH --partition=cpu\n" +
             "#SBATCH --time=00:30:00\n" +
             "#SBATCH --cpus-per-task=1\n" +

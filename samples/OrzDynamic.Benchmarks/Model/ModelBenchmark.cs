@@ -12,7 +12,7 @@ namespace OrzDynamic.Benchmarks.Model;
 /// Prefill / decode throughput of <see cref="CausalLM"/> on a real-size config with generated (random) weights, FLOP
 /// utilisation against matmul throughput measured in the same run and dtype, KV-cache decode cost at short and long
 /// positions, and the float32-vs-bfloat16 logits difference. Writes a Markdown report.
-/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T [--random-ids] [--checkpoint DIR]] [--save-checkpoint DIR] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
+/// Usage: <c>model [--dtype float32,bfloat16] [--prefill 512] [--steps 16] [--small] [--profile] [--decode-only] [--gemm-probe] [--long-score T [--random-ids] [--checkpoint DIR]] [--save-checkpoint DIR] [--shape qwen2.5-0.5b|qwen3-0.6b] [--attention auto|chunked|dense] [--threads N] [--out FILE]</c>.
 /// <c>--scoring-chunks 64,256 [--metrics-chunks 8,64] [--prefill T]</c> sweeps the scoring tail (<see cref="ScoringChunkSweep"/>).
 /// <c>--rope-probe [--prefill T]</c> times rotary embedding in both dtypes and thread counts (<see cref="RopeProbe"/>).
 /// <c>--long-score T</c> measures only the scoring of one T-token sequence (time, peak memory above the weights, FLOP
@@ -24,7 +24,7 @@ internal static class ModelBenchmark
 {
     private const int Reps = 3;
 
-    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device, bool RandomIds, string? Checkpoint, string? SaveCheckpoint);
+    private sealed record Settings(ScalarType[] DTypes, int Prefill, int Steps, bool Small, string? Output, bool ProfileOnly, int Threads, bool DecodeOnly, bool GemmProbe, int LongScore, AttentionPath Attention, int[] ScoringChunks, int[] MetricsChunks, bool RopeProbe, string Device, bool RandomIds, string? Checkpoint, string? SaveCheckpoint, string Shape);
 
     public static int Run(string[] args)
     {
@@ -36,15 +36,15 @@ internal static class ModelBenchmark
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or NotSupportedException)
         {
             Console.Error.WriteLine($"model: {e.Message}");
-            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] [--checkpoint DIR] --save-checkpoint DIR --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
+            Console.Error.WriteLine("options: --dtype float32,bfloat16 --prefill N --steps N --small --profile --decode-only --gemm-probe --long-score T [--random-ids] [--checkpoint DIR] --save-checkpoint DIR --shape qwen2.5-0.5b|qwen3-0.6b --attention auto|chunked|dense --scoring-chunks P,.. --metrics-chunks C,.. --rope-probe --threads N --device cpu|cuda|cuda:N --out FILE");
             return 2;
         }
         OrzDynamic.Metrics.Runtime.TorchNativeLoader.EnsureRegistered();
         if (s.Threads > 0) set_num_threads(s.Threads);
-        var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Qwen25_05B;
+        var config = s.Small ? ModelBenchmarkConfigs.Small : ModelBenchmarkConfigs.Shapes[s.Shape];
         if (s.ScoringChunks.Length > 0) config = config with { NumHiddenLayers = 1 }; // the sweep only uses lm_head
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : "Qwen2.5-0.5B")} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Config: {(s.Small ? "small smoke config" : s.Shape)} (hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads / {config.NumKeyValueHeads} kv, intermediate {config.IntermediateSize}, vocab {config.VocabSize}, tied) — {config.ParameterCount / 1e6:F1}M parameters, **generated random weights** (no real checkpoint of this size is available).");
         report.AppendLine(CultureInfo.InvariantCulture, $"Threads: torch {get_num_threads()}, {Environment.ProcessorCount} logical CPUs. Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Load average at start: {MachineLoad.Averages()}.");
         report.AppendLine();
 
@@ -157,6 +157,7 @@ internal static class ModelBenchmark
         var device = "cpu";
         var randomIds = false;
         string? checkpoint = null, saveCheckpoint = null;
+        var shape = "qwen2.5-0.5b";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -178,6 +179,11 @@ internal static class ModelBenchmark
                 case "--random-ids": randomIds = true; break;
                 case "--checkpoint": checkpoint = args[++i]; break;
                 case "--save-checkpoint": saveCheckpoint = args[++i]; break;
+                case "--shape":
+                    shape = args[++i];
+                    if (!ModelBenchmarkConfigs.Shapes.ContainsKey(shape))
+                        throw new ArgumentException($"unknown shape '{shape}' (known: {string.Join(", ", ModelBenchmarkConfigs.Shapes.Keys)})");
+                    break;
                 case "--out": output = args[++i]; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
@@ -185,7 +191,7 @@ internal static class ModelBenchmark
         Core.Loading.ModelLoadOptions.ParseDevice(device);   // unknown or unavailable devices fail here, with the options
         if (dtypes.Length > 1 && dtypes[0] != ScalarType.Float32)
             throw new ArgumentException("with several dtypes, float32 must come first (it is the logits reference)");
-        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device, randomIds, checkpoint, saveCheckpoint);
+        return new Settings(dtypes, prefill, steps, small, output, profileOnly, threads, decodeOnly, gemmProbe, longScore, attention, scoringChunks, metricsChunks, ropeProbe, device, randomIds, checkpoint, saveCheckpoint, shape);
     }
 
     private static int[] ParseInts(string list) => list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();

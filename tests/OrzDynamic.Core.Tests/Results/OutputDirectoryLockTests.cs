@@ -49,7 +49,9 @@ public class OutputDirectoryLockTests
         Directory.CreateDirectory(dir);
         var lockFile = Path.Combine(dir, OutputDirectoryLock.LockFileName);
         File.WriteAllText(Path.Combine(dir, OutputDirectoryLock.OwnerFileName), "process 1 on host elsewhere\n");
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["-n", lockFile, "sleep", "60"]) { RedirectStandardOutput = true })!;
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-w", "30", "-o", lockFile, "sleep", "60"]) { RedirectStandardOutput = true })!;
+        // The holder waits for the lock (-w) rather than failing at once (-n): a poll of IsHeld takes the lock for a
+        // moment. With -o the lock is held by flock(1) itself, not by its child, so killing flock(1) releases it.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!OutputDirectoryLock.IsHeld(dir))
         {

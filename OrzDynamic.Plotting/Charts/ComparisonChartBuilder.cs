@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -84,7 +85,7 @@ public static class ComparisonChartBuilder
     public static string FormatFooter(DatasetComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        var parts = StratumExtensions.All
+        var parts = Strata.Values
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.DisplayName()}: n = {comparison.CountOf(s)}"))
             .ToList();
         var accuracy = comparison.Accuracy;

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -50,7 +51,7 @@ public static class TrendsChartBuilder
         trend.Validate();
         metrics ??= LdMetricKeys.Charted;
 
-        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        var strata = Strata.Values.Where(trend.Metrics.ContainsKey).ToList();
         var panels = new List<PlotModel>(metrics.Count + 1);
         panels.AddRange(metrics.Select(m => BuildMetricPanel(trend, m, errorBars)));
         panels.Add(BuildAccuracyPanel(trend, errorBars));
@@ -111,7 +112,7 @@ public static class TrendsChartBuilder
         var series = new List<LineSeries>();
         var extras = new List<XYAxisSeries>();
         var domain = DomainOf(metric);
-        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        var strata = Strata.Values.Where(trend.Metrics.ContainsKey).ToList();
         for (var k = 0; k < strata.Count; k++)
         {
             var stratum = strata[k];

@@ -74,7 +74,7 @@ public sealed class FixedResponseScorer
                 using var model = CheckpointLoader.Load(checkpoint.ModelPath, new ModelLoadOptions
                 {
                     Device = Options.Device,
-                    DType = Options.DType is null ? null : ModelLoadOptions.ParseDType(Options.DType),
+                    DType = Options.DType,
                 }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
                 var journal = Path.Combine(outputDir, checkpoint.Name, OutputLayout.ProbeJournal(setName));
                 records[checkpoint.Name] = ScoreCheckpoint(model, tokenizer, checkpoint.Name, items, journal, progress, cancellationToken);
@@ -105,7 +105,7 @@ public sealed class FixedResponseScorer
                     $"probe {items[i].Key} was scored for a different prompt or response (field 'fingerprint' {old.Fingerprint}, now {fingerprints[i]}); " +
                     "the probe items changed since this journal was written. Delete the file or use another output directory.");
         }
-        var scoringDType = Options.ScoringDType is null ? Precision.PrecisionDefaults.Scoring(model.Device) : ModelLoadOptions.ParseDType(Options.ScoringDType);
+        var scoringDType = Options.ScoringDType ?? Precision.PrecisionDefaults.Scoring(model.Device);
         var scorer = new ResponseScorer(model, tokenizer, new EvaluatorConfig
         {
             LegacyOrzClamps = Options.LegacyOrzClamps,

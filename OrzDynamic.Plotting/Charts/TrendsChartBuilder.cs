@@ -287,22 +287,13 @@ public static class TrendsChartBuilder
     public const double AccuracyAxisMaximum = 116;
 
     /// <summary>The "45.0%" label above an accuracy point.</summary>
-    private static TextAnnotation AccuracyLabel(DataPoint point) => new()
+    private static TextAnnotation AccuracyLabel(DataPoint point)
     {
-        Text = string.Create(CultureInfo.InvariantCulture, $"{point.Y:0.0}%"),
-        TextPosition = point,
-        TextHorizontalAlignment = HorizontalAlignment.Center,
-        TextVerticalAlignment = VerticalAlignment.Bottom,
-        Offset = new ScreenVector(0, -9),
-        FontSize = ChartTheme.ValueLabelSize,
-        TextColor = ChartTheme.Text,
-        Stroke = OxyColors.Transparent,
-        StrokeThickness = 0,
-        Background = OxyColors.Undefined,
-        Padding = new OxyThickness(0),
-        XAxisKey = IterationAxisKey,
-        YAxisKey = ValueAxisKey,
-    };
+        var label = ChartTheme.ValueLabel(string.Create(CultureInfo.InvariantCulture, $"{point.Y:0.0}%"), point, -9, ChartTheme.Text, IterationAxisKey, ValueAxisKey);
+        label.Background = OxyColors.Undefined;
+        label.Padding = new OxyThickness(0);
+        return label;
+    }
 
     private static string BandSuffix(DatasetTrend trend, TrendErrorBars errorBars) => errorBars switch
     {

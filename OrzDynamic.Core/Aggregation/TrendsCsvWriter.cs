@@ -9,17 +9,14 @@ namespace OrzDynamic.Core.Aggregation;
 /// Writes <see cref="TrendData"/> as long-format CSV (<c>trends.csv</c>) with the header
 /// <c>dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change</c>: one row per dataset, stratum
 /// (<see cref="Strata.Key"/>), metric and iteration, in invariant culture with round-trip precision.
-/// Accuracy rows use stratum <c>all</c> and metric <c>accuracy</c> (fraction in [0, 1]). A missing value is written as
-/// <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the significance flag of the change
-/// from the previous checkpoint are left empty where unknown or not tested.
+/// Accuracy rows use stratum <c>all</c> (<see cref="Strata.All"/>) and metric <c>accuracy</c> (fraction in [0, 1]). A
+/// missing value is written as <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the
+/// significance flag of the change from the previous checkpoint are left empty where unknown or not tested.
 /// </summary>
 internal static class TrendsCsvWriter
 {
     /// <summary>The header line.</summary>
     public const string Header = "dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change";
-
-    /// <summary>Stratum column value of accuracy rows.</summary>
-    public const string AccuracyStratum = "all";
 
     /// <summary>Metric column value of accuracy rows.</summary>
     public const string AccuracyMetric = "accuracy";
@@ -95,7 +92,7 @@ internal static class TrendsCsvWriter
 
             if (trend.Accuracy is { } accuracy)
             {
-                rows += WriteSeries(writer, trend.Dataset, AccuracyStratum, AccuracyMetric, accuracy);
+                rows += WriteSeries(writer, trend.Dataset, Strata.All, AccuracyMetric, accuracy);
             }
         }
 

@@ -162,8 +162,8 @@ public sealed class FixedResponseScorer
             throw new ProbeInputException($"Probe {item.Key} (journal {journalPath}): field 'token_ids' holds token {response.First(t => t < 0 || t >= vocab)} outside the vocabulary of checkpoint '{checkpoint}' ({vocab} tokens); the reference answers were tokenized with another tokenizer.");
         var scored = scorer.Score([(prompt, response)], ct)[0];
         var metrics = LdMetrics.From(scored.Metrics);
-        if (!metrics.IsValid)
-            _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means (no response tokens to score or non-finite metrics)", checkpoint, item.Key);
+        if (metrics.InvalidReason is { } invalid)
+            _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means: {Reason}", checkpoint, item.Key, invalid);
         return new ProbeRecord
         {
             Source = item.Source,

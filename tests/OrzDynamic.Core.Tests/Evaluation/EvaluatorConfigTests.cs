@@ -80,7 +80,7 @@ public class EvaluatorConfigTests
         yield return Case(c => c with { RandomTokensPerSample = -1 }, "RandomTokensPerSample must be ≥ 0, got -1");
         yield return Case(c => c with { DebugNumSamples = 0 }, "DebugNumSamples must be positive or null (off), got 0");
         yield return Case(c => c with { ScoringChunkSize = 0 }, "ScoringChunkSize must be positive, got 0");
-        yield return Case(c => c with { PromptTemplate = "no placeholder" }, "PromptTemplate must contain the {prompt} placeholder");
+        yield return Case(c => c with { PromptTemplate = "no placeholder" }, "PromptTemplate must be 'orz', 'chat' or a text with the {prompt} placeholder");
     }
 
     private static TestCaseData Case(Func<EvaluatorConfig, EvaluatorConfig> edit, string message) =>

@@ -10,16 +10,7 @@ internal static class DataValidation
     public static void Validate(DatasetComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        var dataset = comparison.Dataset ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(dataset))
-        {
-            throw new PlotDataException(dataset, "comparison", nameof(DatasetComparison.Dataset), "the dataset name is empty");
-        }
-
-        if (comparison.Strata is null)
-        {
-            throw new PlotDataException(dataset, "comparison", nameof(DatasetComparison.Strata), "is null");
-        }
+        var dataset = RequireHeader(comparison.Dataset, "comparison", comparison.Strata, nameof(DatasetComparison.Strata));
 
         foreach (var (stratum, summary) in comparison.Strata)
         {
@@ -64,16 +55,7 @@ internal static class DataValidation
     public static void Validate(DatasetTrend trend)
     {
         ArgumentNullException.ThrowIfNull(trend);
-        var dataset = trend.Dataset ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(dataset))
-        {
-            throw new PlotDataException(dataset, "trend", nameof(DatasetTrend.Dataset), "the dataset name is empty");
-        }
-
-        if (trend.Metrics is null)
-        {
-            throw new PlotDataException(dataset, "trend", nameof(DatasetTrend.Metrics), "is null");
-        }
+        var dataset = RequireHeader(trend.Dataset, "trend", trend.Metrics, nameof(DatasetTrend.Metrics));
 
         foreach (var (stratum, byMetric) in trend.Metrics)
         {
@@ -141,5 +123,25 @@ internal static class DataValidation
                     $"not strictly increasing at index {i} ({series.Iterations[i - 1]} then {series.Iterations[i]})");
             }
         }
+    }
+
+    /// <summary>
+    /// The dataset name of a <paramref name="record"/> (a comparison or trend), checked to be non-empty, with its
+    /// <paramref name="values"/> (the field <paramref name="valuesField"/>) checked to be present.
+    /// </summary>
+    private static string RequireHeader(string? datasetName, string record, object? values, string valuesField)
+    {
+        var dataset = datasetName ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(dataset))
+        {
+            throw new PlotDataException(dataset, record, "Dataset", "the dataset name is empty");
+        }
+
+        if (values is null)
+        {
+            throw new PlotDataException(dataset, record, valuesField, "is null");
+        }
+
+        return dataset;
     }
 }

@@ -2,7 +2,7 @@ namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>
 /// The answer strata the learning-dynamics evaluator aggregates its per-answer metrics over.
-/// Display names and chart colours are provided by <see cref="StratumExtensions"/>.
+/// Display names and chart colours are provided by <see cref="Results.Strata"/>.
 /// </summary>
 public enum Stratum
 {

@@ -68,7 +68,7 @@ internal sealed class TrendDataBuilder
                 .ToList();
 
             var metrics = new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>();
-            foreach (var stratum in StratumExtensions.All)
+            foreach (var stratum in Strata.Values)
             {
                 if (!perIteration.Values.Any(v => v.Comparison.Strata.ContainsKey(stratum)))
                 {

@@ -1,24 +1,22 @@
 using OrzDynamic.Metrics;
 using System.Globalization;
 using System.Text;
+using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>
 /// Writes <see cref="TrendData"/> as long-format CSV (<c>trends.csv</c>) with the header
 /// <c>dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change</c>: one row per dataset, stratum
-/// (<see cref="StratumExtensions.Key"/>), metric and iteration, in invariant culture with round-trip precision.
-/// Accuracy rows use stratum <c>all</c> and metric <c>accuracy</c> (fraction in [0, 1]). A missing value is written as
-/// <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the significance flag of the change
-/// from the previous checkpoint are left empty where unknown or not tested.
+/// (<see cref="Strata.Key"/>), metric and iteration, in invariant culture with round-trip precision.
+/// Accuracy rows use stratum <c>all</c> (<see cref="Strata.All"/>) and metric <c>accuracy</c> (fraction in [0, 1]). A
+/// missing value is written as <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the
+/// significance flag of the change from the previous checkpoint are left empty where unknown or not tested.
 /// </summary>
 internal static class TrendsCsvWriter
 {
     /// <summary>The header line.</summary>
     public const string Header = "dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change";
-
-    /// <summary>Stratum column value of accuracy rows.</summary>
-    public const string AccuracyStratum = "all";
 
     /// <summary>Metric column value of accuracy rows.</summary>
     public const string AccuracyMetric = "accuracy";
@@ -83,7 +81,7 @@ internal static class TrendsCsvWriter
                 .Concat(trend.Metrics.Values.SelectMany(m => m.Keys))
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            foreach (var stratum in StratumExtensions.All.Where(trend.Metrics.ContainsKey))
+            foreach (var stratum in Strata.Values.Where(trend.Metrics.ContainsKey))
             {
                 var byMetric = trend.Metrics[stratum];
                 foreach (var metric in metricOrder.Where(byMetric.ContainsKey))
@@ -94,7 +92,7 @@ internal static class TrendsCsvWriter
 
             if (trend.Accuracy is { } accuracy)
             {
-                rows += WriteSeries(writer, trend.Dataset, AccuracyStratum, AccuracyMetric, accuracy);
+                rows += WriteSeries(writer, trend.Dataset, Strata.All, AccuracyMetric, accuracy);
             }
         }
 

@@ -218,8 +218,8 @@ internal sealed class CheckpointPipeline : IDisposable
                     continue;
                 }
                 var metrics = LdMetrics.From(scorer.Score([(prompt, response)], ct)[0].Metrics);
-                if (metrics.IsValid) items.Add(metrics);
-                else _logger.LogWarning("{File} record {Index}: kept out of the means (no response tokens or non-finite metrics)", path, sentence.Index);
+                if (metrics.InvalidReason is { } invalid) _logger.LogWarning("{File} record {Index}: kept out of the means: {Reason}", path, sentence.Index, invalid);
+                else items.Add(metrics);
                 lines.Add(JsonSerializer.Serialize(new { index = sentence.Index, group = sentence.Group, label = sentence.Label, prompt = sentence.Prompt, response = sentence.Response, ld_metrics = metrics }, ResultsJournal.LineOptions));
             }
             AtomicFile.WriteAllLines(Path.Combine(outputDir, OutputLayout.CustomSentences(stem)), lines);

@@ -159,12 +159,6 @@ public sealed record EvaluatorConfig
     /// <summary>Label of the checkpoint in results; null = the model directory's name.</summary>
     public string? CheckpointName { get; init; }
 
-    /// <summary>The generation dtype name asked for (null = the device default).</summary>
-    public string? RequestedGenerationDType => GenerationDType ?? DType;
-
-    /// <summary>The scoring dtype name asked for (null = the device default).</summary>
-    public string? RequestedScoringDType => ScoringDType ?? DType;
-
     /// <summary>
     /// Answer checker per dataset: dataset name (data file name without extension) → checker name in
     /// <see cref="CheckerRegistry"/> (built in: "math", "multiple_choice", "text_game"); the key "*" applies to every
@@ -247,16 +241,5 @@ public sealed record EvaluatorConfig
             or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Null };
 
     /// <summary>Whether the model loader accepts <paramref name="name"/> (one rule for validation and loading).</summary>
-    private static bool IsKnownDType(string name)
-    {
-        try
-        {
-            Loading.ModelLoadOptions.ParseDType(name);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    private static bool IsKnownDType(string name) => Loading.ModelLoadOptions.TryParseDType(name, out _);
 }

@@ -14,14 +14,18 @@ internal sealed class RunSettings
     private RunSettings(EvaluatorConfig config)
     {
         Config = config;
-        GenerationDType = ParseDType(config.GenerationDType ?? config.DType);
-        ScoringDType = ParseDType(config.ScoringDType ?? config.DType);
+        DType = ParseDType(config.DType);
+        GenerationDType = config.GenerationDType is null ? DType : ParseDType(config.GenerationDType);
+        ScoringDType = config.ScoringDType is null ? DType : ParseDType(config.ScoringDType);
         ThinkSegments = PromptRendering.ThinkSegmentsOn(config);
         DeviceType = config.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU;
     }
 
     /// <summary>The settings as the user gave them.</summary>
     public EvaluatorConfig Config { get; }
+
+    /// <summary>The dtype <see cref="EvaluatorConfig.DType"/> names for both passes (null: none given); a probe loads its checkpoint in it.</summary>
+    public ScalarType? DType { get; }
 
     /// <summary>The generation dtype asked for (null: the device default, or a loaded model's own dtype).</summary>
     public ScalarType? GenerationDType { get; }

@@ -31,9 +31,7 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
                 sample.DatasetName, sample.Index, padded);
         var check = checker.Check(sample.Answer, output, sample.Choices, ct);
         var metrics = LdMetrics.From(scored.Metrics);
-        string? invalid = metrics.ValidTokens == 0 ? "the response has no tokens to score"
-            : !metrics.IsValid ? "non-finite metrics: " + string.Join(", ", LdMetricKeys.All.Where(n => !double.IsFinite(metrics.Get(n))))
-            : null;
+        var invalid = metrics.InvalidReason;
         if (invalid is not null)
             logger.LogWarning("{Dataset}#{Index}: kept out of the metric means: {Reason}", sample.DatasetName, sample.Index, invalid);
         var record = new SampleRecord

@@ -77,6 +77,8 @@ internal static class BFloat16Bits
             Buffer.MemoryCopy(source, destination, count * 4L, count * 4L);
             return;
         }
+        // The mirror of ToFloat above, written out on purpose (a deliberate unroll): each direction stays one straight
+        // eight-wide loop plus a scalar tail, with no delegate or branch per block.
         var d = (ushort*)destination;
         var i = 0;
         for (; i + 8 <= count; i += 8) StoreEight(RoundEight(Vector256.Load(source + i)), d + i);

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>A checkpoint directory file (config.json, index, weights) is malformed or inconsistent.</summary>
-internal sealed class CheckpointFormatException : OrzDynamicException
+internal sealed class CheckpointFormatException : FileContentException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="filePath">The offending file.</param>
@@ -9,19 +9,10 @@ internal sealed class CheckpointFormatException : OrzDynamicException
     /// <param name="reason">What is wrong.</param>
     /// <param name="inner">Underlying error, if any.</param>
     public CheckpointFormatException(string filePath, string? item, string reason, Exception? inner = null)
-        : base(item is null ? $"Invalid checkpoint file '{filePath}': {reason}" : $"Invalid checkpoint file '{filePath}', '{item}': {reason}", inner)
+        : base(filePath, item, reason, item is null ? $"Invalid checkpoint file '{filePath}': {reason}" : $"Invalid checkpoint file '{filePath}', '{item}': {reason}", inner)
     {
-        FilePath = filePath;
-        Item = item;
-        Reason = reason;
     }
 
-    /// <summary>The offending file.</summary>
-    public string FilePath { get; }
-
     /// <summary>The config field or tensor concerned, or null.</summary>
-    public string? Item { get; }
-
-    /// <summary>What is wrong.</summary>
-    public string Reason { get; }
+    public string? Item => Part;
 }

@@ -37,12 +37,17 @@ public static partial class CheckpointLoader
     /// <exception cref="NotSupportedException">Unsupported dtype or device.</exception>
     public static CausalLM Load(string directory, ModelLoadOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        logger ??= NullLogger.Instance;
         options ??= new ModelLoadOptions();
+        var device = ModelLoadOptions.ParseDevice(options.Device);
+        return LoadOnto(directory, device, options.DType ?? ModelLoadOptions.DefaultDType(device), logger, cancellationToken);
+    }
+
+    /// <summary>Loads the checkpoint in <paramref name="directory"/> onto a parsed <paramref name="device"/> in <paramref name="dtype"/>.</summary>
+    internal static CausalLM LoadOnto(string directory, Device device, ScalarType dtype, ILogger? logger, CancellationToken cancellationToken)
+    {
+        logger ??= NullLogger.Instance;
         directory = Path.GetFullPath(directory);
         var config = ReadConfig(directory);
-        var device = ModelLoadOptions.ParseDevice(options.Device);
-        var dtype = options.DType ?? ModelLoadOptions.DefaultDType(device);
         var sw = Stopwatch.StartNew();
 
         var files = OpenWeightFiles(directory);

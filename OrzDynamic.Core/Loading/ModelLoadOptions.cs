@@ -23,13 +23,24 @@ public sealed record ModelLoadOptions
 
     /// <summary>Parses a dtype name: float32/fp32/f32, bfloat16/bf16, float16/fp16/half.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
-    public static ScalarType ParseDType(string name) => name.Trim().ToLowerInvariant() switch
+    public static ScalarType ParseDType(string name) => TryParseDType(name, out var dtype)
+        ? dtype
+        : throw new ArgumentException($"Unknown model dtype '{name}' (expected float32, bfloat16 or float16).", nameof(name));
+
+    /// <summary>Parses a dtype name as <see cref="ParseDType"/> does; false for an unknown name.</summary>
+    public static bool TryParseDType(string name, out ScalarType dtype)
     {
-        "float32" or "fp32" or "f32" or "float" => ScalarType.Float32,
-        "bfloat16" or "bf16" => ScalarType.BFloat16,
-        "float16" or "fp16" or "f16" or "half" => ScalarType.Float16,
-        _ => throw new ArgumentException($"Unknown model dtype '{name}' (expected float32, bfloat16 or float16).", nameof(name)),
-    };
+        ArgumentNullException.ThrowIfNull(name);
+        ScalarType? parsed = name.Trim().ToLowerInvariant() switch
+        {
+            "float32" or "fp32" or "f32" or "float" => ScalarType.Float32,
+            "bfloat16" or "bf16" => ScalarType.BFloat16,
+            "float16" or "fp16" or "f16" or "half" => ScalarType.Float16,
+            _ => null,
+        };
+        dtype = parsed.GetValueOrDefault();
+        return parsed is not null;
+    }
 
     /// <summary>Parses a device string (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>).</summary>
     /// <exception cref="ArgumentException">Malformed device string.</exception>

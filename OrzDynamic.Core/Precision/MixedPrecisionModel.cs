@@ -54,7 +54,7 @@ internal sealed class MixedPrecisionModel : IDisposable
         var dev = ModelLoadOptions.ParseDevice(device);
         var plan = new PrecisionPlan(CheckpointLoader.ReadStorageDType(directory),
             generationDType ?? PrecisionDefaults.Generation(dev), scoringDType ?? PrecisionDefaults.Scoring(dev));
-        var resident = CheckpointLoader.Load(directory, new ModelLoadOptions { Device = device, DType = plan.ResidentDType }, logger, cancellationToken);
+        var resident = CheckpointLoader.LoadOnto(directory, dev, plan.ResidentDType, logger, cancellationToken);
         try
         {
             return Create(plan, resident, ownsResident: true, logger);

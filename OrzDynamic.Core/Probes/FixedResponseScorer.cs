@@ -74,7 +74,7 @@ public sealed class FixedResponseScorer
                 using var model = CheckpointLoader.Load(checkpoint.ModelPath, new ModelLoadOptions
                 {
                     Device = Options.Device,
-                    DType = Options.DType is null ? null : ModelLoadOptions.ParseDType(Options.DType),
+                    DType = Options.DType,
                 }, _loggerFactory.CreateLogger("OrzDynamic.Core.Loading"));
                 var journal = Path.Combine(outputDir, checkpoint.Name, OutputLayout.ProbeJournal(setName));
                 records[checkpoint.Name] = ScoreCheckpoint(model, tokenizer, checkpoint.Name, items, journal, progress, cancellationToken);
@@ -105,7 +105,7 @@ public sealed class FixedResponseScorer
                     $"probe {items[i].Key} was scored for a different prompt or response (field 'fingerprint' {old.Fingerprint}, now {fingerprints[i]}); " +
                     "the probe items changed since this journal was written. Delete the file or use another output directory.");
         }
-        var scoringDType = Options.ScoringDType is null ? Precision.PrecisionDefaults.Scoring(model.Device) : ModelLoadOptions.ParseDType(Options.ScoringDType);
+        var scoringDType = Options.ScoringDType ?? Precision.PrecisionDefaults.Scoring(model.Device);
         var scorer = new ResponseScorer(model, tokenizer, new EvaluatorConfig
         {
             LegacyOrzClamps = Options.LegacyOrzClamps,
@@ -162,8 +162,8 @@ public sealed class FixedResponseScorer
             throw new ProbeInputException($"Probe {item.Key} (journal {journalPath}): field 'token_ids' holds token {response.First(t => t < 0 || t >= vocab)} outside the vocabulary of checkpoint '{checkpoint}' ({vocab} tokens); the reference answers were tokenized with another tokenizer.");
         var scored = scorer.Score([(prompt, response)], ct)[0];
         var metrics = LdMetrics.From(scored.Metrics);
-        if (!metrics.IsValid)
-            _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means (no response tokens to score or non-finite metrics)", checkpoint, item.Key);
+        if (metrics.InvalidReason is { } invalid)
+            _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means: {Reason}", checkpoint, item.Key, invalid);
         return new ProbeRecord
         {
             Source = item.Source,

@@ -4,7 +4,7 @@ namespace OrzDynamic.Core.Probes;
 /// Probe input cannot be used (a reference checkpoint without results, a selection naming no probed answer, a
 /// response token outside a model's vocabulary). The message names the file, record and field concerned.
 /// </summary>
-public sealed class ProbeInputException : OrzDynamicException
+internal sealed class ProbeInputException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong, naming file, record and field.</param>

@@ -1,7 +1,7 @@
 namespace OrzDynamic.Core.Results;
 
 /// <summary>Another process holds the lock of an output directory (one writer per directory).</summary>
-public sealed class OutputDirectoryInUseException : OrzDynamicException
+internal sealed class OutputDirectoryInUseException : OrzDynamicException
 {
     /// <summary>Creates the exception.</summary>
     public OutputDirectoryInUseException(string directory, string holder, Exception? inner = null)

@@ -34,7 +34,7 @@ internal static class PlanSettings
 
     /// <summary>
     /// The generation and scoring dtypes a checkpoint will be evaluated in, without loading it: the requested ones
-    /// (<see cref="EvaluatorConfig.RequestedGenerationDType"/>, <see cref="EvaluatorConfig.RequestedScoringDType"/>),
+    /// (<see cref="RunSettings.GenerationDType"/>, <see cref="RunSettings.ScoringDType"/>),
     /// else <see cref="PrecisionDefaults"/> of the device, as <see cref="MixedPrecisionModel.Load"/> chooses them.
     /// </summary>
     public static (ScalarType Generation, ScalarType Scoring) ExpectedDTypes(EvaluatorConfig config)

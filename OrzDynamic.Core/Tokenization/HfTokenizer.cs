@@ -12,7 +12,7 @@ namespace OrzDynamic.Core.Tokenization;
 /// and SentencePiece-style BPE with byte fallback (Llama-1/2). Added tokens are matched in the text before the model
 /// runs and are never split. Thread-safe after construction.
 /// </summary>
-public sealed class HfTokenizer : IPromptTokenizer
+public sealed partial class HfTokenizer : IPromptTokenizer
 {
     /// <summary>File name of the main tokenizer definition.</summary>
     public const string TokenizerFileName = "tokenizer.json";

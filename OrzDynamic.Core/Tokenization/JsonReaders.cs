@@ -19,14 +19,8 @@ internal static class JsonReaders
         }
     }
 
-    public static JsonElement RequireObject(JsonElement parent, string name, string file, string fieldPath)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
-            throw new TokenizerLoadException(file, fieldPath, "is missing.");
-        if (value.ValueKind != JsonValueKind.Object)
-            throw new TokenizerLoadException(file, fieldPath, $"must be an object but is {value.ValueKind}.");
-        return value;
-    }
+    public static JsonElement RequireObject(JsonElement parent, string name, string file, string fieldPath) =>
+        Require(parent, name, JsonValueKind.Object, "an object", file, fieldPath);
 
     public static JsonElement? OptionalNode(JsonElement parent, string name)
     {
@@ -34,14 +28,8 @@ internal static class JsonReaders
         return value;
     }
 
-    public static string RequireString(JsonElement parent, string name, string file, string fieldPath)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
-            throw new TokenizerLoadException(file, fieldPath, "is missing.");
-        if (value.ValueKind != JsonValueKind.String)
-            throw new TokenizerLoadException(file, fieldPath, $"must be a string but is {value.ValueKind}.");
-        return value.GetString()!;
-    }
+    public static string RequireString(JsonElement parent, string name, string file, string fieldPath) =>
+        Require(parent, name, JsonValueKind.String, "a string", file, fieldPath).GetString()!;
 
     public static string? OptionalString(JsonElement parent, string name, string file, string fieldPath)
     {
@@ -64,12 +52,8 @@ internal static class JsonReaders
         };
     }
 
-    public static int RequireInt(JsonElement parent, string name, string file, string fieldPath)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
-            throw new TokenizerLoadException(file, fieldPath, "is missing.");
-        return AsInt(value, file, fieldPath);
-    }
+    public static int RequireInt(JsonElement parent, string name, string file, string fieldPath) =>
+        AsInt(Require(parent, name, kind: null, "", file, fieldPath), file, fieldPath);
 
     public static int AsInt(JsonElement value, string file, string fieldPath)
     {
@@ -78,12 +62,16 @@ internal static class JsonReaders
         return result;
     }
 
-    public static JsonElement RequireArray(JsonElement parent, string name, string file, string fieldPath)
+    public static JsonElement RequireArray(JsonElement parent, string name, string file, string fieldPath) =>
+        Require(parent, name, JsonValueKind.Array, "an array", file, fieldPath);
+
+    /// <summary>The property <paramref name="name"/> of <paramref name="parent"/>, present and (unless <paramref name="kind"/> is null) of that kind.</summary>
+    private static JsonElement Require(JsonElement parent, string name, JsonValueKind? kind, string kindName, string file, string fieldPath)
     {
         if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
             throw new TokenizerLoadException(file, fieldPath, "is missing.");
-        if (value.ValueKind != JsonValueKind.Array)
-            throw new TokenizerLoadException(file, fieldPath, $"must be an array but is {value.ValueKind}.");
+        if (kind is { } expected && value.ValueKind != expected)
+            throw new TokenizerLoadException(file, fieldPath, $"must be {kindName} but is {value.ValueKind}.");
         return value;
     }
 

@@ -50,4 +50,13 @@ public record LdMetrics
     /// <summary>True when every metric is a finite number and at least one position was scored.</summary>
     [JsonIgnore]
     public bool IsValid => ValidTokens > 0 && LdMetricKeys.All.All(n => double.IsFinite(Get(n)));
+
+    /// <summary>
+    /// Why the metrics are not <see cref="IsValid"/> ("the response has no tokens to score", or "non-finite metrics: "
+    /// and their names), or null when they are valid.
+    /// </summary>
+    [JsonIgnore]
+    public string? InvalidReason => ValidTokens == 0 ? "the response has no tokens to score"
+        : !IsValid ? "non-finite metrics: " + string.Join(", ", LdMetricKeys.All.Where(n => !double.IsFinite(Get(n))))
+        : null;
 }

@@ -46,7 +46,7 @@ public sealed class SafeTensorsFile : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Opens a file and validates its header.</summary>
-    /// <exception cref="SafeTensorsFormatException">The header is malformed (see <see cref="SafeTensorsFormatException.Reason"/>).</exception>
+    /// <exception cref="SafeTensorsFormatException">The header is malformed (see <see cref="FileContentException.Reason"/>).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static SafeTensorsFile Open(string path)
     {

@@ -1,3 +1,6 @@
+using OxyPlot.Annotations;
+using OrzDynamic.Core.Results;
+
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>Shared look of all panels (fonts, greys, sizes).</summary>
@@ -76,6 +79,25 @@ internal static class ChartTheme
         axis.MajorGridlineColor = Grid;
         axis.MinorGridlineStyle = LineStyle.None;
     }
+
+    /// <summary>
+    /// A borderless value label of <see cref="ValueLabelSize"/>, centred horizontally on <paramref name="position"/> and
+    /// moved <paramref name="offsetY"/> pixels vertically: above the point when negative, hanging below it when positive.
+    /// </summary>
+    public static TextAnnotation ValueLabel(string text, DataPoint position, double offsetY, OxyColor color, string xAxisKey, string yAxisKey) => new()
+    {
+        Text = text,
+        TextPosition = position,
+        TextHorizontalAlignment = HorizontalAlignment.Center,
+        TextVerticalAlignment = offsetY > 0 ? VerticalAlignment.Top : VerticalAlignment.Bottom,
+        Offset = new ScreenVector(0, offsetY),
+        FontSize = ValueLabelSize,
+        TextColor = color,
+        Stroke = OxyColors.Transparent,
+        StrokeThickness = 0,
+        XAxisKey = xAxisKey,
+        YAxisKey = yAxisKey,
+    };
 
     /// <summary>Darker shade of <paramref name="c"/> for outlines and error bars.</summary>
     public static OxyColor Darken(OxyColor c, double factor = 0.7) =>

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -84,7 +85,7 @@ public static class ComparisonChartBuilder
     public static string FormatFooter(DatasetComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        var parts = StratumExtensions.All
+        var parts = Strata.Values
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.DisplayName()}: n = {comparison.CountOf(s)}"))
             .ToList();
         var accuracy = comparison.Accuracy;
@@ -242,22 +243,10 @@ public static class ComparisonChartBuilder
     {
         if (!s.HasMean)
         {
-            return new TextAnnotation
-            {
-                Text = ValueFormatter.NotAvailable,
-                TextPosition = new DataPoint(categoryIndex, 0),
-                TextVerticalAlignment = VerticalAlignment.Bottom,
-                TextHorizontalAlignment = HorizontalAlignment.Center,
-                Offset = new ScreenVector(0, -4),
-                FontSize = ChartTheme.ValueLabelSize,
-                FontWeight = FontWeights.Normal,
-                TextColor = ChartTheme.MutedText,
-                Stroke = OxyColors.Transparent,
-                StrokeThickness = 0,
-                Background = OxyColors.Undefined,
-                XAxisKey = CategoryAxisKey,
-                YAxisKey = ValueAxisKey,
-            };
+            var missing = ChartTheme.ValueLabel(ValueFormatter.NotAvailable, new DataPoint(categoryIndex, 0), -4, ChartTheme.MutedText, CategoryAxisKey, ValueAxisKey);
+            missing.FontWeight = FontWeights.Normal;
+            missing.Background = OxyColors.Undefined;
+            return missing;
         }
 
         var positive = s.Mean >= 0;
@@ -265,23 +254,12 @@ public static class ComparisonChartBuilder
 
         // Inside a positive bar, or beyond the end of a negative one, the label hangs below the bar end.
         var hangsDown = positive == inside;
-        return new TextAnnotation
-        {
-            Text = ValueFormatter.Format(s.Mean),
-            TextPosition = new DataPoint(categoryIndex, s.Mean),
-            TextVerticalAlignment = hangsDown ? VerticalAlignment.Top : VerticalAlignment.Bottom,
-            TextHorizontalAlignment = HorizontalAlignment.Center,
-            Offset = new ScreenVector(0, hangsDown ? 4 : -4),
-            FontSize = ChartTheme.ValueLabelSize,
-            FontWeight = s.HasMean ? FontWeights.Bold : FontWeights.Normal,
-            TextColor = s.HasMean ? ChartTheme.Text : ChartTheme.MutedText,
-            Stroke = OxyColors.Transparent,
-            StrokeThickness = 0,
-            Background = OxyColor.FromAColor(215, OxyColors.White),
-            Padding = new OxyThickness(3, 1, 3, 1),
-            XAxisKey = CategoryAxisKey,
-            YAxisKey = ValueAxisKey,
-        };
+        var label = ChartTheme.ValueLabel(ValueFormatter.Format(s.Mean), new DataPoint(categoryIndex, s.Mean), hangsDown ? 4 : -4,
+            s.HasMean ? ChartTheme.Text : ChartTheme.MutedText, CategoryAxisKey, ValueAxisKey);
+        label.FontWeight = s.HasMean ? FontWeights.Bold : FontWeights.Normal;
+        label.Background = OxyColor.FromAColor(215, OxyColors.White);
+        label.Padding = new OxyThickness(3, 1, 3, 1);
+        return label;
     }
 
     /// <summary>Value-axis range: includes 0 and every mean ± std (clipped to <paramref name="domain"/>), with room for

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>OxyPlot styling of a <see cref="Stratum"/>: its colour and its trend-line marker.</summary>
@@ -18,6 +19,6 @@ public static class StratumStyle
 
     /// <summary>Gets the chart colour of the stratum as an <see cref="OxyColor"/>.</summary>
     /// <param name="stratum">The stratum.</param>
-    /// <returns>The colour (see <see cref="StratumExtensions.HexColor"/>).</returns>
+    /// <returns>The colour (see <see cref="Strata.HexColor"/>).</returns>
     public static OxyColor Color(this Stratum stratum) => OxyColor.Parse(stratum.HexColor());
 }

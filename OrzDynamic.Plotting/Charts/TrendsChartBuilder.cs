@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
@@ -50,7 +51,7 @@ public static class TrendsChartBuilder
         trend.Validate();
         metrics ??= LdMetricKeys.Charted;
 
-        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        var strata = Strata.Values.Where(trend.Metrics.ContainsKey).ToList();
         var panels = new List<PlotModel>(metrics.Count + 1);
         panels.AddRange(metrics.Select(m => BuildMetricPanel(trend, m, errorBars)));
         panels.Add(BuildAccuracyPanel(trend, errorBars));
@@ -111,7 +112,7 @@ public static class TrendsChartBuilder
         var series = new List<LineSeries>();
         var extras = new List<XYAxisSeries>();
         var domain = DomainOf(metric);
-        var strata = StratumExtensions.All.Where(trend.Metrics.ContainsKey).ToList();
+        var strata = Strata.Values.Where(trend.Metrics.ContainsKey).ToList();
         for (var k = 0; k < strata.Count; k++)
         {
             var stratum = strata[k];
@@ -286,22 +287,13 @@ public static class TrendsChartBuilder
     public const double AccuracyAxisMaximum = 116;
 
     /// <summary>The "45.0%" label above an accuracy point.</summary>
-    private static TextAnnotation AccuracyLabel(DataPoint point) => new()
+    private static TextAnnotation AccuracyLabel(DataPoint point)
     {
-        Text = string.Create(CultureInfo.InvariantCulture, $"{point.Y:0.0}%"),
-        TextPosition = point,
-        TextHorizontalAlignment = HorizontalAlignment.Center,
-        TextVerticalAlignment = VerticalAlignment.Bottom,
-        Offset = new ScreenVector(0, -9),
-        FontSize = ChartTheme.ValueLabelSize,
-        TextColor = ChartTheme.Text,
-        Stroke = OxyColors.Transparent,
-        StrokeThickness = 0,
-        Background = OxyColors.Undefined,
-        Padding = new OxyThickness(0),
-        XAxisKey = IterationAxisKey,
-        YAxisKey = ValueAxisKey,
-    };
+        var label = ChartTheme.ValueLabel(string.Create(CultureInfo.InvariantCulture, $"{point.Y:0.0}%"), point, -9, ChartTheme.Text, IterationAxisKey, ValueAxisKey);
+        label.Background = OxyColors.Undefined;
+        label.Padding = new OxyThickness(0);
+        return label;
+    }
 
     private static string BandSuffix(DatasetTrend trend, TrendErrorBars errorBars) => errorBars switch
     {

@@ -26,21 +26,24 @@ public sealed class FixedResponseChartWriter : IFixedResponseChartWriter
     public string SaveTrend(FixedResponseTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trend);
-        cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.FixedResponseChart(trend.Key)));
-        ChartRenderer.SavePng(FixedResponseChartBuilder.Build(trend), path);
-        _logger.LogInformation("Wrote fixed-response trend chart of {Key} to {Path}", trend.Key, path);
-        return path;
+        return Save(() => FixedResponseChartBuilder.Build(trend), outputDirectory, OutputLayout.FixedResponseChart(trend.Key),
+            "fixed-response trend chart", trend.Key, cancellationToken);
     }
 
     /// <summary>Renders and saves a per-token heatmap into <paramref name="outputDirectory"/>; returns its path.</summary>
     public string SaveHeatmap(TokenHeatmap heatmap, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(heatmap);
+        return Save(() => TokenHeatmapChartBuilder.Build(heatmap), outputDirectory, OutputLayout.HeatmapChart(heatmap.Key),
+            "token heatmap", heatmap.Key, cancellationToken);
+    }
+
+    private string Save(Func<ChartComposition> build, string outputDirectory, string fileName, string what, string key, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
-        var path = Path.GetFullPath(Path.Combine(outputDirectory, OutputLayout.HeatmapChart(heatmap.Key)));
-        ChartRenderer.SavePng(TokenHeatmapChartBuilder.Build(heatmap), path);
-        _logger.LogInformation("Wrote token heatmap of {Key} to {Path}", heatmap.Key, path);
+        var path = Path.GetFullPath(Path.Combine(outputDirectory, fileName));
+        ChartRenderer.SavePng(build(), path);
+        _logger.LogInformation("Wrote {What} of {Key} to {Path}", what, key, path);
         return path;
     }
 }

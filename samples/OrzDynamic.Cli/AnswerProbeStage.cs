@@ -61,7 +61,7 @@ internal sealed class AnswerProbeStage
     /// output directory of an earlier evaluation) and <c>--heatmap_samples</c>; null when no probes were asked for.
     /// </summary>
     /// <exception cref="CliInputException">The reference names nothing usable, or heatmaps were asked for without probes.</exception>
-    /// <exception cref="ProbeInputException">Malformed <c>--heatmap_samples</c>.</exception>
+    /// <exception cref="OrzDynamicException">Malformed <c>--heatmap_samples</c>.</exception>
     public static AnswerProbeStage? Create(CliSettings settings, IReadOnlyList<(string Path, EvaluatorConfig Config)> configs,
         ILoggerFactory loggerFactory, IAnsiConsole console)
     {
@@ -88,7 +88,7 @@ internal sealed class AnswerProbeStage
         {
             var name = new DirectoryInfo(reference.TrimEnd('/', '\\')).Name;
             if (!File.Exists(Path.Combine(reference, OutputLayout.Journal)))
-                throw new ProbeInputException($"--probe_answers_from {reference}: the directory has no {OutputLayout.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
+                throw new CliInputException($"--probe_answers_from {reference}: the directory has no {OutputLayout.Journal}; give a checkpoint of this run ({string.Join(", ", configs.Select(c => c.Config.EffectiveCheckpointName))}), 'last', 'first', or the output directory of an evaluated checkpoint.");
             var external = new AnswerProbeStage(configs, null, reference, name, heatmaps, loggerFactory, console);
             external._items = external.LoadItems();   // an earlier run's answers: check them before any model is loaded
             return external;

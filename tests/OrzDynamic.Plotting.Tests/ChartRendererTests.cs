@@ -41,7 +41,7 @@ public class ChartRendererTests
 
         using var bitmap = PngAssert.DecodesWithSize(path, chart.PreferredWidth, chart.PreferredHeight);
         Assert.That(PngAssert.NonBackgroundFraction(bitmap), Is.GreaterThan(0.05));
-        foreach (var stratum in StratumExtensions.All)
+        foreach (var stratum in Strata.Values)
         {
             Assert.That(PngAssert.CountColour(bitmap, stratum.HexColor()), Is.GreaterThan(500), stratum.ToString());
         }

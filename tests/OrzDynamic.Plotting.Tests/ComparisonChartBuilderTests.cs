@@ -83,7 +83,7 @@ public class ComparisonChartBuilderTests
         Assert.That(Stratum.Correct.Color(), Is.EqualTo(OxyColor.FromRgb(0x00, 0x9e, 0x73)), "bluish green");
         Assert.That(Stratum.Incorrect.Color(), Is.EqualTo(OxyColor.FromRgb(0xd5, 0x5e, 0x00)), "vermillion");
         Assert.That(Stratum.Random.Color(), Is.EqualTo(OxyColor.FromRgb(0x00, 0x72, 0xb2)), "blue");
-        Assert.That(StratumExtensions.All.Select(s => s.Color()), Is.SubsetOf(ChartPalette.All).And.Unique);
+        Assert.That(Strata.Values.Select(s => s.Color()), Is.SubsetOf(ChartPalette.All).And.Unique);
         Assert.That(Stratum.Random.DisplayName(), Is.EqualTo("Random tokens"));
     }
 

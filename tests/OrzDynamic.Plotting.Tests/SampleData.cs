@@ -55,7 +55,7 @@ internal static class SampleData
     {
         int[] iterations = [0, 45, 90];
         var metrics = new Dictionary<Stratum, IReadOnlyDictionary<string, TrendSeries>>();
-        foreach (var stratum in StratumExtensions.All)
+        foreach (var stratum in Strata.Values)
         {
             var (means, _) = Typical[stratum];
             var byMetric = new Dictionary<string, TrendSeries>();

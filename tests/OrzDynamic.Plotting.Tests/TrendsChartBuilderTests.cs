@@ -5,6 +5,7 @@ using OxyPlot;
 using OxyPlot.Annotations;
 using OxyPlot.Axes;
 using OxyPlot.Series;
+using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Plotting.Tests;
 
@@ -32,7 +33,7 @@ public class TrendsChartBuilderTests
         Assert.That(lines.Select(l => l.Title), Is.EqualTo(new[] { "Correct", "Incorrect", "Random tokens" }));
         for (var i = 0; i < 3; i++)
         {
-            var stratum = StratumExtensions.All[i];
+            var stratum = Strata.Values[i];
             var expected = trend.Get(stratum, LdMetricKeys.ANorm);
             Assert.That(lines[i].Color, Is.EqualTo(stratum.Color()));
             Assert.That(lines[i].MarkerType, Is.EqualTo(stratum.Marker()).And.Not.EqualTo(MarkerType.None));

@@ -267,26 +267,22 @@ internal sealed class TemplateParser
         return new TernaryNode(value.Position, condition, value, otherwise);
     }
 
-    private Node ParseOr()
-    {
-        var left = ParseAnd();
-        while (IsIdentifier("or"))
-        {
-            var op = Peek();
-            _current++;
-            left = new BinaryNode(op.Position, "or", left, ParseAnd());
-        }
-        return left;
-    }
+    private Node ParseOr() => ParseLeftAssociative(() => IsIdentifier("or"), ParseAnd, "or");
 
-    private Node ParseAnd()
+    private Node ParseAnd() => ParseLeftAssociative(() => IsIdentifier("and"), ParseNot, "and");
+
+    /// <summary>
+    /// One level of left-associative binary operators: operands of the next level joined while
+    /// <paramref name="atOperator"/> holds, each operator spelt <paramref name="spelling"/> (null: as written).
+    /// </summary>
+    private Node ParseLeftAssociative(Func<bool> atOperator, Func<Node> operand, string? spelling)
     {
-        var left = ParseNot();
-        while (IsIdentifier("and"))
+        var left = operand();
+        while (atOperator())
         {
             var op = Peek();
             _current++;
-            left = new BinaryNode(op.Position, "and", left, ParseNot());
+            left = new BinaryNode(op.Position, spelling ?? op.Value, left, operand());
         }
         return left;
     }
@@ -326,41 +322,11 @@ internal sealed class TemplateParser
         }
     }
 
-    private Node ParseAdditive()
-    {
-        var left = ParseMultiplicative();
-        while (Is(TokenKind.Additive))
-        {
-            var op = Peek();
-            _current++;
-            left = new BinaryNode(op.Position, op.Value, left, ParseMultiplicative());
-        }
-        return left;
-    }
+    private Node ParseAdditive() => ParseLeftAssociative(() => Is(TokenKind.Additive), ParseMultiplicative, null);
 
-    private Node ParseMultiplicative()
-    {
-        var left = ParsePower();
-        while (Is(TokenKind.Multiplicative))
-        {
-            var op = Peek();
-            _current++;
-            left = new BinaryNode(op.Position, op.Value, left, ParsePower());
-        }
-        return left;
-    }
+    private Node ParseMultiplicative() => ParseLeftAssociative(() => Is(TokenKind.Multiplicative), ParsePower, null);
 
-    private Node ParsePower()
-    {
-        var left = ParseTest();
-        while (Is(TokenKind.Power))
-        {
-            var op = Peek();
-            _current++;
-            left = new BinaryNode(op.Position, "**", left, ParseTest());
-        }
-        return left;
-    }
+    private Node ParsePower() => ParseLeftAssociative(() => Is(TokenKind.Power), ParseTest, "**");
 
     private Node ParseTest()
     {

@@ -44,6 +44,8 @@ internal static class ExpressionEvaluator
         return Math.Pow(x, 1 / n);
     }
 
+    // The same function names as FreeForm/PointEvaluator, kept as a separate table on purpose: that one evaluates in
+    // complex arithmetic (branches, i), this one in double, so real-valued answers keep the exact Math results.
     private static double Function(string name, double x, double logBase) => name switch
     {
         "sin" => Math.Sin(x),

@@ -111,15 +111,24 @@ internal sealed class LatexParser
     private MathExpression ParseTop()
     {
         if (Current.Kind == LatexTokenKind.End) throw Error("empty expression");
-        var first = ParseRelation();
-        if (!Current.IsSymbol(',')) return first;
+        return ParseJoined(() => Current.IsSymbol(','), ParseRelation, items => new TupleExpression(items, '\0', '\0'));
+    }
+
+    /// <summary>
+    /// One <paramref name="item"/>, or several separated by the token <paramref name="atSeparator"/> recognises,
+    /// made into one expression by <paramref name="join"/>.
+    /// </summary>
+    private MathExpression ParseJoined(Func<bool> atSeparator, Func<MathExpression> item, Func<List<MathExpression>, MathExpression> join)
+    {
+        var first = item();
+        if (!atSeparator()) return first;
         var items = new List<MathExpression> { first };
-        while (Current.IsSymbol(','))
+        while (atSeparator())
         {
             _pos++;
-            items.Add(ParseRelation());
+            items.Add(item());
         }
-        return new TupleExpression(items, '\0', '\0');
+        return join(items);
     }
 
     private string? CurrentRelation()
@@ -169,18 +178,7 @@ internal sealed class LatexParser
         return new ChainExpression(operands, operators);
     }
 
-    private MathExpression ParseUnion()
-    {
-        var first = ParseExpression();
-        if (!Current.IsCommand("cup")) return first;
-        var parts = new List<MathExpression> { first };
-        while (Current.IsCommand("cup"))
-        {
-            _pos++;
-            parts.Add(ParseExpression());
-        }
-        return new UnionExpression(parts);
-    }
+    private MathExpression ParseUnion() => ParseJoined(() => Current.IsCommand("cup"), ParseExpression, parts => new UnionExpression(parts));
 
     /// <summary>s·<paramref name="e"/> with s the formal sign of <c>\pm</c>.</summary>
     private MathExpression Signed(MathExpression e) => new BinaryExpression(BinaryOperator.Multiply, new PlusMinusSignExpression(), Scalar(e));

@@ -44,38 +44,17 @@ public sealed class ByteLevelBpeTrainer
         ArgumentNullException.ThrowIfNull(corpus);
         var specialTokens = _options.SpecialTokens.Select((t, i) => new AddedToken(-1 - i, t, Special: true));
         var plainTokens = _options.NonSpecialTokens.Select((t, i) => new AddedToken(-1000 - i, t, Special: false));
-        var matcher = new AddedTokenMatcher(specialTokens.Concat(plainTokens));
-        var preTokenizer = BuildPreTokenizer(_options.PreTokenizerPattern);
-        var normalizer = _options.NfcNormalizer ? HfNormalizerNfc() : null;
 
         // 1. Word frequencies in byte-level form.
-        var wordCounts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var ranges = new List<(int Offset, int Length)>();
-        foreach (var text in corpus)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrEmpty(text)) continue;
-            foreach (var segment in matcher.Split(text))
-            {
-                if (segment.Token is not null) continue;
-                var piece = text.Substring(segment.Start, segment.Length);
-                if (normalizer is not null) piece = normalizer(piece);
-                ranges.Clear();
-                preTokenizer.Split(piece, ranges);
-                foreach (var (offset, length) in ranges)
-                {
-                    var word = ByteLevelAlphabet.Encode(piece.AsSpan(offset, length));
-                    wordCounts[word] = wordCounts.GetValueOrDefault(word) + 1;
-                }
-            }
-        }
+        var wordCounts = HfTokenizer.CountByteLevelWords(corpus, PreTokenizerJson(_options.PreTokenizerPattern),
+            specialTokens.Concat(plainTokens), _options.NfcNormalizer, cancellationToken);
 
         // 2. Symbols: ids 0..255 are the bytes in byte order.
         var tokens = new List<string>(_options.VocabSize);
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var b = 0; b < 256; b++)
         {
-            var s = ByteLevelAlphabet.ByteToChar((byte)b).ToString();
+            var s = HfTokenizer.ByteLevelCharacter((byte)b).ToString();
             vocab[s] = b;
             tokens.Add(s);
         }
@@ -172,11 +151,10 @@ public sealed class ByteLevelBpeTrainer
         }
     }
 
-    private static Func<string, string> HfNormalizerNfc() => s => s.Normalize(System.Text.NormalizationForm.FormC);
-
-    internal static HfPreTokenizer BuildPreTokenizer(string pattern)
+    /// <summary>The pre_tokenizer node the written tokenizer.json carries for <paramref name="pattern"/>.</summary>
+    internal static JsonElement PreTokenizerJson(string pattern)
     {
-        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(TrainedByteLevelBpe.PreTokenizerNode(pattern)));
-        return HfPreTokenizer.FromJson(doc.RootElement.Clone(), "(trainer options)");
+        using var doc = JsonDocument.Parse(TrainedByteLevelBpe.PreTokenizerNode(pattern).ToJsonString());
+        return doc.RootElement.Clone();
     }
 }

@@ -375,7 +375,21 @@ public sealed class CheckpointLoaderTests
     [TestCase("float32", ScalarType.Float32)]
     [TestCase("bf16", ScalarType.BFloat16)]
     [TestCase("float16", ScalarType.Float16)]
-    public void DTypeNamesParse(string name, ScalarType expected) => Assert.That(ModelLoadOptions.ParseDType(name), Is.EqualTo(expected));
+    public void DTypeNamesParse(string name, ScalarType expected)
+    {
+        Assert.That(ModelLoadOptions.ParseDType(name), Is.EqualTo(expected));
+        Assert.That(ModelLoadOptions.TryParseDType($" {name.ToUpperInvariant()} ", out var parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(expected));
+    }
+
+    [TestCase("int4")]
+    [TestCase("")]
+    [TestCase("float64")]
+    public void UnknownDTypeNamesDoNotParse(string name)
+    {
+        Assert.That(ModelLoadOptions.TryParseDType(name, out _), Is.False);
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelLoadOptions.ParseDType(name))!.Message, Does.Contain($"'{name}'"));
+    }
 
     [Test]
     public void DeviceStringsParse()

@@ -63,6 +63,13 @@ public class OutputDirectoryLockTests
         Assert.That(ex.Holder, Is.EqualTo("process 1 on host elsewhere"), "the owner file names the holder");
         holder.Kill(entireProcessTree: true);
         holder.WaitForExit();
+        // WaitForExit covers flock(1) only; its child (sleep, which holds the descriptor) dies a moment later.
+        var released = DateTime.UtcNow.AddSeconds(30);
+        while (OutputDirectoryLock.IsHeld(dir))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(released), "the lock of the killed holder was not released within 30 s");
+            Thread.Sleep(20);
+        }
         using var after = OutputDirectoryLock.Acquire(dir);
         Assert.That(File.ReadAllText(Path.Combine(dir, OutputDirectoryLock.OwnerFileName)).Trim(), Is.EqualTo(OutputDirectoryLock.Self));
     }

@@ -120,7 +120,7 @@ public sealed class ByteLevelBpeTrainerTests
         var vocabDict = trained.Tokens.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
         var library = new ByteLevelBpeModel(new VocabularyTable(vocabDict, "test"), trained.Merges, ignoreMerges: false, "test");
         var reference = new ByteFallbackBpeModel(new VocabularyTable(new Dictionary<string, int>(vocabDict), "test"), trained.Merges, byteFallback: false, unkToken: null, fuseUnk: false, "test");
-        var pre = ByteLevelBpeTrainer.BuildPreTokenizer(ByteLevelBpeTrainerOptions.QwenPattern);
+        var pre = HfPreTokenizer.FromJson(ByteLevelBpeTrainer.PreTokenizerJson(ByteLevelBpeTrainerOptions.QwenPattern), "trainer options");
         var ranges = new List<(int Offset, int Length)>();
         int words = 0;
         foreach (var text in Corpus().Take(100).Append("#include ## ### 12345 aaaaaaaaaaaa"))

@@ -65,7 +65,7 @@ internal static class ChartCatalog
             };
         }
 
-        var metrics = StratumExtensions.All.ToDictionary(s => s,
+        var metrics = Strata.Values.ToDictionary(s => s,
             s => (IReadOnlyDictionary<string, TrendSeries>)LdMetricKeys.Charted.ToDictionary(m => m, m => SeriesOf(s.Key(), m)));
         return new DatasetTrend("arith_demo", metrics, SeriesOf("all", "accuracy")) { SignificanceNote = "Stars: change vs previous checkpoint with Holm-adjusted p < 0.05" };
     }

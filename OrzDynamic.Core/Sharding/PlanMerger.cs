@@ -161,7 +161,6 @@ public static class PlanMerger
         {
             if (line.Span.Trim((byte)' ').IsEmpty) continue;
             var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
-            if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
             if (r.Checkpoint != ck.Name)
                 throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
             if (r.Dataset != unit.Dataset)
@@ -199,7 +198,7 @@ public static class PlanMerger
                 while (reader.TryReadLine(out var line))
                 {
                     var v = JsonlRecord.Parse<CustomSentenceLineView>(line.Span, ViewOptions, source, reader.LineNumber, "custom sentence record");
-                    if (v?.LdMetrics is { IsValid: true } m) acc.Add(m);
+                    if (v.LdMetrics is { IsValid: true } m) acc.Add(m);
                 }
             }
             custom[stem] = acc.ToResult();

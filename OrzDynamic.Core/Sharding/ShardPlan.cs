@@ -77,15 +77,16 @@ public sealed record ShardPlan
     {
         if (!File.Exists(path)) throw new ShardPlanException($"{path}: no plan file (create one with `slurm submit` or `shard plan`).");
         ShardPlan? plan;
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            plan = JsonSerializer.Deserialize<ShardPlan>(File.ReadAllText(path), Options);
+            plan = JsonSerializer.Deserialize<ShardPlan>(bytes, Results.StrictJson.For(Options));
         }
         catch (JsonException ex)
         {
-            throw new ShardPlanException($"{path}: not a valid plan ({ex.Path}): {ex.Message}", ex);
+            throw new ShardPlanException($"{path}, line {Results.JsonProblem.Line(ex)}: not a valid plan: {Results.JsonProblem.Describe(ex, bytes)}", ex);
         }
-        if (plan is null) throw new ShardPlanException($"{path}: empty plan.");
+        if (plan is null) throw new ShardPlanException($"{path}: the plan is null.");
         if (plan.Format != CurrentFormat) throw new ShardPlanException($"{path}: field 'format' is {plan.Format}, this version reads {CurrentFormat}.");
         if (plan.ShardCount < 1) throw new ShardPlanException($"{path}: field 'shards' must be at least 1.");
         var bad = plan.Units.FirstOrDefault(u => u.Shard < 0 || u.Shard >= plan.ShardCount || u.Checkpoint < 0 || u.Checkpoint >= plan.Checkpoints.Count);

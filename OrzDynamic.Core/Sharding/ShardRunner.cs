@@ -55,6 +55,7 @@ public static class ShardRunner
         var dir = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
         // Only this shard's folder is locked: shards of one plan write disjoint files and run side by side.
         using var writer = OutputDirectoryLock.Acquire(ShardLayout.ShardDir(dir, shardIndex));
+        TempLeftovers.Remove(ShardLayout.ShardDir(dir, shardIndex), log);   // temporary files of an earlier run of this shard that was killed
         PlanStatus.CheckForeignFiles(dir, plan);
 
         var mine = plan.Units.Where(u => u.Shard == shardIndex).ToArray();

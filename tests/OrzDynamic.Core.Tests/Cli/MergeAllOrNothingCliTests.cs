@@ -119,7 +119,7 @@ public class MergeAllOrNothingCliTests
             // The merge holds the directory (its signal handlers are installed), then a random moment of its work.
             OutputEvents.WaitFor(p, dir, () => File.Exists(owner) && File.ReadAllText(owner).StartsWith(self, StringComparison.Ordinal),
                 $"merge process {p.Id} holds {dir}", TimeSpan.FromMinutes(3), () => stdout.Result + stderr.Result);
-            Thread.Sleep(rng.Next(0, 400));
+            Thread.Sleep(rng.Next(0, 1500));
             using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
             Assert.That(p.WaitForExit(TimeSpan.FromMinutes(3)), Is.True);
             TestContext.Out.WriteLine($"merge {i}: exit {p.ExitCode}");

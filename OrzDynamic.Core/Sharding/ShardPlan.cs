@@ -46,6 +46,10 @@ public sealed record ShardPlan
     /// <summary>The CLI's <c>--heatmap_samples</c> (heatmaps of probed answers, drawn by the merge); charts only, not in the plan id.</summary>
     [JsonPropertyName("heatmap_samples")] public string? HeatmapSamples { get; init; }
 
+    /// <summary>The answer probes, for a plan that has answer-probe units (<see cref="Load"/> checks that they are present).</summary>
+    /// <exception cref="ShardPlanException">The plan has no field 'probes'.</exception>
+    internal PlanProbes RequiredProbes => Probes ?? throw new ShardPlanException($"plan {PlanId}: field 'probes' is absent, but the plan has answer-probe units.");
+
     /// <summary>Samples and custom sentences per shard (the balance of the plan).</summary>
     public long[] WorkPerShard()
     {
@@ -91,6 +95,8 @@ public sealed record ShardPlan
         if (plan.ShardCount < 1) throw new ShardPlanException($"{path}: field 'shards' must be at least 1.");
         var bad = plan.Units.FirstOrDefault(u => u.Shard < 0 || u.Shard >= plan.ShardCount || u.Checkpoint < 0 || u.Checkpoint >= plan.Checkpoints.Count);
         if (bad is not null) throw new ShardPlanException($"{path}: unit {bad.Id} names shard {bad.Shard} / checkpoint {bad.Checkpoint}, outside the plan.");
+        if (plan.Probes is null && plan.Units.FirstOrDefault(u => u.Kind == WorkUnitKind.AnswerProbes) is { } probe)
+            throw new ShardPlanException($"{path}: unit {probe.Id} is an answer-probe unit, but field 'probes' is absent.");
         var hash = PlanSettings.Hash(plan.Checkpoints.Select(c => c.Settings));
         if (hash != plan.SettingsHash)
             throw new ShardPlanException($"{path}: plan was made with other settings: field 'settings_hash' is {plan.SettingsHash}, the recorded settings hash to {hash} (the plan was edited).");

@@ -19,14 +19,20 @@ public static class CheckpointPreflight
 
     /// <summary>The problems of one checkpoint, each naming the checkpoint directory (empty when none is found).</summary>
     /// <param name="config">The checkpoint's evaluation config (<see cref="EvaluatorConfig.ModelPath"/>, tokenizer, template).</param>
-    public static IReadOnlyList<string> Problems(EvaluatorConfig config)
+    public static IReadOnlyList<string> Problems(EvaluatorConfig config) => Problems(config, new Dictionary<string, Lazy<HfTokenizer>>(StringComparer.Ordinal));
+
+    /// <summary>The problems of one checkpoint; <paramref name="tokenizers"/> shares each tokenizer among the checkpoints that use it.</summary>
+    private static List<string> Problems(EvaluatorConfig config, Dictionary<string, Lazy<HfTokenizer>> tokenizers)
     {
         ArgumentNullException.ThrowIfNull(config);
         var dir = config.ModelPath;
         var problems = new List<string>();
         ModelConfig? model = Try(problems, dir, () => CheckpointLoader.ReadConfig(dir));
         if (model is not null) Try(problems, dir, () => CheckpointLoader.CheckWeights(dir, model));
-        var tokenizer = Try(problems, dir, () => HfTokenizer.FromDirectory(config.EffectiveTokenizerPath));
+        var path = config.EffectiveTokenizerPath;
+        if (!tokenizers.TryGetValue(path, out var shared))
+            tokenizers[path] = shared = new Lazy<HfTokenizer>(() => HfTokenizer.FromDirectory(path), LazyThreadSafetyMode.PublicationOnly);
+        var tokenizer = Try(problems, dir, () => shared.Value);   // PublicationOnly: a failed load is retried (and reported) per checkpoint
         if (tokenizer is null) return problems;
         if (model is not null && tokenizer.VocabSize > model.VocabSize)
             problems.Add($"{dir}: tokenizer '{tokenizer.Source}' has ids up to {tokenizer.VocabSize - 1}, but config.json has vocab_size {model.VocabSize}");
@@ -39,7 +45,8 @@ public static class CheckpointPreflight
     public static void Check(IEnumerable<EvaluatorConfig> configs)
     {
         ArgumentNullException.ThrowIfNull(configs);
-        var problems = configs.SelectMany(Problems).ToArray();
+        var tokenizers = new Dictionary<string, Lazy<HfTokenizer>>(StringComparer.Ordinal);
+        var problems = configs.SelectMany(c => Problems(c, tokenizers)).ToArray();
         if (problems.Length > 0) throw new CheckpointPreflightException(problems);
     }
 

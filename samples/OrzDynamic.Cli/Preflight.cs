@@ -1,7 +1,5 @@
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Cli;

@@ -123,6 +123,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         sink?.Report(new EvalProgress(checkpoint, EvalStage.Loading, 0, 0, 0, 0));
         OutputLocation.Check(Config.OutputDir, [OutputLayout.Journal, OutputLayout.Summary, OutputLayout.Manifest]);
         using var writer = OutputDirectoryLock.Acquire(Config.OutputDir);   // one writer per output directory
+        TempLeftovers.Remove(Config.OutputDir, _logger);                     // *.tmp of an earlier run that was killed
         var selection = _pipeline.Select(ct);
         var samples = selection.Data.Samples;
         _pipeline.Manifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);

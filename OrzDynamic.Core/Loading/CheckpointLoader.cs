@@ -81,6 +81,31 @@ public static partial class CheckpointLoader
         }
     }
 
+    /// <summary>
+    /// Checks the weight files of <paramref name="directory"/> against <paramref name="config"/> without reading any
+    /// weight: every safetensors header (offsets, dtypes; opening a file validates its header), the shard index, and the
+    /// names, shapes and dtypes of the tensors the model of this config needs (its parameters are made on the meta
+    /// device, which holds no data).
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">Malformed index, or no weight files.</exception>
+    /// <exception cref="CheckpointTensorMismatchException">Missing, unexpected or wrong-shape tensors.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weight file's header is corrupt.</exception>
+    internal static void CheckWeights(string directory, ModelConfig config)
+    {
+        directory = Path.GetFullPath(directory);
+        var files = OpenWeightFiles(directory);
+        try
+        {
+            var located = LocateTensors(directory, files);
+            using var model = new CausalLM(config, ScalarType.Float32, new Device(DeviceType.META));
+            Validate(directory, config, model.NamedWeights(), located, NullLogger.Instance);
+        }
+        finally
+        {
+            foreach (var f in files) f.Dispose();
+        }
+    }
+
     private static List<SafeTensorsFile> OpenWeightFiles(string directory)
     {
         var single = Path.Combine(directory, SingleFileName);

@@ -41,7 +41,7 @@ internal static class CustomSentenceScores
             lineNo++;
             if (string.IsNullOrWhiteSpace(text)) continue;
             var line = JsonlRecord.Parse<Line>(text, ResultsJournal.LineOptions, path, lineNo, "custom sentence score");
-            if (line?.LdMetrics is null) throw new ResultsFileException(path, lineNo, "custom sentence score has no 'ld_metrics'");
+            if (line.LdMetrics is null) throw new ResultsFileException(path, lineNo, "custom sentence score has no 'ld_metrics'");
             list.Add(new ProbeRecord
             {
                 Source = stem,

@@ -117,7 +117,7 @@ internal sealed class JsonlJournal<TKey, TRecord> : IDisposable where TKey : not
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var record = JsonlRecord.Parse<TRecord>(line, ResultsJournal.LineOptions, path, lineNo, format.What);
-            if (record is null || !format.HasRequiredField(record))
+            if (!format.HasRequiredField(record))
                 throw new ResultsFileException(path, lineNo, $"{format.What} has no '{format.RequiredField}'");
             yield return (record, lineNo);
         }

@@ -10,7 +10,8 @@ namespace OrzDynamic.Core.Results;
 /// <para>
 /// Network file systems honour <c>flock</c> differently: NFSv4 and Lustre (mounted with <c>flock</c>) enforce it
 /// across hosts; a Lustre client mounted with <c>localflock</c>, or NFSv3 without lockd, enforces it only among
-/// processes of one host. Shards of one plan write disjoint files and lock only their own unit directories.
+/// processes of one host; where <c>flock</c> is not supported (Lustre's default <c>noflock</c>) .NET opens the file
+/// without a lock, and nothing is enforced. Shards of one plan write disjoint files and lock only their own unit directories.
 /// </para>
 /// </summary>
 public sealed class OutputDirectoryLock : IDisposable

@@ -97,14 +97,28 @@ internal sealed class RunManifest
         }
         try
         {
-            var settings = JsonSerializer.Deserialize<SortedDictionary<string, string>>(text);
+            var settings = JsonSerializer.Deserialize<SortedDictionary<string, string>>(text, ReadOptions);
             problem = settings is null ? "the run manifest is 'null'" : "";
             return settings is null ? null : new SortedDictionary<string, string>(settings, StringComparer.Ordinal);
         }
         catch (JsonException ex)
         {
-            problem = "the run manifest is torn or not JSON: " + ex.Message;
+            problem = $"the run manifest is torn or not a JSON object of strings: line {JsonProblem.Line(ex)}: {JsonProblem.Describe(ex, text)}";
             return null;
         }
+    }
+
+    /// <summary>Every setting is a string: a null or another type is refused (<see cref="NonNullString"/>).</summary>
+    private static readonly JsonSerializerOptions ReadOptions = new() { Converters = { new NonNullString() } };
+
+    /// <summary>Reads a JSON string, refusing <c>null</c> (a dictionary's values are not checked by nullability annotations).</summary>
+    private sealed class NonNullString : System.Text.Json.Serialization.JsonConverter<string>
+    {
+        public override bool HandleNull => true;
+
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : throw new JsonException($"expected a string, got {reader.TokenType}");
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 }

@@ -14,7 +14,7 @@ internal static class AnswerProbeUnit
     /// </summary>
     public static int Run(string dir, ShardPlan plan, WorkUnit unit, CheckpointPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken ct)
     {
-        var items = plan.Probes!.LoadItems(dir, plan, loggerFactory.CreateLogger(typeof(ShardRunner).FullName!));
+        var items = plan.RequiredProbes.LoadItems(dir, plan, loggerFactory.CreateLogger(typeof(ShardRunner).FullName!));
         var scorer = new FixedResponseScorer(ProbeOptions.Like(plan.Checkpoints[0].Config), loggerFactory);
         var scratch = ShardLayout.ProbeUnitScratch(dir, plan, unit);
         var records = scorer.ScoreCheckpoint(pipeline.Model, pipeline.Tokenizer, plan.Checkpoints[unit.Checkpoint].Name, items, scratch, cancellationToken: ct);
@@ -25,5 +25,5 @@ internal static class AnswerProbeUnit
     /// <summary>Says that <paramref name="unit"/> waits for the reference answers (and how to run it later).</summary>
     public static void LogWaiting(ILogger log, ShardPlan plan, WorkUnit unit) =>
         log.LogWarning("Shard {Shard}: {Unit} waits for the answers of {Reference}; run this shard again when their units are complete",
-            unit.Shard, unit.Describe(plan), plan.Probes!.Reference);
+            unit.Shard, unit.Describe(plan), plan.RequiredProbes.Reference);
 }

@@ -22,7 +22,15 @@ namespace OrzDynamic.Core.Sharding;
 /// every number is bit-identical and memory does not grow with the number of records. Nor does it grow with the number
 /// of checkpoints beyond a few numbers each: checkpoint results are not kept (the trends keep their per-stratum
 /// aggregates), comparison rows go straight to disk (<see cref="ComparisonFileWriter"/>) and only the significance
-/// marks of the trends are kept. Every file is written to a temporary name and renamed into place.
+/// marks of the trends are kept.
+/// <para>
+/// All or nothing: every input journal (sample units, custom sentence units, answer-probe units) is read and checked
+/// completely before anything is written; the outputs are then written into a staging folder inside DIR
+/// (<c>.merge-staging/</c>) and renamed into place only when all of them are written. A merge that fails or is
+/// cancelled removes its staging folder and leaves DIR as it was; what a killed merge or run left behind (the staging
+/// folder, <c>*.tmp</c> and <c>*.tmp-&lt;pid&gt;-&lt;guid&gt;</c> files in DIR and the checkpoint folders) is removed
+/// by the next merge.
+/// </para>
 /// </summary>
 public static class PlanMerger
 {
@@ -47,8 +55,13 @@ public static class PlanMerger
         var missing = status.Where(s => !s.IsComplete).ToArray();
         if (missing.Length > 0 && !options.Partial) throw new IncompletePlanException(planPath, missing);
         if (missing.Length > 0) log.LogWarning("Partial merge: {Count} unit(s) missing", missing.Length);
+        MergeStaging.RemoveLeftovers(dir, plan, log);
+        Validate(dir, plan, status, cancellationToken);   // every input, completely, before anything is written
+        var studyOptions = StudyOptions(dir, plan, options, missing.Length > 0, log);
 
+        using var staging = MergeStaging.Create(dir);
         var files = new List<string>();
+        var datasetResults = new List<(string, string)>();
         var merged = new List<MergedCheckpoint>(plan.Checkpoints.Count);
         // The study keeps each checkpoint's aggregates (a few numbers per dataset × stratum × metric), not its records.
         var study = new List<StudyCheckpoint>(plan.Checkpoints.Count);
@@ -58,23 +71,53 @@ public static class PlanMerger
             cancellationToken.ThrowIfCancellationRequested();
             var ck = plan.Checkpoints[c];
             var units = status.Where(s => s.Unit.Checkpoint == c).ToArray();
-            var (results, n) = MergeCheckpoint(dir, plan, ck, units, missing, files, options.ChartWriter, cancellationToken);
+            var ckDir = Path.Combine(staging.Path, ck.Name);
+            var (results, n) = MergeCheckpoint(dir, ckDir, plan, ck, units, missing, files, options.ChartWriter, cancellationToken);
             records += n;
-            var ckDir = Path.Combine(dir, ck.Name);
+            datasetResults.AddRange(ck.Config.SaveDetailedResults ? results.Datasets.Keys.Select(d => (ckDir, d)) : []);
             study.Add(new StudyCheckpoint(ck.Key, ck.Name, ckDir, results));
-            merged.Add(new MergedCheckpoint(ck.Key, ck.Name, ckDir, n, results.EvalAccuracy));
+            merged.Add(new MergedCheckpoint(ck.Key, ck.Name, Path.Combine(dir, ck.Name), n, results.EvalAccuracy));
             log.LogInformation("Merged {Checkpoint}: {Records} record(s); {Results}", ck.Name, n, results.ToString());
         }
         // As a single-process run: comparisons, trends marked with them, then (for a complete run) the fixed texts.
-        var finish = MultiCheckpointStudy.Finish(dir, study, StudyOptions(dir, plan, options, missing.Length > 0, log), loggerFactory, cancellationToken);
+        var finish = MultiCheckpointStudy.Finish(staging.Path, study, studyOptions, loggerFactory, cancellationToken);
         files.AddRange(finish.Files);
-        return new MergeResult(merged, missing, records, files);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Everything is written: rename it into place (the staged files not listed, e.g. none, are moved as well).
+        staging.Commit(Directory.EnumerateFiles(staging.Path, "*", SearchOption.AllDirectories).Where(f => !TempLeftovers.IsLeftover(Path.GetFileName(f))).ToArray(),
+            datasetResults);
+        return new MergeResult(merged, missing, records, files.Select(staging.Final).Distinct(StringComparer.Ordinal).ToArray());
     }
 
-    private static (EvalResults Results, long Records) MergeCheckpoint(string dir, ShardPlan plan, PlanCheckpoint ck, IReadOnlyList<UnitStatus> units,
+    /// <summary>
+    /// Reads every journal line of every unit that has files, with the checks of the merge itself (record, checkpoint,
+    /// dataset, count and index fingerprint of a complete unit), the custom sentence scores and the probe journals.
+    /// </summary>
+    /// <exception cref="ResultsFileException">The first bad line or file.</exception>
+    private static void Validate(string dir, ShardPlan plan, IReadOnlyList<UnitStatus> status, CancellationToken ct)
+    {
+        foreach (var s in status)
+        {
+            ct.ThrowIfCancellationRequested();
+            var ck = plan.Checkpoints[s.Unit.Checkpoint];
+            switch (s.Unit.Kind)
+            {
+                case WorkUnitKind.Samples:
+                    ReadUnit(dir, plan, ck, s, static (_, _) => { });
+                    break;
+                case WorkUnitKind.CustomSentences when s.IsComplete:
+                    foreach (var stem in ck.CustomSentenceStems) ReadCustom(dir, plan, s.Unit, stem);
+                    break;
+                case WorkUnitKind.AnswerProbes when s.IsComplete:
+                    JsonlJournal<string, ProbeRecord>.Read(ShardLayout.ProbeUnitJournal(dir, plan, s.Unit), ProbeRecord.JournalFormat);
+                    break;
+            }
+        }
+    }
+
+    private static (EvalResults Results, long Records) MergeCheckpoint(string dir, string ckDir, ShardPlan plan, PlanCheckpoint ck, IReadOnlyList<UnitStatus> units,
         IReadOnlyList<UnitStatus> missing, List<string> files, IChartWriter? charts, CancellationToken ct)
     {
-        var ckDir = Path.Combine(dir, ck.Name);
         Directory.CreateDirectory(ckDir);
         WriteManifest(ck, ckDir, files);
 
@@ -126,8 +169,6 @@ public static class PlanMerger
         files.Add(summaryPath);
         foreach (var (name, tmp) in detailTmp)
         {
-            foreach (var stale in Directory.EnumerateFiles(ckDir, OutputLayout.DatasetResultsPattern(name)))
-                File.Delete(stale);
             var final = Path.Combine(ckDir, OutputLayout.DatasetResults(name, evalResults.Datasets[name].Accuracy));
             SharedDirFile.Commit(tmp, final);
             files.Add(final);
@@ -149,34 +190,50 @@ public static class PlanMerger
         Stream results, Dictionary<string, FileStream> detail)
     {
         var unit = status.Unit;
+        var acc = accumulators.GetValueOrDefault(unit.Dataset ?? "")
+                  ?? throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: {unit.Describe(plan)} names a dataset the checkpoint does not have.");
+        var detailStream = unit.Dataset is { } dataset ? detail.GetValueOrDefault(dataset) : null;
+        return ReadUnit(dir, plan, ck, status, (line, r) =>
+        {
+            results.Write(line);
+            results.WriteByte((byte)'\n');
+            if (detailStream is not null)
+            {
+                detailStream.Write(line);
+                detailStream.WriteByte((byte)'\n');
+            }
+            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics,
+                r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+        });
+    }
+
+    /// <summary>A journal line of a samples unit (its bytes) with the fields the merge reads.</summary>
+    private delegate void UnitLine(ReadOnlySpan<byte> line, SampleRecordView record);
+
+    /// <summary>
+    /// Reads the journal of a samples unit line by line, checking each line (record, checkpoint, dataset) and, for a
+    /// complete unit, the count and index fingerprint; returns the records read (0 without a journal).
+    /// </summary>
+    /// <exception cref="ResultsFileException">A line is not a valid record of this unit, or the samples do not match the plan.</exception>
+    private static long ReadUnit(string dir, ShardPlan plan, PlanCheckpoint ck, UnitStatus status, UnitLine onLine)
+    {
+        var unit = status.Unit;
         var path = ShardLayout.UnitJournal(dir, plan, unit);
         if (!File.Exists(path)) return 0;
         var fp = new Fingerprint();
         long n = 0;
-        var acc = accumulators.GetValueOrDefault(unit.Dataset ?? "")
-                  ?? throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: {unit.Describe(plan)} names a dataset the checkpoint does not have.");
-        detail.TryGetValue(unit.Dataset!, out var detailStream);
         using var reader = new JsonlLineReader(path);
         while (reader.TryReadLine(out var line))
         {
             if (line.Span.Trim((byte)' ').IsEmpty) continue;
             var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
-            if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
             if (r.Checkpoint != ck.Name)
                 throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
             if (r.Dataset != unit.Dataset)
                 throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
             fp.Add(r.Index);
             n++;
-            results.Write(line.Span);
-            results.WriteByte((byte)'\n');
-            if (detailStream is not null)
-            {
-                detailStream.Write(line.Span);
-                detailStream.WriteByte((byte)'\n');
-            }
-            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics,
-                r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+            onLine(line.Span, r);
         }
         if (status.IsComplete && (n != unit.Samples || fp.ToString() != unit.IndexFingerprint))
             throw new ResultsFileException(path, null,
@@ -187,34 +244,38 @@ public static class PlanMerger
     private static void MergeCustom(string dir, ShardPlan plan, PlanCheckpoint ck, WorkUnit unit, string ckDir,
         Dictionary<string, StratumResult> custom, List<string> files)
     {
-        var unitDir = ShardLayout.CustomUnitDir(dir, plan, unit);
         foreach (var stem in ck.CustomSentenceStems)
         {
-            var name = OutputLayout.CustomSentences(stem);
-            var source = Path.Combine(unitDir, name);
-            if (!File.Exists(source)) throw new ResultsFileException(source, null, $"missing from the finished {unit.Describe(plan)}");
-            var acc = new StratumAccumulator();
-            using (var reader = new JsonlLineReader(source))
-            {
-                while (reader.TryReadLine(out var line))
-                {
-                    var v = JsonlRecord.Parse<CustomSentenceLineView>(line.Span, ViewOptions, source, reader.LineNumber, "custom sentence record");
-                    if (v?.LdMetrics is { IsValid: true } m) acc.Add(m);
-                }
-            }
+            var (source, acc) = ReadCustom(dir, plan, unit, stem);
             custom[stem] = acc.ToResult();
-            var target = Path.Combine(ckDir, name);
-            var tmp = SharedDirFile.TempPath(target);
-            File.Copy(source, tmp, overwrite: true);
-            SharedDirFile.Commit(tmp, target);
+            var target = Path.Combine(ckDir, OutputLayout.CustomSentences(stem));
+            File.Copy(source, target, overwrite: true);   // into the staging folder
             files.Add(target);
         }
+    }
+
+    /// <summary>Reads and checks the scores of one custom sentence file of a finished unit.</summary>
+    /// <exception cref="ResultsFileException">The file is missing or a line is not a valid score.</exception>
+    private static (string Source, StratumAccumulator Scores) ReadCustom(string dir, ShardPlan plan, WorkUnit unit, string stem)
+    {
+        var source = Path.Combine(ShardLayout.CustomUnitDir(dir, plan, unit), OutputLayout.CustomSentences(stem));
+        if (!File.Exists(source)) throw new ResultsFileException(source, null, $"missing from the finished {unit.Describe(plan)}");
+        var acc = new StratumAccumulator();
+        using var reader = new JsonlLineReader(source);
+        while (reader.TryReadLine(out var line))
+        {
+            if (line.Span.Trim((byte)' ').IsEmpty) continue;
+            var v = JsonlRecord.Parse<CustomSentenceLineView>(line.Span, ViewOptions, source, reader.LineNumber, "custom sentence record");
+            if (v.LdMetrics is { IsValid: true } m) acc.Add(m);
+        }
+        return (source, acc);
     }
 
     /// <summary>The checkpoint's probe journal, as a single run leaves it in the checkpoint's directory (<c>probes_&lt;set&gt;.jsonl</c>).</summary>
     private static void MergeProbes(string dir, ShardPlan plan, WorkUnit unit, string ckDir, List<string> files)
     {
-        var target = Path.Combine(ckDir, OutputLayout.ProbeJournal(plan.Probes!.SetName));
+        var probes = plan.Probes ?? throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: {unit.Describe(plan)} is an answer-probe unit, but field 'probes' is absent.");
+        var target = Path.Combine(ckDir, OutputLayout.ProbeJournal(probes.SetName));
         var tmp = SharedDirFile.TempPath(target);
         File.Copy(ShardLayout.ProbeUnitJournal(dir, plan, unit), tmp, overwrite: true);
         SharedDirFile.Commit(tmp, target);

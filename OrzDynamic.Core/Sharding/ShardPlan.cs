@@ -46,6 +46,10 @@ public sealed record ShardPlan
     /// <summary>The CLI's <c>--heatmap_samples</c> (heatmaps of probed answers, drawn by the merge); charts only, not in the plan id.</summary>
     [JsonPropertyName("heatmap_samples")] public string? HeatmapSamples { get; init; }
 
+    /// <summary>The answer probes, for a plan that has answer-probe units (<see cref="Load"/> checks that they are present).</summary>
+    /// <exception cref="ShardPlanException">The plan has no field 'probes'.</exception>
+    internal PlanProbes RequiredProbes => Probes ?? throw new ShardPlanException($"plan {PlanId}: field 'probes' is absent, but the plan has answer-probe units.");
+
     /// <summary>Samples and custom sentences per shard (the balance of the plan).</summary>
     public long[] WorkPerShard()
     {
@@ -77,19 +81,22 @@ public sealed record ShardPlan
     {
         if (!File.Exists(path)) throw new ShardPlanException($"{path}: no plan file (create one with `slurm submit` or `shard plan`).");
         ShardPlan? plan;
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            plan = JsonSerializer.Deserialize<ShardPlan>(File.ReadAllText(path), Options);
+            plan = JsonSerializer.Deserialize<ShardPlan>(bytes, Results.StrictJson.For(Options));
         }
         catch (JsonException ex)
         {
-            throw new ShardPlanException($"{path}: not a valid plan ({ex.Path}): {ex.Message}", ex);
+            throw new ShardPlanException($"{path}, line {Results.JsonProblem.Line(ex)}: not a valid plan: {Results.JsonProblem.Describe(ex, bytes)}", ex);
         }
-        if (plan is null) throw new ShardPlanException($"{path}: empty plan.");
+        if (plan is null) throw new ShardPlanException($"{path}: the plan is null.");
         if (plan.Format != CurrentFormat) throw new ShardPlanException($"{path}: field 'format' is {plan.Format}, this version reads {CurrentFormat}.");
         if (plan.ShardCount < 1) throw new ShardPlanException($"{path}: field 'shards' must be at least 1.");
         var bad = plan.Units.FirstOrDefault(u => u.Shard < 0 || u.Shard >= plan.ShardCount || u.Checkpoint < 0 || u.Checkpoint >= plan.Checkpoints.Count);
         if (bad is not null) throw new ShardPlanException($"{path}: unit {bad.Id} names shard {bad.Shard} / checkpoint {bad.Checkpoint}, outside the plan.");
+        if (plan.Probes is null && plan.Units.FirstOrDefault(u => u.Kind == WorkUnitKind.AnswerProbes) is { } probe)
+            throw new ShardPlanException($"{path}: unit {probe.Id} is an answer-probe unit, but field 'probes' is absent.");
         var hash = PlanSettings.Hash(plan.Checkpoints.Select(c => c.Settings));
         if (hash != plan.SettingsHash)
             throw new ShardPlanException($"{path}: plan was made with other settings: field 'settings_hash' is {plan.SettingsHash}, the recorded settings hash to {hash} (the plan was edited).");

@@ -55,6 +55,7 @@ public static class ShardRunner
         var dir = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
         // Only this shard's folder is locked: shards of one plan write disjoint files and run side by side.
         using var writer = OutputDirectoryLock.Acquire(ShardLayout.ShardDir(dir, shardIndex));
+        TempLeftovers.Remove(ShardLayout.ShardDir(dir, shardIndex), log);   // temporary files of an earlier run of this shard that was killed
         PlanStatus.CheckForeignFiles(dir, plan);
 
         var mine = plan.Units.Where(u => u.Shard == shardIndex).ToArray();
@@ -67,8 +68,8 @@ public static class ShardRunner
             // Answer probes need every reference answer. While the reference checkpoint's units are not complete (they run
             // in other shards, or later in this one), a probe unit waits for a rerun of the shard: `slurm submit` runs a
             // second, dependent array for that; by hand, run the shard again once the others are done.
-            var blocked = todo.Where(u => u.Kind == WorkUnitKind.AnswerProbes && !plan.Probes!.IsReady(dir, plan)
-                                          && !(plan.Probes.ReferenceCheckpoint == group.Key && todo.Any(t => t.Kind == WorkUnitKind.Samples))).ToArray();
+            var blocked = todo.Where(u => u.Kind == WorkUnitKind.AnswerProbes && !plan.RequiredProbes.IsReady(dir, plan)
+                                          && !(plan.RequiredProbes.ReferenceCheckpoint == group.Key && todo.Any(t => t.Kind == WorkUnitKind.Samples))).ToArray();
             foreach (var unit in blocked) AnswerProbeUnit.LogWaiting(log, plan, unit);
             waiting += blocked.Length;
             todo = todo.Except(blocked).ToArray();
@@ -90,7 +91,7 @@ public static class ShardRunner
             foreach (var unit in todo)
             {
                 ct.ThrowIfCancellationRequested();
-                if (unit.Kind == WorkUnitKind.AnswerProbes && !plan.Probes!.IsReady(dir, plan))
+                if (unit.Kind == WorkUnitKind.AnswerProbes && !plan.RequiredProbes.IsReady(dir, plan))
                 {
                     AnswerProbeUnit.LogWaiting(log, plan, unit);
                     waiting++;

@@ -65,12 +65,12 @@ public sealed class CheckpointSamples
             SampleRecord? rec;
             try
             {
-                rec = JsonSerializer.Deserialize<SampleRecord>(line, ResultsJournal.LineOptions);
+                rec = JsonSerializer.Deserialize<SampleRecord>(line, StrictJson.For(ResultsJournal.LineOptions));
             }
             catch (JsonException ex)
             {
                 if (last) { tornLines++; continue; }
-                throw new ResultsFileException(path, i + 1, "not a valid sample record: " + ex.Message, ex);
+                throw new ResultsFileException(path, i + 1, "not a valid sample record: " + JsonProblem.Describe(ex, line), ex);
             }
             if (rec is null || string.IsNullOrEmpty(rec.Dataset))
                 throw new ResultsFileException(path, i + 1, "sample record has no 'dataset'");
@@ -94,7 +94,6 @@ public sealed class CheckpointSamples
         while (reader.TryReadLine(out var line))
         {
             var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ResultsJournal.LineOptions, path, reader.LineNumber, "sample record");
-            if (r is null) continue;
             records.Add(new SampleRecord
             {
                 Dataset = r.Dataset,

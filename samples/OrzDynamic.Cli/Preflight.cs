@@ -1,7 +1,5 @@
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Results;
-using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Cli;
@@ -9,7 +7,8 @@ namespace OrzDynamic.Cli;
 /// <summary>
 /// Checks, before any checkpoint is loaded, everything that can fail late: the output directories (not files or
 /// devices, results files not directories), every record of every data file and custom sentence file (JSON, fields,
-/// UTF-8), every checkpoint's config.json and every tokenizer. A mistake then costs seconds, not a checkpoint's generation.
+/// UTF-8), and every checkpoint (<see cref="CheckpointPreflight"/>: config, safetensors headers, tokenizer, vocabulary,
+/// template). A mistake then costs seconds, not a checkpoint's generation.
 /// </summary>
 internal static class Preflight
 {
@@ -22,9 +21,7 @@ internal static class Preflight
             new EvalDataLoader().Load(settings.Data, new EvalDataOptions { ReplaceInvalidUtf8 = settings.Run.AllowInvalidUtf8 });
         if (settings.CustomSentences.Count > 0)
             new CustomSentenceLoader().Load(settings.CustomSentences, skipInvalidRecords: false, replaceInvalidUtf8: settings.Run.AllowInvalidUtf8);
-        foreach (var (path, _) in configs) CheckpointLoader.ReadConfig(path);
-        foreach (var tokenizer in configs.Select(c => c.Config.EffectiveTokenizerPath).Distinct(StringComparer.Ordinal))
-            HfTokenizer.FromDirectory(tokenizer);
-
+        // Every checkpoint's config, weight headers, tokenizer, vocabulary and template; all problems at once.
+        CheckpointPreflight.Check(configs.Select(c => c.Config));
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial record DocSnippet(string File, int Line, DocSnippetKind 
 
     /// <summary>Every C# block of <see cref="DocumentFiles"/>, in file and line order.</summary>
     public static IReadOnlyList<DocSnippet> All(string repoRoot) =>
-        DocumentFiles(repoRoot).SelectMany(f => Extract(Path.GetRelativePath(repoRoot, f).Replace('\\', '/'), File.ReadAllText(f))).ToArray();
+        DocumentFiles(repoRoot).SelectMany(f => Extract(Path.GetRelativePath(repoRoot, f).Replace('\\', '/'), System.IO.File.ReadAllText(f))).ToArray();
 
     /// <summary>The C# blocks of one Markdown text.</summary>
     public static IEnumerable<DocSnippet> Extract(string file, string markdown)

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using OrzDynamic.Core.Results;
+using OrzDynamic.Core.Tests.Demo;
 using OrzDynamic.Core.Tests.Fixtures;
 
 namespace OrzDynamic.Core.Tests.Packaging;
@@ -7,7 +8,8 @@ namespace OrzDynamic.Core.Tests.Packaging;
 /// <summary>
 /// Installs the CLI as the README does: packs it as a .NET tool into the local feed (this machine's runtime identifier
 /// only), <c>dotnet tool install --tool-path</c> from the feed, then runs <c>orz-dynamic --help</c> and the embedded demo
-/// (no arguments) from the installed command; and once more as a local tool in a tool manifest (<c>dotnet tool run</c>).
+/// (no arguments) from the installed command, and <c>slurm submit</c> writes scripts that call it; once more as a local
+/// tool in a tool manifest (<c>dotnet tool run</c>).
 /// </summary>
 [TestFixture, NonParallelizable, Category("Packaging")]
 public sealed class ToolInstallTests
@@ -49,6 +51,17 @@ public sealed class ToolInstallTests
     }
 
     [Test]
+    public void InstalledTool_SlurmSubmit_ScriptsCallTheInstalledCommand()
+    {
+        var dir = _tmp.Sub("slurm");
+        var path = Path.GetDirectoryName(_command) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        var output = LocalFeed.Run(_command, ["slurm", "submit", "--checkpoint_paths", DemoPaths.CheckpointDirectories[0].Path, "--data", DemoPaths.EvalData,
+            "--max_eval_samples", "4", "--output_dir", dir, "--shards", "2", "--dry_run"], _tmp.Path, 300, new Dictionary<string, string?> { ["PATH"] = path });
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "shards.sbatch")), Does.Contain("exec 'orz-dynamic' shard run --plan"), output);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch")), Does.Contain("exec 'orz-dynamic' merge"));
+    }
+
+    [Test]
     public void LocalToolInManifest_DotnetToolRun_Help()
     {
         var repo = _tmp.Sub("manifest");
@@ -57,7 +70,9 @@ public sealed class ToolInstallTests
         var env = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = _tmp.Sub("packages") };
         LocalFeed.Run("dotnet", ["new", "tool-manifest"], repo, 120, env);
         LocalFeed.Run("dotnet", ["tool", "install", "--local", "--add-source", LocalFeed.WithTool(), "--version", LocalFeed.Version, "OrzDynamic.Cli"], repo, 600, env);
-        Assert.That(File.ReadAllText(Path.Combine(repo, ".config", "dotnet-tools.json")), Does.Contain("orzdynamic.cli").And.Contain("orz-dynamic"));
+        // The SDK writes the manifest as dotnet-tools.json (older SDKs: .config/dotnet-tools.json).
+        var manifest = new[] { Path.Combine(repo, "dotnet-tools.json"), Path.Combine(repo, ".config", "dotnet-tools.json") }.Single(File.Exists);
+        Assert.That(File.ReadAllText(manifest), Does.Contain("orzdynamic.cli").And.Contain("orz-dynamic"));
         var output = LocalFeed.Run("dotnet", ["tool", "run", "orz-dynamic", "--", "--help"], repo, 120, env);
         Assert.That(output, Does.Contain("Usage:").And.Contain("--checkpoint_paths"));
     }

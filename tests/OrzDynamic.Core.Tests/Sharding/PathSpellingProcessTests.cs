@@ -45,7 +45,7 @@ public sealed class PathSpellingProcessTests
     {
         var manifest = System.IO.File.ReadAllText(File(_single, OutputLayout.Manifest));
         Assert.That(manifest, Does.Contain($"\"model_path\": \"{AbsoluteCheckpoint}\""));
-        Assert.That(manifest, Does.Contain($"\"tokenizer\": \"{AbsoluteCheckpoint}\""), manifest);
+        Assert.That(manifest, Does.Contain($"\"tokenizer\": \"{Path.Combine(AbsoluteCheckpoint, "tokenizer.json")}\""), manifest);
     }
 
     [Test]

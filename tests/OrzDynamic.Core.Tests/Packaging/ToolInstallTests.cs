@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using NUnit.Framework;
 using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tests.Demo;
@@ -30,6 +31,16 @@ public sealed class ToolInstallTests
 
     [OneTimeTearDown]
     public void Clean() => _tmp?.Dispose();
+
+    [Test]
+    public void ToolPackage_IsADotnetTool_WithItsReadme()
+    {
+        using var zip = ZipFile.OpenRead(Path.Combine(LocalFeed.WithTool(), $"OrzDynamic.Cli.{LocalFeed.Version}.nupkg"));
+        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var spec = nuspec.ReadToEnd();
+        Assert.That(spec, Does.Contain("<packageType name=\"DotnetTool\"").And.Contain("<readme>PACKAGE.md</readme>"), spec);
+        Assert.That(zip.GetEntry("PACKAGE.md"), Is.Not.Null);
+    }
 
     [Test]
     public void InstalledTool_Help_ExitsZero()

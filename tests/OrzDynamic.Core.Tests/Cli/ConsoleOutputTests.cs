@@ -14,6 +14,7 @@ public sealed class ConsoleOutputTests
     private TempDirectory _tmp = null!;
     private CliRunner _cli = null!;
     private string[] _lines = [];
+    private string _stderr = "";
 
     [OneTimeSetUp]
     public void RunDemo()
@@ -23,6 +24,7 @@ public sealed class ConsoleOutputTests
         var (code, stdout, err) = _cli.Run([], Redirected);
         Assert.That(code, Is.Zero, stdout + err);
         _lines = stdout.Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        _stderr = err;
     }
 
     [OneTimeTearDown]
@@ -33,6 +35,7 @@ public sealed class ConsoleOutputTests
     {
         var withEsc = _lines.Where(l => l.Contains('\u001b', StringComparison.Ordinal)).ToArray();
         Assert.That(withEsc, Is.Empty, "ANSI codes in redirected output");
+        Assert.That(_stderr.Count(c => c == '\u001b'), Is.Zero, "ANSI codes in redirected standard error");
     }
 
     [Test]

@@ -48,6 +48,17 @@ public sealed class SummaryCountsProcessTests
     }
 
     [Test]
+    public void Debug_ResultsTable_SkippedTooLong_IsZero()
+    {
+        var lines = _stdout.Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        var header = lines.First(l => l.Contains("skipped (too long)", StringComparison.Ordinal));
+        int column = header.Split('│').Select(c => c.Trim()).ToList().IndexOf("skipped (too long)");
+        Assert.That(column, Is.GreaterThan(0), header);
+        var row = lines.SkipWhile(l => l != header).First(l => l.StartsWith("│ arith_demo ", StringComparison.Ordinal));
+        Assert.That(row.Split('│')[column].Trim(), Is.EqualTo("0"), "the table agrees with summary.json:\n" + header + "\n" + row);
+    }
+
+    [Test]
     public void Debug_ShardPlan_SkippedTooLong_IsZero()
     {
         var dir = _tmp.Sub("plan");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using NUnit.Framework;
 using OrzDynamic.Core.Tests.Demo;
@@ -7,45 +6,28 @@ using OrzDynamic.Core.Tests.Fixtures;
 namespace OrzDynamic.Core.Tests.Packaging;
 
 /// <summary>
-/// Uses OrzDynamic as a package user would: packs the four libraries into a temporary feed, then builds and runs a
-/// fresh console app that references only the packages (plus the native TorchSharp-cpu package the README names), in
-/// both call orders — TorchSharp touched first, and OrzDynamic touched first.
+/// Uses OrzDynamic as a package user would: packs the four libraries into a temporary feed (<see cref="LocalFeed"/>),
+/// then builds and runs a fresh console app that references only the packages (plus the native TorchSharp-cpu package
+/// the README names), in both call orders — TorchSharp touched first, and OrzDynamic touched first.
 /// </summary>
 [TestFixture, NonParallelizable, Category("Packaging")]
 public sealed class PackageConsumerTests
 {
-    private static readonly string[] Libraries = ["OrzDynamic.Metrics", "OrzDynamic.Datasets", "OrzDynamic.Core", "OrzDynamic.Plotting"];
+    private static string[] Libraries => LocalFeed.Libraries;
     private TempDirectory _tmp = null!;
     private string _feed = null!;
     private string _app = null!;
-
-    private static string RepoRoot => Path.GetDirectoryName(DemoPaths.Samples)!;
 
     [OneTimeSetUp]
     public void PackAndBuild()
     {
         _tmp = new TempDirectory();
-        _feed = _tmp.Sub("feed");
-        var version = "0.1.0-test" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var lib in Libraries)
-            Run("dotnet", ["pack", Path.Combine(RepoRoot, lib, lib + ".csproj"), "-c", "Release", "-o", _feed, $"-p:Version={version}"], RepoRoot, 600);
-
+        _feed = LocalFeed.WithLibraries();
+        var version = LocalFeed.Version;
         _app = _tmp.Sub("app");
         Directory.CreateDirectory(_app);
-        File.WriteAllText(Path.Combine(_app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-        // An empty Directory.Build.props/targets and packages file keep the repository's own build settings out.
-        File.WriteAllText(Path.Combine(_app, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(_app, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(_app, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
+        LocalFeed.WriteNugetConfig(_app);
+        LocalFeed.IsolateFromRepository(_app);
         File.WriteAllText(Path.Combine(_app, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -181,22 +163,6 @@ public sealed class PackageConsumerTests
         Assert.That(withSource, Is.EqualTo(documents), $"{lib}: documents with embedded source");
     }
 
-    private static string Run(string file, IReadOnlyList<string> args, string workDir, int timeoutSeconds)
-    {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeoutSeconds * 1000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} timed out after {timeoutSeconds} s");
-        }
-        var output = stdout.Result + stderr.Result;
-        Assert.That(p.ExitCode, Is.Zero, $"{file} {string.Join(' ', args)} failed:\n{output}");
-        return output;
-    }
+    private static string Run(string file, IReadOnlyList<string> args, string workDir, int timeoutSeconds) =>
+        LocalFeed.Run(file, args, workDir, timeoutSeconds);
 }

@@ -151,11 +151,12 @@ internal sealed class CheckpointPipeline : IDisposable
     }
 
     /// <summary>
-    /// Generates, checks, scores and records the samples of <paramref name="slice"/> that are not yet in
-    /// <paramref name="journal"/>. Samples of other datasets count as done: under static batching they are still
+    /// Generates, checks, scores and records the answers of <paramref name="slice"/> that are not yet in
+    /// <paramref name="journal"/>: <see cref="EvaluatorConfig.NSamples"/> per prompt, all in the slice (a prompt's
+    /// samples are never split). Samples of other datasets count as done: under static batching they are still
     /// generated as batch-mates (not recorded), so a sample's record does not depend on which part of the selection a
     /// process runs; under continuous batching they are not generated at all. Seeds depend on (run seed, dataset,
-    /// index) only.
+    /// index, sample number) only.
     /// </summary>
     public void Answer(Selection selection, SampleSlice slice, ResultsJournal journal, SampleProgress progress, CancellationToken ct)
     {
@@ -165,7 +166,9 @@ internal sealed class CheckpointPipeline : IDisposable
         var scorer = Scorer();
         // Slices start on a batch boundary, so they partition into the same static batches as the whole selection.
         var samples = selection.Data.Samples.Skip(slice.FirstBatch * config.BatchSize).Take(slice.BatchCount * config.BatchSize).ToArray();
-        bool Done(EvalSample s) => (slice.OnlyDataset is not null && s.DatasetName != slice.OnlyDataset) || journal.Contains(s.DatasetName, s.Index);
+        var batches = SampleDraw.Batches(samples, config.BatchSize, config.NSamples);
+        bool Done(SampleDraw d) => (slice.OnlyDataset is not null && d.Sample.DatasetName != slice.OnlyDataset)
+                                   || journal.Contains(d.Sample.DatasetName, d.Sample.Index, d.Number);
         long before = progress.GeneratedTokens;
         var tokens = new InlineProgress<long>(n =>
         {
@@ -173,7 +176,7 @@ internal sealed class CheckpointPipeline : IDisposable
             progress.Report(EvalStage.Generating);
         });
         progress.Report(EvalStage.Generating);
-        foreach (var answers in scheduler.Run(samples, Done, Tokenizer.Encode, config.Seed, GenerationOptionsOf(selection.Limits), tokens, ct))
+        foreach (var answers in scheduler.Run(batches, Done, Tokenizer.Encode, config.Seed, GenerationOptionsOf(selection.Limits), tokens, ct))
         {
             progress.Report(EvalStage.Scoring);
             var segments = Settings.ThinkSegments

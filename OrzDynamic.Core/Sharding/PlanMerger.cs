@@ -79,7 +79,7 @@ public static class PlanMerger
         WriteManifest(ck, ckDir, files);
 
         var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
-        var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
+        var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d, ck.Config.NSamples, EquivalenceOf(ck, d, ct)), StringComparer.Ordinal);
         var resultsPath = Path.Combine(ckDir, OutputLayout.Journal);
         var resultsTmp = SharedDirFile.TempPath(resultsPath);
         var detailTmp = ck.Config.SaveDetailedResults
@@ -156,32 +156,76 @@ public static class PlanMerger
         var acc = accumulators.GetValueOrDefault(unit.Dataset ?? "")
                   ?? throw new ShardPlanException($"{ShardLayout.PlanPath(dir)}: {unit.Describe(plan)} names a dataset the checkpoint does not have.");
         detail.TryGetValue(unit.Dataset!, out var detailStream);
-        using var reader = new JsonlLineReader(path);
-        while (reader.TryReadLine(out var line))
+        int perPrompt = ck.Config.NSamples;
+        // With several answers per prompt a unit's answers are taken by (index, sample number), the order of a
+        // single-process run, whatever order they finished in.
+        var buffered = perPrompt > 1 ? new List<(SampleRecordView View, byte[] Line)>() : null;
+        using (var reader = new JsonlLineReader(path))
         {
-            if (line.Span.Trim((byte)' ').IsEmpty) continue;
-            var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
-            if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
-            if (r.Checkpoint != ck.Name)
-                throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
-            if (r.Dataset != unit.Dataset)
-                throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
-            fp.Add(r.Index);
-            n++;
-            results.Write(line.Span);
+            while (reader.TryReadLine(out var line))
+            {
+                if (line.Span.Trim((byte)' ').IsEmpty) continue;
+                var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
+                if (r is null) throw new ResultsFileException(path, reader.LineNumber, "empty sample record");
+                if (r.Checkpoint != ck.Name)
+                    throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
+                if (r.Dataset != unit.Dataset)
+                    throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
+                if (buffered is not null)
+                {
+                    buffered.Add((r, line.Span.ToArray()));
+                    continue;
+                }
+                fp.Add(r.Index);
+                n++;
+                Write(r, line.Span);
+            }
+        }
+        string fingerprint = fp.ToString();
+        if (buffered is not null)
+        {
+            foreach (var (r, line) in buffered.OrderBy(b => b.View.Index).ThenBy(b => b.View.Sample ?? 0))
+            {
+                n++;
+                Write(r, line);
+            }
+            fingerprint = ShardPlanner.IndexFingerprint(buffered.Select(b => b.View.Index).Distinct().Order());
+            var incomplete = buffered.GroupBy(b => b.View.Index)
+                .FirstOrDefault(g => g.Select(b => b.View.Sample ?? 0).Distinct().Count() != perPrompt || g.Count() != perPrompt);
+            if (status.IsComplete && incomplete is not null)
+                throw new ResultsFileException(path, null,
+                    $"{unit.Describe(plan)}: prompt {incomplete.Key} has {incomplete.Count()} answer(s) (sample numbers {string.Join(", ", incomplete.Select(b => b.View.Sample ?? 0).Order())}), expected samples 0–{perPrompt - 1}");
+        }
+        if (status.IsComplete && (n != unit.Samples || fingerprint != unit.IndexFingerprint))
+            throw new ResultsFileException(path, null,
+                $"the journal's samples do not match the plan for {unit.Describe(plan)}: {n} record(s), index fingerprint {fingerprint} (plan: {unit.Samples}, {unit.IndexFingerprint})");
+        return n;
+
+        void Write(SampleRecordView r, ReadOnlySpan<byte> line)
+        {
+            results.Write(line);
             results.WriteByte((byte)'\n');
             if (detailStream is not null)
             {
-                detailStream.Write(line.Span);
+                detailStream.Write(line);
                 detailStream.WriteByte((byte)'\n');
             }
-            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics,
-                r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+            var valid = r.InvalidReason is null ? r.LdMetrics : null;
+            acc.Add(r.IsCorrect, r.Output.Length, valid, r.SampledTokens?.Metrics, r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+            acc.AddToPrompt(r.Index, r.Sample ?? 0, r.IsCorrect, r.FinalAnswer, valid, r.SampledTokens?.Metrics);
         }
-        if (status.IsComplete && (n != unit.Samples || fp.ToString() != unit.IndexFingerprint))
-            throw new ResultsFileException(path, null,
-                $"the journal's samples do not match the plan for {unit.Describe(plan)}: {n} record(s), index fingerprint {fp} (plan: {unit.Samples}, {unit.IndexFingerprint})");
-        return n;
+    }
+
+    /// <summary>
+    /// The maj@K equivalence of dataset <paramref name="dataset"/> of <paramref name="ck"/>: its planned answer checker
+    /// resolved in the checkpoint's registry; null with one answer per prompt.
+    /// </summary>
+    private static Func<string, string, bool>? EquivalenceOf(PlanCheckpoint ck, string dataset, CancellationToken ct)
+    {
+        if (ck.Config.NSamples <= 1) return null;
+        var name = ck.Datasets.FirstOrDefault(d => d.Name == dataset)?.AnswerChecker;
+        if (name is null) return null;
+        return CheckerEquivalence.Of(AnswerCheckerSelection.RegistryOf(ck.Config).Resolve(name), ct);
     }
 
     private static void MergeCustom(string dir, ShardPlan plan, PlanCheckpoint ck, WorkUnit unit, string ckDir,

@@ -188,8 +188,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
 
     /// <summary>
-    /// Writes <c>trends.csv</c> and, when <paramref name="chartWriter"/> is given, one trend chart per dataset;
-    /// returns the written paths, CSV first.
+    /// Writes <c>trends.csv</c> and, when <paramref name="chartWriter"/> is given, one trend chart per dataset (and,
+    /// with several answers per prompt, its pass@k chart); returns the written paths, CSV first.
     /// </summary>
     public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, IChartWriter? chartWriter = null,
         ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -206,6 +206,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             written.Add(chartWriter.SaveTrends(trend, outputDir, cancellationToken));
+            if (trend.SampleMetrics.Count > 0 && chartWriter.SavePassAtK(trend, outputDir, cancellationToken) is { } passAtK) written.Add(passAtK);
         }
         return written;
     }

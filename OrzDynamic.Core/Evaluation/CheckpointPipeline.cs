@@ -146,6 +146,12 @@ internal sealed class CheckpointPipeline : IDisposable
             data = EvalDataSelection.Load(config, limits.PromptMaxLen, Tokenizer, _loggerFactory, ct);
             _logger.LogInformation(DecisionLog.Event, "Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
                 data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, limits.PromptMaxLen, data.SkippedInvalidRecords);
+            if (config.NSamples > 1)
+            {
+                _logger.LogInformation(DecisionLog.Event, "{K} answers per prompt: {Answers} answers to generate in all", config.NSamples, data.Samples.Count * config.NSamples);
+                if (Settings.Temperature == 0)
+                    _logger.LogWarning("{K} answers per prompt with greedy decoding: the answers of a prompt are identical (sample to make them differ)", config.NSamples);
+            }
         }
         return new Selection(limits, data, custom, AnswerCheckerSelection.ForDatasets(config, data.Samples, _loggerFactory));
     }

@@ -44,7 +44,10 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     /// </summary>
     public IReadOnlyCollection<SampleRecord> Samples { get; init; } = [];
 
-    /// <summary>Wilson interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>; null when nothing was evaluated.</summary>
+    /// <summary>
+    /// Interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>: Wilson, or with several
+    /// answers per prompt the Student-t interval of the per-prompt accuracies; null when there is none.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No such dataset.</exception>
     public Statistics.ConfidenceInterval? AccuracyInterval(string dataset) =>
         Datasets.TryGetValue(dataset, out var ds) ? Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel)

@@ -108,7 +108,7 @@ internal sealed class TrendDataBuilder
 
     /// <summary>
     /// The avg@K, pass@k and maj@K series (in that order, k ascending) of the checkpoints with several answers per
-    /// prompt; NaN at the others. Bands: Student-t over prompts.
+    /// prompt; NaN at the others. Bands: Student-t over prompts, cut to [0, 1] (<see cref="Statistics.ResultIntervals.Proportion"/>).
     /// </summary>
     private Dictionary<string, TrendSeries> SampleMetricsOf(int[] iterations,
         IEnumerable<(DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi, MultiSampleResult? MultiSample)> points)
@@ -119,7 +119,7 @@ internal sealed class TrendDataBuilder
         foreach (var name in names)
         {
             var stats = perPoint.Select(p => p.FirstOrDefault(kv => kv.Key == name).Value).ToArray();
-            var intervals = stats.Select(m => m.HasStd ? Statistics.StudentTInterval.FromSummary(m.Mean, m.Std, m.Count, ConfidenceLevel) : null).ToArray();
+            var intervals = stats.Select(m => Statistics.ResultIntervals.Proportion(m, ConfidenceLevel)).ToArray();
             result[name] = new TrendSeries(iterations, stats.Select(m => m.HasMean ? m.Mean : double.NaN).ToArray())
             {
                 Std = stats.Select(m => m.HasStd ? m.Std : double.NaN).ToArray(),

@@ -156,7 +156,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     private static void AddMean(Dictionary<string, double> d, string key, MetricStats stats, double level)
     {
         d[key] = stats.Mean;
-        if (Statistics.ResultIntervals.Mean(stats, level) is { } ci)
+        if (Statistics.ResultIntervals.Proportion(stats, level) is { } ci)
         {
             d[key + "_ci_low"] = ci.Low;
             d[key + "_ci_high"] = ci.High;

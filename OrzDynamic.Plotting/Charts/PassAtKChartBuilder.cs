@@ -1,8 +1,8 @@
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>
-/// Builds the pass@k chart of one dataset evaluated with several answers per prompt: x = k on a log₂ axis (1, 2, 4,
-/// …, K), y = pass@k in percent, one line with markers per checkpoint (coloured in checkpoint order, named by
+/// Builds the pass@k chart of one dataset evaluated with several answers per prompt: x = k on a log₂ scale (ticks 1,
+/// 2, 4, …, K), y = pass@k in percent, one line with markers per checkpoint (coloured in checkpoint order, named by
 /// iteration). Lines that fan out with k mean a checkpoint solves more prompts at some of its K tries than on average;
 /// lines that cross show RL narrowing (higher pass@1, lower pass@K) or widening what a model can solve.
 /// </summary>
@@ -53,12 +53,14 @@ public static class PassAtKChartBuilder
         if (curves.Count == 0) return null;
         var panel = ChartTheme.NewPanel("pass@k");
         int maxK = curves.Max(c => c.Points.Max(p => p.K));
-        var x = new LogarithmicAxis
+        // A log₂ axis drawn as a linear axis over log₂ k, so the ticks are exactly the powers of two 1, 2, 4, … K.
+        var x = new LinearAxis
         {
-            Position = AxisPosition.Bottom, Base = 2, Title = "k (samples drawn per prompt)", Key = "k",
-            Minimum = 0.8, Maximum = maxK * 1.25, MajorStep = double.NaN, StringFormat = "0",
+            Position = AxisPosition.Bottom, Title = "k (answers drawn per prompt, log scale)", Key = "k",
+            Minimum = -0.25, Maximum = Math.Log2(maxK) + 0.25, MajorStep = 1, MinorStep = 1,
+            LabelFormatter = v => Math.Pow(2, Math.Round(v)).ToString("0", CultureInfo.InvariantCulture),
         };
-        var y = new LinearAxis { Position = AxisPosition.Left, Title = "pass@k (%)", Key = "p", Minimum = 0, Maximum = 100 };
+        var y = new LinearAxis { Position = AxisPosition.Left, Title = "pass@k (%)", Key = "p", Minimum = -2, Maximum = 102, MajorStep = 20 };
         foreach (var axis in new Axis[] { x, y })
         {
             ChartTheme.StyleAxis(axis);
@@ -74,7 +76,7 @@ public static class PassAtKChartBuilder
                 Color = color, StrokeThickness = 2, MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = color,
                 XAxisKey = "k", YAxisKey = "p",
             };
-            foreach (var (k, value) in curves[c].Points) line.Points.Add(new DataPoint(k, 100 * value));
+            foreach (var (k, value) in curves[c].Points) line.Points.Add(new DataPoint(Math.Log2(k), 100 * value));
             panel.Series.Add(line);
             legend.Add(new LegendEntry(string.Create(CultureInfo.InvariantCulture, $"iter {curves[c].Iteration}"), color)
             {

@@ -29,8 +29,8 @@ internal static class ResultsTables
             var names = new List<string> { $"avg@{multi.SamplesPerPrompt}" };
             names.AddRange(multi.PassAtK.Keys.Order().Select(k => $"pass@{k}"));
             names.Add($"maj@{multi.SamplesPerPrompt}");
-            var t = new FittedTable($"{Markup.Escape(ds.Name)}: {multi.SamplesPerPrompt} answers per prompt ({multi.Prompts} prompts; intervals over prompts)",
-                ["metric", "value"]);
+            var t = new FittedTable($"{Markup.Escape(ds.Name)}: K = {multi.SamplesPerPrompt}, {multi.Prompts} prompts",
+                ["metric", "value [interval over prompts]"]);
             foreach (var name in names)
                 t.AddRow(name, MeanCell(results, $"{ds.Name}/{name}"));
             t.Write(console);

@@ -46,7 +46,9 @@ public sealed class PassAtKChartTests
         Assert.That(curves[2].Points.Select(p => p.K), Is.EqualTo(new[] { 1, 2, 4 }), "a missing value is no point");
         var chart = PassAtKChartBuilder.Build(Trend())!;
         var panel = chart.Panels.Single();
-        Assert.That(panel.Axes.OfType<OxyPlot.Axes.LogarithmicAxis>().Single().Base, Is.EqualTo(2));
+        var x = panel.Axes.Single(a => a.Key == "k");
+        Assert.That(((OxyPlot.Series.LineSeries)panel.Series[0]).Points.Select(p => p.X), Is.EqualTo(new[] { 0.0, 1, 2, 3 }), "x = log2 k");
+        Assert.That(new[] { 0.0, 1, 2, 3 }.Select(v => x.LabelFormatter(v)), Is.EqualTo(new[] { "1", "2", "4", "8" }));
         Assert.That(panel.Series, Has.Count.EqualTo(3));
         Assert.That(chart.Layout.Legend!.Select(l => l.Label), Is.EqualTo(new[] { "iter 0", "iter 100", "iter 200" }));
     }

@@ -107,18 +107,43 @@ public sealed class MultiSampleAccumulatorTests
     [Test]
     public void AccuracyIntervalUsesPromptsAsTheUnit()
     {
-        // 3 prompts × 4 answers: the interval is a t interval over 3 per-prompt accuracies, not a Wilson over 12 answers.
-        var pattern = new[] { new[] { true, true, true, false }, new[] { false, false, true, false }, new[] { true, false, true, true } };
+        // 6 prompts × 4 answers: the interval is a t interval over 6 per-prompt accuracies, not a Wilson over 24 answers.
+        var pattern = new[]
+        {
+            new[] { true, true, true, false }, new[] { false, false, true, false }, new[] { true, false, true, true },
+            new[] { true, true, false, false }, new[] { false, true, true, false }, new[] { true, false, true, false },
+        };
         var records = pattern.SelectMany((c, p) => c.Select((ok, s) => Answer(p, s, ok ? "1" : "2", ok)));
         var acc = new DatasetAccumulator("ds", 4, Math);
         foreach (var r in records) acc.Add(r);
         var ds = acc.ToResult();
         var results = new EvalResults { Checkpoint = "c", Datasets = new Dictionary<string, DatasetResult> { ["ds"] = ds } };
-        var means = new[] { 0.75, 0.25, 0.75 };
+        var means = new[] { 0.75, 0.25, 0.75, 0.5, 0.5, 0.5 };
         var expected = Core.Statistics.StudentTInterval.Compute(means, 0.95)!;
         Assert.That(results["ds/accuracy_ci_low"], Is.EqualTo(expected.Low).Within(1e-12));
         Assert.That(results["ds/accuracy_ci_high"], Is.EqualTo(expected.High).Within(1e-12));
         Assert.That(results["ds/avg@4_ci_low"], Is.EqualTo(expected.Low).Within(1e-12));
-        Assert.That(results["ds/maj@4"], Is.EqualTo(2.0 / 3).Within(1e-12));
+        Assert.That(expected.Low, Is.GreaterThan(0), "inside [0, 1], so not cut");
+    }
+
+    [Test]
+    public void ProportionIntervalsStayInsideZeroToOne()
+    {
+        // Nothing correct: the t interval would be the point 0; the Wilson interval over the 5 prompts is used instead.
+        var none = new DatasetAccumulator("ds", 2, Math);
+        for (int p = 0; p < 5; p++) for (int s = 0; s < 2; s++) none.Add(Answer(p, s, "2", false));
+        var zero = new EvalResults { Checkpoint = "c", Datasets = new Dictionary<string, DatasetResult> { ["ds"] = none.ToResult() } };
+        var wilson = Core.Statistics.WilsonInterval.Compute(0, 5)!;
+        Assert.That(zero["ds/accuracy_ci_low"], Is.EqualTo(0));
+        Assert.That(zero["ds/accuracy_ci_high"], Is.EqualTo(wilson.High).Within(1e-12));
+        Assert.That(zero["ds/pass@2_ci_high"], Is.EqualTo(wilson.High).Within(1e-12));
+
+        // Two prompts far apart: the t interval (2 prompts, t = 12.7) reaches beyond [0, 1] and is cut.
+        var wide = new DatasetAccumulator("ds", 2, Math);
+        wide.Add(Answer(0, 0, "1", true)); wide.Add(Answer(0, 1, "1", true));
+        wide.Add(Answer(1, 0, "2", false)); wide.Add(Answer(1, 1, "1", true));
+        var cut = new EvalResults { Checkpoint = "c", Datasets = new Dictionary<string, DatasetResult> { ["ds"] = wide.ToResult() } };
+        Assert.That(cut["ds/accuracy_ci_low"], Is.EqualTo(0));
+        Assert.That(cut["ds/accuracy_ci_high"], Is.EqualTo(1));
     }
 }

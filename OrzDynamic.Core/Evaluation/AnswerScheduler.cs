@@ -68,12 +68,18 @@ internal sealed class AnswerScheduler
     {
         var generator = new TextGenerator(_model, _logger);
         long generated = 0;
+        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them.
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
         foreach (var drawn in batches)
         {
             ct.ThrowIfCancellationRequested();
             var batch = drawn.ToArray();
             if (batch.All(isDone)) continue;
-            var prompts = batch.Select(s => encode(s.Sample.Prompt)).ToArray();
+            var previous = encoded;
+            encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
+            foreach (var d in batch)
+                encoded.TryAdd(d.Sample.Prompt, previous.GetValueOrDefault(d.Sample.Prompt) ?? encode(d.Sample.Prompt));
+            var prompts = batch.Select(s => encoded[s.Sample.Prompt]).ToArray();
             var requests = batch.Select((s, i) => new GenerationRequest(prompts[i], s.GenerationSeed(runSeed))).ToArray();
             var before = generated;
             var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(before + n));
@@ -88,7 +94,8 @@ internal sealed class AnswerScheduler
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)
     {
         var pending = draws.Where(s => !isDone(s)).ToArray();
-        var prompts = pending.Select(s => encode(s.Sample.Prompt)).ToArray();
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);   // one encoding per prompt, shared by its draws
+        var prompts = pending.Select(s => encoded.TryGetValue(s.Sample.Prompt, out var ids) ? ids : encoded[s.Sample.Prompt] = encode(s.Sample.Prompt)).ToArray();
         var requests = pending.Select((s, i) => new GenerationRequest(prompts[i], s.GenerationSeed(runSeed))).ToArray();
         var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(n));
         foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger).Generate(requests, options, null, progress, ct))

@@ -96,7 +96,7 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{name}/context_limited"] = ds.ContextLimited;
             d[$"{name}/padded_vocab_tokens"] = ds.PaddedVocabTokens;
             foreach (var (stratum, sr) in ds.Strata)
-                AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel, ds.MultiSample?.StratumPromptMeans.GetValueOrDefault(stratum));
+                AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel, ds.MultiSample?.StratumClustered.GetValueOrDefault(stratum));
             if (ds.MultiSample is { } multi) AddMultiSample(d, name, multi, ConfidenceLevel);
             if (ds.ThinkSegments is { } think)
             {
@@ -112,18 +112,18 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     }
 
     /// <summary>
-    /// Adds a stratum's keys; with <paramref name="promptMeans"/> (several answers per prompt) the intervals are those
-    /// of the per-prompt means (the prompt as the unit).
+    /// Adds a stratum's keys; with <paramref name="clustered"/> (several answers per prompt) the intervals are the
+    /// cluster-robust ones (the prompt as the unit).
     /// </summary>
     private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr, double level,
-        IReadOnlyDictionary<string, MetricStats>? promptMeans = null)
+        IReadOnlyDictionary<string, MetricStats>? clustered = null)
     {
         d[$"{prefix}/count"] = sr.Count;
         foreach (var (metric, s) in sr.Metrics)
         {
             d[$"{prefix}/{metric}"] = s.Mean;
             d[$"{prefix}/{metric}_std"] = s.Std;
-            var basis = promptMeans is null ? s : promptMeans.GetValueOrDefault(metric, MetricStats.Empty);
+            var basis = clustered is null ? s : clustered.GetValueOrDefault(metric, MetricStats.Empty);
             // Keys only where an interval exists (n ≥ 2): absent rather than NaN.
             if (Statistics.ResultIntervals.Mean(basis, level) is { } ci)
             {

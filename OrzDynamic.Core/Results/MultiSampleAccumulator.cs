@@ -73,11 +73,11 @@ internal sealed class MultiSampleAccumulator
             MajAtK = Majority(prompts, ct),
             Accuracy = new VarianceComponents(within, between),
             StratumVariance = strata.ToDictionary(kv => kv.Key, kv => kv.Value.Variance),
-            StratumPromptMeans = strata.ToDictionary(kv => kv.Key, kv => kv.Value.PromptMeans),
+            StratumClustered = strata.ToDictionary(kv => kv.Key, kv => kv.Value.Clustered),
         };
     }
 
-    private static Dictionary<string, (IReadOnlyDictionary<string, VarianceComponents> Variance, IReadOnlyDictionary<string, MetricStats> PromptMeans)> StrataOf(
+    private static Dictionary<string, (IReadOnlyDictionary<string, VarianceComponents> Variance, IReadOnlyDictionary<string, MetricStats> Clustered)> StrataOf(
         Answer[][] prompts) => new(StringComparer.Ordinal)
     {
         [Strata.Correct] = Clustered(prompts, x => x.IsCorrect ? x.Metrics : null),
@@ -98,10 +98,10 @@ internal sealed class MultiSampleAccumulator
     }
 
     /// <summary>
-    /// Per metric: the variance components over the prompts with at least one value in the stratum, and the moments
-    /// of their per-prompt means.
+    /// Per metric: the variance components over the prompts with at least one value in the stratum, and the mean over
+    /// the answers with its cluster-robust spread (<see cref="ClusterRobust"/>).
     /// </summary>
-    private static (IReadOnlyDictionary<string, VarianceComponents> Variance, IReadOnlyDictionary<string, MetricStats> PromptMeans) Clustered(
+    private static (IReadOnlyDictionary<string, VarianceComponents> Variance, IReadOnlyDictionary<string, MetricStats> Clustered) Clustered(
         Answer[][] prompts, Func<Answer, double[]?> values)
     {
         var result = new Dictionary<string, VarianceComponents>(StringComparer.Ordinal);
@@ -119,10 +119,32 @@ internal sealed class MultiSampleAccumulator
             }
             var (between, within) = ClusteredMean.VarianceComponents(byPrompt);
             result[Names[i]] = new VarianceComponents(within, between);
-            var m = new RunningMoments();
-            foreach (var v in ClusteredMean.PerPromptMeans(byPrompt)) m.Add(v);
-            means[Names[i]] = m.ToStats();
+            means[Names[i]] = ClusterRobust(byPrompt);
         }
         return (result, means);
+    }
+
+    /// <summary>
+    /// The mean over all values of <paramref name="byPrompt"/> with Std = √G · its CR1 cluster-robust standard error
+    /// and Count = G prompts, so that mean ± t(G−1)·Std/√G is the cluster-robust interval; NaN spread for one prompt.
+    /// </summary>
+    internal static MetricStats ClusterRobust(IReadOnlyList<IReadOnlyList<double>> byPrompt)
+    {
+        int g = byPrompt.Count;
+        double n = 0, sum = 0;
+        foreach (var p in byPrompt)
+            foreach (var v in p) { sum += v; n++; }
+        if (g == 0 || n == 0) return MetricStats.Empty;
+        double mean = sum / n;
+        if (g < 2) return new MetricStats(mean, double.NaN, g);
+        double squares = 0;
+        foreach (var p in byPrompt)
+        {
+            double residual = 0;
+            foreach (var v in p) residual += v - mean;
+            squares += residual * residual;
+        }
+        double se = Math.Sqrt(squares * g / (g - 1)) / n;
+        return new MetricStats(mean, se * Math.Sqrt(g), g);
     }
 }

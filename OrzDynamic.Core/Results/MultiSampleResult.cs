@@ -36,9 +36,12 @@ public sealed record MultiSampleResult
         new Dictionary<string, IReadOnlyDictionary<string, VarianceComponents>>();
 
     /// <summary>
-    /// Stratum → metric → moments of the per-prompt means of the metric over the prompts with answers in the stratum
-    /// (count = prompts): the cluster-robust basis of the stratum's metric intervals.
+    /// Stratum → metric → the mean over the stratum's answers with a cluster-robust spread: <see cref="MetricStats.Count"/>
+    /// is the number of prompts with answers in the stratum and <see cref="MetricStats.Std"/> is chosen so that
+    /// Std/√Count is the cluster-robust (CR1) standard error of the mean, Σ_j (S_j − ȳ·n_j)² · G/(G − 1) / N² over the
+    /// G prompts (n_j answers summing to S_j, N answers in all). The Student-t interval with G − 1 degrees of freedom
+    /// built from it is the stratum's interval with the prompt as the unit.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricStats>> StratumPromptMeans { get; init; } =
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricStats>> StratumClustered { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, MetricStats>>();
 }

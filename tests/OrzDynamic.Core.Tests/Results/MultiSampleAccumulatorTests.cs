@@ -99,7 +99,11 @@ public sealed class MultiSampleAccumulatorTests
         var v = result.StratumVariance[Strata.Correct][LdMetricKeys.OutToken];
         Assert.That(v.Within, Is.EqualTo(1.0).Within(1e-12));
         Assert.That(v.Between, Is.EqualTo(4.5).Within(1e-12));
-        Assert.That(result.StratumPromptMeans[Strata.Correct][LdMetricKeys.OutToken].Count, Is.EqualTo(2), "the prompt is the unit");
+        var clustered = result.StratumClustered[Strata.Correct][LdMetricKeys.OutToken];
+        Assert.That(clustered.Count, Is.EqualTo(2), "the prompt is the unit");
+        // Mean 3.5 over the 4 answers; residual sums (1 + 3 − 7, 5 + 5 − 7) = (−3, 3); CR1 SE = √(18 · 2/1) / 4 = 1.5.
+        Assert.That(clustered.Mean, Is.EqualTo(3.5).Within(1e-12));
+        Assert.That(clustered.Std / System.Math.Sqrt(2), Is.EqualTo(1.5).Within(1e-12));
         Assert.That(double.IsNaN(result.StratumVariance[Strata.Incorrect][LdMetricKeys.OutToken].Within), Is.True);
         Assert.That(result.Accuracy.Within, Is.EqualTo(0));
     }

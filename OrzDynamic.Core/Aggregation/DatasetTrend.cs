@@ -21,6 +21,12 @@ public sealed record DatasetTrend(
     public string? SignificanceNote { get; init; }
 
     /// <summary>
+    /// With several answers per prompt: <c>avg@K</c>, <c>pass@k</c> (k = 1, 2, 4, …, K) and <c>maj@K</c> → series
+    /// (bands over prompts); empty otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, TrendSeries> SampleMetrics { get; init; } = new Dictionary<string, TrendSeries>();
+
+    /// <summary>
     /// Checks that the trends can be charted and written: a dataset name, known strata, every series with one value
     /// (and one band entry) per strictly increasing iteration, accuracy in [0, 1].
     /// </summary>

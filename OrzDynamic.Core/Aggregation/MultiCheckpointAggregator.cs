@@ -38,6 +38,7 @@ internal static class MultiCheckpointAggregator
         ArgumentNullException.ThrowIfNull(results);
         int iteration = IterationParser.TryParse(key, out var it) ? it : results.Iteration ?? order;
         foreach (var ds in results.Datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
-            builder.Add(iteration, ChartDataMapper.ToComparison(ds, results.Checkpoint), ds.Accuracy, Statistics.ResultIntervals.Accuracy(ds, builder.ConfidenceLevel));
+            builder.Add(iteration, ChartDataMapper.ToComparison(ds, results.Checkpoint), ds.Accuracy, Statistics.ResultIntervals.Accuracy(ds, builder.ConfidenceLevel),
+                ds.MultiSample);
     }
 }

@@ -16,17 +16,20 @@ internal static class ResultsAggregator
     /// of the metric strata and counted as invalid. Records are fed per dataset in ascending index order through the
     /// streaming <see cref="DatasetAccumulator"/>, exactly as a sharded merge does. The records of the listed datasets
     /// are kept in <see cref="EvalResults.Samples"/> for checkpoint comparisons; intervals use <paramref name="confidenceLevel"/>.
+    /// With <paramref name="samplesPerPrompt"/> &gt; 1, records are taken by (index, sample number) and each dataset also
+    /// gets its <see cref="MultiSampleResult"/>, maj@K by the dataset's <paramref name="equivalence"/>.
     /// </summary>
     public static EvalResults Aggregate(string checkpoint, string? checkpointPath, IEnumerable<SampleRecord> records,
         IReadOnlyCollection<string> datasetNames, IReadOnlyDictionary<string, SkipCounts>? skips = null,
-        IReadOnlyDictionary<string, StratumResult>? customSentences = null, double confidenceLevel = Statistics.ConfidenceLevels.Default)
+        IReadOnlyDictionary<string, StratumResult>? customSentences = null, double confidenceLevel = Statistics.ConfidenceLevels.Default,
+        int samplesPerPrompt = 1, IReadOnlyDictionary<string, Func<string, string, bool>>? equivalence = null)
     {
         var all = records.ToArray();
-        var byDataset = all.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ToList());
+        var byDataset = all.GroupBy(r => r.Dataset).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Index).ThenBy(r => r.Sample ?? 0).ToList());
         var accumulators = new List<DatasetAccumulator>();
         foreach (var name in datasetNames)
         {
-            var acc = new DatasetAccumulator(name);
+            var acc = new DatasetAccumulator(name, samplesPerPrompt, equivalence?.GetValueOrDefault(name));
             foreach (var r in byDataset.GetValueOrDefault(name) ?? []) acc.Add(r);
             accumulators.Add(acc);
         }

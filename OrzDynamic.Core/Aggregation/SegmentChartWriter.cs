@@ -10,4 +10,8 @@ internal sealed class SegmentChartWriter(IChartWriter inner, string segment) : I
     /// <inheritdoc />
     public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) =>
         inner.SaveTrends(ChartDataMapper.ForSegment(trend, segment), outputDirectory, cancellationToken);
+
+    /// <inheritdoc />
+    public string? SavePassAtK(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) =>
+        inner.SavePassAtK(trend, outputDirectory, cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Aggregation;
 internal sealed class TrendDataBuilder
 {
     private readonly List<string> _datasetOrder = [];
-    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi)>> _byDataset =
+    private readonly Dictionary<string, SortedDictionary<int, (DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi, MultiSampleResult? MultiSample)>> _byDataset =
         new(StringComparer.Ordinal);
 
     /// <summary>Level of the Student-t bands of the metric means (default 0.95); accuracy bands come with <see cref="Add"/>.</summary>
@@ -23,9 +23,11 @@ internal sealed class TrendDataBuilder
     /// <param name="comparison">The per-stratum aggregates at that checkpoint.</param>
     /// <param name="accuracy">Accuracy as a fraction in [0, 1]; <c>null</c> to use <see cref="DatasetComparison.Accuracy"/>.</param>
     /// <param name="accuracyInterval">Interval of the accuracy (e.g. Wilson); <c>null</c> when unknown.</param>
+    /// <param name="multiSample">avg@K, pass@k and maj@K of the dataset at that checkpoint (several answers per prompt), else null.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="PlotDataException">Duplicate (dataset, iteration), or accuracy outside [0, 1].</exception>
-    public TrendDataBuilder Add(int iteration, DatasetComparison comparison, double? accuracy = null, Statistics.ConfidenceInterval? accuracyInterval = null)
+    public TrendDataBuilder Add(int iteration, DatasetComparison comparison, double? accuracy = null, Statistics.ConfidenceInterval? accuracyInterval = null,
+        MultiSampleResult? multiSample = null)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         DataValidation.Validate(comparison);
@@ -43,7 +45,7 @@ internal sealed class TrendDataBuilder
             _datasetOrder.Add(comparison.Dataset);
         }
 
-        if (!perIteration.TryAdd(iteration, (comparison, acc, accuracyInterval)))
+        if (!perIteration.TryAdd(iteration, (comparison, acc, accuracyInterval, multiSample)))
         {
             throw new PlotDataException(comparison.Dataset, $"iteration {iteration}", "iteration",
                 "a comparison for this dataset and iteration was already added");
@@ -98,9 +100,33 @@ internal sealed class TrendDataBuilder
                 CiLow = perIteration.Values.Select(v => v.AccuracyCi?.Low ?? double.NaN).ToArray(),
                 CiHigh = perIteration.Values.Select(v => v.AccuracyCi?.High ?? double.NaN).ToArray(),
             };
-            datasets.Add(new DatasetTrend(name, metrics, accuracy) { ConfidenceLevel = ConfidenceLevel });
+            datasets.Add(new DatasetTrend(name, metrics, accuracy) { ConfidenceLevel = ConfidenceLevel, SampleMetrics = SampleMetricsOf(iterations, perIteration.Values) });
         }
 
         return new TrendData(datasets);
+    }
+
+    /// <summary>
+    /// The avg@K, pass@k and maj@K series (in that order, k ascending) of the checkpoints with several answers per
+    /// prompt; NaN at the others. Bands: Student-t over prompts, cut to [0, 1] (<see cref="Statistics.ResultIntervals.Proportion"/>).
+    /// </summary>
+    private Dictionary<string, TrendSeries> SampleMetricsOf(int[] iterations,
+        IEnumerable<(DatasetComparison Comparison, double Accuracy, Statistics.ConfidenceInterval? AccuracyCi, MultiSampleResult? MultiSample)> points)
+    {
+        var perPoint = points.Select(p => p.MultiSample is { } m ? MultiSampleMetrics.Of(m) : []).ToArray();
+        var names = perPoint.SelectMany(p => p.Select(kv => kv.Key)).Distinct(StringComparer.Ordinal).OrderBy(MultiSampleMetrics.SortKey).ToArray();
+        var result = new Dictionary<string, TrendSeries>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var stats = perPoint.Select(p => p.FirstOrDefault(kv => kv.Key == name).Value).ToArray();
+            var intervals = stats.Select(m => Statistics.ResultIntervals.Proportion(m, ConfidenceLevel)).ToArray();
+            result[name] = new TrendSeries(iterations, stats.Select(m => m.HasMean ? m.Mean : double.NaN).ToArray())
+            {
+                Std = stats.Select(m => m.HasStd ? m.Std : double.NaN).ToArray(),
+                CiLow = intervals.Select(ci => ci?.Low ?? double.NaN).ToArray(),
+                CiHigh = intervals.Select(ci => ci?.High ?? double.NaN).ToArray(),
+            };
+        }
+        return result;
     }
 }

@@ -9,9 +9,11 @@ namespace OrzDynamic.Core.Aggregation;
 /// Writes <see cref="TrendData"/> as long-format CSV (<c>trends.csv</c>) with the header
 /// <c>dataset,stratum,metric,iteration,value,std,ci_low,ci_high,significant_change</c>: one row per dataset, stratum
 /// (<see cref="Strata.Key"/>), metric and iteration, in invariant culture with round-trip precision.
-/// Accuracy rows use stratum <c>all</c> (<see cref="Strata.All"/>) and metric <c>accuracy</c> (fraction in [0, 1]). A
-/// missing value is written as <c>NaN</c>; std, interval bounds (<see cref="DatasetTrend.ConfidenceLevel"/>) and the
-/// significance flag of the change from the previous checkpoint are left empty where unknown or not tested.
+/// Accuracy rows use stratum <c>all</c> (<see cref="Strata.All"/>) and metric <c>accuracy</c> (fraction in [0, 1]); with
+/// several answers per prompt rows of stratum <c>all</c> and metrics <c>avg@K</c>, <c>pass@k</c>, <c>maj@K</c> follow
+/// (bands over prompts). A missing value is written as <c>NaN</c>; std, interval bounds
+/// (<see cref="DatasetTrend.ConfidenceLevel"/>) and the significance flag of the change from the previous checkpoint
+/// are left empty where unknown or not tested.
 /// </summary>
 internal static class TrendsCsvWriter
 {
@@ -93,6 +95,11 @@ internal static class TrendsCsvWriter
             if (trend.Accuracy is { } accuracy)
             {
                 rows += WriteSeries(writer, trend.Dataset, Strata.All, AccuracyMetric, accuracy);
+            }
+
+            foreach (var (metric, series) in trend.SampleMetrics)
+            {
+                rows += WriteSeries(writer, trend.Dataset, Strata.All, metric, series);
             }
         }
 

@@ -6,15 +6,19 @@ using OrzDynamic.Datasets.Loading;
 namespace OrzDynamic.Core.Evaluation;
 
 /// <summary>A generated answer, ready to be checked and scored.</summary>
-/// <param name="Sample">The evaluation sample.</param>
+/// <param name="Draw">The prompt and sample number answered.</param>
 /// <param name="PromptIds">Its prompt token ids.</param>
 /// <param name="Generation">The generated answer.</param>
-internal sealed record FinishedAnswer(EvalSample Sample, IReadOnlyList<int> PromptIds, GenerationResult Generation);
+internal sealed record FinishedAnswer(SampleDraw Draw, IReadOnlyList<int> PromptIds, GenerationResult Generation)
+{
+    /// <summary>The evaluation sample (the prompt).</summary>
+    public EvalSample Sample => Draw.Sample;
+}
 
 /// <summary>
 /// Generates the answers of the samples not yet in the journal, in the chosen <see cref="GenerationMode"/>, and hands
 /// them over in groups as they finish: a static batch's pending answers together, or under continuous batching every
-/// answer as soon as it ends. Each sample samples with its own seed (<see cref="SampleSeed"/>).
+/// answer as soon as it ends. Each draw samples with its own seed (<see cref="SampleDraw.GenerationSeed"/>).
 /// </summary>
 internal sealed class AnswerScheduler
 {
@@ -33,47 +37,50 @@ internal sealed class AnswerScheduler
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    /// <summary>Seed of a sample's sampling generator: run seed, dataset and index (not the batch), so resumes and batchings agree.</summary>
-    public static long SampleSeed(int runSeed, EvalSample sample) =>
-        (uint)RandomTokenStratum.SampleSeed(runSeed, "generate:" + sample.DatasetName, sample.Index);
-
     /// <summary>
-    /// Generates the pending samples of <paramref name="samples"/> (those <paramref name="isDone"/> rejects).
-    /// Static mode partitions all of <paramref name="samples"/> into fixed batches (so a resumed run regenerates a
-    /// partly done batch with the same batch-mates) and yields only the pending answers; continuous mode queues only
-    /// the pending samples.
+    /// Generates the pending draws of <paramref name="batches"/> (those <paramref name="isDone"/> rejects). Static mode
+    /// generates the fixed batches as given (so a resumed run regenerates a partly done batch with the same
+    /// batch-mates) and yields only the pending answers; continuous mode queues only the pending draws, in batch order.
     /// </summary>
-    /// <param name="samples">All selected samples, in order.</param>
-    /// <param name="isDone">Whether a sample is already in the journal.</param>
+    /// <param name="batches">All draws of the selection, in their fixed generation batches (<see cref="SampleDraw.Batches"/>).</param>
+    /// <param name="isDone">Whether a draw is already in the journal.</param>
     /// <param name="encode">Prompt text → token ids.</param>
     /// <param name="runSeed">The run seed.</param>
     /// <param name="options">Decoding settings.</param>
     /// <param name="tokens">Receives the number of tokens generated so far.</param>
     /// <param name="cancellationToken">Checked between decoding steps.</param>
-    public IEnumerable<IReadOnlyList<FinishedAnswer>> Run(IReadOnlyList<EvalSample> samples, Func<EvalSample, bool> isDone,
+    public IEnumerable<IReadOnlyList<FinishedAnswer>> Run(IReadOnlyList<IReadOnlyList<SampleDraw>> batches, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(isDone);
         ArgumentNullException.ThrowIfNull(encode);
+        if (batches.Any(b => b.Count > _batchSize))
+            throw new ArgumentException($"A generation batch holds more than {_batchSize} draws.", nameof(batches));
         return _mode == GenerationMode.Static
-            ? RunStatic(samples, isDone, encode, runSeed, options, tokens, cancellationToken)
-            : RunContinuous(samples, isDone, encode, runSeed, options, tokens, cancellationToken);
+            ? RunStatic(batches, isDone, encode, runSeed, options, tokens, cancellationToken)
+            : RunContinuous(batches.SelectMany(b => b).ToArray(), isDone, encode, runSeed, options, tokens, cancellationToken);
     }
 
-    private IEnumerable<IReadOnlyList<FinishedAnswer>> RunStatic(IReadOnlyList<EvalSample> samples, Func<EvalSample, bool> isDone,
+    private IEnumerable<IReadOnlyList<FinishedAnswer>> RunStatic(IReadOnlyList<IReadOnlyList<SampleDraw>> batches, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)
     {
         var generator = new TextGenerator(_model, _logger);
         long generated = 0;
-        for (var start = 0; start < samples.Count; start += _batchSize)
+        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them.
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
+        foreach (var drawn in batches)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = samples.Skip(start).Take(_batchSize).ToArray();
+            var batch = drawn.ToArray();
             if (batch.All(isDone)) continue;
-            var prompts = batch.Select(s => encode(s.Prompt)).ToArray();
-            var requests = batch.Select((s, i) => new GenerationRequest(prompts[i], SampleSeed(runSeed, s))).ToArray();
+            var previous = encoded;
+            encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
+            foreach (var d in batch)
+                encoded.TryAdd(d.Sample.Prompt, previous.GetValueOrDefault(d.Sample.Prompt) ?? encode(d.Sample.Prompt));
+            var prompts = batch.Select(s => encoded[s.Sample.Prompt]).ToArray();
+            var requests = batch.Select((s, i) => new GenerationRequest(prompts[i], s.GenerationSeed(runSeed))).ToArray();
             var before = generated;
             var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(before + n));
             var results = generator.Generate(requests, options, null, progress, ct);
@@ -83,12 +90,13 @@ internal sealed class AnswerScheduler
         }
     }
 
-    private IEnumerable<IReadOnlyList<FinishedAnswer>> RunContinuous(IReadOnlyList<EvalSample> samples, Func<EvalSample, bool> isDone,
+    private IEnumerable<IReadOnlyList<FinishedAnswer>> RunContinuous(IReadOnlyList<SampleDraw> draws, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)
     {
-        var pending = samples.Where(s => !isDone(s)).ToArray();
-        var prompts = pending.Select(s => encode(s.Prompt)).ToArray();
-        var requests = pending.Select((s, i) => new GenerationRequest(prompts[i], SampleSeed(runSeed, s))).ToArray();
+        var pending = draws.Where(s => !isDone(s)).ToArray();
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);   // one encoding per prompt, shared by its draws
+        var prompts = pending.Select(s => encoded.TryGetValue(s.Sample.Prompt, out var ids) ? ids : encoded[s.Sample.Prompt] = encode(s.Sample.Prompt)).ToArray();
+        var requests = pending.Select((s, i) => new GenerationRequest(prompts[i], s.GenerationSeed(runSeed))).ToArray();
         var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(n));
         foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger).Generate(requests, options, null, progress, ct))
             yield return [new FinishedAnswer(pending[index], prompts[index], result)];

@@ -146,16 +146,23 @@ internal sealed class CheckpointPipeline : IDisposable
             data = EvalDataSelection.Load(config, limits.PromptMaxLen, Tokenizer, _loggerFactory, ct);
             _logger.LogInformation(DecisionLog.Event, "Selected {Count} samples from {Files} file(s); {TooLong} prompt(s) over {Max} tokens skipped, {Bad} bad record(s) skipped",
                 data.Samples.Count, data.Files.Count, data.SkippedLongPrompts, limits.PromptMaxLen, data.SkippedInvalidRecords);
+            if (config.NSamples > 1)
+            {
+                _logger.LogInformation(DecisionLog.Event, "{K} answers per prompt: {Answers} answers to generate in all", config.NSamples, data.Samples.Count * config.NSamples);
+                if (Settings.Temperature == 0)
+                    _logger.LogWarning("{K} answers per prompt with greedy decoding: the answers of a prompt are identical (sample to make them differ)", config.NSamples);
+            }
         }
         return new Selection(limits, data, custom, AnswerCheckerSelection.ForDatasets(config, data.Samples, _loggerFactory));
     }
 
     /// <summary>
-    /// Generates, checks, scores and records the samples of <paramref name="slice"/> that are not yet in
-    /// <paramref name="journal"/>. Samples of other datasets count as done: under static batching they are still
+    /// Generates, checks, scores and records the answers of <paramref name="slice"/> that are not yet in
+    /// <paramref name="journal"/>: <see cref="EvaluatorConfig.NSamples"/> per prompt, all in the slice (a prompt's
+    /// samples are never split). Samples of other datasets count as done: under static batching they are still
     /// generated as batch-mates (not recorded), so a sample's record does not depend on which part of the selection a
     /// process runs; under continuous batching they are not generated at all. Seeds depend on (run seed, dataset,
-    /// index) only.
+    /// index, sample number) only.
     /// </summary>
     public void Answer(Selection selection, SampleSlice slice, ResultsJournal journal, SampleProgress progress, CancellationToken ct)
     {
@@ -165,7 +172,9 @@ internal sealed class CheckpointPipeline : IDisposable
         var scorer = Scorer();
         // Slices start on a batch boundary, so they partition into the same static batches as the whole selection.
         var samples = selection.Data.Samples.Skip(slice.FirstBatch * config.BatchSize).Take(slice.BatchCount * config.BatchSize).ToArray();
-        bool Done(EvalSample s) => (slice.OnlyDataset is not null && s.DatasetName != slice.OnlyDataset) || journal.Contains(s.DatasetName, s.Index);
+        var batches = SampleDraw.Batches(samples, config.BatchSize, config.NSamples);
+        bool Done(SampleDraw d) => (slice.OnlyDataset is not null && d.Sample.DatasetName != slice.OnlyDataset)
+                                   || journal.Contains(d.Sample.DatasetName, d.Sample.Index, d.Number);
         long before = progress.GeneratedTokens;
         var tokens = new InlineProgress<long>(n =>
         {
@@ -173,7 +182,7 @@ internal sealed class CheckpointPipeline : IDisposable
             progress.Report(EvalStage.Generating);
         });
         progress.Report(EvalStage.Generating);
-        foreach (var answers in scheduler.Run(samples, Done, Tokenizer.Encode, config.Seed, GenerationOptionsOf(selection.Limits), tokens, ct))
+        foreach (var answers in scheduler.Run(batches, Done, Tokenizer.Encode, config.Seed, GenerationOptionsOf(selection.Limits), tokens, ct))
         {
             progress.Report(EvalStage.Scoring);
             var segments = Settings.ThinkSegments

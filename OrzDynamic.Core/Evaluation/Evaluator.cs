@@ -129,21 +129,23 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         _pipeline.Manifest().WriteOrVerify(Config.OutputDir, ResultsJournal.HasRecords(JournalPath), _logger);
         using var journal = ResultsJournal.Open(JournalPath, _logger);
         var selected = samples.Select(s => (s.DatasetName, s.Index)).ToHashSet();
-        int done = journal.Records.Count(r => selected.Contains((r.Dataset, r.Index)));
-        if (done > 0) _logger.LogInformation(DecisionLog.Event, "Resuming: {Done} of {Total} samples already in {Journal}", done, samples.Count, JournalPath);
+        bool Selected(SampleRecord r) => selected.Contains((r.Dataset, r.Index)) && (r.Sample ?? 0) < Config.NSamples;
+        int total = samples.Count * Config.NSamples;
+        int done = journal.Records.Count(Selected);
+        if (done > 0) _logger.LogInformation(DecisionLog.Event, "Resuming: {Done} of {Total} samples already in {Journal}", done, total, JournalPath);
 
-        var progress = new SampleProgress(checkpoint, samples.Count, done, sink);
+        var progress = new SampleProgress(checkpoint, total, done, sink);
         _pipeline.Answer(selection, SampleSlice.All(samples.Count, Config.BatchSize), journal, progress, ct);
 
         progress.Report(EvalStage.CustomSentences);
         var custom = _pipeline.ScoreCustomSentences(selection, Config.OutputDir, ct);
 
         progress.Report(EvalStage.Finishing);
-        var records = journal.Records.Where(r => selected.Contains((r.Dataset, r.Index))).ToArray();
+        var records = journal.Records.Where(Selected).ToArray();
         var skips = selection.Data.Files.GroupBy(f => f.DatasetName).ToDictionary(g => g.Key, g => new ResultsAggregator.SkipCounts(
             g.Sum(f => f.Valid - f.WithinLength), g.Sum(f => f.Records - f.Valid)));
         var results = ResultsAggregator.Aggregate(checkpoint, Config.ModelPath, records, selection.Data.DatasetNames.Distinct().ToArray(), skips, custom,
-            Config.ConfidenceLevel);
+            Config.ConfidenceLevel, Config.NSamples, CheckerEquivalence.Of(selection.Checkers, ct));
         WriteOutputs(results, records, ct);
         _logger.LogInformation("{Checkpoint}: {Results}", checkpoint, results);
         progress.Report(EvalStage.Done);
@@ -158,7 +160,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
             foreach (var ds in results.Datasets.Values)
             {
                 var path = Path.Combine(Config.OutputDir, OutputLayout.DatasetResults(ds.Name, ds.Accuracy));
-                AtomicFile.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index)
+                AtomicFile.WriteAllLines(path, records.Where(r => r.Dataset == ds.Name).OrderBy(r => r.Index).ThenBy(r => r.Sample ?? 0)
                     .Select(r => JsonSerializer.Serialize(r, ResultsJournal.LineOptions)));
                 // Older files of this dataset (another accuracy in the name) go only after the new one is in place.
                 foreach (var stale in Directory.EnumerateFiles(Config.OutputDir, OutputLayout.DatasetResultsPattern(ds.Name)))
@@ -187,8 +189,8 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         MultiCheckpointAggregator.Aggregate(resultsByCheckpoint);
 
     /// <summary>
-    /// Writes <c>trends.csv</c> and, when <paramref name="chartWriter"/> is given, one trend chart per dataset;
-    /// returns the written paths, CSV first.
+    /// Writes <c>trends.csv</c> and, when <paramref name="chartWriter"/> is given, one trend chart per dataset (and,
+    /// with several answers per prompt, its pass@k chart); returns the written paths, CSV first.
     /// </summary>
     public static IReadOnlyList<string> SaveTrends(TrendData trends, string outputDir, IChartWriter? chartWriter = null,
         ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -205,6 +207,7 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             written.Add(chartWriter.SaveTrends(trend, outputDir, cancellationToken));
+            if (trend.SampleMetrics.Count > 0 && chartWriter.SavePassAtK(trend, outputDir, cancellationToken) is { } passAtK) written.Add(passAtK);
         }
         return written;
     }

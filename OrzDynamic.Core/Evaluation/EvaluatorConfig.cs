@@ -29,6 +29,13 @@ public sealed record EvaluatorConfig
     /// <summary>Maximum number of generated tokens per answer.</summary>
     public int GenerateMaxLen { get; init; } = Defaults.GenerateMaxLen;
 
+    /// <summary>
+    /// Answers generated per prompt (K, default 1). Each answer has its own seed from (run seed, dataset, index, sample
+    /// number); sample 0 uses the seed of a one-answer run, so a run with more samples extends one with fewer in the
+    /// same output directory. With K &gt; 1 the summary adds avg@K, pass@k and maj@K per dataset.
+    /// </summary>
+    public int NSamples { get; init; } = 1;
+
     /// <summary>Sample (true) or decode greedily (false).</summary>
     public bool DoSample { get; init; } = true;
 
@@ -200,6 +207,7 @@ public sealed record EvaluatorConfig
         if (!double.IsFinite(TopP) || TopP <= 0 || TopP > 1) errors.Add(string.Format(ci, "TopP must be in (0, 1], got {0}", TopP));
         if (TopK < -1) errors.Add($"TopK must be −1 (off), 0 (off) or positive, got {TopK}");
         if (GenerateMaxLen <= 0) errors.Add($"GenerateMaxLen must be positive, got {GenerateMaxLen}");
+        if (NSamples < 1) errors.Add($"NSamples must be at least 1, got {NSamples}");
         if (EvalPromptData.Count == 0 && CustomSentenceFiles.Count == 0) errors.Add("EvalPromptData names no data file (and there are no CustomSentenceFiles)");
         foreach (var f in EvalPromptData)
             if (string.IsNullOrWhiteSpace(f)) errors.Add("EvalPromptData contains an empty path");

@@ -21,23 +21,25 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
     /// </summary>
     public SampleRecord Build(FinishedAnswer answer, ScoredResponse scored, IAnswerChecker checker, CancellationToken ct, ThinkSegments? segments = null)
     {
-        var (sample, prompt, gen) = answer;
+        var (draw, prompt, gen) = answer;
+        var sample = draw.Sample;
         var config = settings.Config;
         var responseIds = gen.FinishReason == FinishReason.EndOfSequence ? gen.TokenIds.Take(gen.TokenIds.Count - 1) : gen.TokenIds;
         var output = tokenizer.Decode(responseIds, skipSpecialTokens: true);
         int padded = gen.TokenIds.Count(id => !tokenizer.IsKnownId(id));
         if (padded > 0)
-            logger.LogWarning("{Dataset}#{Index}: {Count} generated id(s) beyond the tokenizer (the model's padded vocabulary) decoded as empty text; scored normally",
-                sample.DatasetName, sample.Index, padded);
+            logger.LogWarning("{Dataset}#{Index}/{Sample}: {Count} generated id(s) beyond the tokenizer (the model's padded vocabulary) decoded as empty text; scored normally",
+                sample.DatasetName, sample.Index, draw.Number, padded);
         var check = checker.Check(sample.Answer, output, sample.Choices, ct);
         var metrics = LdMetrics.From(scored.Metrics);
         var invalid = metrics.InvalidReason;
         if (invalid is not null)
-            logger.LogWarning("{Dataset}#{Index}: kept out of the metric means: {Reason}", sample.DatasetName, sample.Index, invalid);
+            logger.LogWarning("{Dataset}#{Index}/{Sample}: kept out of the metric means: {Reason}", sample.DatasetName, sample.Index, draw.Number, invalid);
         var record = new SampleRecord
         {
             Dataset = sample.DatasetName,
             Index = sample.Index,
+            Sample = config.NSamples > 1 ? draw.Number : null,
             Checkpoint = settings.CheckpointName,
             Prompt = sample.Prompt,
             Output = output,
@@ -51,7 +53,7 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
             LdMetrics = metrics,
             SampledTokens = invalid is null
                 ? RandomTokenStratum.Draw(scored.Traces, config.RandomTokensPerSample,
-                    RandomTokenStratum.SampleSeed(config.Seed, sample.DatasetName, sample.Index),
+                    draw.RandomTokenSeed(config.Seed),
                     vocabSize, config.LegacyOrzClamps, id => tokenizer.Decode([id]))
                 : null,
             InvalidReason = invalid,

@@ -86,8 +86,9 @@ public static class ReferenceAnswers
     {
         var list = new List<SampleRecord>();
         var seen = new HashSet<(string, int)>();
+        // With several answers per prompt, the probes replay sample 0 of each prompt (the answer of a one-sample run).
         foreach (var (rec, _) in ResultsJournal.ParseRecords(JournalText.CompleteLines(File.ReadAllBytes(path)), path))
-            if (seen.Add((rec.Dataset, rec.Index))) list.Add(rec);
+            if ((rec.Sample ?? 0) == 0 && seen.Add((rec.Dataset, rec.Index))) list.Add(rec);
         return list;
     }
 }

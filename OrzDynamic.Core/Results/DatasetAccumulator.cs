@@ -3,8 +3,10 @@ namespace OrzDynamic.Core.Results;
 
 /// <summary>
 /// Streams the sample records of one dataset into a <see cref="DatasetResult"/> in constant memory: counts, mean
-/// response length and the correct / incorrect / random strata. Records must arrive in ascending sample index (the
-/// canonical order every aggregation path uses, so single-process, resumed and merged results are bit-identical).
+/// response length and the correct / incorrect / random strata. Records must arrive in ascending sample index, and with
+/// several answers per prompt in ascending sample number within a prompt (the canonical order every aggregation path
+/// uses, so single-process, resumed and merged results are bit-identical). With several answers per prompt the
+/// answers are also kept per prompt (memory grows with the answers) for <see cref="MultiSampleResult"/>.
 /// </summary>
 internal sealed class DatasetAccumulator
 {
@@ -16,8 +18,19 @@ internal sealed class DatasetAccumulator
     private int _thinkClosed, _thinkMissing, _thinkUnclosed;
     private bool _hasThinkSegments;
 
-    /// <summary>Creates an accumulator for dataset <paramref name="name"/>.</summary>
-    public DatasetAccumulator(string name) => Name = name ?? throw new ArgumentNullException(nameof(name));
+    private readonly MultiSampleAccumulator? _multi;
+
+    /// <summary>
+    /// Creates an accumulator for dataset <paramref name="name"/> with <paramref name="samplesPerPrompt"/> answers per
+    /// prompt; with more than one, answers are also grouped by prompt for avg@K, pass@k and maj@K, where
+    /// <paramref name="equivalent"/> (the dataset's answer checker) decides which extracted answers are the same.
+    /// </summary>
+    public DatasetAccumulator(string name, int samplesPerPrompt = 1, Func<string, string, bool>? equivalent = null)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        ArgumentOutOfRangeException.ThrowIfLessThan(samplesPerPrompt, 1);
+        _multi = samplesPerPrompt > 1 ? new MultiSampleAccumulator(samplesPerPrompt, equivalent) : null;
+    }
 
     /// <summary>Dataset name.</summary>
     public string Name { get; }
@@ -44,7 +57,16 @@ internal sealed class DatasetAccumulator
         Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics,
             record.FinishReason == Evaluation.FinishReasons.ContextLimit, record.PaddedVocabTokens ?? 0);
         if (record.ThinkSegments is { } segments) AddThinkSegments(record.IsCorrect, segments);
+        AddToPrompt(record.Index, record.Sample ?? 0, record.IsCorrect, record.FinalAnswer, record.InvalidReason is null ? record.LdMetrics : null,
+            record.SampledTokens?.Metrics);
     }
+
+    /// <summary>
+    /// With several answers per prompt, files the answer under its prompt (for avg@K, pass@k, maj@K and the variance
+    /// components); nothing with one answer per prompt. <see cref="Add(SampleRecord)"/> calls it.
+    /// </summary>
+    public void AddToPrompt(int index, int sample, bool isCorrect, string? finalAnswer, LdMetrics? validMetrics, IReadOnlyList<LdMetrics>? sampledTokens) =>
+        _multi?.Add(index, sample, isCorrect, finalAnswer, validMetrics, sampledTokens);
 
     /// <summary>
     /// Counts the think status of one answer and, when closed, adds each segment's metrics (when valid) to the
@@ -95,8 +117,9 @@ internal sealed class DatasetAccumulator
     }
 
     /// <summary>The dataset result of everything added so far.</summary>
-    public DatasetResult ToResult(int skippedTooLong = 0, int skippedBadRecords = 0) => new()
+    public DatasetResult ToResult(int skippedTooLong = 0, int skippedBadRecords = 0, CancellationToken cancellationToken = default) => new()
     {
+        MultiSample = _multi?.ToResult(cancellationToken),
         Name = Name,
         Evaluated = Evaluated,
         Correct = Correct,

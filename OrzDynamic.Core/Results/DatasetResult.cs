@@ -9,7 +9,7 @@ public sealed record DatasetResult
     public int Evaluated { get; init; }
     /// <summary>Samples the checker accepted.</summary>
     public int Correct { get; init; }
-    /// <summary>Correct / evaluated (NaN when nothing was evaluated).</summary>
+    /// <summary>Correct / evaluated (NaN when nothing was evaluated); with several answers per prompt, avg@K.</summary>
     public double Accuracy => Evaluated == 0 ? double.NaN : (double)Correct / Evaluated;
     /// <summary>Mean length of the generated answers in characters.</summary>
     public double ResponseLenInChar { get; init; } = double.NaN;
@@ -23,6 +23,8 @@ public sealed record DatasetResult
     public int ContextLimited { get; init; }
     /// <summary>Generated tokens with ids beyond the tokenizer (padded model vocabulary), over all answers.</summary>
     public int PaddedVocabTokens { get; init; }
+    /// <summary>The metrics of several answers per prompt (avg@K, pass@k, maj@K, variance components); null with one answer per prompt.</summary>
+    public MultiSampleResult? MultiSample { get; init; }
     /// <summary>Strata by name (<see cref="Strata"/>).</summary>
     public IReadOnlyDictionary<string, StratumResult> Strata { get; init; } = new Dictionary<string, StratumResult>();
     /// <summary>How many answers were closed by <c>&lt;/think&gt;</c>, had none, or left it unclosed; null when think segments were off.</summary>

@@ -10,7 +10,11 @@ namespace OrzDynamic.Core.Results;
 /// <c>results["math500/accuracy"]</c>, <c>["math500/ld_correct/prob_energy"]</c> (mean),
 /// <c>["math500/ld_correct/prob_energy_std"]</c>, <c>["math500/ld_incorrect/count"]</c>,
 /// <c>["math500/ld_random/A_norm"]</c>, <c>["math500/invalid"]</c>, <c>["eval_accuracy"]</c> (mean of dataset
-/// accuracies), <c>["math500/response_len_in_char"]</c>, <c>["custom_sentence_&lt;name&gt;/&lt;metric&gt;"]</c>.
+/// accuracies), <c>["math500/response_len_in_char"]</c>, <c>["custom_sentence_&lt;name&gt;/&lt;metric&gt;"]</c>. With K
+/// answers per prompt also <c>["aime2024/avg@16"]</c>, <c>["aime2024/pass@8"]</c>, <c>["aime2024/maj@16"]</c> (each
+/// with <c>_ci_low</c>/<c>_ci_high</c> over prompts), <c>["aime2024/prompts"]</c>, <c>["aime2024/samples_per_prompt"]</c>,
+/// and within/between-prompt variances (<c>["aime2024/avg@16_var_within"]</c>,
+/// <c>["aime2024/ld_correct/prob_energy_var_between"]</c>).
 /// </summary>
 public sealed class EvalResults : IReadOnlyDictionary<string, double>
 {
@@ -40,7 +44,10 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
     /// </summary>
     public IReadOnlyCollection<SampleRecord> Samples { get; init; } = [];
 
-    /// <summary>Wilson interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>; null when nothing was evaluated.</summary>
+    /// <summary>
+    /// Interval of the accuracy of <paramref name="dataset"/> at <see cref="ConfidenceLevel"/>: Wilson, or with several
+    /// answers per prompt the Student-t interval of the per-prompt accuracies; null when there is none.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No such dataset.</exception>
     public Statistics.ConfidenceInterval? AccuracyInterval(string dataset) =>
         Datasets.TryGetValue(dataset, out var ds) ? Statistics.ResultIntervals.Accuracy(ds, ConfidenceLevel)
@@ -88,7 +95,9 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
             d[$"{name}/response_len_in_char"] = ds.ResponseLenInChar;
             d[$"{name}/context_limited"] = ds.ContextLimited;
             d[$"{name}/padded_vocab_tokens"] = ds.PaddedVocabTokens;
-            foreach (var (stratum, sr) in ds.Strata) AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel);
+            foreach (var (stratum, sr) in ds.Strata)
+                AddStratum(d, $"{name}/ld_{stratum}", sr, ConfidenceLevel, ds.MultiSample?.StratumClustered.GetValueOrDefault(stratum));
+            if (ds.MultiSample is { } multi) AddMultiSample(d, name, multi, ConfidenceLevel);
             if (ds.ThinkSegments is { } think)
             {
                 d[$"{name}/think_closed"] = think.Closed;
@@ -102,19 +111,55 @@ public sealed class EvalResults : IReadOnlyDictionary<string, double>
         return d;
     }
 
-    private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr, double level)
+    /// <summary>
+    /// Adds a stratum's keys; with <paramref name="clustered"/> (several answers per prompt) the intervals are the
+    /// cluster-robust ones (the prompt as the unit).
+    /// </summary>
+    private static void AddStratum(Dictionary<string, double> d, string prefix, StratumResult sr, double level,
+        IReadOnlyDictionary<string, MetricStats>? clustered = null)
     {
         d[$"{prefix}/count"] = sr.Count;
         foreach (var (metric, s) in sr.Metrics)
         {
             d[$"{prefix}/{metric}"] = s.Mean;
             d[$"{prefix}/{metric}_std"] = s.Std;
+            var basis = clustered is null ? s : clustered.GetValueOrDefault(metric, MetricStats.Empty);
             // Keys only where an interval exists (n ≥ 2): absent rather than NaN.
-            if (Statistics.ResultIntervals.Mean(s, level) is { } ci)
+            if (Statistics.ResultIntervals.Mean(basis, level) is { } ci)
             {
                 d[$"{prefix}/{metric}_ci_low"] = ci.Low;
                 d[$"{prefix}/{metric}_ci_high"] = ci.High;
             }
+        }
+    }
+
+    /// <summary>The keys of several answers per prompt: avg@K, pass@k, maj@K with prompt-level intervals, variance components.</summary>
+    private static void AddMultiSample(Dictionary<string, double> d, string name, MultiSampleResult multi, double level)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        d[$"{name}/prompts"] = multi.Prompts;
+        d[$"{name}/samples_per_prompt"] = multi.SamplesPerPrompt;
+        var avg = string.Create(ci, $"{name}/avg@{multi.SamplesPerPrompt}");
+        AddMean(d, avg, multi.AvgAtK, level);
+        d[avg + "_var_within"] = multi.Accuracy.Within;
+        d[avg + "_var_between"] = multi.Accuracy.Between;
+        foreach (var (k, stats) in multi.PassAtK) AddMean(d, string.Create(ci, $"{name}/pass@{k}"), stats, level);
+        AddMean(d, string.Create(ci, $"{name}/maj@{multi.SamplesPerPrompt}"), multi.MajAtK, level);
+        foreach (var (stratum, metrics) in multi.StratumVariance)
+            foreach (var (metric, v) in metrics)
+            {
+                d[$"{name}/ld_{stratum}/{metric}_var_within"] = v.Within;
+                d[$"{name}/ld_{stratum}/{metric}_var_between"] = v.Between;
+            }
+    }
+
+    private static void AddMean(Dictionary<string, double> d, string key, MetricStats stats, double level)
+    {
+        d[key] = stats.Mean;
+        if (Statistics.ResultIntervals.Proportion(stats, level) is { } ci)
+        {
+            d[key + "_ci_low"] = ci.Low;
+            d[key + "_ci_high"] = ci.High;
         }
     }
 

@@ -71,6 +71,9 @@ public static class OutputLayout
     /// <summary>Trends chart of one dataset across checkpoints, e.g. <c>ld_trends_gsm8k.png</c>.</summary>
     public static string TrendsChart(string dataset) => $"ld_trends_{SafeName(dataset)}.png";
 
+    /// <summary>pass@k chart of one dataset across checkpoints (several answers per prompt), e.g. <c>ld_pass_at_k_aime2024.png</c>.</summary>
+    public static string PassAtKChart(string dataset) => $"ld_pass_at_k_{SafeName(dataset)}.png";
+
     /// <summary>Trend chart of one fixed-text source (custom sentence file or probed dataset).</summary>
     public static string FixedResponseChart(string key) => $"ld_fixed_{SafeName(key)}.png";
 

@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Results;
 
 /// <summary>
 /// The per-sample journal <c>results.jsonl</c>: a <see cref="JsonlJournal{TKey, TRecord}"/> of <see cref="SampleRecord"/>s
-/// keyed by (dataset, index). Every sample is written and flushed to disk as it completes; opening an existing journal
+/// keyed by (dataset, index, sample number). Every sample is written and flushed to disk as it completes; opening an existing journal
 /// reads the completed samples (for resume); a torn last line is cut off and its sample recomputed.
 /// </summary>
 internal sealed class ResultsJournal : IDisposable
@@ -21,13 +21,16 @@ internal sealed class ResultsJournal : IDisposable
     };
 
     /// <summary>How sample records are stored.</summary>
-    internal static JournalFormat<(string Dataset, int Index), SampleRecord> Format { get; } = new(
-        "sample record", r => (r.Dataset, r.Index), "dataset", r => !string.IsNullOrEmpty(r.Dataset),
-        r => $"sample {r.Dataset}#{r.Index}", "that sample will be recomputed");
+    internal static JournalFormat<(string Dataset, int Index, int Sample), SampleRecord> Format { get; } = new(
+        "sample record", KeyOf, "dataset", r => !string.IsNullOrEmpty(r.Dataset),
+        r => r.Sample is { } s ? $"sample {r.Dataset}#{r.Index}/{s}" : $"sample {r.Dataset}#{r.Index}", "that sample will be recomputed");
 
-    private readonly JsonlJournal<(string Dataset, int Index), SampleRecord> _journal;
+    /// <summary>The key of a record: dataset, index and sample number (0 when the record has none).</summary>
+    public static (string Dataset, int Index, int Sample) KeyOf(SampleRecord record) => (record.Dataset, record.Index, record.Sample ?? 0);
 
-    private ResultsJournal(JsonlJournal<(string Dataset, int Index), SampleRecord> journal) => _journal = journal;
+    private readonly JsonlJournal<(string Dataset, int Index, int Sample), SampleRecord> _journal;
+
+    private ResultsJournal(JsonlJournal<(string Dataset, int Index, int Sample), SampleRecord> journal) => _journal = journal;
 
     /// <summary>The journal file.</summary>
     public string FilePath => _journal.FilePath;
@@ -35,12 +38,12 @@ internal sealed class ResultsJournal : IDisposable
     /// <summary>All samples in the journal (read at open, plus appended since), in file order of first appearance.</summary>
     public IReadOnlyCollection<SampleRecord> Records => _journal.Records;
 
-    /// <summary>Whether the sample is already in the journal.</summary>
-    public bool Contains(string dataset, int index) => _journal.Find((dataset, index)) is not null;
+    /// <summary>Whether sample <paramref name="sample"/> of the prompt is already in the journal.</summary>
+    public bool Contains(string dataset, int index, int sample = 0) => _journal.Find((dataset, index, sample)) is not null;
 
     /// <summary>Opens (creating if needed) the journal at <paramref name="path"/> and reads what it holds.</summary>
     /// <exception cref="ResultsFileException">A complete line is not a valid sample record.</exception>
-    public static ResultsJournal Open(string path, ILogger? logger = null) => new(JsonlJournal<(string, int), SampleRecord>.Open(path, Format, logger));
+    public static ResultsJournal Open(string path, ILogger? logger = null) => new(JsonlJournal<(string, int, int), SampleRecord>.Open(path, Format, logger));
 
     /// <summary>
     /// The sample records of the complete lines <paramref name="text"/> of the journal or results file at
@@ -49,7 +52,7 @@ internal sealed class ResultsJournal : IDisposable
     /// </summary>
     /// <exception cref="ResultsFileException">A line is not a valid sample record or has no dataset.</exception>
     internal static IEnumerable<(SampleRecord Record, int Line)> ParseRecords(string text, string path) =>
-        JsonlJournal<(string, int), SampleRecord>.Parse(text, path, Format);
+        JsonlJournal<(string, int, int), SampleRecord>.Parse(text, path, Format);
 
     /// <summary>
     /// Whether the journal at <paramref name="path"/> holds at least one complete line (a finished sample); false when

@@ -14,6 +14,11 @@ public sealed record SampleRecord
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
     /// <summary>Index of the record in its data file.</summary>
     [JsonPropertyName("index")] public int Index { get; init; }
+    /// <summary>
+    /// Sample number of the answer among the prompt's answers (0 … K − 1); written only when several answers per prompt
+    /// are generated (null, not written, with one answer per prompt, which counts as sample 0).
+    /// </summary>
+    [JsonPropertyName("sample")] public int? Sample { get; init; }
     /// <summary>Checkpoint label.</summary>
     [JsonPropertyName("checkpoint")] public string Checkpoint { get; init; } = "";
     /// <summary>The rendered prompt.</summary>

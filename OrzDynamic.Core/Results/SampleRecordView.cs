@@ -13,6 +13,8 @@ internal sealed record SampleRecordView
 {
     [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
     [JsonPropertyName("index")] public int Index { get; init; }
+    [JsonPropertyName("sample")] public int? Sample { get; init; }
+    [JsonPropertyName("final_answer")] public string FinalAnswer { get; init; } = "";
     [JsonPropertyName("checkpoint")] public string Checkpoint { get; init; } = "";
     [JsonPropertyName("output")] public string Output { get; init; } = "";
     [JsonPropertyName("iscorrect")] public bool IsCorrect { get; init; }

@@ -11,4 +11,9 @@ public sealed record PlanDataset
     [JsonPropertyName("skipped_too_long")] public int SkippedTooLong { get; init; }
     /// <summary>Malformed records skipped on request.</summary>
     [JsonPropertyName("skipped_bad_records")] public int SkippedBadRecords { get; init; }
+    /// <summary>
+    /// Name of the dataset's answer checker in the checkpoint's registry, recorded with several answers per prompt (the
+    /// merge groups answers into maj@K classes with it); null otherwise.
+    /// </summary>
+    [JsonPropertyName("answer_checker")] public string? AnswerChecker { get; init; }
 }

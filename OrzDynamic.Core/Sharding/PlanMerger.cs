@@ -122,7 +122,7 @@ public static class PlanMerger
         WriteManifest(ck, ckDir, files);
 
         var datasets = ck.Datasets.Select(d => d.Name).Distinct().ToArray();
-        var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d), StringComparer.Ordinal);
+        var accumulators = datasets.ToDictionary(d => d, d => new DatasetAccumulator(d, ck.Config.NSamples, EquivalenceOf(ck, d, ct)), StringComparer.Ordinal);
         var resultsPath = Path.Combine(ckDir, OutputLayout.Journal);
         var resultsTmp = SharedDirFile.TempPath(resultsPath);
         var detailTmp = ck.Config.SaveDetailedResults
@@ -202,8 +202,9 @@ public static class PlanMerger
                 detailStream.Write(line);
                 detailStream.WriteByte((byte)'\n');
             }
-            acc.Add(r.IsCorrect, r.Output.Length, r.InvalidReason is null ? r.LdMetrics : null, r.SampledTokens?.Metrics,
-                r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+            var valid = r.InvalidReason is null ? r.LdMetrics : null;
+            acc.Add(r.IsCorrect, r.Output.Length, valid, r.SampledTokens?.Metrics, r.FinishReason == FinishReasons.ContextLimit, r.PaddedVocabTokens ?? 0);
+            acc.AddToPrompt(r.Index, r.Sample ?? 0, r.IsCorrect, r.FinalAnswer, valid, r.SampledTokens?.Metrics);
         });
     }
 
@@ -212,7 +213,9 @@ public static class PlanMerger
 
     /// <summary>
     /// Reads the journal of a samples unit line by line, checking each line (record, checkpoint, dataset) and, for a
-    /// complete unit, the count and index fingerprint; returns the records read (0 without a journal).
+    /// complete unit, the count, the index fingerprint and (with several answers per prompt) that every prompt has its
+    /// answers; hands the lines to <paramref name="onLine"/> in the order of a single-process run (by index, then
+    /// sample number, when there are several answers per prompt) and returns the records read (0 without a journal).
     /// </summary>
     /// <exception cref="ResultsFileException">A line is not a valid record of this unit, or the samples do not match the plan.</exception>
     private static long ReadUnit(string dir, ShardPlan plan, PlanCheckpoint ck, UnitStatus status, UnitLine onLine)
@@ -222,23 +225,60 @@ public static class PlanMerger
         if (!File.Exists(path)) return 0;
         var fp = new Fingerprint();
         long n = 0;
-        using var reader = new JsonlLineReader(path);
-        while (reader.TryReadLine(out var line))
+        int perPrompt = ck.Config.NSamples;
+        // With several answers per prompt a unit's answers are taken by (index, sample number), the order of a
+        // single-process run, whatever order they finished in.
+        var buffered = perPrompt > 1 ? new List<(SampleRecordView View, byte[] Line)>() : null;
+        using (var reader = new JsonlLineReader(path))
         {
-            if (line.Span.Trim((byte)' ').IsEmpty) continue;
-            var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
-            if (r.Checkpoint != ck.Name)
-                throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
-            if (r.Dataset != unit.Dataset)
-                throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
-            fp.Add(r.Index);
-            n++;
-            onLine(line.Span, r);
+            while (reader.TryReadLine(out var line))
+            {
+                if (line.Span.Trim((byte)' ').IsEmpty) continue;
+                var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ViewOptions, path, reader.LineNumber, "sample record");
+                if (r.Checkpoint != ck.Name)
+                    throw new ResultsFileException(path, reader.LineNumber, $"field 'checkpoint' is '{r.Checkpoint}', {unit.Describe(plan)} is of '{ck.Name}'");
+                if (r.Dataset != unit.Dataset)
+                    throw new ResultsFileException(path, reader.LineNumber, $"field 'dataset' is '{r.Dataset}', {unit.Describe(plan)} is of '{unit.Dataset}'");
+                if (buffered is not null)
+                {
+                    buffered.Add((r, line.Span.ToArray()));
+                    continue;
+                }
+                fp.Add(r.Index);
+                n++;
+                onLine(line.Span, r);
+            }
         }
-        if (status.IsComplete && (n != unit.Samples || fp.ToString() != unit.IndexFingerprint))
+        string fingerprint = fp.ToString();
+        if (buffered is not null)
+        {
+            fingerprint = ShardPlanner.IndexFingerprint(buffered.Select(b => b.View.Index).Distinct().Order());
+            var incomplete = buffered.GroupBy(b => b.View.Index)
+                .FirstOrDefault(g => g.Select(b => b.View.Sample ?? 0).Distinct().Count() != perPrompt || g.Count() != perPrompt);
+            if (status.IsComplete && incomplete is not null)
+                throw new ResultsFileException(path, null,
+                    $"{unit.Describe(plan)}: prompt {incomplete.Key} has {incomplete.Count()} answer(s) (sample numbers {string.Join(", ", incomplete.Select(b => b.View.Sample ?? 0).Order())}), expected samples 0–{perPrompt - 1}");
+            n = buffered.Count;
+        }
+        if (status.IsComplete && (n != unit.Samples || fingerprint != unit.IndexFingerprint))
             throw new ResultsFileException(path, null,
-                $"the journal's samples do not match the plan for {unit.Describe(plan)}: {n} record(s), index fingerprint {fp} (plan: {unit.Samples}, {unit.IndexFingerprint})");
+                $"the journal's samples do not match the plan for {unit.Describe(plan)}: {n} record(s), index fingerprint {fingerprint} (plan: {unit.Samples}, {unit.IndexFingerprint})");
+        if (buffered is not null)
+            foreach (var (r, line) in buffered.OrderBy(b => b.View.Index).ThenBy(b => b.View.Sample ?? 0))
+                onLine(line, r);
         return n;
+    }
+
+    /// <summary>
+    /// The maj@K equivalence of dataset <paramref name="dataset"/> of <paramref name="ck"/>: its planned answer checker
+    /// resolved in the checkpoint's registry; null with one answer per prompt.
+    /// </summary>
+    private static Func<string, string, bool>? EquivalenceOf(PlanCheckpoint ck, string dataset, CancellationToken ct)
+    {
+        if (ck.Config.NSamples <= 1) return null;
+        var name = ck.Datasets.FirstOrDefault(d => d.Name == dataset)?.AnswerChecker;
+        if (name is null) return null;
+        return CheckerEquivalence.Of(AnswerCheckerSelection.RegistryOf(ck.Config).Resolve(name), ct);
     }
 
     private static void MergeCustom(string dir, ShardPlan plan, PlanCheckpoint ck, WorkUnit unit, string ckDir,

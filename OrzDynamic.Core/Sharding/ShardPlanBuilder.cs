@@ -1,3 +1,4 @@
+using OrzDynamic.Datasets.Checking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
@@ -73,10 +74,13 @@ public static class ShardPlanBuilder
                     Name = g.Key,
                     SkippedTooLong = g.Sum(f => f.Valid - f.WithinLength),
                     SkippedBadRecords = g.Sum(f => f.Records - f.Valid),
+                    AnswerChecker = config.NSamples > 1
+                        ? AnswerCheckerRegistry.SelectName(g.Key, data.Samples.Where(s => s.DatasetName == g.Key), config.AnswerCheckers)
+                        : null,
                 }).ToArray(),
                 CustomSentenceStems = config.CustomSentenceFiles.Select(Path.GetFileNameWithoutExtension).ToArray()!,
             });
-            selections.Add(new CheckpointSelection(keys, custom));
+            selections.Add(new CheckpointSelection(keys, custom, config.NSamples));
         }
         var names = planned.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null) throw new ShardPlanException($"Two checkpoints are named '{names.Key}'; checkpoint names must be unique.");

@@ -9,13 +9,16 @@ namespace OrzDynamic.Core.Sharding;
 /// count, so shards are contiguous (each touches few checkpoints and loads each once) and balanced to within one
 /// atom (≤ batch size samples). Consecutive atoms of the same shard, checkpoint and dataset form one unit.
 /// </para>
+/// With K answers per prompt, an atom holds all K answers of its prompts (a prompt's answers are never split) and
+/// weighs n·K; its index fingerprint is then over its prompt indices in ascending order (answers may finish in any
+/// order, and the merge checks that each prompt has its K answers).
 /// A batch holding the end of one dataset and the start of the next yields two atoms; when they land in different
 /// shards, both generate the whole batch (so every answer is bit-identical to a single-process run) and each keeps
 /// only its own dataset's samples.
 /// </summary>
 internal static class ShardPlanner
 {
-    private readonly record struct Atom(int Checkpoint, WorkUnitKind Kind, string? Dataset, int Batch, int Samples, int[] Indices);
+    private readonly record struct Atom(int Checkpoint, WorkUnitKind Kind, string? Dataset, int Batch, int Samples, int[] Indices, int PerPrompt = 1);
 
     /// <summary>Plans <paramref name="checkpoints"/> (in order) over <paramref name="shards"/> shards.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Batch size or shard count below 1.</exception>
@@ -38,7 +41,8 @@ internal static class ShardPlanner
                     if (i < end && samples[i].Dataset == samples[runStart].Dataset) continue;
                     var indices = new int[i - runStart];
                     for (int k = runStart; k < i; k++) indices[k - runStart] = samples[k].Index;
-                    atoms.Add(new Atom(c, WorkUnitKind.Samples, samples[runStart].Dataset, batch, indices.Length, indices));
+                    int perPrompt = checkpoints[c].SamplesPerPrompt;
+                    atoms.Add(new Atom(c, WorkUnitKind.Samples, samples[runStart].Dataset, batch, indices.Length * perPrompt, indices, perPrompt));
                     runStart = i;
                 }
             }
@@ -68,8 +72,8 @@ internal static class ShardPlanner
         void Close()
         {
             if (open.Count == 0) return;
-            var fp = new Fingerprint();
-            foreach (var a in open) foreach (var i in a.Indices) fp.Add(i);
+            var indices = open.SelectMany(a => a.Indices);
+            var fp = IndexFingerprint(open[0].PerPrompt > 1 ? indices.Order() : indices);
             units.Add(new WorkUnit
             {
                 Id = units.Count,
@@ -80,10 +84,18 @@ internal static class ShardPlanner
                 FirstBatch = open[0].Batch,
                 BatchCount = open[0].Kind == WorkUnitKind.Samples ? open[^1].Batch - open[0].Batch + 1 : 0,
                 Samples = open.Sum(a => a.Samples),
-                IndexFingerprint = fp.ToString(),
+                IndexFingerprint = fp,
             });
             open = [];
         }
+    }
+
+    /// <summary>Fingerprint of a unit's prompt indices (in selection order; ascending with several answers per prompt).</summary>
+    public static string IndexFingerprint(IEnumerable<int> indices)
+    {
+        var fp = new Fingerprint();
+        foreach (var i in indices) fp.Add(i);
+        return fp.ToString();
     }
 
     /// <summary>The (dataset, index) keys of a samples unit, in selection order, given its checkpoint's selection.</summary>

@@ -87,7 +87,7 @@ public static class ShardRunner
             if (ShardPlanBuilder.SelectionFingerprint(keys) != ck.SelectionFingerprint)
                 throw new ShardPlanException($"{planPath}: the data of checkpoint {ck.Name} changed since the plan was made " +
                                              $"(field 'selection_fingerprint': {keys.Length} samples now, {ck.Selected} planned); make a new plan in another directory.");
-            var sampleProgress = new SampleProgress(ck.Name, keys.Length, 0, progress);
+            var sampleProgress = new SampleProgress(ck.Name, keys.Length * ck.Config.NSamples, 0, progress);
             foreach (var unit in todo)
             {
                 ct.ThrowIfCancellationRequested();

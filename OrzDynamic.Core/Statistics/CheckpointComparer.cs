@@ -11,6 +11,10 @@ namespace OrzDynamic.Core.Statistics;
 /// t-test and the mean difference with its interval alongside);</item>
 /// <item><b>each metric, correct / incorrect answers</b>: Welch's t (the answer sets differ between checkpoints).</item>
 /// </list>
+/// With several answers per prompt (at either checkpoint) the prompt is the unit: each prompt contributes the mean
+/// over its answers, accuracy is compared by the paired t-test of per-prompt accuracies, each metric over all answers by
+/// Wilcoxon signed-rank (and paired t) on per-prompt means, and the correct / incorrect strata by Welch's t on the
+/// per-prompt means of the answers in the stratum.
 /// Holm–Bonferroni adjusts the p-values of these tests within one dataset × comparison. Samples missing or invalid at
 /// one of the two checkpoints are left out of the pairs and counted (<see cref="ComparisonRow.Unpaired"/>). The random
 /// token stratum is not tested: its positions within one answer are not independent observations.
@@ -83,6 +87,7 @@ public sealed class CheckpointComparer
 
     private List<ComparisonRow> CompareDataset(CheckpointSamples from, CheckpointSamples to, ComparisonKind kind, string dataset)
     {
+        if (from.SamplesPerPrompt > 1 || to.SamplesPerPrompt > 1) return CompareClustered(from, to, kind, dataset);
         double level = _options.ConfidenceLevel;
         var a = from.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
         var b = to.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
@@ -123,6 +128,57 @@ public sealed class CheckpointComparer
             {
                 var s1 = validA.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
                 var s2 = validB.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
+                rows.Add(Row(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2)));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The rows of one dataset with several answers per prompt: tests on per-prompt means.</summary>
+    private List<ComparisonRow> CompareClustered(CheckpointSamples from, CheckpointSamples to, ComparisonKind kind, string dataset)
+    {
+        double level = _options.ConfidenceLevel;
+        var a = from.Prompts.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
+        var b = to.Prompts.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
+        ComparisonRow Row(string metric, string stratum, HypothesisTestResult test, int nFrom, int nTo, int unpaired,
+            double? meanFrom, double? meanTo, HypothesisTestResult? pairedT = null) => new()
+        {
+            Dataset = dataset, Kind = kind,
+            FromCheckpoint = from.Checkpoint, FromIteration = from.Iteration,
+            ToCheckpoint = to.Checkpoint, ToIteration = to.Iteration,
+            Metric = metric, Stratum = stratum, Test = test, PairedT = pairedT,
+            NFrom = nFrom, NTo = nTo, Unpaired = unpaired, MeanFrom = meanFrom, MeanTo = meanTo,
+        };
+        var rows = new List<ComparisonRow>();
+        static double Accuracy(IReadOnlyList<SampleRecord> answers) => answers.Average(r => r.IsCorrect ? 1.0 : 0.0);
+        static bool Valid(SampleRecord r) => r.InvalidReason is null && r.LdMetrics is { IsValid: true };
+        static double? MeanOf(IEnumerable<SampleRecord> answers, string metric)
+        {
+            var values = answers.Where(Valid).Select(r => r.LdMetrics!.Get(metric)).ToArray();
+            return values.Length == 0 ? null : values.Average();
+        }
+
+        var both = a.Keys.Intersect(b.Keys).Order().ToArray();
+        int unpaired = a.Count + b.Count - 2 * both.Length;
+        var accFrom = both.Select(i => Accuracy(a[i])).ToArray();
+        var accTo = both.Select(i => Accuracy(b[i])).ToArray();
+        var accTest = PairedTTest.Test(accTo.Zip(accFrom, (q, p) => q - p).ToArray(), level);
+        rows.Add(Row(ComparisonRow.AccuracyMetric, Strata.All, accTest, both.Length, both.Length, unpaired,
+            MeanOrNull(accFrom), MeanOrNull(accTo), accTest));
+
+        foreach (var metric in _options.Metrics)
+        {
+            var pairs = both.Select(i => (From: MeanOf(a[i], metric), To: MeanOf(b[i], metric))).Where(p => p.From is not null && p.To is not null).ToArray();
+            var x = pairs.Select(p => p.From!.Value).ToArray();
+            var y = pairs.Select(p => p.To!.Value).ToArray();
+            var d = x.Zip(y, (p, q) => q - p).ToArray();
+            int withValid = a.Values.Count(v => v.Any(Valid)) + b.Values.Count(v => v.Any(Valid));
+            rows.Add(Row(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, withValid - 2 * pairs.Length,
+                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
+            foreach (var (stratum, correct) in new[] { (Strata.Correct, true), (Strata.Incorrect, false) })
+            {
+                var s1 = a.Values.Select(v => MeanOf(v.Where(r => r.IsCorrect == correct), metric)).OfType<double>().ToArray();
+                var s2 = b.Values.Select(v => MeanOf(v.Where(r => r.IsCorrect == correct), metric)).OfType<double>().ToArray();
                 rows.Add(Row(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2)));
             }
         }

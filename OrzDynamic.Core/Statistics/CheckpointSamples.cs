@@ -6,25 +6,43 @@ namespace OrzDynamic.Core.Statistics;
 
 /// <summary>
 /// The per-sample records of one checkpoint, keyed by (dataset, index): the paired data of the checkpoint
-/// comparisons. Build it from an <see cref="EvalResults"/> (its <see cref="EvalResults.Samples"/>), from records, or
+/// comparisons. With several answers per prompt, <see cref="Prompts"/> holds every answer of a prompt and
+/// <see cref="Records"/> its sample 0. Build it from an <see cref="EvalResults"/> (its <see cref="EvalResults.Samples"/>), from records, or
 /// read it (read-only) from a checkpoint's <c>results.jsonl</c>.
 /// </summary>
 public sealed class CheckpointSamples
 {
     private readonly Dictionary<(string Dataset, int Index), SampleRecord> _records;
+    private readonly Dictionary<(string Dataset, int Index), IReadOnlyList<SampleRecord>> _prompts;
 
-    /// <summary>Creates the set; a later duplicate (dataset, index) is rejected.</summary>
-    /// <exception cref="ArgumentException">Two records share a (dataset, index).</exception>
+    /// <summary>Creates the set; a later duplicate (dataset, index, sample number) is rejected.</summary>
+    /// <exception cref="ArgumentException">Two records share a (dataset, index, sample number).</exception>
     public CheckpointSamples(string checkpoint, int iteration, IEnumerable<SampleRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
         Checkpoint = checkpoint;
         Iteration = iteration;
-        _records = new Dictionary<(string, int), SampleRecord>();
+        var seen = new HashSet<(string, int, int)>();
+        var prompts = new Dictionary<(string, int), List<SampleRecord>>();
         foreach (var r in records)
-            if (!_records.TryAdd((r.Dataset, r.Index), r))
-                throw new ArgumentException($"Checkpoint '{checkpoint}': sample {r.Dataset}#{r.Index} appears twice.", nameof(records));
+        {
+            if (!seen.Add(ResultsJournal.KeyOf(r)))
+                throw new ArgumentException($"Checkpoint '{checkpoint}': sample {Describe(r)} appears twice.", nameof(records));
+            if (!prompts.TryGetValue((r.Dataset, r.Index), out var list)) prompts[(r.Dataset, r.Index)] = list = [];
+            list.Add(r);
+        }
+        _prompts = prompts.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<SampleRecord>)kv.Value.OrderBy(r => r.Sample ?? 0).ToArray());
+        _records = _prompts.ToDictionary(kv => kv.Key, kv => kv.Value[0]);
+        SamplesPerPrompt = _prompts.Count == 0 ? 1 : _prompts.Values.Max(v => v.Count);
     }
+
+    private static string Describe(SampleRecord r) => r.Sample is { } s ? $"{r.Dataset}#{r.Index}/{s}" : $"{r.Dataset}#{r.Index}";
+
+    /// <summary>Every answer of each prompt, by (dataset, index), in sample order.</summary>
+    public IReadOnlyDictionary<(string Dataset, int Index), IReadOnlyList<SampleRecord>> Prompts => _prompts;
+
+    /// <summary>The most answers any prompt has (1 for a one-answer run).</summary>
+    public int SamplesPerPrompt { get; }
 
     /// <summary>Checkpoint label.</summary>
     public string Checkpoint { get; }
@@ -32,7 +50,7 @@ public sealed class CheckpointSamples
     /// <summary>Training iteration (the x position in trends).</summary>
     public int Iteration { get; }
 
-    /// <summary>Records by (dataset, index).</summary>
+    /// <summary>Records by (dataset, index) (with several answers per prompt, each prompt's first answer).</summary>
     public IReadOnlyDictionary<(string Dataset, int Index), SampleRecord> Records => _records;
 
     /// <summary>Dataset names present, sorted.</summary>
@@ -55,7 +73,7 @@ public sealed class CheckpointSamples
         var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         var lines = text.Split('\n');
         var records = new List<SampleRecord>();
-        var seen = new HashSet<(string, int)>();
+        var seen = new HashSet<(string, int, int)>();
         tornLines = 0;
         for (int i = 0; i < lines.Length; i++)
         {
@@ -74,8 +92,8 @@ public sealed class CheckpointSamples
             }
             if (rec is null || string.IsNullOrEmpty(rec.Dataset))
                 throw new ResultsFileException(path, i + 1, "sample record has no 'dataset'");
-            if (!seen.Add((rec.Dataset, rec.Index)))
-                throw new ResultsFileException(path, i + 1, $"sample {rec.Dataset}#{rec.Index} appears twice");
+            if (!seen.Add(ResultsJournal.KeyOf(rec)))
+                throw new ResultsFileException(path, i + 1, $"sample {Describe(rec)} appears twice");
             records.Add(rec);
         }
         return new CheckpointSamples(checkpoint, iteration, records);
@@ -98,6 +116,7 @@ public sealed class CheckpointSamples
             {
                 Dataset = r.Dataset,
                 Index = r.Index,
+                Sample = r.Sample,
                 Checkpoint = r.Checkpoint,
                 IsCorrect = r.IsCorrect,
                 LdMetrics = r.LdMetrics,

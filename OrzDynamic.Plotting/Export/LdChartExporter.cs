@@ -71,7 +71,21 @@ public sealed class LdChartExporter
         return path;
     }
 
-    /// <summary>Writes <c>trends.csv</c> and one trends chart per dataset.</summary>
+    /// <summary>
+    /// Renders and saves <c>ld_pass_at_k_&lt;dataset&gt;.png</c> (replacing an earlier one) when the trends have pass@k
+    /// values; returns its absolute path, or null when there is nothing to draw.
+    /// </summary>
+    /// <param name="trend">The dataset's trends.</param>
+    public string? SavePassAtK(DatasetTrend trend)
+    {
+        if (PassAtKChartBuilder.Build(trend) is not { } chart) return null;
+        var path = Path.Combine(OutputDirectory, OutputLayout.PassAtKChart(trend.Dataset));
+        ChartRenderer.SavePng(chart, path);
+        _logger.LogInformation("Wrote pass@k chart of {Dataset} to {Path}", trend.Dataset, path);
+        return path;
+    }
+
+    /// <summary>Writes <c>trends.csv</c> and one trends chart per dataset (and its pass@k chart with several answers per prompt).</summary>
     /// <param name="data">Trends of all datasets.</param>
     /// <param name="progress">Receives each written path; may be <c>null</c>.</param>
     /// <param name="cancellationToken">Cancels between files.</param>
@@ -92,6 +106,8 @@ public sealed class LdChartExporter
             exporter.SaveComparison(comparison);
 
         public string SaveTrends(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) => exporter.SaveTrends(trend);
+
+        public string? SavePassAtK(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default) => exporter.SavePassAtK(trend);
     }
 
     private void RemoveLegacy(string path)

@@ -41,6 +41,13 @@ public sealed class PngChartWriter : IChartWriter
         return Exporter(outputDirectory).SaveTrends(trend);
     }
 
+    /// <inheritdoc />
+    public string? SavePassAtK(DatasetTrend trend, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Exporter(outputDirectory).SavePassAtK(trend);
+    }
+
     private LdChartExporter Exporter(string outputDirectory) =>
         new(outputDirectory, _timeProvider, _loggerFactory.CreateLogger<LdChartExporter>()) { TrendErrorBars = TrendErrorBars };
 }

@@ -30,6 +30,11 @@ internal sealed class CommandLineDefinition
     public Option<int> MaxEvalSamples { get; } = new("--max_eval_samples") { Description = "Seeded random subset size over all files; -1 = all.", DefaultValueFactory = _ => -1 };
     public Option<string> OutputDir { get; } = new("--output_dir") { Description = "Output directory (one sub-directory per checkpoint).", DefaultValueFactory = _ => Defaults.OutputDir };
     public Option<int> GenerateMaxLen { get; } = new("--generate_max_len") { Description = "Maximum generated tokens per answer.", DefaultValueFactory = _ => Defaults.GenerateMaxLen };
+    public Option<int> NSamples { get; } = new("--n_samples")
+    {
+        Description = "Answers generated per prompt (K). K > 1 adds avg@K, pass@k (k = 1, 2, 4, …, K) and maj@K per dataset; a larger K extends an earlier run in the same output directory.",
+        DefaultValueFactory = _ => 1,
+    };
     public Option<double> Temperature { get; } = new("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => Defaults.Temperature };
     public Option<double> TopP { get; } = new("--top_p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => Defaults.TopP };
     public Option<int> TopK { get; } = new("--top_k") { Description = "Top-k sampling (-1 = off).", DefaultValueFactory = _ => Defaults.TopK };
@@ -116,7 +121,7 @@ internal sealed class CommandLineDefinition
 
     /// <summary>The options of an evaluation run (also taken by <c>slurm submit</c> and <c>shard plan</c>).</summary>
     public IReadOnlyList<Option> RunOptions => [CheckpointPaths, TokenizerPath, Data, CustomSentence, MaxEvalSamples, OutputDir, GenerateMaxLen,
-        Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker,
+        NSamples, Temperature, TopP, TopK, Greedy, Debug, Seed, Device, DType, GenerationDType, ScoringDType, BatchSize, Batching, Verbose, AnswerChecker,
         ErrorBars, ConfidenceLevel, ProbeAnswersFrom, HeatmapSamples, FixedItemLines, AllowInvalidUtf8, PromptTemplate, SystemPrompt, ChatTemplateKwargs,
         ThinkSegments, TrendSegment];
 
@@ -151,6 +156,7 @@ internal sealed class CommandLineDefinition
                 OutputDir = r.GetValue(OutputDir)!,
                 GenerateMaxLen = debug ? Math.Min(Defaults.DebugGenerateMaxLen, r.GetValue(GenerateMaxLen)) : r.GetValue(GenerateMaxLen),
                 DebugNumSamples = debug ? Defaults.DebugNumSamples : null,
+                NSamples = r.GetValue(NSamples) >= 1 ? r.GetValue(NSamples) : throw new CliInputException($"--n_samples must be 1 or more, got {r.GetValue(NSamples)}."),
                 Temperature = r.GetValue(Temperature),
                 TopP = r.GetValue(TopP),
                 TopK = r.GetValue(TopK),

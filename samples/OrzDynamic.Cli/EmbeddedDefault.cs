@@ -25,7 +25,7 @@ internal static class EmbeddedDefault
     public static IReadOnlySet<string> AddOnOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "--probe_answers_from", "--heatmap_samples", "--fixed_item_lines", "--output_dir", "--verbose", "--greedy", "--seed",
-        "--max_eval_samples", "--generate_max_len", "--batch_size", "--device", "--dtype", "--error_bars", "--confidence_level", "--all_comparisons",
+        "--max_eval_samples", "--generate_max_len", "--n_samples", "--batch_size", "--device", "--dtype", "--error_bars", "--confidence_level", "--all_comparisons",
     };
 
     /// <summary>True when every option in <paramref name="args"/> is an add-on option (no checkpoints, no data).</summary>

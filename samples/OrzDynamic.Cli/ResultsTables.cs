@@ -23,6 +23,19 @@ internal static class ResultsTables
         }
         overview.Write(console);
 
+        foreach (var ds in results.Datasets.Values.Where(d => d.MultiSample is not null))
+        {
+            var multi = ds.MultiSample!;
+            var names = new List<string> { $"avg@{multi.SamplesPerPrompt}" };
+            names.AddRange(multi.PassAtK.Keys.Order().Select(k => $"pass@{k}"));
+            names.Add($"maj@{multi.SamplesPerPrompt}");
+            var t = new FittedTable($"{Markup.Escape(ds.Name)}: K = {multi.SamplesPerPrompt}, {multi.Prompts} prompts",
+                ["metric", "value [interval over prompts]"]);
+            foreach (var name in names)
+                t.AddRow(name, MeanCell(results, $"{ds.Name}/{name}"));
+            t.Write(console);
+        }
+
         foreach (var ds in results.Datasets.Values.Where(d => d.Evaluated > 0))
         {
             var t = new FittedTable($"{Markup.Escape(ds.Name)}: metric mean ± std by stratum",
@@ -45,7 +58,13 @@ internal static class ResultsTables
         sr is null || sr.Count == 0 || !sr.Metrics.TryGetValue(metric, out var m) ? "[grey]–[/]"
             : $"{Fmt(m.Mean, "0.####")} ± {Fmt(m.Std, "0.####")}";
 
-    /// <summary>Accuracy with its Wilson interval at the results' confidence level, e.g. "30.0% [21.9–39.6]".</summary>
+    /// <summary>A value of the flat results with its interval when there is one, e.g. "62.5% [48.1–76.9]".</summary>
+    private static string MeanCell(EvalResults results, string key) =>
+        results.TryGetValue(key + "_ci_low", out var low) && results.TryGetValue(key + "_ci_high", out var high)
+            ? $"{Fmt(results[key], "0.0%")} [grey][[{Fmt(low * 100, "0.0")}–{Fmt(high * 100, "0.0")}]][/]"
+            : Fmt(results[key], "0.0%");
+
+    /// <summary>Accuracy with its interval at the results' confidence level (Wilson; over prompts with several answers per prompt), e.g. "30.0% [21.9–39.6]".</summary>
     private static string AccuracyCell(EvalResults results, string dataset, double accuracy) =>
         results.AccuracyInterval(dataset) is { } ci
             ? $"{Fmt(accuracy, "0.0%")} [grey][[{Fmt(ci.Low * 100, "0.0")}–{Fmt(ci.High * 100, "0.0")}]][/]"

@@ -11,7 +11,9 @@ namespace OrzDynamic.Benchmarks.Statistics;
 /// False-positive rate of the checkpoint comparisons: one checkpoint is evaluated with N different sampling seeds
 /// (the null hypothesis "no change" is true by construction) and every evaluation is compared with another one. Reports
 /// the share of raw p &lt; alpha per test and the share of comparisons with at least one Holm-significant change.
-/// <code>dotnet run --project samples/OrzDynamic.Benchmarks -- stats-fpr [--checkpoint DIR] [--data FILE] [--seeds 20] [--output DIR]</code>
+/// With <c>--n_samples K</c> every evaluation generates K answers per prompt and the comparisons are the clustered ones
+/// (paired tests on per-prompt means).
+/// <code>dotnet run --project samples/OrzDynamic.Benchmarks -- stats-fpr [--checkpoint DIR] [--data FILE] [--seeds 20] [--n_samples 1] [--generate_max_len 64] [--output DIR]</code>
 /// Evaluations already in the output directory are resumed, so an interrupted study continues where it stopped.
 /// </summary>
 public static class FalsePositiveRateStudy
@@ -27,10 +29,12 @@ public static class FalsePositiveRateStudy
         var checkpoint = Arg("--checkpoint", Path.Combine(root, "samples", "demo-checkpoints", "iter1200"));
         var data = Arg("--data", Path.Combine(root, "samples", "demo-data", "arith_demo.json"));
         int seeds = int.Parse(Arg("--seeds", "20"), CultureInfo.InvariantCulture);
-        var output = Arg("--output", Path.Combine(Path.GetTempPath(), "orz-stats-fpr"));
+        int k = int.Parse(Arg("--n_samples", "1"), CultureInfo.InvariantCulture);
+        int maxLen = int.Parse(Arg("--generate_max_len", "64"), CultureInfo.InvariantCulture);
+        var output = Arg("--output", Path.Combine(Path.GetTempPath(), k == 1 ? "orz-stats-fpr" : $"orz-stats-fpr-k{k}"));
         const double alpha = 0.05;
 
-        Console.WriteLine($"# Checkpoint compared with itself: {checkpoint}, {seeds} sampling seeds, data {data}");
+        Console.WriteLine($"# Checkpoint compared with itself: {checkpoint}, {seeds} sampling seeds, {k} answer(s) per prompt, data {data}");
         Console.WriteLine($"load before: {MachineLoad.Line()}");
         var samples = new List<CheckpointSamples>();
         var sw = Stopwatch.StartNew();
@@ -43,7 +47,8 @@ public static class FalsePositiveRateStudy
                 EvalPromptData = [data],
                 DoSample = true,
                 Temperature = 1.0,
-                GenerateMaxLen = 64,
+                GenerateMaxLen = maxLen,
+                NSamples = k,
                 BatchSize = 16,
                 Seed = s,
                 CheckpointName = $"seed{s}",

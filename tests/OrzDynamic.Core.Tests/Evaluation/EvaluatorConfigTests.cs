@@ -67,6 +67,7 @@ public class EvaluatorConfigTests
         yield return Case(c => c with { TopP = 1.5 }, "TopP must be in (0, 1], got 1.5");
         yield return Case(c => c with { TopK = -2 }, "TopK must be −1 (off), 0 (off) or positive, got -2");
         yield return Case(c => c with { GenerateMaxLen = 0 }, "GenerateMaxLen must be positive, got 0");
+        yield return Case(c => c with { NSamples = 0 }, "NSamples must be at least 1, got 0");
         yield return Case(c => c with { EvalPromptData = [] }, "EvalPromptData names no data file");
         yield return Case(c => c with { EvalPromptData = ["/no/data.json"] }, "EvalPromptData file '/no/data.json' does not exist");
         yield return Case(c => c with { EvalPromptData = [" "] }, "EvalPromptData contains an empty path");

@@ -13,7 +13,7 @@ namespace OrzDynamic.Core.Evaluation;
 /// used). Every problem of every checkpoint is reported at once, so a broken last checkpoint is found before the first
 /// one generates anything.
 /// </summary>
-public static class CheckpointPreflight
+internal static class CheckpointPreflight
 {
     private const string SampleQuestion = "What is 1 + 1?";
 

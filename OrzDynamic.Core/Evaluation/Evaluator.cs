@@ -182,6 +182,14 @@ public sealed class Evaluator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Checks every checkpoint of <paramref name="configs"/> from its files alone, before any model work: config keys and
+    /// supported features, every safetensors header against the config, that the tokenizer loads and its ids fit
+    /// <c>vocab_size</c>, and that the prompt template renders. No weight is read.
+    /// </summary>
+    /// <exception cref="OrzDynamicException">Some checkpoint has a problem; the message lists every problem of every checkpoint.</exception>
+    public static void CheckCheckpoints(IEnumerable<EvaluatorConfig> configs) => CheckpointPreflight.Check(configs);
+
+    /// <summary>
     /// Combines the results of several checkpoints (checkpoint path → results) into dataset → stratum → metric →
     /// (iterations, values), sorted by iteration (see <see cref="MultiCheckpointAggregator"/>).
     /// </summary>

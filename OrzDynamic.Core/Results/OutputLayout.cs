@@ -16,6 +16,13 @@ namespace OrzDynamic.Core.Results;
 /// </summary>
 public static class OutputLayout
 {
+    /// <summary>
+    /// Checks, before any model work, that <paramref name="outputDir"/> can hold results: it is not an existing file or
+    /// device, no parent of it is a file, and none of <paramref name="fileNames"/> inside it exists as a directory.
+    /// </summary>
+    /// <exception cref="ResultsFileException">The directory or one of the files cannot be used (names the path).</exception>
+    public static void CheckLocation(string outputDir, IEnumerable<string> fileNames) => OutputLocation.Check(outputDir, fileNames);
+
     /// <summary>Append-only per-sample journal of a checkpoint (resume source).</summary>
     public const string Journal = "results.jsonl";
 

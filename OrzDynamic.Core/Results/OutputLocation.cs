@@ -4,7 +4,7 @@ namespace OrzDynamic.Core.Results;
 /// Checks, before any model work, that an output directory can hold results: it is not an existing file or device
 /// (e.g. <c>/dev/null</c>), no parent of it is a file, and none of the files the run writes exists as a directory.
 /// </summary>
-public static class OutputLocation
+internal static class OutputLocation
 {
     /// <summary>Checks <paramref name="outputDir"/> and the files <paramref name="fileNames"/> inside it.</summary>
     /// <exception cref="ResultsFileException">The directory or one of the files cannot be used (names the path).</exception>

@@ -5,7 +5,7 @@ namespace OrzDynamic.Core.Results;
 /// <c>&lt;/think&gt;</c>, the reasoning before it (tags included) and the answer after it. Results keys
 /// (<c>ld_correct/think/…</c>), trends and charts use them.
 /// </summary>
-public static class ResponseSegments
+internal static class ResponseSegments
 {
     /// <summary>The whole response (the metrics without a segment name).</summary>
     public const string All = "all";

@@ -190,7 +190,7 @@ internal static class ShardCommands
         settings = StaticBatching(r, definition, settings);
         var configs = EvaluationRun.BuildConfigs(settings);
         foreach (var (_, config) in configs) config.Validate();
-        CheckpointPreflight.Check(configs.Select(c => c.Config));   // every checkpoint's files, before the plan is written
+        Evaluator.CheckCheckpoints(configs.Select(c => c.Config));   // every checkpoint's files, before the plan is written
         var dir = Path.GetFullPath(settings.OutputDir);
         // --error_bars and --heatmap_samples change only the charts: recorded for the merge, outside the settings hash.
         var plan = ShardPlanBuilder.Create(configs, r.GetValue(shards), dir) with

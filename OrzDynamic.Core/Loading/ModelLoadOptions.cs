@@ -10,7 +10,7 @@ public sealed record ModelLoadOptions
     /// bfloat16 on CUDA. On the reference machine (AVX-512 BF16) bfloat16 is 2–3× faster on CPU, but its logits do not
     /// stay within the tolerance the learning-dynamics metrics need (per-token log-probabilities off by ~0.2 nats and
     /// 12% argmax flips on the trained stories260K model), so float32 stays the CPU default; pass bfloat16 explicitly
-    /// for throughput-bound generation. Measurements: samples/OrzDynamic.Benchmarks/RESULTS-model.md.
+    /// for throughput-bound generation. Measurements: tests/OrzDynamic.Benchmarks/RESULTS-model.md.
     /// </summary>
     public ScalarType? DType { get; init; }
 

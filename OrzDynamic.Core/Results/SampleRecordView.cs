@@ -7,7 +7,7 @@ namespace OrzDynamic.Core.Results;
 /// The fields of a journal line that merging and the checkpoint comparisons read (prompt, token ids and traces are
 /// skipped unparsed). It repeats those properties of <see cref="SampleRecord"/> on purpose: a merge streams every
 /// journal line through this projection, and parsing whole records would decode the prompts, token ids and traces it
-/// never reads (the merge is bound by JSON parsing; samples/OrzDynamic.Benchmarks/RESULTS-merge.md).
+/// never reads (the merge is bound by JSON parsing; tests/OrzDynamic.Benchmarks/RESULTS-merge.md).
 /// </summary>
 internal sealed record SampleRecordView
 {

@@ -12,7 +12,7 @@ BACKEND="${BACKEND:-$default_backend}"
 log="$(mktemp -d)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if ! dotnet build -c Release -p:TorchBackend="$BACKEND" tests/OrzDynamic.Core.Tests samples/OrzDynamic.Benchmarks >"$log/build.txt" 2>&1; then
+if ! dotnet build -c Release -p:TorchBackend="$BACKEND" tests/OrzDynamic.Core.Tests tests/OrzDynamic.Benchmarks >"$log/build.txt" 2>&1; then
   echo "device-check: FAIL build with TorchBackend=$BACKEND (see $log/build.txt; the CUDA packages must be restorable)"
   exit 1
 fi
@@ -24,7 +24,7 @@ tests_rc=$?
 counters=$(grep -o '<Counters [^>]*>' "$log/device.trx" 2>/dev/null | head -n 1)
 passed=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); failed=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
 
-dotnet run -c Release --no-build -p:TorchBackend="$BACKEND" --project samples/OrzDynamic.Benchmarks -- model --device "$DEVICE" \
+dotnet run -c Release --no-build -p:TorchBackend="$BACKEND" --project tests/OrzDynamic.Benchmarks -- model --device "$DEVICE" \
   --out "$log/model-benchmark.md" >"$log/bench.txt" 2>&1
 bench_rc=$?
 

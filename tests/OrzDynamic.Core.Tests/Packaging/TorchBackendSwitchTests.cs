@@ -16,7 +16,7 @@ public sealed class TorchBackendSwitchTests
     [
         "samples/OrzDynamic.Cli/OrzDynamic.Cli.csproj",
         "samples/OrzDynamic.Trainer/OrzDynamic.Trainer.csproj",
-        "samples/OrzDynamic.Benchmarks/OrzDynamic.Benchmarks.csproj",
+        "tests/OrzDynamic.Benchmarks/OrzDynamic.Benchmarks.csproj",
         "tests/OrzDynamic.Core.Tests/OrzDynamic.Core.Tests.csproj",
         "tests/OrzDynamic.Metrics.Tests/OrzDynamic.Metrics.Tests.csproj",
     ];

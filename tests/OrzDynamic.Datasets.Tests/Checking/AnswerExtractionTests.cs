@@ -46,7 +46,7 @@ public class AnswerExtractionTests
     [Test]
     public void PathologicalInput_UnclosedAnswersExtractNothing()
     {
-        // Its time budget is in the `checker-budgets` benchmark (samples/OrzDynamic.Benchmarks/Checker).
+        // Its time budget is in the `checker-budgets` benchmark (tests/OrzDynamic.Benchmarks/Checker).
         var s = string.Concat(Enumerable.Repeat("<answer>\\boxed{ } ", 20000));
         Assert.That(AnswerExtraction.ExtractFinalAnswer(s), Is.Empty);
     }

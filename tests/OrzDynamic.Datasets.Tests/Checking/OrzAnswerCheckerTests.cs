@@ -63,7 +63,7 @@ public class OrzAnswerCheckerTests
             string.Concat(Enumerable.Repeat("x^", 4000)) + "2",
             string.Concat(Enumerable.Range(0, 3000).Select(i => (char)('a' + i % 26))),
         ];
-        // Their time budget is in the `checker-budgets` benchmark (samples/OrzDynamic.Benchmarks/Checker).
+        // Their time budget is in the `checker-budgets` benchmark (tests/OrzDynamic.Benchmarks/Checker).
         int judged = 0;
         foreach (var s in nasty)
         {

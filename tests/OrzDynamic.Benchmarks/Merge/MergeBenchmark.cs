@@ -12,7 +12,7 @@ namespace OrzDynamic.Benchmarks.Merge;
 /// process and samples that process's peak RSS, so the figure is the merge's own and not memory the generator left
 /// behind. Several sizes (<c>--sizes 10,50,100</c>) show whether memory is flat in the number of checkpoints. Reports
 /// machine load (uptime) with the figures.
-/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- merge [--sizes 10,100] [--datasets 5] [--samples 2000] [--shards 64] [--dir /tmp/x] [--in-process] [--gc-heap-limit-mb 48]</code>
+/// <code>dotnet run -c Release --project tests/OrzDynamic.Benchmarks -- merge [--sizes 10,100] [--datasets 5] [--samples 2000] [--shards 64] [--dir /tmp/x] [--in-process] [--gc-heap-limit-mb 48]</code>
 /// <c>merge-one DIR</c> is the child: it merges DIR and prints one line of figures.
 /// </summary>
 internal static class MergeBenchmark

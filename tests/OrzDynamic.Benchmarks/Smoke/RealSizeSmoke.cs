@@ -20,7 +20,7 @@ namespace OrzDynamic.Benchmarks.Smoke;
 /// Qwen2.5-0.5B shape with generated weights (vocab_size 151936, i.e. a padded vocabulary) and the shared qwen3
 /// tokenizer (151,669 ids), over the first math500 prompts. Catches what only shows at real size (padded-vocabulary
 /// ids, long real prompts, memory). Prints time, tokens/s, peak RSS, RSS after each sample and the machine load.
-/// <code>dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- smoke [--prompts 4] [--max-len 32] [--batch 4] [--dir /tmp/orz-smoke-qwen25-05b] [--layers 24 --hidden 896]</code>
+/// <code>dotnet run -c Release --project tests/OrzDynamic.Benchmarks -- smoke [--prompts 4] [--max-len 32] [--batch 4] [--dir /tmp/orz-smoke-qwen25-05b] [--layers 24 --hidden 896]</code>
 /// </summary>
 internal static class RealSizeSmoke
 {

@@ -13,7 +13,7 @@ namespace OrzDynamic.Benchmarks.Statistics;
 /// the share of raw p &lt; alpha per test and the share of comparisons with at least one Holm-significant change.
 /// With <c>--n_samples K</c> every evaluation generates K answers per prompt and the comparisons are the clustered ones
 /// (paired tests on per-prompt means).
-/// <code>dotnet run --project samples/OrzDynamic.Benchmarks -- stats-fpr [--checkpoint DIR] [--data FILE] [--seeds 20] [--n_samples 1] [--generate_max_len 64] [--output DIR]</code>
+/// <code>dotnet run --project tests/OrzDynamic.Benchmarks -- stats-fpr [--checkpoint DIR] [--data FILE] [--seeds 20] [--n_samples 1] [--generate_max_len 64] [--output DIR]</code>
 /// Evaluations already in the output directory are resumed, so an interrupted study continues where it stopped.
 /// </summary>
 public static class FalsePositiveRateStudy

@@ -56,7 +56,7 @@ internal static class MetricsBenchmark
 
     private static string DefaultOutput()
     {
-        var inRepo = Path.Combine("samples", "OrzDynamic.Benchmarks");
+        var inRepo = Path.Combine("tests", "OrzDynamic.Benchmarks");
         return Directory.Exists(inRepo) ? Path.Combine(inRepo, "RESULTS-metrics.md") : "RESULTS-metrics.md";
     }
 
@@ -237,7 +237,7 @@ internal static class MetricsBenchmark
         sb.AppendLine();
         sb.AppendLine(Notes);
         sb.AppendLine();
-        sb.AppendLine("Reproduce: `dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- metrics` (options: `--positions`, `--vocab`, `--runs`, `--warmup`, `--chunks 16,32,64`, `--no-naive`, `--out FILE`).");
+        sb.AppendLine("Reproduce: `dotnet run -c Release --project tests/OrzDynamic.Benchmarks -- metrics` (options: `--positions`, `--vocab`, `--runs`, `--warmup`, `--chunks 16,32,64`, `--no-naive`, `--out FILE`).");
         return sb.ToString();
     }
 }

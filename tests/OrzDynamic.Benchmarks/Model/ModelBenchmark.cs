@@ -135,7 +135,7 @@ internal static class ModelBenchmark
 
     private static string DefaultOutput()
     {
-        var inRepo = Path.Combine("samples", "OrzDynamic.Benchmarks");
+        var inRepo = Path.Combine("tests", "OrzDynamic.Benchmarks");
         return Directory.Exists(inRepo) ? Path.Combine(inRepo, "model-benchmark-raw.md") : "model-benchmark-raw.md";
     }
 

@@ -1,4 +1,4 @@
-// OrzDynamic benchmarks: `dotnet run -c Release --project samples/OrzDynamic.Benchmarks -- <suite> [options]`.
+// OrzDynamic benchmarks: `dotnet run -c Release --project tests/OrzDynamic.Benchmarks -- <suite> [options]`.
 // Each suite lives in its own folder and registers one line here.
 using OrzDynamic.Benchmarks.Metrics;
 using OrzDynamic.Benchmarks.Model;

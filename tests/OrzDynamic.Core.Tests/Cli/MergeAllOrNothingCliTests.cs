@@ -9,7 +9,7 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// <summary>
 /// <c>merge</c> is all or nothing, against the built CLI as a separate process: a torn line in the middle of one
 /// shard's journal (after <c>shard status</c> reported every unit complete) ends with exit 2, one line, no output file
-/// and no temporary file; leftovers of a killed merge are removed by the next one; SIGTERM at random moments of a merge
+/// and no temporary file; leftovers of a killed merge are removed by the next one; SIGTERM at 10 random moments of a merge
 /// ends with exit 130 and nothing half-written, or with the whole merge done, equal to an uninterrupted merge.
 /// </summary>
 [TestFixture]
@@ -109,7 +109,7 @@ public class MergeAllOrNothingCliTests
         TestContext.Out.WriteLine($"SIGTERM seed {seed} (ORZ_TERM_SEED={seed} replays it)");
         var rng = new Random(seed);
         var owner = Path.Combine(dir, OutputDirectoryLock.OwnerFileName);
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 10; i++)
         {
             var before = CliRunner.Snapshot(dir);
             using var p = _cli.Start(["merge", dir]);

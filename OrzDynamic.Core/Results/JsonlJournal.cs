@@ -100,6 +100,7 @@ internal sealed class JsonlJournal<TKey, TRecord> : IDisposable where TKey : not
     public static IReadOnlyList<TRecord> Read(string path, JournalFormat<TKey, TRecord> format)
     {
         if (!File.Exists(path)) return [];
+        RegularFile.CheckSeekable(path);
         var seen = new HashSet<TKey>();
         return Parse(JournalText.CompleteLines(File.ReadAllBytes(path)), path, format).Select(r => r.Record).Where(r => seen.Add(format.KeyOf(r))).ToArray();
     }

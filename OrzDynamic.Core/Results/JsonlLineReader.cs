@@ -16,6 +16,7 @@ internal sealed class JsonlLineReader : IDisposable
     public JsonlLineReader(string path)
     {
         FilePath = path;
+        RegularFile.CheckSeekable(path);
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
     }
 

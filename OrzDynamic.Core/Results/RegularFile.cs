@@ -6,7 +6,7 @@ namespace OrzDynamic.Core.Results;
 /// </summary>
 internal static class RegularFile
 {
-    /// <summary>Refuses an existing <paramref name="path"/> that is a symbolic link or lies in <c>/dev</c>.</summary>
+    /// <summary>Refuses an existing <paramref name="path"/> that is a symbolic link, lies in <c>/dev</c>, or cannot seek (a FIFO, socket or device).</summary>
     /// <exception cref="ResultsFileException">Not a regular file.</exception>
     public static void CheckBeforeOpen(string path)
     {
@@ -16,6 +16,27 @@ internal static class RegularFile
         var full = Path.GetFullPath(path);
         if (!OperatingSystem.IsWindows() && full.StartsWith("/dev/", StringComparison.Ordinal))
             throw new ResultsFileException(path, null, Refusal("a device"));
+        CheckSeekable(path);
+    }
+
+    /// <summary>
+    /// Refuses an existing <paramref name="path"/> that cannot seek (a FIFO, socket or device), before a reader opens it:
+    /// opening a FIFO for reading would wait for a writer forever.
+    /// </summary>
+    /// <exception cref="ResultsFileException">Not a regular file.</exception>
+    public static void CheckSeekable(string path)
+    {
+        if (!File.Exists(path)) return;
+        try
+        {
+            // Opening read-write does not wait for a peer on a FIFO (Linux), and a FIFO, socket or device cannot seek.
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            if (!probe.CanSeek) throw new ResultsFileException(path, null, Refusal("a FIFO, socket or device"));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not writable (a read-only reference file): the reader's own open reports any other problem.
+        }
     }
 
     /// <summary>The message for a journal path that is <paramref name="what"/>.</summary>

@@ -61,6 +61,7 @@ internal sealed class ResultsJournal : IDisposable
     public static bool HasRecords(string path)
     {
         if (!File.Exists(path)) return false;
+        RegularFile.CheckBeforeOpen(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var buffer = new byte[1 << 16];
         bool content = false;

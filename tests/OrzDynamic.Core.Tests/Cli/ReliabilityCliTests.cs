@@ -149,6 +149,62 @@ public class ReliabilityCliTests
         Assert.That(File.Exists(Path.Combine(outDir, "iter0", OutputLayout.Manifest)), Is.False);
     }
 
+    // The journal is not a regular file: a symbolic link (to /dev/null or to a regular file) or a FIFO. Each would
+    // lose the resumable record (or block forever), so the run is refused at open, before any model work.
+    [TestCase("symlink-devnull")]
+    [TestCase("symlink-file")]
+    [TestCase("fifo")]
+    public void Case05b_JournalIsNotARegularFile_Exit2_FilesUnchanged(string kind)
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("symbolic links to /dev/null and mkfifo(1) are Linux here");
+        var outDir = Out("journal-" + kind);
+        var ckDir = Path.Combine(outDir, "iter0");
+        Directory.CreateDirectory(ckDir);
+        var journal = Path.Combine(ckDir, OutputLayout.Journal);
+        string what;
+        switch (kind)
+        {
+            case "symlink-devnull":
+                File.CreateSymbolicLink(journal, "/dev/null");
+                what = "is a symbolic link to /dev/null, not a regular file";
+                break;
+            case "symlink-file":
+                var target = Path.Combine(outDir, "elsewhere.jsonl");
+                File.WriteAllText(target, "");
+                File.CreateSymbolicLink(journal, target);
+                what = $"is a symbolic link to {target}, not a regular file";
+                break;
+            default:
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [journal])) mkfifo.WaitForExit();
+                Assert.That(File.Exists(journal), Is.True, "mkfifo made the FIFO");
+                what = "is a FIFO, socket or device, not a regular file";
+                break;
+        }
+        var line = CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), journal, what, "a journal must be a regular file");
+        TestContext.Out.WriteLine(line);
+        Assert.That(File.Exists(Path.Combine(ckDir, OutputLayout.Summary)), Is.False, "no results were written");
+        if (kind != "fifo") Assert.That(File.ResolveLinkTarget(journal, false), Is.Not.Null, "the link is left as it was");
+    }
+
+    // Small ones: --data naming a directory; a misspelt flag first (one error line); a misspelt flag after --data
+    // (an unknown option, not a data file name).
+    [Test]
+    public void Case05c_DataDirectory_MisspeltFlags_OneLine()
+    {
+        var dataDir = Path.GetDirectoryName(_fx.DatasetA)!;
+        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", dataDir, "--output_dir", Out("datadir")),
+            $"'{dataDir}' is a directory; name the data files in it");
+        Assert.That(Directory.Exists(Out("datadir")), Is.False);
+
+        var first = CliRunner.AssertRefused(_cli.Run("--checkpoint_pathz", _fx.Checkpoints[0], "--data", _fx.DatasetA), "--checkpoint_pathz");
+        TestContext.Out.WriteLine(first);
+
+        var after = CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--output_dri", Out("typo")),
+            "unknown option '--output_dri' (after --data)");
+        TestContext.Out.WriteLine(after);
+        Assert.That(Directory.Exists(Out("typo")), Is.False);
+    }
+
     // (6) disk full while writing results.jsonl: exit 2 with the message, the journal stays valid, resume completes.
     [Test]
     public void Case06_DiskFull_Exit2_JournalValid_ResumesAfterFreeingSpace()

@@ -74,7 +74,7 @@ internal sealed class JsonlJournal<TKey, TRecord> : IDisposable where TKey : not
         if (!stream.CanSeek)
         {
             stream.Dispose();
-            throw new ResultsFileException(path, null, RegularFile.Refusal("a pipe, socket or terminal"));
+            throw RegularFile.Unseekable(path);
         }
         var journal = new JsonlJournal<TKey, TRecord>(path, stream, format);
         try

@@ -62,6 +62,7 @@ internal sealed class ResultsJournal : IDisposable
     {
         if (!File.Exists(path)) return false;
         RegularFile.CheckBeforeOpen(path);
+        RegularFile.CheckSeekable(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var buffer = new byte[1 << 16];
         bool content = false;

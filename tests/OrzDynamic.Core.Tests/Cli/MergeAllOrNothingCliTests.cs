@@ -14,23 +14,9 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class MergeAllOrNothingCliTests
+public class MergeAllOrNothingCliTests : TempRootCliTests
 {
-    private string _root = "";
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _root = Directory.CreateTempSubdirectory("orz-merge-").FullName;
-        _cli = new CliRunner(_root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    protected override string Prefix => "orz-merge-";
 
     private static string[] Flags(string outDir) =>
         ["--checkpoint_paths", .. DemoPaths.CheckpointDirectories.Take(2).Select(c => c.Path), "--data", DemoPaths.EvalData,
@@ -39,15 +25,15 @@ public class MergeAllOrNothingCliTests
     /// <summary>A planned and fully run 2-shard run over two checkpoints.</summary>
     private string Sharded(string name)
     {
-        var dir = Path.Combine(_root, name);
-        var plan = _cli.Run(["shard", "plan", .. Flags(dir), "--shards", "2"]);
+        var dir = Path.Combine(Root, name);
+        var plan = Cli.Run(["shard", "plan", .. Flags(dir), "--shards", "2"]);
         Assert.That(plan.Code, Is.Zero, plan.Err);
         foreach (var k in new[] { "0", "1" })
         {
-            var r = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", k);
+            var r = Cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", k);
             Assert.That(r.Code, Is.Zero, r.Err);
         }
-        var status = _cli.Run("shard", "status", dir);
+        var status = Cli.Run("shard", "status", dir);
         Assert.That(status.Out, Does.Contain("all units complete"), status.Out + status.Err);
         return dir;
     }
@@ -78,7 +64,7 @@ public class MergeAllOrNothingCliTests
         File.WriteAllText(journal, string.Join('\n', lines));
         var before = CliRunner.Snapshot(dir);
 
-        var line = CliRunner.AssertRefused(_cli.Run("merge", dir));
+        var line = CliRunner.AssertRefused(Cli.Run("merge", dir));
         Assert.That(line, Does.StartWith($"error: {journal}, line 2: not a valid sample record: "));
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "nothing written");
         Assert.That(Outputs(dir), Is.Empty, "no output file");
@@ -92,7 +78,7 @@ public class MergeAllOrNothingCliTests
         Directory.CreateDirectory(Path.Combine(dir, ck));
         File.WriteAllText(Path.Combine(dir, ck, $"summary.json.tmp-4242-{Guid.NewGuid():N}"), "{");
         File.WriteAllText(Path.Combine(dir, "trends.csv.tmp"), "x");
-        var merged = _cli.Run("merge", dir);
+        var merged = Cli.Run("merge", dir);
         Assert.That(merged.Code, Is.Zero, merged.Err);
         Assert.That(File.Exists(Path.Combine(dir, ck, OutputLayout.Journal)), Is.True);
         AssertNoTemporaryFiles(dir);
@@ -102,7 +88,7 @@ public class MergeAllOrNothingCliTests
     public void Sigterm_AtRandomMomentsOfAMerge_Exit130NothingHalfWritten_OrMergeComplete()
     {
         var clean = Sharded("term-clean");
-        Assert.That(_cli.Run("merge", clean).Code, Is.Zero);
+        Assert.That(Cli.Run("merge", clean).Code, Is.Zero);
         var expected = Outputs(clean);
         var dir = Sharded("term");
         int seed = int.TryParse(Environment.GetEnvironmentVariable("ORZ_TERM_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Environment.TickCount;
@@ -112,7 +98,7 @@ public class MergeAllOrNothingCliTests
         for (int i = 0; i < 10; i++)
         {
             var before = CliRunner.Snapshot(dir);
-            using var p = _cli.Start(["merge", dir]);
+            using var p = Cli.Start(["merge", dir]);
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             var self = $"process {p.Id} on host ";
@@ -130,7 +116,7 @@ public class MergeAllOrNothingCliTests
             else
                 Assert.That(Outputs(dir), Is.EqualTo(expected), "a merge that finished wrote everything");
         }
-        Assert.That(_cli.Run("merge", dir).Code, Is.Zero);
+        Assert.That(Cli.Run("merge", dir).Code, Is.Zero);
         var after = CliRunner.Snapshot(dir);
         var reference = CliRunner.Snapshot(clean);
         foreach (var name in expected.Where(n => n.EndsWith(".jsonl", StringComparison.Ordinal) || n.EndsWith(".csv", StringComparison.Ordinal)))

@@ -14,23 +14,9 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class OutputLockCliTests
+public class OutputLockCliTests : TempRootCliTests
 {
-    private string _root = "";
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _root = Directory.CreateTempSubdirectory("orz-lock-").FullName;
-        _cli = new CliRunner(_root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    protected override string Prefix => "orz-lock-";
 
     private static string[] Flags(string outDir, params string[] extra) =>
         ["--checkpoint_paths", DemoPaths.CheckpointDirectories[0].Path, "--data", DemoPaths.EvalData, "--output_dir", outDir,
@@ -42,42 +28,42 @@ public class OutputLockCliTests
     [Test]
     public void Run_LockedDirectory_Exit2_NamesHolder_FilesUnchanged()
     {
-        var dir = Path.Combine(_root, "run-locked");
-        Assert.That(_cli.Run(Flags(dir)).Code, Is.Zero);
+        var dir = Path.Combine(Root, "run-locked");
+        Assert.That(Cli.Run(Flags(dir)).Code, Is.Zero);
         var before = CliRunner.Snapshot(dir);
         using (OutputDirectoryLock.Acquire(dir))
         {
-            var line = CliRunner.AssertRefused(_cli.Run(Flags(dir)));
+            var line = CliRunner.AssertRefused(Cli.Run(Flags(dir)));
             Assert.That(line, Is.EqualTo(InUse(dir)));
         }
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "no file changed");
-        Assert.That(_cli.Run(Flags(dir)).Code, Is.Zero, "released: the next run proceeds");
+        Assert.That(Cli.Run(Flags(dir)).Code, Is.Zero, "released: the next run proceeds");
     }
 
     [Test]
     public void ShardRunAndMerge_LockedDirectory_Exit2_OtherShardProceeds()
     {
-        var dir = Path.Combine(_root, "sharded");
-        var plan = _cli.Run(["shard", "plan", .. Flags(dir), "--shards", "2"]);
+        var dir = Path.Combine(Root, "sharded");
+        var plan = Cli.Run(["shard", "plan", .. Flags(dir), "--shards", "2"]);
         Assert.That(plan.Code, Is.Zero, plan.Err);
         var planPath = Path.Combine(dir, "plan.json");
         var shard0 = Path.Combine(dir, OutputLayout.ShardFolder(0));
         using (OutputDirectoryLock.Acquire(shard0))
         {
             var before = CliRunner.Snapshot(dir);
-            Assert.That(CliRunner.AssertRefused(_cli.Run("shard", "run", "--plan", planPath, "--index", "0")), Is.EqualTo(InUse(shard0)));
+            Assert.That(CliRunner.AssertRefused(Cli.Run("shard", "run", "--plan", planPath, "--index", "0")), Is.EqualTo(InUse(shard0)));
             Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "the refused shard wrote nothing");
-            var other = _cli.Run("shard", "run", "--plan", planPath, "--index", "1");
+            var other = Cli.Run("shard", "run", "--plan", planPath, "--index", "1");
             Assert.That(other.Code, Is.Zero, "shards of one plan do not block each other: " + other.Err);
         }
-        Assert.That(_cli.Run("shard", "run", "--plan", planPath, "--index", "0").Code, Is.Zero);
+        Assert.That(Cli.Run("shard", "run", "--plan", planPath, "--index", "0").Code, Is.Zero);
         using (OutputDirectoryLock.Acquire(dir))
         {
             var before = CliRunner.Snapshot(dir);
-            Assert.That(CliRunner.AssertRefused(_cli.Run("merge", dir)), Is.EqualTo(InUse(dir)));
+            Assert.That(CliRunner.AssertRefused(Cli.Run("merge", dir)), Is.EqualTo(InUse(dir)));
             Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "the refused merge wrote nothing");
         }
-        Assert.That(_cli.Run("merge", dir).Code, Is.Zero);
+        Assert.That(Cli.Run("merge", dir).Code, Is.Zero);
     }
 
     [TestCase(0, false)]
@@ -93,12 +79,12 @@ public class OutputLockCliTests
         string[] second = otherSeed ? ["--seed", "7"] : [];
         var cleanFirst = Clean("clean-default", []);
         var cleanSecond = otherSeed ? Clean("clean-seed7", second) : cleanFirst;
-        var dir = Path.Combine(_root, $"race-{delayMs}-{otherSeed}");
-        using var a = _cli.Start(Flags(dir));
+        var dir = Path.Combine(Root, $"race-{delayMs}-{otherSeed}");
+        using var a = Cli.Start(Flags(dir));
         var aOut = a.StandardOutput.ReadToEndAsync();
         var aErr = a.StandardError.ReadToEndAsync();
         Thread.Sleep(delayMs);
-        using var b = _cli.Start(Flags(dir, second));
+        using var b = Cli.Start(Flags(dir, second));
         var bOut = b.StandardOutput.ReadToEndAsync();
         var bErr = b.StandardError.ReadToEndAsync();
         Assert.That(a.WaitForExit(TimeSpan.FromMinutes(3)) && b.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "both runs end");
@@ -114,9 +100,9 @@ public class OutputLockCliTests
 
     private string Clean(string name, string[] extra)
     {
-        var dir = Path.Combine(_root, name);
+        var dir = Path.Combine(Root, name);
         if (File.Exists(Path.Combine(dir, "iter0", OutputLayout.Summary))) return dir;
-        var r = _cli.Run(Flags(dir, extra));
+        var r = Cli.Run(Flags(dir, extra));
         Assert.That(r.Code, Is.Zero, r.Err);
         return dir;
     }

@@ -13,23 +13,9 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class RecordReaderCliTests
+public class RecordReaderCliTests : TempRootCliTests
 {
-    private string _root = "";
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _root = Directory.CreateTempSubdirectory("orz-records-").FullName;
-        _cli = new CliRunner(_root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    protected override string Prefix => "orz-records-";
 
     private static string[] Flags(string outDir, int checkpoints = 1) =>
         ["--checkpoint_paths", .. DemoPaths.CheckpointDirectories.Take(checkpoints).Select(c => c.Path), "--data", DemoPaths.EvalData,
@@ -52,8 +38,8 @@ public class RecordReaderCliTests
 
     private string Planned(string name, int shards = 1, int checkpoints = 1)
     {
-        var dir = Path.Combine(_root, name);
-        var r = _cli.Run(["shard", "plan", .. Flags(dir, checkpoints), "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var dir = Path.Combine(Root, name);
+        var r = Cli.Run(["shard", "plan", .. Flags(dir, checkpoints), "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.That(r.Code, Is.Zero, r.Err);
         return dir;
     }
@@ -64,13 +50,13 @@ public class RecordReaderCliTests
     [TestCase("checkpoint", 5, "field $.checkpoint is a number; expected a string")]
     public void Resume_WrongTypeOrNullInJournalLine_Exit2_NamesFileLinePath_FilesUnchanged(string field, object? value, string problem)
     {
-        var dir = Path.Combine(_root, $"resume-{field}");
-        var first = _cli.Run(Flags(dir));
+        var dir = Path.Combine(Root, $"resume-{field}");
+        var first = Cli.Run(Flags(dir));
         Assert.That(first.Code, Is.Zero, first.Err);
         var journal = Path.Combine(dir, FirstCheckpointName, OutputLayout.Journal);
         EditLine(journal, 2, field, JsonSerializer.SerializeToNode(value));
         var before = CliRunner.Snapshot(dir);
-        var line = CliRunner.AssertRefused(_cli.Run(Flags(dir)));
+        var line = CliRunner.AssertRefused(Cli.Run(Flags(dir)));
         Assert.That(line, Is.EqualTo($"error: {journal}, line 2: not a valid sample record: {problem}"));
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "no file changed");
     }
@@ -79,12 +65,12 @@ public class RecordReaderCliTests
     public void Merge_NullOutputInUnitJournal_Exit2_NamesFileLinePath_NoOutputWritten()
     {
         var dir = Planned("merge-null-output", checkpoints: 2);
-        var run = _cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
+        var run = Cli.Run("shard", "run", "--plan", Path.Combine(dir, "plan.json"), "--index", "0");
         Assert.That(run.Code, Is.Zero, run.Err);
         var journal = UnitJournal(dir);
         EditLine(journal, 3, "output", null);
         var before = CliRunner.Snapshot(dir);
-        var line = CliRunner.AssertRefused(_cli.Run("merge", dir));
+        var line = CliRunner.AssertRefused(Cli.Run("merge", dir));
         Assert.That(line, Is.EqualTo($"error: {journal}, line 3: not a valid sample record: field $.output is null"));
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "no file changed, no output written");
         MergeAllOrNothingCliTests.AssertNoTemporaryFiles(dir);
@@ -102,9 +88,9 @@ public class RecordReaderCliTests
         Assert.That(lineNo, Is.GreaterThan(1));
         var expected = $"error: {planPath}, line {lineNo}: not a valid plan: field $.units is null";
         var before = CliRunner.Snapshot(dir);
-        Assert.That(CliRunner.AssertRefused(_cli.Run("shard", "run", "--plan", planPath, "--index", "0")), Is.EqualTo(expected));
+        Assert.That(CliRunner.AssertRefused(Cli.Run("shard", "run", "--plan", planPath, "--index", "0")), Is.EqualTo(expected));
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "shard run changed nothing");
-        Assert.That(CliRunner.AssertRefused(_cli.Run("merge", dir)), Is.EqualTo(expected));
+        Assert.That(CliRunner.AssertRefused(Cli.Run("merge", dir)), Is.EqualTo(expected));
         Assert.That(CliRunner.Snapshot(dir), Is.EqualTo(before), "merge changed nothing");
     }
 }

@@ -15,24 +15,10 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class StopSignalCliTests
+public class StopSignalCliTests : TempRootCliTests
 {
     private const string Message = "Cancelling after the current sample… (Ctrl-C or SIGTERM again to stop at once)";
-    private string _root = "";
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _root = Directory.CreateTempSubdirectory("orz-term-").FullName;
-        _cli = new CliRunner(_root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    protected override string Prefix => "orz-term-";
 
     private static string[] Flags(string outDir) =>
         ["--checkpoint_paths", DemoPaths.CheckpointDirectories[0].Path, DemoPaths.CheckpointDirectories[1].Path, "--data", DemoPaths.EvalData,
@@ -41,15 +27,15 @@ public class StopSignalCliTests
     [Test]
     public void Run_TenSigterms_Exit130_ResumedRunEqualsUninterrupted()
     {
-        var clean = Path.Combine(_root, "clean");
-        Assert.That(_cli.Run(Flags(clean)).Code, Is.Zero);
+        var clean = Path.Combine(Root, "clean");
+        Assert.That(Cli.Run(Flags(clean)).Code, Is.Zero);
         var names = DemoPaths.CheckpointDirectories.Take(2).Select(c => Path.GetFileName(c.Path)).ToArray();
-        var dir = Path.Combine(_root, "termed");
+        var dir = Path.Combine(Root, "termed");
         var journals = names.Select(n => Path.Combine(dir, n, OutputLayout.Journal)).ToArray();
         // The lock of the checkpoint folder being worked on names this process once its handlers are installed.
         var owners = names.Select(n => Path.Combine(dir, n, OutputDirectoryLock.OwnerFileName)).Append(Path.Combine(dir, OutputDirectoryLock.OwnerFileName)).ToArray();
         TenSigterms(Flags(dir), dir, journals, owners, 24);
-        var final = _cli.Run(Flags(dir));
+        var final = Cli.Run(Flags(dir));
         Assert.That(final.Code, Is.Zero, final.Err);
         foreach (var n in names)
             AssertSameRecords(Path.Combine(clean, n, OutputLayout.Journal), Path.Combine(dir, n, OutputLayout.Journal));
@@ -60,19 +46,19 @@ public class StopSignalCliTests
     {
         string Plan(string name)
         {
-            var d = Path.Combine(_root, name);
-            var r = _cli.Run(["shard", "plan", .. Flags(d), "--shards", "1"]);
+            var d = Path.Combine(Root, name);
+            var r = Cli.Run(["shard", "plan", .. Flags(d), "--shards", "1"]);
             Assert.That(r.Code, Is.Zero, r.Err);
             return d;
         }
         var clean = Plan("plan-clean");
         string[] Run(string d) => ["shard", "run", "--plan", Path.Combine(d, "plan.json"), "--index", "0"];
-        Assert.That(_cli.Run(Run(clean)).Code, Is.Zero);
+        Assert.That(Cli.Run(Run(clean)).Code, Is.Zero);
         var dir = Plan("plan-termed");
         var shard = Path.Combine(dir, OutputLayout.ShardFolder(0));
         string[] Journals() => Directory.Exists(shard) ? Directory.GetFiles(shard, "*.jsonl").Where(f => !f.Contains(".probes", StringComparison.Ordinal)).ToArray() : [];
         TenSigterms(Run(dir), dir, null, [Path.Combine(shard, OutputDirectoryLock.OwnerFileName)], 24, Journals);
-        var final = _cli.Run(Run(dir));
+        var final = Cli.Run(Run(dir));
         Assert.That(final.Code, Is.Zero, final.Err);
         var cleanShard = Path.Combine(clean, OutputLayout.ShardFolder(0));
         foreach (var f in Directory.GetFiles(cleanShard, "*.jsonl"))
@@ -88,7 +74,7 @@ public class StopSignalCliTests
         int Lines() => OutputEvents.CompleteLines(journals ?? journalList!());
         foreach (var moment in moments)
         {
-            using var p = _cli.Start(args);
+            using var p = Cli.Start(args);
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             var self = $"process {p.Id} on host ";

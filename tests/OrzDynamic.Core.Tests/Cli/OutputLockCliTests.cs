@@ -22,6 +22,14 @@ public class OutputLockCliTests : TempRootCliTests
         ["--checkpoint_paths", DemoPaths.CheckpointDirectories[0].Path, "--data", DemoPaths.EvalData, "--output_dir", outDir,
             "--max_eval_samples", "8", "--generate_max_len", "16", "--batch_size", "4", .. extra];
 
+    /// <summary>
+    /// The race's runs: long enough (24 samples of up to 32 tokens, several seconds) that the first is still running
+    /// when the second starts, 1000 ms later, even on a fast quiet host.
+    /// </summary>
+    private static string[] RaceFlags(string outDir, params string[] extra) =>
+        ["--checkpoint_paths", DemoPaths.CheckpointDirectories[0].Path, "--data", DemoPaths.EvalData, "--output_dir", outDir,
+            "--max_eval_samples", "24", "--generate_max_len", "32", "--batch_size", "4", .. extra];
+
     private static string InUse(string dir) =>
         $"error: {Path.GetFullPath(dir)}: output directory is in use by {OutputDirectoryLock.Self}; wait for it to finish or choose another --output_dir";
 
@@ -80,11 +88,11 @@ public class OutputLockCliTests : TempRootCliTests
         var cleanFirst = Clean("clean-default", []);
         var cleanSecond = otherSeed ? Clean("clean-seed7", second) : cleanFirst;
         var dir = Path.Combine(Root, $"race-{delayMs}-{otherSeed}");
-        using var a = Cli.Start(Flags(dir));
+        using var a = Cli.Start(RaceFlags(dir));
         var aOut = a.StandardOutput.ReadToEndAsync();
         var aErr = a.StandardError.ReadToEndAsync();
         Thread.Sleep(delayMs);
-        using var b = Cli.Start(Flags(dir, second));
+        using var b = Cli.Start(RaceFlags(dir, second));
         var bOut = b.StandardOutput.ReadToEndAsync();
         var bErr = b.StandardError.ReadToEndAsync();
         Assert.That(a.WaitForExit(TimeSpan.FromMinutes(3)) && b.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "both runs end");
@@ -102,7 +110,7 @@ public class OutputLockCliTests : TempRootCliTests
     {
         var dir = Path.Combine(Root, name);
         if (File.Exists(Path.Combine(dir, "iter0", OutputLayout.Summary))) return dir;
-        var r = Cli.Run(Flags(dir, extra));
+        var r = Cli.Run(RaceFlags(dir, extra));
         Assert.That(r.Code, Is.Zero, r.Err);
         return dir;
     }

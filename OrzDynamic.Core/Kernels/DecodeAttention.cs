@@ -13,25 +13,13 @@ using OrzDynamic.Core.Models;
 namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
-/// Attention of a decoding step (one new query per row) over the KV cache, in C#: for each row and key/value head,
-/// the G query heads that share it score every key the row may see, take a softmax and average the values — all in
-/// float32 (bfloat16 inputs are exact in float32; the output is rounded once), with <see cref="VectorExp"/>'s
-/// exponential. Memory is linear in the keys ([G, keys] scores per task); nothing of size [heads, T, S] exists.
-/// <para>
-/// The keys a row may see are gathered first, so the arithmetic runs over that list in order: a row's result is the
-/// same bits whether or not other rows' padding shifted its keys to other slots, and whatever rows share the step.
-/// Rows and key/value heads are split between <see cref="KernelWorkers"/> (each task's arithmetic is the same on any
-/// thread).
-/// </para>
+/// Attention of a decoding step (one new query per row) over the KV cache, in C#: the checks that say when it applies,
+/// the fused step from the projections (head norms, rotation, cache write), and the attention proper in
+/// <see cref="SplitKeyAttention"/> (float32 arithmetic on the cache's own dtype; bfloat16 inputs are exact in float32
+/// and the output is rounded once). Memory is linear in the keys; nothing of size [heads, T, S] exists.
 /// </summary>
 internal static class DecodeAttention
 {
-    /// <summary>
-    /// Multiply–adds of one step (keys × heads × rows × D, for q·k and again for the values) below which it runs on
-    /// the calling thread: 2^18, about 40 µs of arithmetic here, several times a hand-off to a worker.
-    /// </summary>
-    private const long ParallelWork = 1L << 18;
-
     /// <summary>
     /// True for q [B, heads, 1, D] (contiguous, D a multiple of 8) against the cache's layer storage of the same dtype,
     /// when the storage fits a span and the key padding (if any) is a contiguous boolean [B, keys] CPU tensor.
@@ -76,7 +64,7 @@ internal static class DecodeAttention
             fixed (float* qf = queries)
             {
                 BFloat16Bits.ToFloat(qp, q.dtype == ScalarType.BFloat16, qf, rows * heads * d);
-                Attend(qf, keys, values, output, heads, keyCount, keyPadding);
+                SplitKeyAttention.Attend(qf, keys, values, output, heads, keyCount, keyPadding);
             }
         }
         finally
@@ -200,7 +188,7 @@ internal static class DecodeAttention
                     Buffer.MemoryCopy(vp + ((long)r * kvHeads + h) * d * size, valueStore + cacheSlot, (long)d * size, (long)d * size);
                 }
             }
-            Attend(qf, keys, values, output, heads, slot + 1, keyPadding);
+            SplitKeyAttention.Attend(qf, keys, values, output, heads, slot + 1, keyPadding);
         }
     }
 
@@ -210,233 +198,5 @@ internal static class DecodeAttention
         if (keyCount < 1 || keyCount > capacity) throw new ArgumentOutOfRangeException(nameof(keyCount), keyCount, $"Outside the cache's 1…{capacity} slots.");
         if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.size(0) != rows || keyPadding.size(1) < keyCount))
             throw new ArgumentException($"keyPadding must be [B={rows}, ≥{keyCount}], got [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
-    }
-
-    /// <summary>The attention proper, from float32 queries [B, heads, D] into <paramref name="output"/> (dtype of the storage).</summary>
-    private static unsafe void Attend(float* queries, Tensor keys, Tensor values, Tensor output, int heads, long keyCount, Tensor? keyPadding)
-    {
-        int rows = (int)keys.size(0), kvHeads = (int)keys.size(1), capacity = (int)keys.size(2), d = (int)keys.size(3);
-        var threads = Math.Max(1, torch.get_num_threads());
-        var kp = (byte*)TensorMemory.Address(keys);
-        var vp = (byte*)TensorMemory.Address(values);
-        var op = (byte*)TensorMemory.Address(output);
-        var pp = keyPadding is null ? null : (byte*)TensorMemory.Address(keyPadding);
-        {
-            var job = new Job((nint)queries, (nint)kp, (nint)vp, (nint)op, keyPadding is null ? 0 : (nint)pp,
-                heads, kvHeads, d, capacity, (int)keyCount, keyPadding is null ? 0 : (int)keyPadding.size(1),
-                keys.dtype == ScalarType.BFloat16, 1f / MathF.Sqrt(d));
-            var tasks = rows * kvHeads;
-            // Short contexts: handing a task to another thread costs more than it saves.
-            var work = keyCount * heads * rows * (long)d;
-            var parts = work < ParallelWork ? 1 : Math.Clamp(threads, 1, tasks);
-            KernelWorkers.Run(parts, part =>
-            {
-                var start = (int)((long)tasks * part / parts);
-                var end = (int)((long)tasks * (part + 1) / parts);
-                for (var task = start; task < end; task++) Run(job, task / kvHeads, task % kvHeads);
-            });
-        }
-    }
-
-    /// <summary>
-    /// Addresses and sizes of one step: float32 queries [B, heads, D], the cache storage, the output and the padding
-    /// (PaddingStride = the padding's row length, 0 without padding).
-    /// </summary>
-    private readonly record struct Job(nint Q, nint Keys, nint Values, nint Output, nint Padding, int Heads, int KvHeads, int D,
-        int Capacity, int KeyCount, int PaddingStride, bool BFloat16, float Scale);
-
-    /// <summary>Keys converted to float32 and used by every query head before the next block (16 KB at D = 64: L1).</summary>
-    private const int KeyBlock = 64;
-
-    /// <summary>Row <paramref name="row"/>, key/value head <paramref name="kvHead"/> and its G query heads.</summary>
-    /// <remarks>
-    /// Keys and values are taken in blocks of <see cref="KeyBlock"/> visible keys, converted to float32 once and used by
-    /// all G heads. Scores come eight keys at a time (eight multiply–add chains over D, then one transposing lane
-    /// reduction), the last group padded with zero keys, so every score is reduced the same way; each output element
-    /// accumulates p·v over the keys in order.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Run(Job job, int row, int kvHead)
-    {
-        int d = job.D, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4;
-        var slots = ArrayPool<int>.Shared.Rent(job.KeyCount);
-        try
-        {
-            // The slots this row may see, in order: its own last slot always, the others unless padding.
-            var n = 0;
-            var padding = (bool*)job.Padding + (long)row * job.PaddingStride;
-            for (var j = 0; j < job.KeyCount; j++)
-                if (job.Padding == 0 || j == job.KeyCount - 1 || padding[j]) slots[n++] = j;
-            var width = (n + 7) & ~7; // score rows padded to whole vectors (the padding lanes get weight 0)
-            var floats = ArrayPool<float>.Shared.Rent(g * d * 2 + KeyBlock * d + g * width);
-            try
-            {
-                fixed (int* slot = slots)
-                fixed (float* buffer = floats)
-                {
-                    float* queries = buffer, sums = buffer + g * d, block = sums + g * d, scores = block + KeyBlock * d;
-                    var firstHead = kvHead * g;
-                    new Span<float>((float*)job.Q + ((long)row * job.Heads + firstHead) * d, g * d).CopyTo(new Span<float>(queries, g * d));
-                    var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
-                    var keys = (byte*)job.Keys + cacheRow * d * size;
-                    var values = (byte*)job.Values + cacheRow * d * size;
-
-                    for (var first = 0; first < n; first += KeyBlock)
-                    {
-                        var count = Math.Min(KeyBlock, n - first);
-                        Gather(keys, slot + first, count, d, job.BFloat16, block);
-                        for (var h = 0; h < g; h++) ScoreBlock(queries + h * d, block, count, d, job.Scale, scores + h * width + first);
-                    }
-                    var inverse = stackalloc float[g];
-                    for (var h = 0; h < g; h++) inverse[h] = 1f / Softmax(scores + h * width, n, width);
-
-                    new Span<float>(sums, g * d).Clear();
-                    for (var first = 0; first < n; first += KeyBlock)
-                    {
-                        var count = Math.Min(KeyBlock, n - first);
-                        Gather(values, slot + first, count, d, job.BFloat16, block);
-                        for (var h = 0; h < g; h++) AccumulateBlock(sums + h * d, block, scores + h * width + first, count, d);
-                    }
-                    for (var h = 0; h < g; h++)
-                    {
-                        var o = sums + h * d;
-                        for (var i = 0; i < d; i++) o[i] *= inverse[h];
-                        BFloat16Bits.FromFloat(o, job.BFloat16, (byte*)job.Output + ((long)row * job.Heads + firstHead + h) * d * size, d);
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(floats);
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(slots);
-        }
-    }
-
-    /// <summary>Rows slot[0 … count) of a cache head ([capacity, D] in the storage dtype) as float32 [count, D].</summary>
-    private static unsafe void Gather(byte* head, int* slot, int count, int d, bool bf16, float* block)
-    {
-        var size = bf16 ? 2 : 4;
-        for (var t = 0; t < count; t++) BFloat16Bits.ToFloat(head + (long)slot[t] * d * size, bf16, block + t * d, d);
-    }
-
-    /// <summary>scores[t] = (q · block[t]) · scale for t &lt; count, eight keys per pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void ScoreBlock(float* q, float* block, int count, int d, float scale, float* scores)
-    {
-        var factor = Vector256.Create(scale);
-        var lanes = stackalloc float[8];
-        for (var t = 0; t < count; t += 8)
-        {
-            var keys = Math.Min(8, count - t);
-            var k = block + t * d;
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            for (var i = 0; i < d; i += 8)
-            {
-                var qv = Vector256.Load(q + i);
-                a0 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + i), a0);
-                if (keys > 1) a1 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + d + i), a1);
-                if (keys > 2) a2 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 2 * d + i), a2);
-                if (keys > 3) a3 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 3 * d + i), a3);
-                if (keys > 4) a4 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 4 * d + i), a4);
-                if (keys > 5) a5 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 5 * d + i), a5);
-                if (keys > 6) a6 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 6 * d + i), a6);
-                if (keys > 7) a7 = Vector256.FusedMultiplyAdd(qv, Vector256.Load(k + 7 * d + i), a7);
-            }
-            var sums = LaneSums(a0, a1, a2, a3, a4, a5, a6, a7) * factor;
-            if (keys == 8)
-            {
-                sums.Store(scores + t);
-            }
-            else
-            {
-                sums.Store(lanes);
-                for (var j = 0; j < keys; j++) scores[t + j] = lanes[j];
-            }
-        }
-    }
-
-    /// <summary>Lane j of the result = the sum of the eight lanes of aj (a transposing reduction).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LaneSums(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
-        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
-    {
-        var t0 = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-        var t1 = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
-        return Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31);
-    }
-
-    /// <summary>o += Σₜ p[t]·block[t] over t &lt; count in order, in registers 64 elements of D at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AccumulateBlock(float* o, float* block, float* p, int count, int d)
-    {
-        var c = 0;
-        for (; c + 64 <= d; c += 64)
-        {
-            var o0 = Vector256.Load(o + c);
-            var o1 = Vector256.Load(o + c + 8);
-            var o2 = Vector256.Load(o + c + 16);
-            var o3 = Vector256.Load(o + c + 24);
-            var o4 = Vector256.Load(o + c + 32);
-            var o5 = Vector256.Load(o + c + 40);
-            var o6 = Vector256.Load(o + c + 48);
-            var o7 = Vector256.Load(o + c + 56);
-            for (var t = 0; t < count; t++)
-            {
-                var w = Vector256.Create(p[t]);
-                var v = block + t * d + c;
-                o0 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v), o0);
-                o1 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 8), o1);
-                o2 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 16), o2);
-                o3 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 24), o3);
-                o4 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 32), o4);
-                o5 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 40), o5);
-                o6 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 48), o6);
-                o7 = Vector256.FusedMultiplyAdd(w, Vector256.Load(v + 56), o7);
-            }
-            o0.Store(o + c);
-            o1.Store(o + c + 8);
-            o2.Store(o + c + 16);
-            o3.Store(o + c + 24);
-            o4.Store(o + c + 32);
-            o5.Store(o + c + 40);
-            o6.Store(o + c + 48);
-            o7.Store(o + c + 56);
-        }
-        for (; c < d; c += 8)
-        {
-            var acc = Vector256.Load(o + c);
-            for (var t = 0; t < count; t++) acc = Vector256.FusedMultiplyAdd(Vector256.Create(p[t]), Vector256.Load(block + t * d + c), acc);
-            acc.Store(o + c);
-        }
-    }
-
-    /// <summary>
-    /// Replaces scores[0, n) by e^(s − max) (lanes n … width−1 by 0) and returns their sum, accumulated lane-wise in
-    /// order and then across lanes (NaN everywhere when a score is NaN or infinite).
-    /// </summary>
-    private static unsafe float Softmax(float* scores, int n, int width)
-    {
-        var max = float.NegativeInfinity;
-        for (var t = 0; t < n; t++) max = MathF.Max(max, scores[t]);
-        if (!float.IsFinite(max))
-        {
-            // A NaN or infinite score (from NaN/∞ activations): the head's output is NaN, as in libtorch, not a silent 0.
-            new Span<float>(scores, width).Fill(float.NaN);
-            return float.NaN;
-        }
-        for (var t = n; t < width; t++) scores[t] = float.NegativeInfinity;
-        var shift = Vector256.Create(max);
-        var sum = Vector256<float>.Zero;
-        for (var t = 0; t < width; t += 8)
-        {
-            var e = VectorExp.ExpNonPositive(Vector256.Load(scores + t) - shift);
-            e.Store(scores + t);
-            sum += e;
-        }
-        return Vector256.Sum(sum);
     }
 }

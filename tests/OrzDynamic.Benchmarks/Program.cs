@@ -13,6 +13,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["smoke"] = OrzDynamic.Benchmarks.Smoke.RealSizeSmoke.Run,
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["decode-step-norms"] = OrzDynamic.Benchmarks.Generation.HeadNormStepProbe.Run,
+    ["long-decode"] = OrzDynamic.Benchmarks.Generation.LongContextDecode.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,
     ["checker"] = OrzDynamic.Benchmarks.Checker.CheckerBenchmark.Run,
     ["checker-budgets"] = OrzDynamic.Benchmarks.Checker.PathologicalInputsBenchmark.Run,

@@ -225,7 +225,7 @@ internal static class EndToEndBenchmark
         }
     }
 
-    private static void FillRandom(CausalLM model)
+    internal static void FillRandom(CausalLM model)
     {
         using var grad = no_grad();
         var g = new torch.Generator(20240601);

@@ -115,10 +115,12 @@ public sealed class DecodeKernelsTests
 
     [Test]
     public void AttentionMatchesScaledDotProductAttention([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
-        [Values(1, 7)] int groupSize, [Values] bool padded, [Values(16, 72)] int d, [Values(37, 150)] int keys)
+        [Values(1, 7)] int groupSize, [Values] bool padded, [Values(16, 72)] int d, [Values(37, 150, 600)] int keys)
     {
-        // keys: one partial block and group of eight, or two whole blocks and a partial one; d: below one
-        // 64-element register group, or one group and a remainder.
+        // keys: one partial block and group of eight, two whole blocks and a partial one, or three chunks of the split
+        // along the keys (two whole, one partial) combined; d: below one 64-element register group, or one group and a
+        // remainder.
+        Assert.That(600, Is.GreaterThan(2 * SplitKeyAttention.ChunkKeys), "600 keys span more than two chunks");
         using var ng = no_grad();
         const int rows = 3, kvHeads = 2;
         var capacity = keys + 3;
@@ -140,10 +142,12 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
-    public void AttentionOfARowIsBitIdenticalWhateverItsPaddingItsBatchAndTheThreads([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype)
+    public void AttentionOfARowIsBitIdenticalWhateverItsPaddingItsBatchAndTheThreads([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
+        [Values(45, 700)] int real)
     {
+        // 700 keys: three chunks, whose split depends only on the row's own visible keys.
         using var ng = no_grad();
-        const int heads = 14, kvHeads = 2, d = 64, real = 45, pad = 19;
+        const int heads = 14, kvHeads = 2, d = 64, pad = 19;
         var (q, k, v) = AttentionInputs(3, heads, kvHeads, d, real + pad + 4, dtype, 20);
         using var _q = q;
         using var _k = k;
@@ -294,6 +298,21 @@ public sealed class DecodeKernelsTests
         q[0, 0, 0, 3] = float.NaN;
         using var o = DecodeAttention.Forward(q, k, v, 10, null);
         Assert.That(o[0, 0].isnan().all().item<bool>(), Is.True, "the NaN head is NaN, not a silent value");
+        Assert.That(o[0, 2].isfinite().all().item<bool>(), Is.True, "heads of the other key/value group are unaffected");
+    }
+
+    [Test]
+    public void AttentionOverSeveralChunksPropagatesANaNKeyOfOneChunk()
+    {
+        using var ng = no_grad();
+        var keys = 2 * SplitKeyAttention.ChunkKeys + 40;
+        var (q, k, v) = AttentionInputs(1, 4, 2, 8, keys, ScalarType.Float32, 31);
+        using var _q = q;
+        using var _k = k;
+        using var _v = v;
+        k[0, 0, SplitKeyAttention.ChunkKeys + 3, 5] = float.NaN; // in the second chunk of key/value head 0
+        using var o = DecodeAttention.Forward(q, k, v, keys, null);
+        Assert.That(o[0, 0].isnan().all().item<bool>() && o[0, 1].isnan().all().item<bool>(), Is.True, "both heads of the group are NaN");
         Assert.That(o[0, 2].isfinite().all().item<bool>(), Is.True, "heads of the other key/value group are unaffected");
     }
 

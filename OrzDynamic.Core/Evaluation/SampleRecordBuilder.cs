@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 

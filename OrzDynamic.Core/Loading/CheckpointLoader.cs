@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Metrics.SafeTensors;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Loading;
 

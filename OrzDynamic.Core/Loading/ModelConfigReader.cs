@@ -1,6 +1,3 @@
-using System.Text.Json;
-using OrzDynamic.Core.Models;
-
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>Reads a Hugging Face <c>config.json</c> for the supported architectures (<c>qwen2</c>, <c>qwen3</c>, <c>llama</c>, <c>mistral</c>).</summary>

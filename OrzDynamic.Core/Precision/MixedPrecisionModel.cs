@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Models;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Precision;
 

@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json.Serialization;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Results;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

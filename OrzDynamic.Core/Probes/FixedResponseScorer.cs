@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Models;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

@@ -1,7 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Text.Json.Serialization;
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>One fixed response scored under one checkpoint: a line of a probe journal.</summary>

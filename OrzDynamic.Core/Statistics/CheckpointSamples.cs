@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>

@@ -159,14 +159,8 @@ public sealed class FixedResponseScorer
         var metrics = LdMetrics.From(scored.Metrics);
         if (metrics.InvalidReason is { } invalid)
             _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means: {Reason}", checkpoint, item.Key, invalid);
-        return new ProbeRecord
+        return ProbeRecord.Of(item, checkpoint) with
         {
-            Source = item.Source,
-            Index = item.Index,
-            Checkpoint = checkpoint,
-            ReferenceCorrect = item.ReferenceCorrect,
-            Group = item.Group,
-            Label = item.Label,
             Fingerprint = fingerprint,
             LdMetrics = metrics,
             TokenIds = response,

@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Maps typed evaluation results onto the Plotting library's input records.</summary>

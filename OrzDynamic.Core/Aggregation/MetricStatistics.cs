@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Computes the <see cref="MetricStats"/> (mean, sample std, count) the results and charts share.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>

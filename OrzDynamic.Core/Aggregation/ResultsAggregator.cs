@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>Builds <see cref="EvalResults"/> from per-sample records: accuracy and the three strata per dataset.</summary>

@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-using OrzDynamic.Metrics;
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using OrzDynamic.Metrics;
-using System.Globalization;
-using System.Text;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Aggregation;
 
 /// <summary>

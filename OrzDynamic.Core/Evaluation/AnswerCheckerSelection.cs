@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
 

@@ -1,14 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 

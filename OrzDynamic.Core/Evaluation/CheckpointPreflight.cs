@@ -1,7 +1,5 @@
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 

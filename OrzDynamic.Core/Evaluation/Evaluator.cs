@@ -1,10 +1,5 @@
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Precision;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Loading;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using OrzDynamic.Core.Models;
-using TorchSharp;
-
 namespace OrzDynamic.Core.Evaluation;
 
 /// <summary>

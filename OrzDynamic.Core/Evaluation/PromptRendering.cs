@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Templates;
 

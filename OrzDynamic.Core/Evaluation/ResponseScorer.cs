@@ -1,8 +1,5 @@
-using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Scoring;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Metrics;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Evaluation;
 

@@ -1,7 +1,5 @@
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Precision;
-using OrzDynamic.Core.Results;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Evaluation;
 

@@ -1,6 +1,5 @@
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Precision;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Evaluation;
 

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
 using OrzDynamic.Datasets.Checking;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 
@@ -48,7 +45,7 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
             IsCorrect = check.IsCorrect,
             TokenIds = gen.TokenIds,
             PromptTokens = prompt.Count,
-            FinishReason = FinishReasons.Of(gen.FinishReason),
+            FinishReason = FinishReasonOf(gen.FinishReason),
             PaddedVocabTokens = padded > 0 ? padded : null,
             LdMetrics = metrics,
             SampledTokens = invalid is null
@@ -63,6 +60,14 @@ internal sealed class SampleRecordBuilder(RunSettings settings, HfTokenizer toke
         LogVerbose(record);
         return record;
     }
+
+    /// <summary>The journal's <c>finish_reason</c> string of <paramref name="reason"/>.</summary>
+    private static string FinishReasonOf(FinishReason reason) => reason switch
+    {
+        FinishReason.EndOfSequence => FinishReasons.Eos,
+        FinishReason.ContextLimit => FinishReasons.ContextLimit,
+        _ => FinishReasons.Length,
+    };
 
     private static TokenTraces TracesOf(ScoredResponse scored)
     {

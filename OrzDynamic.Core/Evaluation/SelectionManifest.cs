@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Core.Evaluation;

@@ -1,6 +1,4 @@
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Evaluation;
 

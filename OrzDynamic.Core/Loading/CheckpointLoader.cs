@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Metrics.SafeTensors;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Loading;
 
@@ -142,27 +136,20 @@ public static partial class CheckpointLoader
 
     private static Dictionary<string, string> ReadIndex(string indexPath)
     {
-        try
+        using var doc = CheckpointJson.Parse(File.ReadAllBytes(indexPath), indexPath);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            throw new CheckpointFormatException(indexPath, "weight_map", "missing or not an object");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in map.EnumerateObject())
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-                throw new CheckpointFormatException(indexPath, "weight_map", "missing or not an object");
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in map.EnumerateObject())
-            {
-                if (p.Value.ValueKind != JsonValueKind.String)
-                    throw new CheckpointFormatException(indexPath, p.Name, "weight_map value must be a file name string");
-                var file = p.Value.GetString()!;
-                if (file.Contains('/') || file.Contains('\\') || file.Contains(".."))
-                    throw new CheckpointFormatException(indexPath, p.Name, $"shard name '{file}' must be a plain file name");
-                result[p.Name] = file;
-            }
-            return result;
+            if (p.Value.ValueKind != JsonValueKind.String)
+                throw new CheckpointFormatException(indexPath, p.Name, "weight_map value must be a file name string");
+            var file = p.Value.GetString()!;
+            if (file.Contains('/') || file.Contains('\\') || file.Contains(".."))
+                throw new CheckpointFormatException(indexPath, p.Name, $"shard name '{file}' must be a plain file name");
+            result[p.Name] = file;
         }
-        catch (JsonException ex)
-        {
-            throw new CheckpointFormatException(indexPath, null, $"not valid JSON: {ex.Message}", ex);
-        }
+        return result;
     }
 
     private static Dictionary<string, SafeTensorsFile> LocateTensors(string directory, List<SafeTensorsFile> files)

@@ -1,5 +1,4 @@
 using OrzDynamic.Metrics.SafeTensors;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Loading;
 

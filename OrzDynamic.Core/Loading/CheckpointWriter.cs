@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using OrzDynamic.Core.Models;
 using OrzDynamic.Metrics.SafeTensors;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Loading;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using OrzDynamic.Core.Models;
-
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>Reads a Hugging Face <c>config.json</c> for the supported architectures (<c>qwen2</c>, <c>qwen3</c>, <c>llama</c>, <c>mistral</c>).</summary>
@@ -33,69 +30,58 @@ internal static class ModelConfigReader
     public static ModelConfig Parse(ReadOnlyMemory<byte> json, string sourceName)
     {
         var configPath = sourceName;
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new CheckpointFormatException(configPath, null, $"not valid JSON: {ex.Message}", ex);
-        }
-        using (doc)
-        {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(configPath, null, "config must be a JSON object");
-            var f = new Fields(configPath, r);
-            var modelType = f.String("model_type") ?? throw new CheckpointFormatException(configPath, "model_type", "missing");
-            RefuseMixtureOfExperts(configPath, modelType, f);
-            if (!SupportedModelTypes.Contains(modelType))
-                throw new UnsupportedModelConfigException(configPath, "model_type", $"'{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)}).");
-            var act = f.String("hidden_act") ?? "silu";
-            if (act != "silu") throw new UnsupportedModelConfigException(configPath, "hidden_act", $"'{act}' is not supported (only silu).");
+        using var doc = CheckpointJson.Parse(json, configPath);
+        var r = doc.RootElement;
+        if (r.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(configPath, null, "config must be a JSON object");
+        var f = new Fields(configPath, r);
+        var modelType = f.String("model_type") ?? throw new CheckpointFormatException(configPath, "model_type", "missing");
+        RefuseMixtureOfExperts(configPath, modelType, f);
+        if (!SupportedModelTypes.Contains(modelType))
+            throw new UnsupportedModelConfigException(configPath, "model_type", $"'{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)}).");
+        var act = f.String("hidden_act") ?? "silu";
+        if (act != "silu") throw new UnsupportedModelConfigException(configPath, "hidden_act", $"'{act}' is not supported (only silu).");
 
-            var hidden = f.RequiredInt("hidden_size");
-            var heads = f.RequiredInt("num_attention_heads");
-            var kvHeads = f.Int("num_key_value_heads") ?? heads;
-            if (heads % kvHeads != 0)
-                throw new CheckpointFormatException(configPath, "num_key_value_heads", $"{kvHeads} does not divide num_attention_heads {heads}");
-            var headDim = f.Int("head_dim") ?? (hidden % heads == 0 ? hidden / heads
-                : throw new CheckpointFormatException(configPath, "hidden_size", $"{hidden} is not divisible by num_attention_heads {heads} and head_dim is absent"));
-            if (headDim % 2 != 0) throw new CheckpointFormatException(configPath, "head_dim", $"{headDim} must be even for rotary embeddings");
-            var maxPositions = f.Int("max_position_embeddings") ?? 2048;
-            RefuseSlidingWindow(configPath, modelType, f, maxPositions);
-            var attnBias = f.Bool("attention_bias") ?? false;
-            var (qkvBias, outputBias, mlpBias) = modelType switch
-            {
-                "qwen2" => (true, false, false),
-                "qwen3" => (attnBias, attnBias, false),
-                "mistral" => (false, false, false),
-                _ => (attnBias, attnBias, f.Bool("mlp_bias") ?? false),
-            };
-            return new ModelConfig
-            {
-                ModelType = modelType,
-                VocabSize = f.RequiredInt("vocab_size"),
-                HiddenSize = hidden,
-                IntermediateSize = f.RequiredInt("intermediate_size"),
-                NumHiddenLayers = f.RequiredInt("num_hidden_layers"),
-                NumAttentionHeads = heads,
-                NumKeyValueHeads = kvHeads,
-                HeadDim = headDim,
-                RmsNormEps = f.Double("rms_norm_eps") ?? 1e-6,
-                RopeTheta = f.Double("rope_theta") ?? 10000.0,
-                RopeScaling = ReadRopeScaling(configPath, r),
-                MaxPositionEmbeddings = maxPositions,
-                TieWordEmbeddings = f.Bool("tie_word_embeddings") ?? false,
-                QkvBias = qkvBias,
-                OutputBias = outputBias,
-                MlpBias = mlpBias,
-                QkNorm = modelType == "qwen3",
-                BosTokenId = f.Int("bos_token_id"),
-                EosTokenIds = f.IntOrList("eos_token_id"),
-                TorchDType = f.String("torch_dtype"),
-            };
-        }
+        var hidden = f.RequiredInt("hidden_size");
+        var heads = f.RequiredInt("num_attention_heads");
+        var kvHeads = f.Int("num_key_value_heads") ?? heads;
+        if (heads % kvHeads != 0)
+            throw new CheckpointFormatException(configPath, "num_key_value_heads", $"{kvHeads} does not divide num_attention_heads {heads}");
+        var headDim = f.Int("head_dim") ?? (hidden % heads == 0 ? hidden / heads
+            : throw new CheckpointFormatException(configPath, "hidden_size", $"{hidden} is not divisible by num_attention_heads {heads} and head_dim is absent"));
+        if (headDim % 2 != 0) throw new CheckpointFormatException(configPath, "head_dim", $"{headDim} must be even for rotary embeddings");
+        var maxPositions = f.Int("max_position_embeddings") ?? 2048;
+        RefuseSlidingWindow(configPath, modelType, f, maxPositions);
+        var attnBias = f.Bool("attention_bias") ?? false;
+        var (qkvBias, outputBias, mlpBias) = modelType switch
+        {
+            "qwen2" => (true, false, false),
+            "qwen3" => (attnBias, attnBias, false),
+            "mistral" => (false, false, false),
+            _ => (attnBias, attnBias, f.Bool("mlp_bias") ?? false),
+        };
+        return new ModelConfig
+        {
+            ModelType = modelType,
+            VocabSize = f.RequiredInt("vocab_size"),
+            HiddenSize = hidden,
+            IntermediateSize = f.RequiredInt("intermediate_size"),
+            NumHiddenLayers = f.RequiredInt("num_hidden_layers"),
+            NumAttentionHeads = heads,
+            NumKeyValueHeads = kvHeads,
+            HeadDim = headDim,
+            RmsNormEps = f.Double("rms_norm_eps") ?? 1e-6,
+            RopeTheta = f.Double("rope_theta") ?? 10000.0,
+            RopeScaling = ReadRopeScaling(configPath, r),
+            MaxPositionEmbeddings = maxPositions,
+            TieWordEmbeddings = f.Bool("tie_word_embeddings") ?? false,
+            QkvBias = qkvBias,
+            OutputBias = outputBias,
+            MlpBias = mlpBias,
+            QkNorm = modelType == "qwen3",
+            BosTokenId = f.Int("bos_token_id"),
+            EosTokenIds = f.IntOrList("eos_token_id"),
+            TorchDType = f.String("torch_dtype"),
+        };
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace OrzDynamic.Core.Loading;
 
 /// <summary>How to materialise a checkpoint.</summary>

@@ -5,26 +5,18 @@ namespace OrzDynamic.Core.Loading;
 /// mixture of experts, sliding-window attention, an unknown activation or rope scaling). It is a
 /// <see cref="NotSupportedException"/>, so callers that catch that type keep working.
 /// </summary>
-internal sealed class UnsupportedModelConfigException : NotSupportedException
+/// <param name="filePath">The config file.</param>
+/// <param name="key">The config key whose value is not supported (e.g. <c>model_type</c>, <c>sliding_window</c>).</param>
+/// <param name="reason">What is not supported, and what is.</param>
+internal sealed class UnsupportedModelConfigException(string filePath, string key, string reason)
+    : NotSupportedException($"Unsupported checkpoint config '{filePath}', '{key}': {reason}")
 {
-    /// <summary>Creates the exception.</summary>
-    /// <param name="filePath">The config file.</param>
-    /// <param name="key">The config key whose value is not supported (e.g. <c>model_type</c>, <c>sliding_window</c>).</param>
-    /// <param name="reason">What is not supported, and what is.</param>
-    public UnsupportedModelConfigException(string filePath, string key, string reason)
-        : base($"Unsupported checkpoint config '{filePath}', '{key}': {reason}")
-    {
-        FilePath = filePath;
-        Key = key;
-        Reason = reason;
-    }
-
     /// <summary>The config file.</summary>
-    public string FilePath { get; }
+    public string FilePath { get; } = filePath;
 
     /// <summary>The config key whose value is not supported.</summary>
-    public string Key { get; }
+    public string Key { get; } = key;
 
     /// <summary>What is not supported, and what is.</summary>
-    public string Reason { get; }
+    public string Reason { get; } = reason;
 }

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Logging;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Models;

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Pre-norm decoder block: x + attn(norm(x)), then + mlp(norm(·)).</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Output of <see cref="CausalLM.Forward"/>. The caller owns (and disposes) the tensors.</summary>

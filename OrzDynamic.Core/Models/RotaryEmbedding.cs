@@ -1,5 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using OrzDynamic.Core.Kernels;
 
 namespace OrzDynamic.Core.Models;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Models;
 

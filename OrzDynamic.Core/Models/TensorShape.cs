@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace OrzDynamic.Core.Models;
 
 /// <summary>Tensor sizes for the decoding-step kernels, read without TorchSharp's <c>Tensor.shape</c>.</summary>

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Models;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Precision;
 
@@ -17,11 +13,12 @@ internal sealed class MixedPrecisionModel : IDisposable
 {
     private readonly bool _ownsResident;
 
-    private MixedPrecisionModel(PrecisionPlan plan, CausalLM resident, CausalLM generation, bool ownsResident)
+    /// <summary>Holds <paramref name="resident"/> and, when the plan generates in another dtype, a copy in that dtype.</summary>
+    private MixedPrecisionModel(PrecisionPlan plan, CausalLM resident, bool ownsResident)
     {
         Plan = plan;
         ScoringModel = resident;
-        GenerationModel = generation;
+        GenerationModel = plan.GenerationDType == resident.DType ? resident : ConvertedCopy(resident, plan.GenerationDType);
         _ownsResident = ownsResident;
     }
 
@@ -80,9 +77,7 @@ internal sealed class MixedPrecisionModel : IDisposable
 
     private static MixedPrecisionModel Create(PrecisionPlan plan, CausalLM resident, bool ownsResident, ILogger logger)
     {
-        var generation = resident;
-        if (plan.GenerationDType != resident.DType) generation = ConvertedCopy(resident, plan.GenerationDType);
-        var result = new MixedPrecisionModel(plan, resident, generation, ownsResident);
+        var result = new MixedPrecisionModel(plan, resident, ownsResident);
         logger.LogInformation("Precision: {Plan}; {GB:F2} GB of weights", plan, result.WeightBytes / 1e9);
         return result;
     }

@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json.Serialization;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Results;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 
@@ -42,16 +38,8 @@ internal static class CustomSentenceScores
             if (string.IsNullOrWhiteSpace(text)) continue;
             var line = JsonlRecord.Parse<Line>(text, ResultsJournal.LineOptions, path, lineNo, "custom sentence score");
             if (line.LdMetrics is null) throw new ResultsFileException(path, lineNo, "custom sentence score has no 'ld_metrics'");
-            list.Add(new ProbeRecord
-            {
-                Source = stem,
-                Index = line.Index,
-                Checkpoint = checkpoint,
-                Group = line.Group,
-                Label = line.Label,
-                LdMetrics = line.LdMetrics,
-                Fingerprint = ProbeFingerprint.Of(new ProbeItem { Source = stem, Index = line.Index, Prompt = line.Prompt ?? "", ResponseText = line.Response, Group = line.Group, Label = line.Label }),
-            });
+            var item = new ProbeItem { Source = stem, Index = line.Index, Prompt = line.Prompt ?? "", ResponseText = line.Response, Group = line.Group, Label = line.Label };
+            list.Add(ProbeRecord.Of(item, checkpoint) with { LdMetrics = line.LdMetrics, Fingerprint = ProbeFingerprint.Of(item) });
         }
         return list;
     }

@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Loading;
-using OrzDynamic.Core.Models;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Tokenization;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 
@@ -164,14 +159,8 @@ public sealed class FixedResponseScorer
         var metrics = LdMetrics.From(scored.Metrics);
         if (metrics.InvalidReason is { } invalid)
             _logger.LogWarning("{Checkpoint}: probe {Key} kept out of the means: {Reason}", checkpoint, item.Key, invalid);
-        return new ProbeRecord
+        return ProbeRecord.Of(item, checkpoint) with
         {
-            Source = item.Source,
-            Index = item.Index,
-            Checkpoint = checkpoint,
-            ReferenceCorrect = item.ReferenceCorrect,
-            Group = item.Group,
-            Label = item.Label,
             Fingerprint = fingerprint,
             LdMetrics = metrics,
             TokenIds = response,

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Probes;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using OrzDynamic.Core.Results;
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>

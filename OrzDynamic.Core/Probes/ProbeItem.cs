@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Results;
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Text.Json.Serialization;
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Probes;
 
 /// <summary>One fixed response scored under one checkpoint: a line of a probe journal.</summary>
@@ -42,6 +38,16 @@ public sealed record ProbeRecord
 
     /// <summary>The stratum the record is aggregated into (see <see cref="ProbeItem.Stratum"/>).</summary>
     [JsonIgnore] public string Stratum => Group ?? (ReferenceCorrect is null ? Strata.All : ReferenceCorrect.Value ? Strata.Correct : Strata.Incorrect);
+
+    /// <summary>
+    /// The record of <paramref name="item"/> scored under <paramref name="checkpoint"/>, with the item's key (source,
+    /// index) and stratum fields (reference correctness, group, label); the caller adds the scores.
+    /// </summary>
+    internal static ProbeRecord Of(ProbeItem item, string checkpoint) => new()
+    {
+        Source = item.Source, Index = item.Index, Checkpoint = checkpoint,
+        ReferenceCorrect = item.ReferenceCorrect, Group = item.Group, Label = item.Label,
+    };
 
     /// <summary>How probe records are stored in a probe journal (<c>probes_&lt;set&gt;.jsonl</c>), keyed by <see cref="Key"/>.</summary>
     internal static Results.JournalFormat<string, ProbeRecord> JournalFormat { get; } = new(

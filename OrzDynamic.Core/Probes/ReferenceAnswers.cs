@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Probes;
 

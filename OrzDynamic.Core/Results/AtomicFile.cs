@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

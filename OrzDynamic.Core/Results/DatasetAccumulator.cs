@@ -1,4 +1,3 @@
-using OrzDynamic.Metrics;
 namespace OrzDynamic.Core.Results;
 
 /// <summary>
@@ -55,7 +54,7 @@ internal sealed class DatasetAccumulator
     {
         ArgumentNullException.ThrowIfNull(record);
         Add(record.IsCorrect, record.Output.Length, record.InvalidReason is null ? record.LdMetrics : null, record.SampledTokens?.Metrics,
-            record.FinishReason == Evaluation.FinishReasons.ContextLimit, record.PaddedVocabTokens ?? 0);
+            record.FinishReason == FinishReasons.ContextLimit, record.PaddedVocabTokens ?? 0);
         if (record.ThinkSegments is { } segments) AddThinkSegments(record.IsCorrect, segments);
         AddToPrompt(record.Index, record.Sample ?? 0, record.IsCorrect, record.FinalAnswer, record.InvalidReason is null ? record.LdMetrics : null,
             record.SampledTokens?.Metrics);

@@ -1,7 +1,4 @@
 using System.Collections;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace OrzDynamic.Core.Results;
 

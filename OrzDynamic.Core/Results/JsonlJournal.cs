@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>How one kind of record is stored in a <see cref="JsonlJournal{TKey, TRecord}"/>.</summary>

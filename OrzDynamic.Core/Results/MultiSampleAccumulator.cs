@@ -1,5 +1,4 @@
 using OrzDynamic.Core.Statistics;
-using OrzDynamic.Metrics;
 
 namespace OrzDynamic.Core.Results;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

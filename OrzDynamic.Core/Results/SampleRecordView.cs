@@ -1,6 +1,3 @@
-using OrzDynamic.Metrics;
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>
@@ -23,6 +20,18 @@ internal sealed record SampleRecordView
     [JsonPropertyName("invalid_reason")] public string? InvalidReason { get; init; }
     [JsonPropertyName("finish_reason")] public string FinishReason { get; init; } = "";
     [JsonPropertyName("padded_vocab_tokens")] public int? PaddedVocabTokens { get; init; }
+
+    /// <summary>The line as the checkpoint comparisons hold it: identity, correctness, metrics and invalid reason.</summary>
+    public SampleRecord ToComparisonRecord() => new()
+    {
+        Dataset = Dataset,
+        Index = Index,
+        Sample = Sample,
+        Checkpoint = Checkpoint,
+        IsCorrect = IsCorrect,
+        LdMetrics = LdMetrics,
+        InvalidReason = InvalidReason,
+    };
 }
 
 /// <summary>The metrics of a sample's random-token positions.</summary>

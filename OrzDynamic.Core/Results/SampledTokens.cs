@@ -1,6 +1,3 @@
-using OrzDynamic.Metrics;
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>The random-token stratum of one sample: response positions scored alone.</summary>

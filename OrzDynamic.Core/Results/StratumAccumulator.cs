@@ -1,5 +1,3 @@
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>Aggregated learning-dynamics metrics of one stratum (correct, incorrect, random tokens, custom).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Results;
 
 /// <summary>Per-token traces of one response, in response order (written on request).</summary>

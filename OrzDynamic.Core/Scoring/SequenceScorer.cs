@@ -1,8 +1,3 @@
-using OrzDynamic.Core.Models;
-using OrzDynamic.Metrics;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace OrzDynamic.Core.Scoring;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
 

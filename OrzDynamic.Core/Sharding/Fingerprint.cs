@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>Order-sensitive 64-bit FNV-1a fingerprint of a sequence of sample keys (streaming, constant memory).</summary>

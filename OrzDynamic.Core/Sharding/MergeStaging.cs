@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>

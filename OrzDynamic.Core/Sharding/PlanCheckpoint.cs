@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using OrzDynamic.Core.Evaluation;
 
 namespace OrzDynamic.Core.Sharding;

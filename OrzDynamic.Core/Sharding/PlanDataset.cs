@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>A dataset of one checkpoint's selection, with the samples that never reached generation.</summary>

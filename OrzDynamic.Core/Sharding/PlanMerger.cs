@@ -1,15 +1,9 @@
-using OrzDynamic.Metrics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
 using OrzDynamic.Core.Study;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
 

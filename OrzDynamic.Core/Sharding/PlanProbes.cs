@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
-using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Sharding;
 

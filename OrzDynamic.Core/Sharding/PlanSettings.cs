@@ -1,10 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Precision;
-using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Sharding;
 

@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Results;
 using System.Text.RegularExpressions;
 
 namespace OrzDynamic.Core.Sharding;

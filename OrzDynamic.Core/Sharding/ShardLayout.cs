@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>

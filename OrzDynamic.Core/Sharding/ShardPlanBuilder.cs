@@ -1,6 +1,4 @@
 using OrzDynamic.Datasets.Checking;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Loading;

@@ -1,8 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Evaluation;
-using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Sharding;
 

@@ -1,10 +1,4 @@
-using OrzDynamic.Core.Results;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OrzDynamic.Core.Sharding;
 

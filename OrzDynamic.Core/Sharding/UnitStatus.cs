@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>How far one unit has got.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Sharding;
 
 /// <summary>What a work unit computes.</summary>

@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>
@@ -89,30 +87,20 @@ public sealed class CheckpointComparer
     {
         if (from.SamplesPerPrompt > 1 || to.SamplesPerPrompt > 1) return CompareClustered(from, to, kind, dataset);
         double level = _options.ConfidenceLevel;
-        var a = from.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
-        var b = to.Records.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
-        ComparisonRow Row(string metric, string stratum, HypothesisTestResult test, int nFrom, int nTo, int unpaired,
-            double? meanFrom, double? meanTo, HypothesisTestResult? pairedT = null) => new()
-        {
-            Dataset = dataset, Kind = kind,
-            FromCheckpoint = from.Checkpoint, FromIteration = from.Iteration,
-            ToCheckpoint = to.Checkpoint, ToIteration = to.Iteration,
-            Metric = metric, Stratum = stratum, Test = test, PairedT = pairedT,
-            NFrom = nFrom, NTo = nTo, Unpaired = unpaired, MeanFrom = meanFrom, MeanTo = meanTo,
-        };
-        var rows = new List<ComparisonRow>();
+        var rows = new ComparisonRowFamily(from, to, kind, dataset);
+        var a = rows.OfDataset(from.Records);
+        var b = rows.OfDataset(to.Records);
 
         // Accuracy: every sample evaluated at both checkpoints (invalid ones were still checked).
         var both = a.Keys.Intersect(b.Keys).Order().ToArray();
         int unpairedAll = a.Count + b.Count - 2 * both.Length;
         int onlyFrom = both.Count(i => a[i].IsCorrect && !b[i].IsCorrect);
         int onlyTo = both.Count(i => !a[i].IsCorrect && b[i].IsCorrect);
-        rows.Add(Row(ComparisonRow.AccuracyMetric, Strata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
+        rows.Add(ComparisonRow.AccuracyMetric, Strata.All, McNemarExactTest.Test(onlyFrom, onlyTo, both.Length, level),
             both.Length, both.Length, unpairedAll,
             both.Length == 0 ? null : both.Average(i => a[i].IsCorrect ? 1.0 : 0.0),
-            both.Length == 0 ? null : both.Average(i => b[i].IsCorrect ? 1.0 : 0.0)));
+            both.Length == 0 ? null : both.Average(i => b[i].IsCorrect ? 1.0 : 0.0));
 
-        static bool Valid(SampleRecord r) => r.InvalidReason is null && r.LdMetrics is { IsValid: true };
         var validA = a.Values.Where(Valid).ToArray();
         var validB = b.Values.Where(Valid).ToArray();
         var pairs = both.Where(i => Valid(a[i]) && Valid(b[i])).ToArray();
@@ -122,36 +110,26 @@ public sealed class CheckpointComparer
             var x = pairs.Select(i => a[i].LdMetrics!.Get(metric)).ToArray();
             var y = pairs.Select(i => b[i].LdMetrics!.Get(metric)).ToArray();
             var d = x.Zip(y, (p, q) => q - p).ToArray();
-            rows.Add(Row(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
-                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
+            rows.Add(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, unpairedValid,
+                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level));
             foreach (var (stratum, correct) in new[] { (Strata.Correct, true), (Strata.Incorrect, false) })
             {
                 var s1 = validA.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
                 var s2 = validB.Where(r => r.IsCorrect == correct).Select(r => r.LdMetrics!.Get(metric)).ToArray();
-                rows.Add(Row(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2)));
+                rows.Add(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2));
             }
         }
-        return rows;
+        return rows.Rows;
     }
 
     /// <summary>The rows of one dataset with several answers per prompt: tests on per-prompt means.</summary>
     private List<ComparisonRow> CompareClustered(CheckpointSamples from, CheckpointSamples to, ComparisonKind kind, string dataset)
     {
         double level = _options.ConfidenceLevel;
-        var a = from.Prompts.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
-        var b = to.Prompts.Where(kv => kv.Key.Dataset == dataset).ToDictionary(kv => kv.Key.Index, kv => kv.Value);
-        ComparisonRow Row(string metric, string stratum, HypothesisTestResult test, int nFrom, int nTo, int unpaired,
-            double? meanFrom, double? meanTo, HypothesisTestResult? pairedT = null) => new()
-        {
-            Dataset = dataset, Kind = kind,
-            FromCheckpoint = from.Checkpoint, FromIteration = from.Iteration,
-            ToCheckpoint = to.Checkpoint, ToIteration = to.Iteration,
-            Metric = metric, Stratum = stratum, Test = test, PairedT = pairedT,
-            NFrom = nFrom, NTo = nTo, Unpaired = unpaired, MeanFrom = meanFrom, MeanTo = meanTo,
-        };
-        var rows = new List<ComparisonRow>();
+        var rows = new ComparisonRowFamily(from, to, kind, dataset);
+        var a = rows.OfDataset(from.Prompts);
+        var b = rows.OfDataset(to.Prompts);
         static double Accuracy(IReadOnlyList<SampleRecord> answers) => answers.Average(r => r.IsCorrect ? 1.0 : 0.0);
-        static bool Valid(SampleRecord r) => r.InvalidReason is null && r.LdMetrics is { IsValid: true };
         static double? MeanOf(IEnumerable<SampleRecord> answers, string metric)
         {
             var values = answers.Where(Valid).Select(r => r.LdMetrics!.Get(metric)).ToArray();
@@ -163,8 +141,8 @@ public sealed class CheckpointComparer
         var accFrom = both.Select(i => Accuracy(a[i])).ToArray();
         var accTo = both.Select(i => Accuracy(b[i])).ToArray();
         var accTest = PairedTTest.Test(accTo.Zip(accFrom, (q, p) => q - p).ToArray(), level);
-        rows.Add(Row(ComparisonRow.AccuracyMetric, Strata.All, accTest, both.Length, both.Length, unpaired,
-            MeanOrNull(accFrom), MeanOrNull(accTo), accTest));
+        rows.Add(ComparisonRow.AccuracyMetric, Strata.All, accTest, both.Length, both.Length, unpaired,
+            MeanOrNull(accFrom), MeanOrNull(accTo), accTest);
 
         foreach (var metric in _options.Metrics)
         {
@@ -173,16 +151,16 @@ public sealed class CheckpointComparer
             var y = pairs.Select(p => p.To!.Value).ToArray();
             var d = x.Zip(y, (p, q) => q - p).ToArray();
             int withValid = a.Values.Count(v => v.Any(Valid)) + b.Values.Count(v => v.Any(Valid));
-            rows.Add(Row(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, withValid - 2 * pairs.Length,
-                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level)));
+            rows.Add(metric, Strata.All, WilcoxonSignedRankTest.Test(d), pairs.Length, pairs.Length, withValid - 2 * pairs.Length,
+                MeanOrNull(x), MeanOrNull(y), PairedTTest.Test(d, level));
             foreach (var (stratum, correct) in new[] { (Strata.Correct, true), (Strata.Incorrect, false) })
             {
                 var s1 = a.Values.Select(v => MeanOf(v.Where(r => r.IsCorrect == correct), metric)).OfType<double>().ToArray();
                 var s2 = b.Values.Select(v => MeanOf(v.Where(r => r.IsCorrect == correct), metric)).OfType<double>().ToArray();
-                rows.Add(Row(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2)));
+                rows.Add(metric, stratum, WelchTTest.Test(s1, s2, level), s1.Length, s2.Length, 0, MeanOrNull(s1), MeanOrNull(s2));
             }
         }
-        return rows;
+        return rows.Rows;
     }
 
     private IEnumerable<ComparisonRow> Adjust(List<ComparisonRow> family)
@@ -190,6 +168,9 @@ public sealed class CheckpointComparer
         var adjusted = HolmBonferroni.Adjust(family.Select(r => r.Test.PValue).ToArray());
         return family.Select((r, i) => r with { AdjustedP = adjusted[i], Significant = adjusted[i] is { } p && p < _options.Alpha });
     }
+
+    /// <summary>An answer whose metrics enter the tests: not invalid, with valid metrics.</summary>
+    private static bool Valid(SampleRecord r) => r.InvalidReason is null && r.LdMetrics is { IsValid: true };
 
     private static double? MeanOrNull(double[] values) => values.Length == 0 ? null : values.Average();
 }

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>
@@ -111,17 +107,8 @@ public sealed class CheckpointSamples
         using var reader = new JsonlLineReader(path);
         while (reader.TryReadLine(out var line))
         {
-            var r = JsonlRecord.Parse<SampleRecordView>(line.Span, ResultsJournal.LineOptions, path, reader.LineNumber, "sample record");
-            records.Add(new SampleRecord
-            {
-                Dataset = r.Dataset,
-                Index = r.Index,
-                Sample = r.Sample,
-                Checkpoint = r.Checkpoint,
-                IsCorrect = r.IsCorrect,
-                LdMetrics = r.LdMetrics,
-                InvalidReason = r.InvalidReason,
-            });
+            records.Add(JsonlRecord.Parse<SampleRecordView>(line.Span, ResultsJournal.LineOptions, path, reader.LineNumber, "sample record")
+                .ToComparisonRecord());
         }
         return new CheckpointSamples(checkpoint, iteration, records);
     }

@@ -1,7 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Text;
-using System.Text.Json;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>

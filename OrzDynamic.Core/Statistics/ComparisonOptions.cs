@@ -1,5 +1,3 @@
-using OrzDynamic.Metrics;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>Settings of <see cref="CheckpointComparer"/>.</summary>

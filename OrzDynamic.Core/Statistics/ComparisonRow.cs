@@ -1,6 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Text.Json.Serialization;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrzDynamic.Core.Statistics;
 
 /// <summary>

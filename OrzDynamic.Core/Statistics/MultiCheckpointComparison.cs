@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Statistics;

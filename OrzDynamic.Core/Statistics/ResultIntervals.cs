@@ -1,5 +1,4 @@
 using OrzDynamic.Core.Aggregation;
-using OrzDynamic.Core.Results;
 
 namespace OrzDynamic.Core.Statistics;
 

@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Globalization;
 using OrzDynamic.Core.Aggregation;
 
 namespace OrzDynamic.Core.Statistics;

@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Probes;
-using OrzDynamic.Core.Results;
 using OrzDynamic.Core.Statistics;
 using OrzDynamic.Core.Tokenization;
 

@@ -1,5 +1,3 @@
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Core.Study;
 
 /// <summary>One evaluated checkpoint of a study.</summary>

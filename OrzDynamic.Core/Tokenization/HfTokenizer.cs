@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Datasets;
 
 namespace OrzDynamic.Core.Tokenization;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrzDynamic.Core.Tokenization;
 
 /// <summary>Small helpers that read JSON fields and turn every problem into a <see cref="TokenizerLoadException"/>.</summary>

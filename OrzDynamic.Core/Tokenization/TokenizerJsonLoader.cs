@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrzDynamic.Core.Tokenization;
 
 /// <summary>The parts of a tokenizer.json file, ready to run.</summary>

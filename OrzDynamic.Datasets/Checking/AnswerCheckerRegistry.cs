@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Datasets.Loading;
 
 namespace OrzDynamic.Datasets.Checking;

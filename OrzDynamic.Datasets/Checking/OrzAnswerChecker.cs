@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Datasets.Checking.Latex;
 
 namespace OrzDynamic.Datasets.Checking;

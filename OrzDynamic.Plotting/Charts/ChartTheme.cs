@@ -1,6 +1,3 @@
-using OxyPlot.Annotations;
-using OrzDynamic.Core.Results;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>Shared look of all panels (fonts, greys, sizes).</summary>

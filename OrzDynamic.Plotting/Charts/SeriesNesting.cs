@@ -1,5 +1,3 @@
-using OxyPlot;
-
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>

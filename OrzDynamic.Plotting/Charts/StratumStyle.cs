@@ -1,4 +1,3 @@
-using OrzDynamic.Core.Results;
 namespace OrzDynamic.Plotting.Charts;
 
 /// <summary>OxyPlot styling of a <see cref="Stratum"/>: its colour and its trend-line marker.</summary>

@@ -1,7 +1,5 @@
-using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrzDynamic.Core.Probes;
 using OrzDynamic.Plotting.Charts;
 using OrzDynamic.Plotting.Rendering;
 

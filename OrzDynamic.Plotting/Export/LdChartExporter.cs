@@ -1,8 +1,6 @@
-using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Plotting.Charts;
-using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Plotting.Rendering;
 

@@ -1,6 +1,3 @@
-using OrzDynamic.Core.Results;
-using System.Globalization;
-
 namespace OrzDynamic.Plotting.Export;
 
 /// <summary>

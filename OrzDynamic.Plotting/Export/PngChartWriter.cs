@@ -1,7 +1,5 @@
-using OrzDynamic.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrzDynamic.Core.Aggregation;
 using OrzDynamic.Plotting.Charts;
 
 namespace OrzDynamic.Plotting.Export;

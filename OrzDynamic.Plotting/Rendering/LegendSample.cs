@@ -1,5 +1,4 @@
 using OrzDynamic.Plotting.Charts;
-using OxyPlot;
 using SkiaSharp;
 
 namespace OrzDynamic.Plotting.Rendering;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrzDynamic.Core.Tokenization.ChatTemplates;
 
 /// <summary>Number formatting and parsing as JavaScript does it (<c>String(x)</c>, <c>parseInt</c>, <c>parseFloat</c>).</summary>

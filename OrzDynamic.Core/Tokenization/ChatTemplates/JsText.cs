@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OrzDynamic.Core.Tokenization.ChatTemplates;
 
 /// <summary>String operations with the semantics of JavaScript's, which the reference implementation inherits:

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace OrzDynamic.Core.Tokenization.ChatTemplates;
 
 /// <summary>The names every template sees: true/false/none (also capitalized), <c>namespace</c>, <c>raise_exception</c>,

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OrzDynamic.Core.Tokenization.ChatTemplates;
 
 /// <summary>Attribute and item access (<c>a.b</c>, <c>a[i]</c>, slices) and the methods of strings, lists and dicts.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OrzDynamic.Core.Tokenization;
 
 /// <summary>A half-open range of token positions [<see cref="Start"/>, <see cref="End"/>) in a response.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace OrzDynamic.Core.Tokenization.ChatTemplates;
 
 /// <summary>How values become text: rendered output, string concatenation, <c>|join</c> and JSON (<c>|tojson</c>).</summary>

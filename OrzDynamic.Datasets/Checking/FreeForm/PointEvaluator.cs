@@ -122,6 +122,7 @@ internal static class PointEvaluator
                 }
                 return NumericValue.Undefined;
         }
+        // The function table of Latex/ExpressionEvaluator again, on purpose: this one is complex arithmetic, that one double.
         Complex result = name switch
         {
             "sin" => Complex.Sin(z),

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 using OrzDynamic.Core.Models;
 
@@ -62,6 +63,11 @@ internal static class BFloat16Bits
         }
         var s = (ushort*)source;
         var i = 0;
+        // Sixteen at a time where 512-bit vectors exist: one widening load, one shift and one store per sixteen, less
+        // than half the time of the eight-wide loop (the decode attention converts every cache block it reads).
+        if (Avx512F.IsSupported)
+            for (; i + 16 <= count; i += 16)
+                Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load(s + i)), 16).AsSingle().Store(destination + i);
         for (; i + 8 <= count; i += 8) LoadEight(s + i).Store(destination + i);
         for (; i < count; i++) destination[i] = ToFloat(s[i]);
     }

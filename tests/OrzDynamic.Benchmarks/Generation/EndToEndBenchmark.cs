@@ -225,7 +225,8 @@ internal static class EndToEndBenchmark
         }
     }
 
-    private static void FillRandom(CausalLM model)
+    /// <summary>Seeded random weights (norms 1, biases N(0, 0.1), the rest N(0, 0.02)).</summary>
+    internal static void FillRandom(CausalLM model)
     {
         using var grad = no_grad();
         var g = new torch.Generator(20240601);

@@ -22,6 +22,9 @@ internal sealed class PrefillStats
     /// <summary>Wall time of the prefill phase: computed passes and the copies of shared prefills.</summary>
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>The part of <see cref="Elapsed"/> spent copying shared prefills.</summary>
+    public TimeSpan SharedElapsed { get; private set; }
+
     /// <summary>Records a computed pass over <paramref name="rows"/> rows of <paramref name="tokens"/> tokens in all.</summary>
     public void AddComputed(long rows, long tokens, TimeSpan elapsed)
     {
@@ -36,5 +39,6 @@ internal sealed class PrefillStats
     {
         SharedRows += rows;
         Elapsed += elapsed;
+        SharedElapsed += elapsed;
     }
 }

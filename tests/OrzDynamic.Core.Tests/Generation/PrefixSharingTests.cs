@@ -116,4 +116,41 @@ public sealed class PrefixSharingTests
             Assert.That(ids, Is.EqualTo(plain.Generate(requests, o).Select(r => r.TokenIds).ToArray()), $"ids of seed {requests[0].Seed}");
         }
     }
+    [Test]
+    public void Shelf_KeepsAPrefillFromItsFirstToItsLastRequest()
+    {
+        int[] a = [5, 6], b = [7], c = [8, 9, 10];
+        IReadOnlyList<int>[] queue = [a, b, a.ToArray(), b, c, a];   // a's second request is another list with the same ids
+        using var shelf = new PromptPrefillShelf(queue, share: true);
+        var computedCount = 0;
+        PromptPrefill Compute()
+        {
+            computedCount++;
+            return new PromptPrefill(_model.CreateCache(1, 1), zeros(1, 4));
+        }
+        var expected = new (bool Computed, bool Owned, int Kept)[]
+        {
+            (true, false, 1),   // a: two more requests follow
+            (true, false, 2),   // b: one more follows
+            (false, false, 2),  // a again (equal ids)
+            (false, true, 1),   // b's last request: released to the caller
+            (true, true, 1),    // c: its only request, never kept
+            (false, true, 0),   // a's last request
+        };
+        for (var i = 0; i < queue.Length; i++)
+        {
+            var prefill = shelf.Take(queue[i], Compute, out var computed, out var owned);
+            Assert.That((computed, owned, shelf.Kept), Is.EqualTo(expected[i]), $"request {i}");
+            if (owned) prefill.Dispose();
+        }
+        Assert.That(computedCount, Is.EqualTo(3));
+
+        using var off = new PromptPrefillShelf(queue, share: false);
+        foreach (var prompt in queue)
+        {
+            off.Take(prompt, Compute, out var computed, out var owned).Dispose();
+            Assert.That(computed && owned && off.Kept == 0, "without sharing every request computes and owns its prefill");
+        }
+        Assert.That(computedCount, Is.EqualTo(3 + queue.Length));
+    }
 }

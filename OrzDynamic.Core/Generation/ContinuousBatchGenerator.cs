@@ -72,9 +72,6 @@ internal sealed class ContinuousBatchGenerator
     /// <summary>Slot compactions of the last completed <c>Generate</c> run.</summary>
     public long LastCompactions { get; private set; }
 
-    /// <summary>Prompt passes of the last completed <c>Generate</c> run (one per distinct prompt with sharing on).</summary>
-    public long LastPrefills { get; private set; }
-
     /// <summary>
     /// Generates every request, yielding each answer (with its index in <paramref name="requests"/>) as soon as it
     /// finishes; requests are started in order. Nothing is computed until the sequence is enumerated; the consumer may
@@ -171,7 +168,6 @@ internal sealed class ContinuousBatchGenerator
             step.ReportNonFinite(_logger);
             LastSteps = steps;
             LastCompactions = compactions;
-            LastPrefills = prefills;
             _logger.LogDebug("Continuous batching: {Requests} answers, {Prefills} prompt passes, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
                 requests.Count, prefills, step.Tokens, steps, slots, compactions, step.Elapsed.TotalMilliseconds);
         }

@@ -85,13 +85,15 @@ internal sealed class AnswerScheduler
         using var share = _sharePrefill ? new StaticPrefillShare() : null;
         var generator = new TextGenerator(_model, _logger, share, Prefill);
         long generated = 0;
-        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them.
+        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them,
+        // and their prefill is computed once (kept while the next batch to generate has the same prompts).
         var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
-        foreach (var drawn in batches)
+        var pending = batches.Select(b => b.ToArray()).Where(b => !b.All(isDone)).ToArray();
+        for (var n = 0; n < pending.Length; n++)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = drawn.ToArray();
-            if (batch.All(isDone)) continue;
+            var batch = pending[n];
+            if (share is not null) share.KeepForNext = n + 1 < pending.Length && SamePrompts(batch, pending[n + 1]);
             var previous = encoded;
             encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
             foreach (var d in batch)
@@ -106,6 +108,10 @@ internal sealed class AnswerScheduler
                 .Select(i => new FinishedAnswer(batch[i], prompts[i], results[i])).ToArray();
         }
     }
+
+    /// <summary>Whether two batches hold the same prompt texts in the same order.</summary>
+    private static bool SamePrompts(SampleDraw[] a, SampleDraw[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => string.Equals(p.First.Sample.Prompt, p.Second.Sample.Prompt, StringComparison.Ordinal));
 
     private IEnumerable<IReadOnlyList<FinishedAnswer>> RunContinuous(IReadOnlyList<SampleDraw> draws, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)

@@ -115,6 +115,13 @@ public sealed class PrefixSharingTests
             Assert.That(stats.Computed, Is.EqualTo(passes), $"passes after seed {requests[0].Seed}");
             Assert.That(ids, Is.EqualTo(plain.Generate(requests, o).Select(r => r.TokenIds).ToArray()), $"ids of seed {requests[0].Seed}");
         }
+
+        // A batch run with KeepForNext false takes the kept prefill and releases it; the next batch computes its own.
+        share.KeepForNext = false;
+        gen.Generate(Requests(changed, 600), options with { PadTokenId = 3 });
+        Assert.That((stats.Computed, share.Holds), Is.EqualTo((passes, false)), "the last user releases the kept prefill");
+        gen.Generate(Requests(changed, 700), options with { PadTokenId = 3 });
+        Assert.That((stats.Computed, share.Holds), Is.EqualTo((passes + 1, false)), "nothing is kept for nobody");
     }
     [Test]
     public void Shelf_KeepsAPrefillFromItsFirstToItsLastRequest()

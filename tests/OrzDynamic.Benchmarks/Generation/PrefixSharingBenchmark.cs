@@ -61,6 +61,10 @@ internal static class PrefixSharingBenchmark
 
         using var model = new CausalLM(config, s.DType, CPU);
         EndToEndBenchmark.FillRandom(model);
+        // Untimed warm-up of every code path (JIT, first allocations), so that the first timed run does not pay for it.
+        foreach (var mode in s.Modes)
+            foreach (var share in new[] { true, false })
+                Measure(model, mode, share, s with { Prompts = Math.Min(2, s.Prompts), Samples = 2, AnswerTokens = 2 }, samples[..Math.Min(2, s.Prompts)], ids);
         var runs = new List<Measurement>();
         for (var round = 0; round < s.Rounds; round++)
         {

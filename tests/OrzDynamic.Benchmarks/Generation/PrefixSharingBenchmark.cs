@@ -16,10 +16,11 @@ namespace OrzDynamic.Benchmarks.Generation;
 /// Prefix sharing: the K samples of every prompt generated through the evaluation's scheduler (the draws of
 /// <see cref="SampleDraw.Batches"/>, static batches or continuous slots), with the prompt's prefill shared by its K
 /// samples and with a prompt pass per sample, alternated in one run (round r runs "on" first when r is even, "off"
-/// first when odd). Prompts are random ids (each length within ±10 % of <c>--prompt-tokens</c>), answers are sampled
-/// (temperature 1) with no stop token, so every answer has exactly <c>--answer-tokens</c> tokens. Reports the wall time of
-/// generation, the prefill time (prompt passes and copies of shared prefills; the copies also apart) and its share, the prompt passes, the on/off ratio, and whether both settings
-/// generated the same ids. Usage: <c>prefix-sharing [--prompts 32] [--prompt-tokens 300] [--samples 8]
+/// first when odd) after an untimed warm-up of every path. Prompts are random ids (each length within ±10 % of
+/// <c>--prompt-tokens</c>); answers are sampled (temperature 1) with no eos token, so every answer has exactly
+/// <c>--answer-tokens</c> tokens. Reports the wall time of generation, the prefill time (prompt passes and copies of
+/// shared prefills; the copies also apart) and its share, the prompt passes, the on/off ratio, and whether both
+/// settings generated the same ids. Usage: <c>prefix-sharing [--prompts 32] [--prompt-tokens 300] [--samples 8]
 /// [--answer-tokens 200] [--batch 32] [--shape medium|small|small-qwen3|qwen2.5-0.5b|qwen3-0.6b] [--dtype bfloat16|float32]
 /// [--modes static,continuous] [--rounds 1] [--threads N] [--out FILE]</c>.
 /// </summary>

@@ -19,6 +19,12 @@ internal sealed record FinishedAnswer(SampleDraw Draw, IReadOnlyList<int> Prompt
 /// Generates the answers of the samples not yet in the journal, in the chosen <see cref="GenerationMode"/>, and hands
 /// them over in groups as they finish: a static batch's pending answers together, or under continuous batching every
 /// answer as soon as it ends. Each draw samples with its own seed (<see cref="SampleDraw.GenerationSeed"/>).
+/// <para>
+/// Prefix sharing (on unless turned off): the K draws of a prompt share its prefill. In static mode the K batches of a
+/// prompt batch have the same prompts, so the prompt pass runs for the first of them and the others start from a copy
+/// (<see cref="StaticPrefillShare"/>); in continuous mode a prompt's batch-1 pass is kept until its last draw is
+/// admitted (<see cref="PromptPrefillShelf"/>). Either way the answers are bit-identical to a pass per draw.
+/// </para>
 /// </summary>
 internal sealed class AnswerScheduler
 {
@@ -26,16 +32,26 @@ internal sealed class AnswerScheduler
     private readonly GenerationMode _mode;
     private readonly int _batchSize;
     private readonly ILogger _logger;
+    private readonly bool _sharePrefill;
 
     /// <summary>Creates a scheduler generating with <paramref name="model"/>.</summary>
-    public AnswerScheduler(CausalLM model, GenerationMode mode, int batchSize, ILogger logger)
+    /// <param name="model">The generation model.</param>
+    /// <param name="mode">Static or continuous batching.</param>
+    /// <param name="batchSize">Draws per static batch, or continuous slots.</param>
+    /// <param name="logger">Receives timing details.</param>
+    /// <param name="sharePrefill">Whether the draws of a prompt share its prefill (false runs a prompt pass per draw, for comparisons).</param>
+    public AnswerScheduler(CausalLM model, GenerationMode mode, int batchSize, ILogger logger, bool sharePrefill = true)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _mode = mode;
         _batchSize = batchSize;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _sharePrefill = sharePrefill;
     }
+
+    /// <summary>The prefill cost of every run so far (prompt passes, shared rows, wall time).</summary>
+    public PrefillStats Prefill { get; } = new();
 
     /// <summary>
     /// Generates the pending draws of <paramref name="batches"/> (those <paramref name="isDone"/> rejects). Static mode
@@ -66,15 +82,18 @@ internal sealed class AnswerScheduler
     private IEnumerable<IReadOnlyList<FinishedAnswer>> RunStatic(IReadOnlyList<IReadOnlyList<SampleDraw>> batches, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)
     {
-        var generator = new TextGenerator(_model, _logger);
+        using var share = _sharePrefill ? new StaticPrefillShare() : null;
+        var generator = new TextGenerator(_model, _logger, share, Prefill);
         long generated = 0;
-        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them.
+        // The K batches of one prompt batch follow each other: their prompts are encoded once, for the first of them,
+        // and their prefill is computed once (kept while the next batch to generate has the same prompts).
         var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
-        foreach (var drawn in batches)
+        var pending = batches.Select(b => b.ToArray()).Where(b => !b.All(isDone)).ToArray();
+        for (var n = 0; n < pending.Length; n++)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = drawn.ToArray();
-            if (batch.All(isDone)) continue;
+            var batch = pending[n];
+            if (share is not null) share.KeepForNext = n + 1 < pending.Length && SamePrompts(batch, pending[n + 1]);
             var previous = encoded;
             encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
             foreach (var d in batch)
@@ -90,6 +109,10 @@ internal sealed class AnswerScheduler
         }
     }
 
+    /// <summary>Whether two batches hold the same prompt texts in the same order.</summary>
+    private static bool SamePrompts(SampleDraw[] a, SampleDraw[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => string.Equals(p.First.Sample.Prompt, p.Second.Sample.Prompt, StringComparison.Ordinal));
+
     private IEnumerable<IReadOnlyList<FinishedAnswer>> RunContinuous(IReadOnlyList<SampleDraw> draws, Func<SampleDraw, bool> isDone,
         Func<string, IReadOnlyList<int>> encode, int runSeed, GenerationOptions options, IProgress<long>? tokens, CancellationToken ct)
     {
@@ -98,7 +121,7 @@ internal sealed class AnswerScheduler
         var prompts = pending.Select(s => encoded.TryGetValue(s.Sample.Prompt, out var ids) ? ids : encoded[s.Sample.Prompt] = encode(s.Sample.Prompt)).ToArray();
         var requests = pending.Select((s, i) => new GenerationRequest(prompts[i], s.GenerationSeed(runSeed))).ToArray();
         var progress = tokens is null ? null : new InlineProgress<int>(n => tokens.Report(n));
-        foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger).Generate(requests, options, null, progress, ct))
+        foreach (var (index, result) in new ContinuousBatchGenerator(_model, _batchSize, _logger, sharePrefill: _sharePrefill, stats: Prefill).Generate(requests, options, null, progress, ct))
             yield return [new FinishedAnswer(pending[index], prompts[index], result)];
     }
 }

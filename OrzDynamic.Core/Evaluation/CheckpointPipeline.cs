@@ -193,6 +193,9 @@ internal sealed class CheckpointPipeline : IDisposable
             }
             Memory.NativeHeap.Trim();   // RSS follows the current batch, not the largest batch so far
         }
+        var prefill = scheduler.Prefill;
+        _logger.LogDebug("Prefill: {Passes} prompt passes over {Rows} rows, {Shared} rows took a shared prefill, {Ms:F0} ms",
+            prefill.Computed, prefill.ComputedRows, prefill.SharedRows, prefill.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>

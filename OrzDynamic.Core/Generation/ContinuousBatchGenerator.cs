@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrzDynamic.Core.Models;
@@ -21,6 +22,11 @@ namespace OrzDynamic.Core.Generation;
 /// batch-mates only through float rounding (different batch shapes may round differently); it is not bit-exact across
 /// different schedules. The static mode (<see cref="TextGenerator"/> with a fixed partition) is.
 /// </para>
+/// <para>
+/// Prefix sharing (<see cref="SharePrefill"/>): requests with the same prompt ids (the samples of one prompt) take one
+/// batch-1 prefill, kept from the first of them until the last is admitted (see <see cref="PromptPrefillShelf"/> for the
+/// memory it holds); the answers are bit-identical to those with a pass per request.
+/// </para>
 /// </summary>
 internal sealed class ContinuousBatchGenerator
 {
@@ -29,9 +35,17 @@ internal sealed class ContinuousBatchGenerator
 
     private readonly CausalLM _model;
     private readonly ILogger _logger;
+    private readonly PrefillStats? _stats;
 
     /// <summary>Creates a generator for <paramref name="model"/> with <paramref name="slots"/> concurrent answers.</summary>
-    public ContinuousBatchGenerator(CausalLM model, int slots, ILogger? logger = null, int compactionSlack = DefaultCompactionSlack)
+    /// <param name="model">The model to generate with.</param>
+    /// <param name="slots">Answers decoded concurrently.</param>
+    /// <param name="logger">Receives the non-finite-logits warning and timing details; null for none.</param>
+    /// <param name="compactionSlack">See <see cref="CompactionSlack"/>.</param>
+    /// <param name="sharePrefill">See <see cref="SharePrefill"/>.</param>
+    /// <param name="stats">Receives the cost of every prefill; null for none.</param>
+    public ContinuousBatchGenerator(CausalLM model, int slots, ILogger? logger = null, int compactionSlack = DefaultCompactionSlack,
+        bool sharePrefill = true, PrefillStats? stats = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
@@ -39,7 +53,12 @@ internal sealed class ContinuousBatchGenerator
         Slots = slots;
         CompactionSlack = compactionSlack;
         _logger = logger ?? NullLogger.Instance;
+        SharePrefill = sharePrefill;
+        _stats = stats;
     }
+
+    /// <summary>Whether requests with the same prompt ids share one prefill (on by default; off runs a pass per request).</summary>
+    public bool SharePrefill { get; }
 
     /// <summary>Answers decoded concurrently.</summary>
     public int Slots { get; }
@@ -92,7 +111,8 @@ internal sealed class ContinuousBatchGenerator
         var rows = new DecodeRow?[slots];
         Tensor? logits = null;
         var next = 0;
-        long steps = 0, compactions = 0;
+        long steps = 0, compactions = 0, prefills = 0;
+        var shelf = new PromptPrefillShelf(requests.Select(r => r.PromptIds), SharePrefill);
         try
         {
             while (true)
@@ -113,7 +133,7 @@ internal sealed class ContinuousBatchGenerator
                     {
                         rows[r] = step.StartRow(next, requests[next]);
                         next++;
-                        if (Prefill(rows[r]!, cache, r, step)) finished.Add(Finish(ref rows[r], decode));
+                        if (Prefill(rows[r]!, cache, r, step, shelf, ref prefills)) finished.Add(Finish(ref rows[r], decode));
                     }
                 }
                 progress?.Report((int)Math.Min(int.MaxValue, step.Tokens));
@@ -148,12 +168,13 @@ internal sealed class ContinuousBatchGenerator
             step.ReportNonFinite(_logger);
             LastSteps = steps;
             LastCompactions = compactions;
-            _logger.LogDebug("Continuous batching: {Requests} answers, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
-                requests.Count, step.Tokens, steps, slots, compactions, step.Elapsed.TotalMilliseconds);
+            _logger.LogDebug("Continuous batching: {Requests} answers, {Prefills} prompt passes, {Tokens} tokens, {Steps} decoding steps at ≤ {Slots} slots, {Compactions} compactions, {Ms:F0} ms",
+                requests.Count, prefills, step.Tokens, steps, slots, compactions, step.Elapsed.TotalMilliseconds);
         }
         finally
         {
             logits?.Dispose();
+            shelf.Dispose();
             cache.Dispose();
             foreach (var r in rows) r?.Dispose();
         }
@@ -169,25 +190,58 @@ internal sealed class ContinuousBatchGenerator
     private static long CachedLength(DecodeRow row) => row.Request.PromptIds.Count + row.Tokens.Count - 1;
 
     /// <summary>
-    /// Prefills the row's prompt alone, places its keys/values right-aligned in slot row <paramref name="slot"/> and
-    /// chooses its first token; true when the row stops with it.
+    /// Places the prefill of the row's prompt (computed alone, or shared from the shelf) right-aligned in slot row
+    /// <paramref name="slot"/> and chooses its first token; true when the row stops with it.
     /// </summary>
-    private bool Prefill(DecodeRow row, KvCache cache, int slot, DecodeStep step)
+    private bool Prefill(DecodeRow row, KvCache cache, int slot, DecodeStep step, PromptPrefillShelf shelf, ref long prefills)
     {
         var prompt = row.Request.PromptIds;
         var p = prompt.Count;
-        using var scope = NewDisposeScope();
-        using var alone = _model.CreateCache(1, p);
-        var input = DecodeStep.OnDevice(tensor(prompt.Select(i => (long)i).ToArray(), [1, p], ScalarType.Int64), _model.Device);
-        using var result = _model.Forward(input, cache: alone, logits: LogitsMode.LastPosition);
-        var at = cache.Length - p;
-        cache.CopyRowFrom(alone, 0, slot, at);
-        using (no_grad())
+        var clock = Stopwatch.StartNew();
+        var prefill = shelf.Take(prompt, () => PrefillAlone(prompt), out var computed, out var owned);
+        try
         {
-            step.Mask[slot].zero_();
-            step.Mask[slot].narrow(0, at, p).fill_(1);
+            var at = cache.Length - p;
+            cache.CopyRowFrom(prefill.Cache, 0, slot, at);
+            using (no_grad())
+            {
+                step.Mask[slot].zero_();
+                step.Mask[slot].narrow(0, at, p).fill_(1);
+            }
+            if (computed)
+            {
+                prefills++;
+                _stats?.AddComputed(1, p, clock.Elapsed);
+            }
+            else
+            {
+                _stats?.AddShared(1, clock.Elapsed);
+            }
+            return step.Choose(prefill.Logits, [row]).Count > 0;
         }
-        return step.Choose(result.Logits!, [row]).Count > 0;
+        finally
+        {
+            if (owned) prefill.Dispose();
+        }
+    }
+
+    /// <summary>The prompt's pass at batch 1 (no padding) into a cache of exactly its length.</summary>
+    private PromptPrefill PrefillAlone(IReadOnlyList<int> prompt)
+    {
+        var p = prompt.Count;
+        using var scope = NewDisposeScope();
+        var alone = _model.CreateCache(1, p);
+        try
+        {
+            var input = DecodeStep.OnDevice(tensor(prompt.Select(i => (long)i).ToArray(), [1, p], ScalarType.Int64), _model.Device);
+            var result = _model.Forward(input, cache: alone, logits: LogitsMode.LastPosition);
+            return new PromptPrefill(alone, result.Logits!.DetachFromDisposeScope());
+        }
+        catch
+        {
+            alone.Dispose();
+            throw;
+        }
     }
 
     private static (int, GenerationResult) Finish(ref DecodeRow? slot, Func<IReadOnlyList<int>, string>? decode)

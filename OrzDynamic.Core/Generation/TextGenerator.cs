@@ -15,7 +15,12 @@ namespace OrzDynamic.Core.Generation;
 /// </summary>
 /// <param name="model">The model to generate with.</param>
 /// <param name="logger">Receives the non-finite-logits warning and timing details; null for none.</param>
-internal sealed class TextGenerator(CausalLM model, ILogger? logger = null)
+/// <param name="share">
+/// Prefix sharing: a batch with the same prompts as the batch before it starts from a copy of that batch's prefill
+/// (bit-identical answers); null runs every prompt pass.
+/// </param>
+/// <param name="stats">Receives the cost of every prefill; null for none.</param>
+internal sealed class TextGenerator(CausalLM model, ILogger? logger = null, StaticPrefillShare? share = null, PrefillStats? stats = null)
 {
     /// <summary>Decoding slots allocated in the KV cache up front (beyond the prompt); it doubles when full.</summary>
     public const int InitialDecodeSlots = 512;
@@ -77,10 +82,22 @@ internal sealed class TextGenerator(CausalLM model, ILogger? logger = null)
             // (longer rows stop earlier). The cache starts with room for a few hundred steps and doubles as needed (no
             // int overflow, no up-front allocation for a huge MaxNewTokens).
             long maxSteps = Math.Min(rows.Max(r => r.Limit), (long)step.MaxPositions - requests.Min(r => r.PromptIds.Count));
-            using var cache = _model.CreateCache(b, maxPrompt + Math.Min(maxSteps, InitialDecodeSlots));
+            var capacity = maxPrompt + Math.Min(maxSteps, InitialDecodeSlots);
+            var copied = share?.TryCopy(requests, options.PadTokenId, capacity);
+            using var cache = copied?.Cache ?? _model.CreateCache(b, capacity);
             cache.CapacityLimit = maxPrompt + maxSteps;
-            using (var input = DecodeStep.OnDevice(tensor(padded, [b, maxPrompt], ScalarType.Int64), device))
-                logits = _model.Forward(input, step.Mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
+            if (copied is not null)
+            {
+                logits = copied.Logits;
+                stats?.AddShared(b, step.Elapsed);
+            }
+            else
+            {
+                using (var input = DecodeStep.OnDevice(tensor(padded, [b, maxPrompt], ScalarType.Int64), device))
+                    logits = _model.Forward(input, step.Mask, cache: cache, logits: LogitsMode.LastPosition).Logits!;
+                share?.Keep(requests, options.PadTokenId, cache, logits);
+                stats?.AddComputed(b, (long)b * maxPrompt, step.Elapsed);
+            }
             var prefillMs = step.Elapsed.TotalMilliseconds;
             // Every row stays in the step until the last one stops (a stopped row is fed the pad id).
             while (true)
@@ -94,8 +111,8 @@ internal sealed class TextGenerator(CausalLM model, ILogger? logger = null)
                 logits = step.Forward(rows, cache);
             }
             step.ReportNonFinite(_logger);
-            _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms)",
-                step.Tokens, b, maxPrompt, step.Elapsed.TotalMilliseconds, prefillMs);
+            _logger.LogDebug("Generated {Tokens} tokens for {Rows} rows (prompt ≤ {Prompt}) in {Ms:F0} ms (prefill {Prefill:F0} ms, {Source})",
+                step.Tokens, b, maxPrompt, step.Elapsed.TotalMilliseconds, prefillMs, copied is null ? "computed" : "shared");
             return rows.Select(r => r.Result(decode)).ToArray();
         }
         finally

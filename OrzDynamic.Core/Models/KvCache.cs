@@ -57,6 +57,26 @@ public sealed class KvCache : IDisposable
         return new KvCache(keys, values, BatchSize * times, Capacity, Length);
     }
 
+    /// <summary>
+    /// A new cache with the filled slots of this one (same rows and length) in storage of <paramref name="capacity"/>
+    /// slots, e.g. to start another batch from a prompt prefix computed once.
+    /// </summary>
+    internal KvCache CopyWithCapacity(long capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, Math.Max(1, Length));
+        var keys = new Tensor[_keys.Length];
+        var values = new Tensor[_values.Length];
+        using (no_grad())
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = Resize(_keys[i], capacity, disposeOld: false);
+                values[i] = Resize(_values[i], capacity, disposeOld: false);
+            }
+        }
+        return new KvCache(keys, values, BatchSize, capacity, Length);
+    }
+
     /// <summary>Rows in the cache.</summary>
     public long BatchSize { get; private set; }
 
@@ -121,19 +141,20 @@ public sealed class KvCache : IDisposable
     {
         for (var i = 0; i < _keys.Length; i++)
         {
-            _keys[i] = Resize(_keys[i], capacity);
-            _values[i] = Resize(_values[i], capacity);
+            _keys[i] = Resize(_keys[i], capacity, disposeOld: true);
+            _values[i] = Resize(_values[i], capacity, disposeOld: true);
         }
         Capacity = capacity;
     }
 
-    private Tensor Resize(Tensor old, long capacity)
+    /// <summary>Zeroed storage of <paramref name="capacity"/> slots holding the filled slots of <paramref name="old"/>.</summary>
+    private Tensor Resize(Tensor old, long capacity, bool disposeOld)
     {
         var shape = old.shape;
         shape[2] = capacity;
         var bigger = zeros(shape, old.dtype, old.device).DetachFromDisposeScope();
         using (no_grad()) bigger.narrow(2, 0, Length).copy_(old.narrow(2, 0, Length));
-        old.Dispose();
+        if (disposeOld) old.Dispose();
         return bigger;
     }
 

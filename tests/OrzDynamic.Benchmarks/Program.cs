@@ -12,6 +12,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["merge-one"] = OrzDynamic.Benchmarks.Merge.MergeBenchmark.RunOne,
     ["smoke"] = OrzDynamic.Benchmarks.Smoke.RealSizeSmoke.Run,
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
+    ["prefix-sharing"] = OrzDynamic.Benchmarks.Generation.PrefixSharingBenchmark.Run,
     ["decode-step-norms"] = OrzDynamic.Benchmarks.Generation.HeadNormStepProbe.Run,
     ["long-decode"] = OrzDynamic.Benchmarks.Generation.LongContextDecode.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,

@@ -225,6 +225,7 @@ internal static class EndToEndBenchmark
         }
     }
 
+    /// <summary>Seeded random weights (norms 1, biases N(0, 0.1), the rest N(0, 0.02)).</summary>
     internal static void FillRandom(CausalLM model)
     {
         using var grad = no_grad();

@@ -56,6 +56,13 @@ internal static class ModelBenchmarkConfigs
     /// <summary>A small config for a quick smoke run of the benchmark itself.</summary>
     public static ModelConfig Small { get; } = Qwen25_05B with { VocabSize = 8192, HiddenSize = 256, IntermediateSize = 1024, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
 
+    /// <summary>
+    /// A mid-size Qwen2.5-shaped config (about 57M parameters: width 512, 8 layers, 8 heads × 64 over 2 kv heads,
+    /// intermediate 2816, vocab 32768) whose prompt passes and decoding steps are dominated by matrix products as in
+    /// the full-size model, for generation benchmarks that must finish in minutes.
+    /// </summary>
+    public static ModelConfig Medium { get; } = Qwen25_05B with { VocabSize = 32768, HiddenSize = 512, IntermediateSize = 2816, NumHiddenLayers = 8, NumAttentionHeads = 8, NumKeyValueHeads = 2 };
+
     /// <summary>A small Qwen3-shaped config (head_dim 128 on width 256 / 4 heads) for a quick smoke run.</summary>
     public static ModelConfig SmallQwen3 { get; } = Qwen3_06B with { VocabSize = 8192, HiddenSize = 256, IntermediateSize = 768, NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
 }

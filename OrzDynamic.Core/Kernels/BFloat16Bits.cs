@@ -54,6 +54,7 @@ internal static class BFloat16Bits
     /// <paramref name="count"/> elements at <paramref name="source"/> (bfloat16 when <paramref name="bf16"/>, else
     /// float32) into <paramref name="destination"/> as float32.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run on the kernel workers: no shared tier-0 counters
     public static unsafe void ToFloat(void* source, bool bf16, float* destination, int count)
     {
         if (!bf16)
@@ -76,6 +77,7 @@ internal static class BFloat16Bits
     /// <paramref name="count"/> float32 values into <paramref name="destination"/> in the output dtype (bfloat16 rounded
     /// to nearest-even when <paramref name="bf16"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run on the kernel workers: no shared tier-0 counters
     public static unsafe void FromFloat(float* source, bool bf16, void* destination, int count)
     {
         if (!bf16)

@@ -23,11 +23,19 @@ namespace OrzDynamic.Core.Kernels;
 /// padding), so a row's result is the same bits whatever its padding, its batch-mates and the thread count. A row
 /// that sees at most <see cref="ChunkKeys"/> keys is one chunk and no combination takes place.
 /// </para>
+/// <para>
+/// Every method that runs per block is compiled fully optimised from its first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): the tiered JIT's first, instrumented code updates shared
+/// counters, and two threads running it at once slowed the step several times over until it was replaced.
+/// </para>
 /// </summary>
 internal static class SplitKeyAttention
 {
     /// <summary>Visible keys per task (a multiple of <see cref="KeyBlock"/>'s eight-key groups).</summary>
     internal const int ChunkKeys = 256;
+
+    /// <summary>Whether each task asks for its next block while it works on the current one (benchmarks turn it off to compare).</summary>
+    internal static bool Prefetching { get; set; } = true;
 
     /// <summary>
     /// Multiply–adds of one step (keys × heads × rows × D, for q·k and again for the values) below which it runs on
@@ -47,6 +55,7 @@ internal static class SplitKeyAttention
     /// into <paramref name="output"/> [B, heads, …, D] (the storage's dtype); a row sees slot j when
     /// <paramref name="keyPadding"/>[b, j] is true (or it is null) and always its own, last slot.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Attend(float* queries, Tensor keys, Tensor values, Tensor output, int heads, long keyCount, Tensor? keyPadding)
     {
         int rows = (int)keys.size(0), kvHeads = (int)keys.size(1), capacity = (int)keys.size(2), d = (int)keys.size(3);
@@ -109,6 +118,7 @@ internal static class SplitKeyAttention
         bool BFloat16, float Scale, nint Partials);
 
     /// <summary>Tasks [<paramref name="start"/>, <paramref name="end"/>) with one work space (a key block and a chunk's scores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunTasks(Job job, int[] visible, int[] firstTask, int start, int end)
     {
         if (start >= end) return;
@@ -128,8 +138,12 @@ internal static class SplitKeyAttention
                     var chunks = Chunks(visible[row]);
                     var local = task - firstTask[row];
                     var first = local % chunks * ChunkKeys;
-                    RunChunk(job, row, local / chunks, first, Math.Min(ChunkKeys, visible[row] - first), space, space + block * d,
-                        space + block * d + g * ChunkKeys, (float*)job.Partials + (long)task * g * (d + 2));
+                    int kvHead = local / chunks, count = Math.Min(ChunkKeys, visible[row] - first);
+                    float* scores = space + block * d, queries = scores + g * ChunkKeys, partial = (float*)job.Partials + (long)task * g * (d + 2);
+                    // The common head sizes get code compiled for their size (constant offsets, fewer live registers).
+                    if (d == 64) RunChunk<HeadSize64>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    else if (d == 128) RunChunk<HeadSize128>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    else RunChunk<AnyHeadSize>(job, row, kvHead, first, count, space, scores, queries, partial);
                 }
             }
         }
@@ -152,9 +166,10 @@ internal static class SplitKeyAttention
     /// over the keys in order.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void RunChunk(Job job, int row, int kvHead, int first, int count, float* block, float* scores, float* queries, float* partial)
+    private static unsafe void RunChunk<TSize>(Job job, int row, int kvHead, int first, int count, float* block, float* scores, float* queries, float* partial)
+        where TSize : struct, IHeadSize
     {
-        int d = job.D, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4, blockKeys = KeyBlock(d);
+        int d = typeof(TSize) == typeof(AnyHeadSize) ? job.D : TSize.D, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4, blockKeys = KeyBlock(d);
         new ReadOnlySpan<float>((float*)job.Q + ((long)row * job.Heads + kvHead * g) * d, g * d).CopyTo(new Span<float>(queries, g * d));
         var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
         var keys = (byte*)job.Keys + cacheRow * d * size;
@@ -163,10 +178,15 @@ internal static class SplitKeyAttention
         var width = (count + 7) & ~7; // score rows padded to whole vectors (the padding lanes get weight 0)
 
         var rowBytes = (long)d * size;
+        // The next chunk of this row and head (without padding: slots follow on), fetched into L2 a slice per block step
+        // while this chunk is worked on, so its read has a whole chunk's arithmetic to hide behind.
+        var following = slots is null ? Math.Min(ChunkKeys, job.KeyCount - first - count) : 0;
+        int step = 0, steps = 2 * ((count + blockKeys - 1) / blockKeys);
         for (var b = 0; b < count; b += blockKeys)
         {
             var n = Math.Min(blockKeys, count - b);
             Load(keys, slots is null ? null : slots + b, first + b, n, d, job.BFloat16, block);
+            PrefetchChunk(keys, values, first + count, following, rowBytes, step++, steps);
             // While this block is scored, the memory system fetches the next one (keys, or the chunk's first values).
             if (b + n < count) Prefetch(keys, slots is null ? null : slots + b + n, first + b + n, Math.Min(blockKeys, count - b - n), rowBytes);
             else Prefetch(values, slots, first, Math.Min(blockKeys, count), rowBytes);
@@ -185,6 +205,7 @@ internal static class SplitKeyAttention
         {
             var n = Math.Min(blockKeys, count - b);
             Load(values, slots is null ? null : slots + b, first + b, n, d, job.BFloat16, block);
+            PrefetchChunk(keys, values, first + count, following, rowBytes, step++, steps);
             if (b + n < count) Prefetch(values, slots is null ? null : slots + b + n, first + b + n, Math.Min(blockKeys, count - b - n), rowBytes);
             var h = 0;
             for (; h + 2 <= g && d % 64 == 0; h += 2)
@@ -193,10 +214,36 @@ internal static class SplitKeyAttention
         }
     }
 
+    /// <summary>A head size known when the code is compiled (<see cref="RunChunk"/> is compiled once per size).</summary>
+    private interface IHeadSize
+    {
+        /// <summary>Elements per head.</summary>
+        static abstract int D { get; }
+    }
+
+    /// <summary>Head size 64 (Qwen2.5, Llama 3.2 1B, …).</summary>
+    private readonly struct HeadSize64 : IHeadSize
+    {
+        public static int D => 64;
+    }
+
+    /// <summary>Head size 128 (Qwen3, Llama 3 8B, Mistral, …).</summary>
+    private readonly struct HeadSize128 : IHeadSize
+    {
+        public static int D => 128;
+    }
+
+    /// <summary>Any other head size: taken from the job at run time.</summary>
+    private readonly struct AnyHeadSize : IHeadSize
+    {
+        public static int D => 0;
+    }
+
     /// <summary>
     /// Row, key/value head <paramref name="kvHead"/>: its chunks' partial results combined into the output of its G heads
     /// (one chunk: Σ p·v ÷ Σ p; several: each chunk weighted by e^(its maximum − the largest), in chunk order).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Combine(Job job, float* partials, int firstTask, int chunks, int row, int kvHead, byte* output)
     {
         int d = job.D, g = job.Heads / job.KvHeads, stride = g * (d + 2), size = job.BFloat16 ? 2 : 4;
@@ -248,6 +295,7 @@ internal static class SplitKeyAttention
     /// storage dtype) as float32 [count, D], then zero rows up to the next multiple of 8: slots first … without padding,
     /// else slots[0 … count). A run of consecutive slots (no padding, or padding only before it) is converted in one pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Load(byte* head, int* slots, int first, int count, int d, bool bf16, float* block)
     {
         var size = bf16 ? 2 : 4;
@@ -269,13 +317,31 @@ internal static class SplitKeyAttention
     /// into the cache (slots as <see cref="Load"/> takes them; only a run of consecutive slots), so their read overlaps
     /// the arithmetic on the block before them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Prefetch(byte* head, int* slots, int first, int count, long rowBytes)
     {
-        if (count <= 0 || !Sse.IsSupported) return;
+        if (count <= 0 || !Sse.IsSupported || !Prefetching) return;
         if (slots is not null && slots[count - 1] - slots[0] != count - 1) return;
         var start = head + (slots is null ? first : slots[0]) * rowBytes;
         var end = start + count * rowBytes;
         for (var line = (byte*)((nint)start & ~(nint)63); line < end; line += 64) Sse.Prefetch0(line);
+    }
+
+    /// <summary>
+    /// Slice <paramref name="part"/> of <paramref name="parts"/> of the keys and values of slots [<paramref name="start"/>,
+    /// start + <paramref name="count"/>) asked into L2.
+    /// </summary>
+    private static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
+    {
+        if (count <= 0 || !Sse.IsSupported || !Prefetching) return;
+        var lines = count * rowBytes / 64; // per region
+        var from = 2 * lines * part / parts;
+        var to = 2 * lines * (part + 1) / parts;
+        for (var line = from; line < to; line++)
+        {
+            var region = line < lines ? keys : values;
+            Sse.Prefetch1(region + start * rowBytes + (line % lines) * 64);
+        }
     }
 
     /// <summary>
@@ -510,6 +576,7 @@ internal static class SplitKeyAttention
     /// Replaces scores[0, n) by e^(s − max) (lanes n … width−1 by 0), sets <paramref name="max"/> and returns their sum,
     /// accumulated lane-wise in order and then across lanes (NaN everywhere when a score is NaN or infinite).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float Softmax(float* scores, int n, int width, out float max)
     {
         // The largest score, eight lanes at a time (any order gives the same maximum), and whether any is NaN.

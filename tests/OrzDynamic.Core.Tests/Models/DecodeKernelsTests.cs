@@ -115,11 +115,11 @@ public sealed class DecodeKernelsTests
 
     [Test]
     public void AttentionMatchesScaledDotProductAttention([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
-        [Values(1, 7)] int groupSize, [Values] bool padded, [Values(16, 72)] int d, [Values(37, 150, 600)] int keys)
+        [Values(1, 7)] int groupSize, [Values] bool padded, [Values(16, 64, 72, 128)] int d, [Values(37, 150, 600)] int keys)
     {
         // keys: one partial block and group of eight, two whole blocks and a partial one, or three chunks of the split
-        // along the keys (two whole, one partial) combined; d: below one 64-element register group, or one group and a
-        // remainder.
+        // along the keys (two whole, one partial) combined; d: below one 64-element register group, one group and a
+        // remainder, or the two sizes compiled on their own (64, 128).
         Assert.That(600, Is.GreaterThan(2 * SplitKeyAttention.ChunkKeys), "600 keys span more than two chunks");
         using var ng = no_grad();
         const int rows = 3, kvHeads = 2;

@@ -157,6 +157,7 @@ internal static class SmallBatchGemv
                 offset += op.N;
             }
         }
+        WeightReadAhead.Offer(starts.Select((start, w) => new WeightReadAhead.Range(start, lengths[w])).ToArray());
         KernelWorkers.RunInBackground(stop => Touch(starts, lengths, stop));
     }
 

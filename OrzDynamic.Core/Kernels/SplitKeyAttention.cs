@@ -34,7 +34,10 @@ internal static class SplitKeyAttention
     /// <summary>Visible keys per task (a multiple of <see cref="KeyBlock"/>'s eight-key groups).</summary>
     internal const int ChunkKeys = 256;
 
-    /// <summary>Whether each task asks for its next block while it works on the current one (benchmarks turn it off to compare).</summary>
+    /// <summary>
+    /// Whether each task asks for its next block while it works on the current one, and for the next product's weights
+    /// (<see cref="WeightReadAhead"/>) between tasks (benchmarks turn it off to compare).
+    /// </summary>
     internal static bool Prefetching { get; set; } = true;
 
     /// <summary>
@@ -92,7 +95,11 @@ internal static class SplitKeyAttention
                 var work = (long)visible.Sum() * g * kvHeads * d;
                 var threads = Math.Max(1, torch.get_num_threads());
                 var parts = work < ParallelWork ? 1 : Math.Clamp(threads, 1, tasks);
-                KernelWorkers.Run(parts, part => RunTasks(job, visible, firstTask, (int)((long)tasks * part / parts), (int)((long)tasks * (part + 1) / parts)));
+                // Handing tasks to the workers stops their background read of the next product's weights: each part
+                // fetches its thread's share of them instead, a slice per task (see WeightReadAhead).
+                var ahead = parts > 1 && Prefetching ? WeightReadAhead.Take() : [];
+                KernelWorkers.Run(parts, part => RunTasks(job, visible, firstTask, (int)((long)tasks * part / parts), (int)((long)tasks * (part + 1) / parts),
+                    part < ahead.Length ? ahead[part] : default));
                 var op = (byte*)TensorMemory.Address(output);
                 for (var r = 0; r < rows; r++)
                     for (var h = 0; h < kvHeads; h++)
@@ -117,9 +124,12 @@ internal static class SplitKeyAttention
     private readonly record struct Job(nint Q, nint Keys, nint Values, nint Slots, int Heads, int KvHeads, int D, int Capacity, int KeyCount,
         bool BFloat16, float Scale, nint Partials);
 
-    /// <summary>Tasks [<paramref name="start"/>, <paramref name="end"/>) with one work space (a key block and a chunk's scores).</summary>
+    /// <summary>
+    /// Tasks [<paramref name="start"/>, <paramref name="end"/>) with one work space (a key block and a chunk's scores),
+    /// fetching a slice of <paramref name="ahead"/> (the next product's weights read by this thread) after each.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void RunTasks(Job job, int[] visible, int[] firstTask, int start, int end)
+    private static unsafe void RunTasks(Job job, int[] visible, int[] firstTask, int start, int end, WeightReadAhead.Range ahead)
     {
         if (start >= end) return;
         int d = job.D, g = job.Heads / job.KvHeads, block = KeyBlock(d);
@@ -144,6 +154,7 @@ internal static class SplitKeyAttention
                     if (d == 64) RunChunk<HeadSize64>(job, row, kvHead, first, count, space, scores, queries, partial);
                     else if (d == 128) RunChunk<HeadSize128>(job, row, kvHead, first, count, space, scores, queries, partial);
                     else RunChunk<AnyHeadSize>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    WeightReadAhead.Fetch(ahead, task - start, end - start);
                 }
             }
         }

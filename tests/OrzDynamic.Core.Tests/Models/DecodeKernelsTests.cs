@@ -302,6 +302,39 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public unsafe void LongAttentionOnTheWorkersFetchesTheOfferedWeightsAndKeepsItsBits()
+    {
+        // Between two products the next weights are read ahead in the background; a long attention that needs every
+        // worker takes over that read (WeightReadAhead) and must not change a bit of its own result.
+        using var ng = no_grad();
+        var threads = get_num_threads();
+        var weights = new byte[1 << 20];
+        try
+        {
+            set_num_threads(2);
+            const int keys = 3 * SplitKeyAttention.ChunkKeys;
+            var (q, k, v) = AttentionInputs(1, 14, 2, 64, keys, ScalarType.BFloat16, 40);
+            using var _q = q;
+            using var _k = k;
+            using var _v = v;
+            WeightReadAhead.Take();
+            using var without = DecodeAttention.Forward(q, k, v, keys, null);
+            fixed (byte* w = weights)
+            {
+                WeightReadAhead.Offer([new WeightReadAhead.Range((nint)w, weights.Length / 2), new WeightReadAhead.Range((nint)w + weights.Length / 2, weights.Length / 2)]);
+                using var with = DecodeAttention.Forward(q, k, v, keys, null);
+                Assert.That(WeightReadAhead.Take(), Is.Empty, "the attention took the offered ranges");
+                Assert.That(BitEqual(with, without), Is.True, "fetching the weights changes no bit of the attention");
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+            WeightReadAhead.Take();
+        }
+    }
+
+    [Test]
     public void AttentionOverSeveralChunksPropagatesANaNKeyOfOneChunk()
     {
         using var ng = no_grad();

@@ -1,43 +1,23 @@
 using NUnit.Framework;
 using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tests.Fixtures;
-using OrzDynamic.Tests;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Tests.Generation;
 
 /// <summary>The rules static and continuous batching share through their one decoding step.</summary>
-public sealed class DecodeStepTests
+public sealed class DecodeStepTests : TinyModelTests
 {
-    private TempDirectory _tmp = null!;
-    private CausalLM _model = null!;
-
-    [OneTimeSetUp]
-    public void LoadTinyModel()
-    {
-        _tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder { ModelType = "qwen2", EosTokenIds = [95] }.Write(_tmp.Sub("ckpt"));
-        _model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
-    }
-
-    [OneTimeTearDown]
-    public void Dispose()
-    {
-        _model.Dispose();
-        _tmp.Dispose();
-    }
-
     [Test]
     public void BothModesRejectAPromptThatFillsThePositionsWhenCalled()
     {
         var options = new GenerationOptions { MaxNewTokens = 5, MaxPositions = 4 };
         GenerationRequest[] requests = [new([1, 2], 7), new([1, 2, 3, 4], 8)];
 
-        var staticError = Assert.Throws<ArgumentException>(() => new TextGenerator(_model).Generate(requests, options))!;
+        var staticError = Assert.Throws<ArgumentException>(() => new TextGenerator(Model).Generate(requests, options))!;
         // Thrown by the call itself, before the answers are enumerated.
-        var continuousError = Assert.Throws<ArgumentException>(() => new ContinuousBatchGenerator(_model, 2).Generate(requests, options))!;
+        var continuousError = Assert.Throws<ArgumentException>(() => new ContinuousBatchGenerator(Model, 2).Generate(requests, options))!;
 
         Assert.That(staticError.Message, Does.StartWith("Prompt 1 has 4 tokens; the model has 4 positions"));
         Assert.That(continuousError.Message, Is.EqualTo(staticError.Message));
@@ -51,8 +31,8 @@ public sealed class DecodeStepTests
         var options = new GenerationOptions { MaxNewTokens = 4, MaxPositions = 6, EosTokenIds = [] };
         GenerationRequest[] requests = [new([5, 6, 7], 1), new([9], 2)];
 
-        var batch = new TextGenerator(_model).Generate(requests, options);
-        var continuous = new ContinuousBatchGenerator(_model, 1).Generate(requests, options).OrderBy(x => x.Index).Select(x => x.Result).ToList();
+        var batch = new TextGenerator(Model).Generate(requests, options);
+        var continuous = new ContinuousBatchGenerator(Model, 1).Generate(requests, options).OrderBy(x => x.Index).Select(x => x.Result).ToList();
 
         Assert.That(batch.Select(r => (r.FinishReason, r.TokenIds.Count)),
             Is.EqualTo(new[] { (FinishReason.ContextLimit, 3), (FinishReason.MaxNewTokens, 4) }));

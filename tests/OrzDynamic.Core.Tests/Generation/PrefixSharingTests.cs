@@ -2,11 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using OrzDynamic.Core.Evaluation;
 using OrzDynamic.Core.Generation;
-using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tests.Fixtures;
 using OrzDynamic.Datasets.Loading;
-using OrzDynamic.Tests;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Tests.Generation;
@@ -15,28 +13,10 @@ namespace OrzDynamic.Core.Tests.Generation;
 /// Prefix sharing: the K draws of a prompt take one prefill, in static and continuous batching, and every generated id
 /// is the same as with a prompt pass per draw.
 /// </summary>
-public sealed class PrefixSharingTests
+public sealed class PrefixSharingTests : TinyModelTests
 {
     private const int Samples = 3;
     private const int BatchSize = 3;
-
-    private TempDirectory _tmp = null!;
-    private CausalLM _model = null!;
-
-    [OneTimeSetUp]
-    public void LoadTinyModel()
-    {
-        _tmp = new TempDirectory();
-        var dir = new TinyCheckpointBuilder { ModelType = "qwen2", EosTokenIds = [95] }.Write(_tmp.Sub("ckpt"));
-        _model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
-    }
-
-    [OneTimeTearDown]
-    public void Dispose()
-    {
-        _model.Dispose();
-        _tmp.Dispose();
-    }
 
     /// <summary>Seven prompts of 1–12 random ids (so static batches are padded); the text is the key of its ids.</summary>
     private static (EvalSample[] Samples, Dictionary<string, IReadOnlyList<int>> Ids) Prompts(long vocab)
@@ -56,8 +36,8 @@ public sealed class PrefixSharingTests
     /// <summary>Runs the scheduler over every draw; the ids of each (index, sample number) and the scheduler.</summary>
     private (Dictionary<(int, int), IReadOnlyList<int>> Ids, AnswerScheduler Scheduler) Run(GenerationMode mode, bool share)
     {
-        var (samples, ids) = Prompts(_model.Config.VocabSize);
-        var scheduler = new AnswerScheduler(_model, mode, BatchSize, NullLogger.Instance, share);
+        var (samples, ids) = Prompts(Model.Config.VocabSize);
+        var scheduler = new AnswerScheduler(Model, mode, BatchSize, NullLogger.Instance, share);
         // Sampled, with frequent stop tokens, so that answers differ per draw and end at different lengths.
         var options = new GenerationOptions { MaxNewTokens = 10, Temperature = 1.0, EosTokenIds = [10, 20, 30, 40] };
         var answers = new Dictionary<(int, int), IReadOnlyList<int>>();
@@ -91,8 +71,8 @@ public sealed class PrefixSharingTests
     {
         var stats = new PrefillStats();
         using var share = new StaticPrefillShare();
-        var gen = new TextGenerator(_model, share: share, stats: stats);
-        var plain = new TextGenerator(_model);
+        var gen = new TextGenerator(Model, share: share, stats: stats);
+        var plain = new TextGenerator(Model);
         var options = new GenerationOptions { MaxNewTokens = 6, Temperature = 1.0, EosTokenIds = [] };
         int[][] prompts = [[5, 6, 7, 8], [9, 10], [11, 12, 13]];
         GenerationRequest[] Requests(int[][] p, long seed) => p.Select((ids, i) => new GenerationRequest(ids, seed + i)).ToArray();
@@ -133,7 +113,7 @@ public sealed class PrefixSharingTests
         PromptPrefill Compute()
         {
             computedCount++;
-            return new PromptPrefill(_model.CreateCache(1, 1), zeros(1, 4));
+            return new PromptPrefill(Model.CreateCache(1, 1), zeros(1, 4));
         }
         var expected = new (bool Computed, bool Owned, int Kept)[]
         {

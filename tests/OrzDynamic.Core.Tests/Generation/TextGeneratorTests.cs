@@ -3,33 +3,14 @@ using OrzDynamic.Core.Generation;
 using OrzDynamic.Core.Loading;
 using OrzDynamic.Core.Models;
 using OrzDynamic.Core.Tests.Fixtures;
-using OrzDynamic.Metrics.SafeTensors;
 using OrzDynamic.Tests;
+using OrzDynamic.Metrics.SafeTensors;
 using static TorchSharp.torch;
 
 namespace OrzDynamic.Core.Tests.Generation;
 
-public sealed class TextGeneratorTests
+public sealed class TextGeneratorTests : TinyModelTests
 {
-    private TempDirectory _tmp = null!;
-    private CausalLM _model = null!;
-
-    [OneTimeSetUp]
-    public void LoadTinyModel()
-    {
-        _tmp = new TempDirectory();
-        // Eos 95 is never the argmax of this seeded model in the first steps, so greedy runs to max length unless told otherwise.
-        var dir = new TinyCheckpointBuilder { ModelType = "qwen2", EosTokenIds = [95] }.Write(_tmp.Sub("ckpt"));
-        _model = CheckpointLoader.Load(dir, new ModelLoadOptions { DType = ScalarType.Float32 });
-    }
-
-    [OneTimeTearDown]
-    public void Dispose()
-    {
-        _model.Dispose();
-        _tmp.Dispose();
-    }
-
     /// <summary>Greedy decoding by recomputing the whole prefix every step (no cache).</summary>
     private static List<int> GreedyByRecomputation(CausalLM model, IReadOnlyList<int> prompt, int steps, ISet<int>? eos = null)
     {
@@ -51,10 +32,10 @@ public sealed class TextGeneratorTests
     public void GreedyBatchedEqualsRecomputationOnePromptAtATime()
     {
         int[][] prompts = [[5, 9, 17], [3, 80, 44, 12, 7, 61, 33], [90], [1, 2, 4, 8, 16]];
-        var results = new TextGenerator(_model).Generate(prompts, new GenerationOptions { MaxNewTokens = 10 });
+        var results = new TextGenerator(Model).Generate(prompts, new GenerationOptions { MaxNewTokens = 10 });
         for (var r = 0; r < prompts.Length; r++)
         {
-            Assert.That(results[r].TokenIds, Is.EqualTo(GreedyByRecomputation(_model, prompts[r], 10)), $"row {r}");
+            Assert.That(results[r].TokenIds, Is.EqualTo(GreedyByRecomputation(Model, prompts[r], 10)), $"row {r}");
             Assert.That(results[r].PromptLength, Is.EqualTo(prompts[r].Length));
             Assert.That(results[r].FinishReason, Is.EqualTo(FinishReason.MaxNewTokens));
         }
@@ -64,16 +45,16 @@ public sealed class TextGeneratorTests
     public void RowsStopIndependentlyOnAnyEosId()
     {
         int[][] prompts = [[5, 9, 17], [3, 80, 44, 12]];
-        var free = new TextGenerator(_model).Generate(prompts, new GenerationOptions { MaxNewTokens = 8 });
+        var free = new TextGenerator(Model).Generate(prompts, new GenerationOptions { MaxNewTokens = 8 });
         // Make row 0's third token and row 1's fifth token stop tokens (if they differ from earlier tokens of the rows).
         var eos0 = free[0].TokenIds[2];
         var eos1 = free[1].TokenIds[4];
         var stops = new[] { eos0, eos1 };
-        var results = new TextGenerator(_model).Generate(prompts, new GenerationOptions { MaxNewTokens = 8, EosTokenIds = stops },
+        var results = new TextGenerator(Model).Generate(prompts, new GenerationOptions { MaxNewTokens = 8, EosTokenIds = stops },
             decode: ids => string.Join(",", ids));
         for (var r = 0; r < 2; r++)
         {
-            var expected = GreedyByRecomputation(_model, prompts[r], 8, stops.ToHashSet());
+            var expected = GreedyByRecomputation(Model, prompts[r], 8, stops.ToHashSet());
             Assert.That(results[r].TokenIds, Is.EqualTo(expected), $"row {r}");
             var stopped = expected.Count < 8 || stops.Contains(expected[^1]);
             Assert.That(results[r].FinishReason, Is.EqualTo(stopped ? FinishReason.EndOfSequence : FinishReason.MaxNewTokens));
@@ -87,7 +68,7 @@ public sealed class TextGeneratorTests
     public void SeededSamplingIsReproducibleAndSeedMatters()
     {
         int[][] prompts = [[5, 9, 17], [3, 80]];
-        var gen = new TextGenerator(_model);
+        var gen = new TextGenerator(Model);
         var o = new GenerationOptions { MaxNewTokens = 16, Temperature = 1.5, TopK = 40, TopP = 0.95, Seed = 42 };
         var a = gen.Generate(prompts, o);
         var b = gen.Generate(prompts, o);
@@ -102,7 +83,7 @@ public sealed class TextGeneratorTests
     public void TopKOneEqualsGreedy()
     {
         int[][] prompts = [[5, 9, 17], [3, 80, 44, 12, 7]];
-        var gen = new TextGenerator(_model);
+        var gen = new TextGenerator(Model);
         var greedy = gen.Generate(prompts, new GenerationOptions { MaxNewTokens = 12 });
         var topk1 = gen.Generate(prompts, new GenerationOptions { MaxNewTokens = 12, Temperature = 2.0, TopK = 1, Seed = 7 });
         Assert.That(topk1.Select(x => x.TokenIds), Is.EqualTo(greedy.Select(x => x.TokenIds)));
@@ -112,7 +93,7 @@ public sealed class TextGeneratorTests
     public void TinyTopPEqualsGreedy()
     {
         int[][] prompts = [[5, 9, 17]];
-        var gen = new TextGenerator(_model);
+        var gen = new TextGenerator(Model);
         var greedy = gen.Generate(prompts, new GenerationOptions { MaxNewTokens = 12 });
         var nucleus = gen.Generate(prompts, new GenerationOptions { MaxNewTokens = 12, Temperature = 1.0, TopP = 1e-6, Seed = 3 });
         Assert.That(nucleus[0].TokenIds, Is.EqualTo(greedy[0].TokenIds));
@@ -137,19 +118,19 @@ public sealed class TextGeneratorTests
         int[][] prompts = [[5, 9, 17], [3, 80]];
         var reports = new List<int>();
         var progress = new SynchronousProgress(reports.Add);
-        var results = await new TextGenerator(_model).GenerateAsync(prompts, new GenerationOptions { MaxNewTokens = 5 }, progress: progress);
+        var results = await new TextGenerator(Model).GenerateAsync(prompts, new GenerationOptions { MaxNewTokens = 5 }, progress: progress);
         Assert.That(results, Has.Count.EqualTo(2));
         Assert.That(reports, Is.EqualTo(new[] { 2, 4, 6, 8, 10 }));
         using var cts = new CancellationTokenSource();
         var cancelling = new SynchronousProgress(n => { if (n >= 4) cts.Cancel(); });
-        Assert.That(async () => await new TextGenerator(_model).GenerateAsync(prompts, new GenerationOptions { MaxNewTokens = 50 }, progress: cancelling, cancellationToken: cts.Token),
+        Assert.That(async () => await new TextGenerator(Model).GenerateAsync(prompts, new GenerationOptions { MaxNewTokens = 50 }, progress: cancelling, cancellationToken: cts.Token),
             Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
     public void InvalidInputIsRejected()
     {
-        var gen = new TextGenerator(_model);
+        var gen = new TextGenerator(Model);
         Assert.Throws<ArgumentException>(() => gen.Generate([[]], new GenerationOptions()));
         Assert.Throws<ArgumentException>(() => gen.Generate([[1, 96]], new GenerationOptions()));
         Assert.Throws<ArgumentOutOfRangeException>(() => gen.Generate([[1]], new GenerationOptions { MaxNewTokens = 0 }));

@@ -1,14 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-using OrzDynamic.Metrics;
-using OrzDynamic.Metrics.Kernels;
-using OrzDynamic.Metrics.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
-using OrzDynamic.Core.Models;
 
 namespace OrzDynamic.Core.Kernels;
 

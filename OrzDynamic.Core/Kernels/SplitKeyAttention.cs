@@ -331,28 +331,21 @@ internal static class SplitKeyAttention
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Prefetch(byte* head, int* slots, int first, int count, long rowBytes)
     {
-        if (count <= 0 || !Sse.IsSupported || !Prefetching) return;
+        if (count <= 0 || !Prefetching) return;
         if (slots is not null && slots[count - 1] - slots[0] != count - 1) return;
-        var start = head + (slots is null ? first : slots[0]) * rowBytes;
-        var end = start + count * rowBytes;
-        for (var line = (byte*)((nint)start & ~(nint)63); line < end; line += 64) Sse.Prefetch0(line);
+        CacheLines.Fetch(head + (slots is null ? first : slots[0]) * rowBytes, count * rowBytes, 0, 1, toL1: true);
     }
 
     /// <summary>
     /// Slice <paramref name="part"/> of <paramref name="parts"/> of the keys and values of slots [<paramref name="start"/>,
-    /// start + <paramref name="count"/>) asked into L2.
+    /// start + <paramref name="count"/>) asked into L2: the first half of the parts (an even number) fetch the keys, the
+    /// second half the values.
     /// </summary>
     private static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
     {
-        if (count <= 0 || !Sse.IsSupported || !Prefetching) return;
-        var lines = count * rowBytes / 64; // per region
-        var from = 2 * lines * part / parts;
-        var to = 2 * lines * (part + 1) / parts;
-        for (var line = from; line < to; line++)
-        {
-            var region = line < lines ? keys : values;
-            Sse.Prefetch1(region + start * rowBytes + (line % lines) * 64);
-        }
+        if (count <= 0 || !Prefetching) return;
+        var half = parts / 2;
+        CacheLines.Fetch((part < half ? keys : values) + start * rowBytes, count * rowBytes, part % half, half, toL1: false);
     }
 
     /// <summary>

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
-
 namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
@@ -27,13 +24,6 @@ internal static class WeightReadAhead
     /// Asks for slice <paramref name="slice"/> of <paramref name="slices"/> of <paramref name="range"/> to be brought into
     /// the cache (L2; never faults).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Fetch(Range range, int slice, int slices)
-    {
-        if (!Sse.IsSupported || slices <= 0 || range.Length <= 0) return;
-        var lines = (range.Length + 63) / 64;
-        var from = lines * slice / slices;
-        var to = lines * (slice + 1) / slices;
-        for (var line = from; line < to; line++) Sse.Prefetch1((byte*)range.Start + line * 64);
-    }
+    public static unsafe void Fetch(Range range, int slice, int slices) =>
+        CacheLines.Fetch((byte*)range.Start, range.Length, slice, slices, toL1: false);
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 
-
 namespace OrzDynamic.Core.Kernels;
 
 /// <summary>

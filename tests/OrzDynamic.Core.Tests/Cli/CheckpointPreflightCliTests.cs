@@ -14,27 +14,14 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class CheckpointPreflightCliTests
+public class CheckpointPreflightCliTests : EvalFixtureCliTests
 {
-    private EvalFixture _fx = null!;
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _fx = new EvalFixture();
-        _cli = new CliRunner(_fx.Root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown() => _fx.Dispose();
-
     /// <summary>A third checkpoint with the fixture's tokenizer, written by <paramref name="builder"/> and then <paramref name="spoil"/>.</summary>
     private string Third(string name, Func<int[], TinyCheckpointBuilder> builder, Action<string>? spoil = null)
     {
-        var dir = Path.Combine(_fx.Root, "preflight", name, "iter20");
+        var dir = Path.Combine(Fx.Root, "preflight", name, "iter20");
         Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(_fx.Checkpoints[0]).Where(f => Path.GetFileName(f).StartsWith("tokenizer", StringComparison.Ordinal)
+        foreach (var f in Directory.GetFiles(Fx.Checkpoints[0]).Where(f => Path.GetFileName(f).StartsWith("tokenizer", StringComparison.Ordinal)
                      || Path.GetFileName(f) == "generation_config.json"))
             File.Copy(f, Path.Combine(dir, Path.GetFileName(f)), overwrite: true);
         builder([.. HfTokenizer.FromDirectory(dir).EosTokenIds]).Write(dir);
@@ -52,16 +39,16 @@ public class CheckpointPreflightCliTests
 
     private void AssertRefusedFast(string name, string third, params string[] mustContain)
     {
-        var outDir = Path.Combine(_fx.Root, "preflight-out", name);
+        var outDir = Path.Combine(Fx.Root, "preflight-out", name);
         var cpuBefore = ChildrenCpu();
         var sw = Stopwatch.StartNew();
-        var r = _cli.Run("--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], third, "--data", _fx.DatasetA, "--output_dir", outDir,
+        var r = Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], Fx.Checkpoints[1], third, "--data", Fx.DatasetA, "--output_dir", outDir,
             "--generate_max_len", "6", "--batch_size", "4");
         sw.Stop();
         var cpu = ChildrenCpu() - cpuBefore;
         TestContext.Out.WriteLine($"{name}: refused after {sw.ElapsedMilliseconds} ms wall, {cpu.TotalMilliseconds:0} ms CPU (whole process, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         var line = CliRunner.AssertRefused(r, [third, .. mustContain]);
-        Assert.That(line, Does.Not.Contain(_fx.Checkpoints[0] + ":").And.Not.Contain(_fx.Checkpoints[1] + ":"), "only the third checkpoint is named");
+        Assert.That(line, Does.Not.Contain(Fx.Checkpoints[0] + ":").And.Not.Contain(Fx.Checkpoints[1] + ":"), "only the third checkpoint is named");
         // The process's CPU time (user + system), which a loaded machine does not stretch the way it stretches wall time.
         Assert.That(cpu, Is.LessThan(TimeSpan.FromSeconds(2)), "refused before any model work");
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
@@ -87,7 +74,7 @@ public class CheckpointPreflightCliTests
     [Test]
     public void ThirdCheckpoint_CorruptSafetensorsHeader_RefusedWithin2s_NamingIt()
     {
-        var third = Third("header", eos => Ok(_fx.VocabSize, eos), CorruptHeaderLength);
+        var third = Third("header", eos => Ok(Fx.VocabSize, eos), CorruptHeaderLength);
         AssertRefusedFast("header", third, "model.safetensors", "header length");
     }
 
@@ -96,7 +83,7 @@ public class CheckpointPreflightCliTests
     {
         var third = Third("shape", eos => new TinyCheckpointBuilder
         {
-            VocabSize = _fx.VocabSize, EosTokenIds = eos, Seed = 7, Reshape = new Dictionary<string, long[]> { ["model.norm.weight"] = [31] },
+            VocabSize = Fx.VocabSize, EosTokenIds = eos, Seed = 7, Reshape = new Dictionary<string, long[]> { ["model.norm.weight"] = [31] },
         });
         AssertRefusedFast("shape", third, "model.norm.weight");
     }
@@ -104,19 +91,19 @@ public class CheckpointPreflightCliTests
     [Test]
     public void ThirdCheckpoint_VocabSizeBelowTokenizerIds_RefusedWithin2s_NamingIt()
     {
-        var third = Third("vocab", eos => Ok(_fx.VocabSize - 8, eos));
-        AssertRefusedFast("vocab", third, "vocab_size " + (_fx.VocabSize - 8));
+        var third = Third("vocab", eos => Ok(Fx.VocabSize - 8, eos));
+        AssertRefusedFast("vocab", third, "vocab_size " + (Fx.VocabSize - 8));
     }
 
     [Test]
     public void NoCheckpointHasAChatTemplate_EveryCheckpointNamedInOneLine()
     {
         // The checkpoints of the fixture have no chat template: --prompt_template chat is refused for all three at once.
-        var third = Third("chat", eos => Ok(_fx.VocabSize, eos));
-        var outDir = Path.Combine(_fx.Root, "preflight-out", "chat");
-        var r = _cli.Run("--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], third, "--data", _fx.DatasetA, "--output_dir", outDir,
+        var third = Third("chat", eos => Ok(Fx.VocabSize, eos));
+        var outDir = Path.Combine(Fx.Root, "preflight-out", "chat");
+        var r = Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], Fx.Checkpoints[1], third, "--data", Fx.DatasetA, "--output_dir", outDir,
             "--prompt_template", "chat");
-        var line = CliRunner.AssertRefused(r, "3 problems", _fx.Checkpoints[0], _fx.Checkpoints[1], third);
+        var line = CliRunner.AssertRefused(r, "3 problems", Fx.Checkpoints[0], Fx.Checkpoints[1], third);
         Assert.That(line, Does.Contain("chat template"));
     }
 }

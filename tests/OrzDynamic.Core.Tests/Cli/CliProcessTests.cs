@@ -10,29 +10,16 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// <summary>Runs the built CLI (samples/OrzDynamic.Cli) as a separate process and checks exit codes and outputs.</summary>
 [TestFixture]
 [NonParallelizable]
-public class CliProcessTests
+public class CliProcessTests : EvalFixtureCliTests
 {
-    private EvalFixture _fx = null!;
-    private CliRunner _cli = null!;
+    private Process Start(params string[] args) => Cli.Start(args);
 
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _fx = new EvalFixture();
-        _cli = new CliRunner(_fx.Root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown() => _fx.Dispose();
-
-    private Process Start(params string[] args) => _cli.Start(args);
-
-    private (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
+    private (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Test]
     public void DeviceCudaOnCpuBuild_Exit2_NamesBackendProperty()
     {
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--device", "cuda");
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--device", "cuda");
         Assert.That(code, Is.EqualTo(2), err);
         Assert.That(err, Does.StartWith("error: ").And.Contain("-p:TorchBackend=cuda-linux").And.Contain("TorchSharp-cpu").And.Not.Contain("   at "));
     }
@@ -40,7 +27,7 @@ public class CliProcessTests
     [Test]
     public void BadFlagValue_Exit2_OneLineNoStackTrace()
     {
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--top_k", "many");
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--top_k", "many");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.StartWith("error: ").And.Contain("--top_k").And.Not.Contain("   at "));
     }
@@ -48,10 +35,10 @@ public class CliProcessTests
     [Test]
     public void BadErrorBarsOrConfidenceLevel_Exit2()
     {
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--error_bars", "sem");
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--error_bars", "sem");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("--error_bars").And.Not.Contain("   at "));
-        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--confidence_level", "95");
+        (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--confidence_level", "95");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("ConfidenceLevel").And.Not.Contain("   at "));
     }
@@ -59,7 +46,7 @@ public class CliProcessTests
     [Test]
     public void InvalidConfig_Exit2_ListsEveryProblem()
     {
-        var (code, _, err) = Run("--checkpoint_paths", "/no/such/ckpt", "--data", _fx.DatasetA, "--top_p", "1.5", "--batch_size", "0");
+        var (code, _, err) = Run("--checkpoint_paths", "/no/such/ckpt", "--data", Fx.DatasetA, "--top_p", "1.5", "--batch_size", "0");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("ModelPath '/no/such/ckpt' is not a directory").And.Contain("TopP").And.Contain("BatchSize").And.Not.Contain("   at "));
     }
@@ -67,7 +54,7 @@ public class CliProcessTests
     [Test]
     public void MissingData_Exit2()
     {
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0]);
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0]);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("--data"));
     }
@@ -75,14 +62,14 @@ public class CliProcessTests
     [Test]
     public void UnknownAnswerChecker_Exit2_ListsTheKnownCheckers()
     {
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "alpha=maths");
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--answer_checker", "alpha=maths");
         Assert.That(code, Is.EqualTo(2), err);
         Assert.That(err, Does.StartWith("error: ").And.Contain("'maths' for dataset 'alpha'").And.Contain("math, multiple_choice, orz, text_game")
             .And.Not.Contain("   at "));
-        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "=math");
+        (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--answer_checker", "=math");
         Assert.That(code, Is.EqualTo(2), err);
         Assert.That(err, Does.Contain("--answer_checker '=math'").And.Not.Contain("   at "));
-        (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--answer_checker", "math", "text_game");
+        (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--answer_checker", "math", "text_game");
         Assert.That(code, Is.EqualTo(2), err);
         Assert.That(err, Does.Contain("selects twice for all datasets"));
     }
@@ -90,8 +77,8 @@ public class CliProcessTests
     [Test]
     public void AnswerCheckerFlag_SelectsPerDatasetAndForAll_RecordedInTheManifest()
     {
-        var outDir = Path.Combine(_fx.Root, "cli-checkers");
-        var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, _fx.DatasetB, "--output_dir", outDir,
+        var outDir = Path.Combine(Fx.Root, "cli-checkers");
+        var (code, stdout, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, Fx.DatasetB, "--output_dir", outDir,
             "--generate_max_len", "4", "--greedy", "--batch_size", "4", "--answer_checker", "alpha=text_game", "--answer_checker", "multiple_choice");
         Assert.That(code, Is.EqualTo(0), stdout + err);
         var manifest = File.ReadAllText(Path.Combine(outDir, "iter0", OutputLayout.Manifest));
@@ -103,9 +90,9 @@ public class CliProcessTests
     [Test]
     public void MalformedDataFile_Exit2_NamesFileAndRecord()
     {
-        var bad = Path.Combine(_fx.Root, "bad.json");
+        var bad = Path.Combine(Fx.Root, "bad.json");
         File.WriteAllText(bad, """[{"prompt":[{"from":"user","value":"q"}],"final_answer":"1"},{"prompt":3}]""");
-        var (code, _, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", bad, "--output_dir", Path.Combine(_fx.Root, "bad-out"));
+        var (code, _, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", bad, "--output_dir", Path.Combine(Fx.Root, "bad-out"));
         Assert.That(code, Is.EqualTo(2), err);
         Assert.That(err, Does.Contain("bad.json").And.Not.Contain("   at "));
     }
@@ -113,8 +100,8 @@ public class CliProcessTests
     [Test]
     public void TwoCheckpoints_Exit0_WritesResultsAndTrends()
     {
-        var outDir = Path.Combine(_fx.Root, "cli-ok");
-        var (code, stdout, err) = Run("--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, _fx.DatasetB,
+        var outDir = Path.Combine(Fx.Root, "cli-ok");
+        var (code, stdout, err) = Run("--checkpoint_paths", Fx.Checkpoints[0], Fx.Checkpoints[1], "--data", Fx.DatasetA, Fx.DatasetB,
             "--output_dir", outDir, "--generate_max_len", "8", "--greedy", "--batch_size", "4", "--error_bars", "ci");
         Assert.That(code, Is.EqualTo(0), stdout + err);
         Assert.That(File.Exists(Path.Combine(outDir, "comparisons.csv")) && File.Exists(Path.Combine(outDir, "comparisons.json")), Is.True);
@@ -135,17 +122,17 @@ public class CliProcessTests
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/perl") || !File.Exists("/bin/kill"))
             Assert.Ignore("needs Linux with /bin/kill and /usr/bin/perl");
-        var outDir = Path.Combine(_fx.Root, "cli-cancel");
-        var many = Path.Combine(_fx.Root, "many.jsonl");
+        var outDir = Path.Combine(Fx.Root, "cli-cancel");
+        var many = Path.Combine(Fx.Root, "many.jsonl");
         File.WriteAllLines(many, Enumerable.Range(0, 300).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} + 1?", answer = $"\\boxed{{{i + 1}}}" })));
         // The perl shim unblocks SIGINT and restores its default, then execs the CLI in its own process (same pid): a
         // test host may run with SIGINT blocked or ignored, and both survive fork and exec. The run itself (300 answers
         // of up to 3000 tokens, one at a time) takes minutes; SIGINT (a real Ctrl-C) is sent once the first answer is
         // journaled, so the run is caught mid-way whatever the machine's speed.
-        var psi = new ProcessStartInfo("/usr/bin/perl") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _fx.Root };
+        var psi = new ProcessStartInfo("/usr/bin/perl") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Fx.Root };
         foreach (var a in new[] { "-e",
                      "use POSIX; sigprocmask(SIG_UNBLOCK, POSIX::SigSet->new(SIGINT)); $SIG{INT} = 'DEFAULT'; exec { 'dotnet' } 'dotnet', @ARGV or die \"exec dotnet: $!\"",
-                     _cli.CliDll, "--checkpoint_paths", _fx.Checkpoints[0], "--data", many,
+                     Cli.CliDll, "--checkpoint_paths", Fx.Checkpoints[0], "--data", many,
                      "--output_dir", outDir, "--generate_max_len", "3000", "--batch_size", "1" })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -17,32 +17,19 @@ namespace OrzDynamic.Core.Tests.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class ReliabilityCliTests
+public class ReliabilityCliTests : EvalFixtureCliTests
 {
-    private EvalFixture _fx = null!;
-    private CliRunner _cli = null!;
-
-    [OneTimeSetUp]
-    public void SetUp()
-    {
-        _fx = new EvalFixture();
-        _cli = new CliRunner(_fx.Root);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown() => _fx.Dispose();
-
-    private string Out(string name) => Path.Combine(_fx.Root, "rel", name);
+    private string Out(string name) => Path.Combine(Fx.Root, "rel", name);
 
     private string[] Args(string outDir, string checkpoint, params string[] extra) =>
-        ["--checkpoint_paths", checkpoint, "--data", _fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "6", "--batch_size", "4", .. extra];
+        ["--checkpoint_paths", checkpoint, "--data", Fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "6", "--batch_size", "4", .. extra];
 
     /// <summary>A checkpoint beside the fixture's, with the fixture's tokenizer and the given builder settings.</summary>
     private string Checkpoint(string name, Func<int[], TinyCheckpointBuilder> builder)
     {
-        var dir = Path.Combine(_fx.Root, "special", name, "iter5");
+        var dir = Path.Combine(Fx.Root, "special", name, "iter5");
         Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(_fx.Checkpoints[0]).Where(f => Path.GetFileName(f).StartsWith("tokenizer", StringComparison.Ordinal)
+        foreach (var f in Directory.GetFiles(Fx.Checkpoints[0]).Where(f => Path.GetFileName(f).StartsWith("tokenizer", StringComparison.Ordinal)
                      || Path.GetFileName(f) == "generation_config.json"))
             File.Copy(f, Path.Combine(dir, Path.GetFileName(f)), overwrite: true);
         var eos = HfTokenizer.FromDirectory(dir).EosTokenIds.ToArray();
@@ -59,8 +46,8 @@ public class ReliabilityCliTests
 
     private int LongestFixturePrompt()
     {
-        var tok = HfTokenizer.FromDirectory(_fx.Checkpoints[0]);
-        return new Datasets.Loading.EvalDataLoader().Load([_fx.DatasetA, _fx.DatasetB], new Datasets.Loading.EvalDataOptions(), tok)
+        var tok = HfTokenizer.FromDirectory(Fx.Checkpoints[0]);
+        return new Datasets.Loading.EvalDataLoader().Load([Fx.DatasetA, Fx.DatasetB], new Datasets.Loading.EvalDataOptions(), tok)
             .Samples.Max(s => tok.Encode(PromptTemplate.Orz.Render(s.Question, tok.BosToken)).Count);
     }
 
@@ -68,9 +55,9 @@ public class ReliabilityCliTests
     [Test]
     public void Case01_NanLogitsWhileSampling_SampleInvalidWithWarning()
     {
-        var ckpt = Checkpoint("nan", eos => new TinyCheckpointBuilder { VocabSize = _fx.VocabSize, EosTokenIds = eos, NanTensors = ["model.norm.weight"] });
+        var ckpt = Checkpoint("nan", eos => new TinyCheckpointBuilder { VocabSize = Fx.VocabSize, EosTokenIds = eos, NanTensors = ["model.norm.weight"] });
         var outDir = Out("nan");
-        var r = _cli.Run(Args(outDir, ckpt, "--temperature", "0.7", "--top_p", "0.9"));
+        var r = Cli.Run(Args(outDir, ckpt, "--temperature", "0.7", "--top_p", "0.9"));
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         Assert.That(r.Err + r.Out, Does.Not.Contain("   at "));
         var records = Journal(Path.Combine(outDir, "iter5"));
@@ -86,11 +73,11 @@ public class ReliabilityCliTests
     public void Case02_03_HugeGenerateMaxLen_CappedAtContextWithWarning(string maxLen)
     {
         int positions = LongestFixturePrompt() + 8;
-        var ckpt = Checkpoint("ctx" + positions, eos => new TinyCheckpointBuilder { VocabSize = _fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = positions });
+        var ckpt = Checkpoint("ctx" + positions, eos => new TinyCheckpointBuilder { VocabSize = Fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = positions });
         var outDir = Out("huge" + maxLen);
         var args = Args(outDir, ckpt).ToList();
         args[args.IndexOf("--generate_max_len") + 1] = maxLen;
-        var r = _cli.Run([.. args, "--data", _fx.DatasetB]);
+        var r = Cli.Run([.. args, "--data", Fx.DatasetB]);
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         var logs = CliRunner.Logs(outDir);
         Assert.That(logs, Does.Contain($"GenerateMaxLen {maxLen} exceeds the model's {positions} positions: capped at {positions - 1}"));
@@ -107,13 +94,13 @@ public class ReliabilityCliTests
     [Test]
     public void Case02_KvCacheBeyondMemory_Exit2_EarlierResultsUnchanged()
     {
-        var ckpt = Checkpoint("hugectx", eos => new TinyCheckpointBuilder { VocabSize = _fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = int.MaxValue });
+        var ckpt = Checkpoint("hugectx", eos => new TinyCheckpointBuilder { VocabSize = Fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = int.MaxValue });
         var outDir = Out("kv");
-        Assert.That(_cli.Run(Args(outDir, ckpt)).Code, Is.EqualTo(0));
+        Assert.That(Cli.Run(Args(outDir, ckpt)).Code, Is.EqualTo(0));
         var before = CliRunner.Snapshot(outDir);
         var args = Args(outDir, ckpt).ToList();
         args[args.IndexOf("--generate_max_len") + 1] = "2147483647";
-        CliRunner.AssertRefused(_cli.Run([.. args]), "KV cache", "GiB", "lower --generate_max_len or --batch_size");
+        CliRunner.AssertRefused(Cli.Run([.. args]), "KV cache", "GiB", "lower --generate_max_len or --batch_size");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
     }
 
@@ -121,19 +108,19 @@ public class ReliabilityCliTests
     [Test]
     public void Case04_OutputDirIsAFile_Exit2()
     {
-        CliRunner.AssertRefused(_cli.Run(Args("/dev/null", _fx.Checkpoints[0])), "/dev/null", "is an existing file (or device)");
+        CliRunner.AssertRefused(Cli.Run(Args("/dev/null", Fx.Checkpoints[0])), "/dev/null", "is an existing file (or device)");
         var file = Out("plainfile");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllText(file, "keep me");
-        CliRunner.AssertRefused(_cli.Run(Args(file, _fx.Checkpoints[0])), file, "is an existing file");
-        CliRunner.AssertRefused(_cli.Run(Args(Path.Combine(file, "sub"), _fx.Checkpoints[0])), file, "is a file");
+        CliRunner.AssertRefused(Cli.Run(Args(file, Fx.Checkpoints[0])), file, "is an existing file");
+        CliRunner.AssertRefused(Cli.Run(Args(Path.Combine(file, "sub"), Fx.Checkpoints[0])), file, "is a file");
         Assert.That(File.ReadAllText(file), Is.EqualTo("keep me"));
 
         var outDir = Out("ckptfile");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "iter0"), "not a directory");
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), Path.Combine(outDir, "iter0"), "is an existing file");
+        CliRunner.AssertRefused(Cli.Run(Args(outDir, Fx.Checkpoints[0])), Path.Combine(outDir, "iter0"), "is an existing file");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
     }
 
@@ -144,7 +131,7 @@ public class ReliabilityCliTests
         var outDir = Out("journaldir");
         Directory.CreateDirectory(Path.Combine(outDir, "iter0", OutputLayout.Journal));
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), OutputLayout.Journal, "is a directory");
+        CliRunner.AssertRefused(Cli.Run(Args(outDir, Fx.Checkpoints[0])), OutputLayout.Journal, "is a directory");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
         Assert.That(File.Exists(Path.Combine(outDir, "iter0", OutputLayout.Manifest)), Is.False);
     }
@@ -180,7 +167,7 @@ public class ReliabilityCliTests
                 what = "is a FIFO, socket or device, not a regular file";
                 break;
         }
-        var line = CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0])), journal, what, "a journal must be a regular file");
+        var line = CliRunner.AssertRefused(Cli.Run(Args(outDir, Fx.Checkpoints[0])), journal, what, "a journal must be a regular file");
         TestContext.Out.WriteLine(line);
         Assert.That(File.Exists(Path.Combine(ckDir, OutputLayout.Summary)), Is.False, "no results were written");
         if (kind != "fifo") Assert.That(File.ResolveLinkTarget(journal, false), Is.Not.Null, "the link is left as it was");
@@ -191,15 +178,15 @@ public class ReliabilityCliTests
     [Test]
     public void Case05c_DataDirectory_MisspeltFlags_OneLine()
     {
-        var dataDir = Path.GetDirectoryName(_fx.DatasetA)!;
-        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", dataDir, "--output_dir", Out("datadir")),
+        var dataDir = Path.GetDirectoryName(Fx.DatasetA)!;
+        CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", dataDir, "--output_dir", Out("datadir")),
             $"'{dataDir}' is a directory; name the data files in it");
         Assert.That(Directory.Exists(Out("datadir")), Is.False);
 
-        var first = CliRunner.AssertRefused(_cli.Run("--checkpoint_pathz", _fx.Checkpoints[0], "--data", _fx.DatasetA), "--checkpoint_pathz");
+        var first = CliRunner.AssertRefused(Cli.Run("--checkpoint_pathz", Fx.Checkpoints[0], "--data", Fx.DatasetA), "--checkpoint_pathz");
         TestContext.Out.WriteLine(first);
 
-        var after = CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--output_dri", Out("typo")),
+        var after = CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--output_dri", Out("typo")),
             "unknown option '--output_dri' (after --data)");
         TestContext.Out.WriteLine(after);
         Assert.That(Directory.Exists(Out("typo")), Is.False);
@@ -211,15 +198,15 @@ public class ReliabilityCliTests
     {
         if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/bin/mount"))
             Assert.Ignore("needs root on Linux to mount a small tmpfs");
-        var mount = Path.Combine(_fx.Root, "tiny-fs");
+        var mount = Path.Combine(Fx.Root, "tiny-fs");
         Directory.CreateDirectory(mount);
         if (Sh("/bin/mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", mount) != 0) Assert.Ignore("mount -t tmpfs failed (no CAP_SYS_ADMIN)");
         try
         {
-            var many = Path.Combine(_fx.Root, "many60.jsonl");
+            var many = Path.Combine(Fx.Root, "many60.jsonl");
             File.WriteAllLines(many, Enumerable.Range(0, 60).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} + 1?", answer = $"\\boxed{{{i + 1}}}" })));
-            string[] args = ["--checkpoint_paths", _fx.Checkpoints[0], "--data", many, "--output_dir", mount, "--generate_max_len", "4", "--batch_size", "8", "--greedy"];
-            var r = _cli.Run(args);
+            string[] args = ["--checkpoint_paths", Fx.Checkpoints[0], "--data", many, "--output_dir", mount, "--generate_max_len", "4", "--batch_size", "8", "--greedy"];
+            var r = Cli.Run(args);
             Assert.That(r.Code, Is.EqualTo(2), r.Out + r.Err);
             var error = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
             Assert.That(error, Has.Length.EqualTo(1), r.Err);
@@ -233,7 +220,7 @@ public class ReliabilityCliTests
             Assert.That(partial.Select(x => x.Index).Distinct().Count(), Is.EqualTo(partial.Count));
 
             Assert.That(Sh("/bin/mount", "-o", "remount,size=16m", mount), Is.EqualTo(0));
-            var resumed = _cli.Run(args);
+            var resumed = Cli.Run(args);
             Assert.That(resumed.Code, Is.EqualTo(0), resumed.Out + resumed.Err);
             var all = Journal(dir);
             Assert.That(all.Select(x => x.Index).Order(), Is.EqualTo(Enumerable.Range(0, 60)));
@@ -259,18 +246,18 @@ public class ReliabilityCliTests
     [Test]
     public void Case07_PromptBeyondContext_SkippedAndCounted_AnswersCappedPerSample()
     {
-        var tok = HfTokenizer.FromDirectory(_fx.Checkpoints[0]);
+        var tok = HfTokenizer.FromDirectory(Fx.Checkpoints[0]);
         var shortPrompt = tok.Encode(PromptTemplate.Orz.Render("What is 2 + 3?", tok.BosToken)).Count;
         int positions = shortPrompt + 6;
-        var data = Path.Combine(_fx.Root, "ctxdata.jsonl");
+        var data = Path.Combine(Fx.Root, "ctxdata.jsonl");
         File.WriteAllLines(data, new[] { "What is 2 + 3?", "What is 1 + 1?", string.Join(" ", Enumerable.Repeat("a very long question", 40)) }
             .Select(q => JsonSerializer.Serialize(new { prompt = q, answer = "\\boxed{2}" })));
-        var ckpt = Checkpoint("ctx7", eos => new TinyCheckpointBuilder { VocabSize = _fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = positions });
+        var ckpt = Checkpoint("ctx7", eos => new TinyCheckpointBuilder { VocabSize = Fx.VocabSize, EosTokenIds = eos, MaxPositionEmbeddings = positions });
         var outDir = Out("ctx7");
-        var custom = Path.Combine(_fx.Root, "ctxcustom.jsonl");
+        var custom = Path.Combine(Fx.Root, "ctxcustom.jsonl");
         File.WriteAllLines(custom, new[] { ("What is 2 + 3?", " 5"), ("What is 2 + 3?", string.Join(" ", Enumerable.Repeat("far too long", 400))) }
             .Select(x => JsonSerializer.Serialize(new { prompt = x.Item1, response = x.Item2 })));
-        var r = _cli.Run("--checkpoint_paths", ckpt, "--data", data, "--custom_sentence", custom, "--output_dir", outDir, "--generate_max_len", "50", "--greedy");
+        var r = Cli.Run("--checkpoint_paths", ckpt, "--data", data, "--custom_sentence", custom, "--output_dir", outDir, "--generate_max_len", "50", "--greedy");
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         var dir = Path.Combine(outDir, "iter5");
         var records = Journal(dir);
@@ -293,21 +280,21 @@ public class ReliabilityCliTests
     [Test]
     public void Case08_InvalidUtf8_RefusedWithOffset_FlagReplacesWithWarning()
     {
-        var data = Path.Combine(_fx.Root, "badutf8.jsonl");
+        var data = Path.Combine(Fx.Root, "badutf8.jsonl");
         var head = Encoding.UTF8.GetBytes("{\"prompt\": \"What is 2 + 3?\", \"answer\": \"\\\\boxed{5}\"}\n{\"prompt\": \"caf");
         var bytes = head.Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("\", \"answer\": \"\\\\boxed{1}\"}\n")).ToArray();
         File.WriteAllBytes(data, bytes);
         var outDir = Out("utf8");
-        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", data, "--output_dir", outDir, "--generate_max_len", "4"),
+        CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", data, "--output_dir", outDir, "--generate_max_len", "4"),
             "badutf8.jsonl", $"invalid UTF-8 at byte offset {head.Length}", "--allow_invalid_utf8");
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "refused before any model work");
 
-        var custom = Path.Combine(_fx.Root, "badutf8_custom.jsonl");
+        var custom = Path.Combine(Fx.Root, "badutf8_custom.jsonl");
         File.WriteAllBytes(custom, Encoding.UTF8.GetBytes("{\"prompt\": \"a\", \"response\": \"b").Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("\"}\n")).ToArray());
-        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", _fx.DatasetA, "--custom_sentence", custom, "--output_dir", outDir),
+        CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", Fx.DatasetA, "--custom_sentence", custom, "--output_dir", outDir),
             "badutf8_custom.jsonl", "invalid UTF-8 at byte offset 30");
 
-        var r = _cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", data, "--output_dir", outDir, "--generate_max_len", "4", "--allow_invalid_utf8", "--greedy");
+        var r = Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", data, "--output_dir", outDir, "--generate_max_len", "4", "--allow_invalid_utf8", "--greedy");
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         Assert.That(CliRunner.Logs(outDir), Does.Contain($"1 invalid UTF-8 sequence(s) replaced with U+FFFD (first at byte offset {head.Length}, line 2)"));
         Assert.That(Journal(Path.Combine(outDir, "iter0")).Single(x => x.Index == 1).Prompt, Does.Contain("caf\uFFFD("));
@@ -322,7 +309,7 @@ public class ReliabilityCliTests
         var dir = Path.Combine(outDir, "iter0");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), content);
-        var r = _cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy"));
+        var r = Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy"));
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         var manifest = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, OutputLayout.Manifest)))!;
         Assert.That(manifest["generate_max_len"], Is.EqualTo("6"));
@@ -332,7 +319,7 @@ public class ReliabilityCliTests
         // Beside results, an unreadable manifest is refused (the results' settings are unknown) and nothing changes.
         File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), content);
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy")), OutputLayout.Manifest, "unreadable run manifest");
+        CliRunner.AssertRefused(Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy")), OutputLayout.Manifest, "unreadable run manifest");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
     }
 
@@ -341,23 +328,23 @@ public class ReliabilityCliTests
     public void Case10_ChangedSelection_RefusedWithDifferences_ResultsUnchanged()
     {
         var outDir = Out("selection");
-        var first = _cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3"));
+        var first = Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3"));
         Assert.That(first.Code, Is.EqualTo(0), first.Out + first.Err);
         var before = CliRunner.Snapshot(outDir);
-        CliRunner.AssertRefused(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "2")),
+        CliRunner.AssertRefused(Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy", "--max_eval_samples", "2")),
             "different settings or another sample selection", "max_eval_samples: '3' before, '2' now");
-        CliRunner.AssertRefused(_cli.Run([.. Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3"), "--data", _fx.DatasetB]),
+        CliRunner.AssertRefused(Cli.Run([.. Args(outDir, Fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3"), "--data", Fx.DatasetB]),
             "data_files: 'alpha.json' before, 'alpha.json, beta.jsonl' now");
-        var edited = Path.Combine(_fx.Root, "edited", "alpha.json");
+        var edited = Path.Combine(Fx.Root, "edited", "alpha.json");
         Directory.CreateDirectory(Path.GetDirectoryName(edited)!);
-        File.WriteAllText(edited, File.ReadAllText(_fx.DatasetA).Replace("Compute 7 times 6.", "Compute 7 times 8.", StringComparison.Ordinal));
-        Assert.That(File.ReadAllText(edited), Is.Not.EqualTo(File.ReadAllText(_fx.DatasetA)));
-        var editedArgs = Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3");
-        editedArgs[Array.IndexOf(editedArgs, _fx.DatasetA)] = edited;
-        CliRunner.AssertRefused(_cli.Run(editedArgs), "data_sha256:");
+        File.WriteAllText(edited, File.ReadAllText(Fx.DatasetA).Replace("Compute 7 times 6.", "Compute 7 times 8.", StringComparison.Ordinal));
+        Assert.That(File.ReadAllText(edited), Is.Not.EqualTo(File.ReadAllText(Fx.DatasetA)));
+        var editedArgs = Args(outDir, Fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3");
+        editedArgs[Array.IndexOf(editedArgs, Fx.DatasetA)] = edited;
+        CliRunner.AssertRefused(Cli.Run(editedArgs), "data_sha256:");
         Assert.That(CliRunner.Snapshot(outDir), Is.EqualTo(before));
         // The same selection resumes (nothing to do) and leaves the results as they were.
-        Assert.That(_cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3")).Code, Is.EqualTo(0));
+        Assert.That(Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy", "--max_eval_samples", "3")).Code, Is.EqualTo(0));
         var journal = Path.Combine("iter0", OutputLayout.Journal);
         Assert.That(CliRunner.Snapshot(outDir)[journal], Is.EqualTo(before[journal]));
     }
@@ -367,14 +354,14 @@ public class ReliabilityCliTests
     public void Case11_FailedRunWithoutResults_DoesNotBlockCorrectedRerun()
     {
         var outDir = Out("corrected");
-        var bad = Path.Combine(_fx.Root, "bad11.json");
+        var bad = Path.Combine(Fx.Root, "bad11.json");
         File.WriteAllText(bad, """[{"prompt":[{"from":"user","value":"q"}],"final_answer":"1"},{"prompt":3}]""");
-        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], "--data", bad, "--output_dir", outDir), "bad11.json", "record 1");
+        CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], "--data", bad, "--output_dir", outDir), "bad11.json", "record 1");
         // A manifest of another run without results (e.g. one killed before its first sample) is replaced, too.
         var dir = Path.Combine(outDir, "iter0");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, OutputLayout.Manifest), """{"generate_max_len": "99", "seed": "1"}""");
-        var r = _cli.Run(Args(outDir, _fx.Checkpoints[0], "--greedy", "--seed", "5"));
+        var r = Cli.Run(Args(outDir, Fx.Checkpoints[0], "--greedy", "--seed", "5"));
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         Assert.That(Journal(dir), Has.Count.EqualTo(4));
         Assert.That(CliRunner.Logs(outDir), Does.Contain("replacing the manifest of an earlier run that left no results"));
@@ -385,13 +372,13 @@ public class ReliabilityCliTests
     public void Case12_RerunsDoNotPileUpCharts()
     {
         var outDir = Out("charts");
-        string[] args = ["--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "4", "--greedy"];
-        Assert.That(_cli.Run(args).Code, Is.EqualTo(0));
+        string[] args = ["--checkpoint_paths", Fx.Checkpoints[0], Fx.Checkpoints[1], "--data", Fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "4", "--greedy"];
+        Assert.That(Cli.Run(args).Code, Is.EqualTo(0));
         var pngs = Directory.GetFiles(outDir, "*.png", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(outDir, p)).Order().ToArray();
         Assert.That(pngs, Is.EqualTo(new[] { "iter0/ld_comparison_alpha.png", "iter10/ld_comparison_alpha.png", "ld_trends_alpha.png" }));
         Thread.Sleep(1100);   // a timestamped name would differ now
-        Assert.That(_cli.Run(args).Code, Is.EqualTo(0));
-        Assert.That(_cli.Run(args).Code, Is.EqualTo(0));
+        Assert.That(Cli.Run(args).Code, Is.EqualTo(0));
+        Assert.That(Cli.Run(args).Code, Is.EqualTo(0));
         Assert.That(Directory.GetFiles(outDir, "*.png", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(outDir, p)).Order(), Is.EqualTo(pngs));
     }
 
@@ -400,10 +387,10 @@ public class ReliabilityCliTests
     [TestCase("this is not json", "not valid JSON")]
     public void Case13_BadCustomSentenceFile_RefusedBeforeAnyModelWork(string content, string message)
     {
-        var custom = Path.Combine(_fx.Root, $"custom13_{content.Length}.json");
+        var custom = Path.Combine(Fx.Root, $"custom13_{content.Length}.json");
         File.WriteAllText(custom, content);
         var outDir = Out("custom13_" + content.Length);
-        CliRunner.AssertRefused(_cli.Run(["--checkpoint_paths", _fx.Checkpoints[0], _fx.Checkpoints[1], "--data", _fx.DatasetA, "--custom_sentence", custom,
+        CliRunner.AssertRefused(Cli.Run(["--checkpoint_paths", Fx.Checkpoints[0], Fx.Checkpoints[1], "--data", Fx.DatasetA, "--custom_sentence", custom,
             "--output_dir", outDir, "--generate_max_len", "3000"]), Path.GetFileName(custom), message);
         // The observable sign that no model work began (rather than a wall-clock limit): no checkpoint folder exists.
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
@@ -413,12 +400,12 @@ public class ReliabilityCliTests
     [Test]
     public void Case13_BrokenLaterCheckpoint_RefusedBeforeTheFirstStarts()
     {
-        var broken = Path.Combine(_fx.Root, "special", "broken", "iter20");
+        var broken = Path.Combine(Fx.Root, "special", "broken", "iter20");
         Directory.CreateDirectory(broken);
-        foreach (var f in Directory.GetFiles(_fx.Checkpoints[1])) File.Copy(f, Path.Combine(broken, Path.GetFileName(f)), overwrite: true);
+        foreach (var f in Directory.GetFiles(Fx.Checkpoints[1])) File.Copy(f, Path.Combine(broken, Path.GetFileName(f)), overwrite: true);
         File.WriteAllText(Path.Combine(broken, "tokenizer.json"), "{ not json");
         var outDir = Out("broken13");
-        CliRunner.AssertRefused(_cli.Run("--checkpoint_paths", _fx.Checkpoints[0], broken, "--data", _fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "3000"),
+        CliRunner.AssertRefused(Cli.Run("--checkpoint_paths", Fx.Checkpoints[0], broken, "--data", Fx.DatasetA, "--output_dir", outDir, "--generate_max_len", "3000"),
             "tokenizer.json");
         Assert.That(Directory.Exists(Path.Combine(outDir, "iter0")), Is.False, "no checkpoint was started");
     }
@@ -427,10 +414,10 @@ public class ReliabilityCliTests
     [Test]
     public void Case14_PaddedVocabularyIds_DecodeEmpty_CountedAndScored()
     {
-        int modelVocab = _fx.VocabSize + 3000;
+        int modelVocab = Fx.VocabSize + 3000;
         var ckpt = Checkpoint("padded", eos => new TinyCheckpointBuilder { VocabSize = modelVocab, EosTokenIds = eos, WeightScale = 0.02 });
         var outDir = Out("padded");
-        var r = _cli.Run("--checkpoint_paths", ckpt, "--data", _fx.DatasetA, _fx.DatasetB, "--output_dir", outDir, "--generate_max_len", "12", "--temperature", "1.0");
+        var r = Cli.Run("--checkpoint_paths", ckpt, "--data", Fx.DatasetA, Fx.DatasetB, "--output_dir", outDir, "--generate_max_len", "12", "--temperature", "1.0");
         Assert.That(r.Code, Is.EqualTo(0), r.Out + r.Err);
         var dir = Path.Combine(outDir, "iter5");
         var records = Journal(dir);

@@ -1,3 +1,4 @@
+using OrzDynamic.Core.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,16 +47,22 @@ internal sealed class TokenSampler
         using var scope = NewDisposeScope();
         if (!_options.DoSample) return logits.argmax(-1).MoveToOuterDisposeScope();
         var p = Probabilities(logits);
-        var ids = new long[generators.Count];
-        for (var r = 0; r < ids.Length; r++)
-            ids[r] = p[r].multinomial(1, generator: generators[r]).item<long>();
+        // The C# draw gives libtorch's multinomial result and generator state; it declines unusual inputs.
+        var ids = MultinomialDraw.Applies(p, generators) ? MultinomialDraw.Draw(p, generators) : null;
+        if (ids is null)
+        {
+            ids = new long[generators.Count];
+            for (var r = 0; r < ids.Length; r++)
+                ids[r] = p[r].multinomial(1, generator: generators[r]).item<long>();
+        }
         return tensor(ids, ScalarType.Int64).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sampling distribution [B, V] after temperature, top-k and top-p (inside the caller's dispose scope).</summary>
     private Tensor Probabilities(Tensor logits)
     {
-        var scores = logits.to(ScalarType.Float32) / _options.Temperature;
+        var scores = logits.to(ScalarType.Float32);
+        if (_options.Temperature != 1.0) scores = scores.div(_options.Temperature); // dividing by 1 changes no bit
         var vocab = scores.shape[^1];
         if (_options.TopK > 0 && _options.TopK < vocab)
         {
@@ -74,7 +81,9 @@ internal sealed class TokenSampler
             scores = scores.masked_fill(dropOriginal, float.NegativeInfinity);
         }
         var p = scores.softmax(-1);
-        var finiteRows = p.isfinite().all(-1);
+        // Softmax entries lie in [0, 1] unless NaN or infinite, so a row's sum is finite exactly when all its entries
+        // are (and one sum is much cheaper than an elementwise test).
+        var finiteRows = p.sum(-1).isfinite();
         long bad = finiteRows.logical_not().sum().item<long>();
         if (bad > 0)
         {

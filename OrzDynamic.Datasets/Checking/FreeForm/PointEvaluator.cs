@@ -122,26 +122,12 @@ internal static class PointEvaluator
                 }
                 return NumericValue.Undefined;
         }
-        // The function table of Latex/ExpressionEvaluator again, on purpose: this one is complex arithmetic, that one double.
         Complex result = name switch
         {
-            "sin" => Complex.Sin(z),
-            "cos" => Complex.Cos(z),
-            "tan" => Complex.Tan(z),
-            "cot" => 1 / Complex.Tan(z),
-            "sec" => 1 / Complex.Cos(z),
-            "csc" => 1 / Complex.Sin(z),
-            "arcsin" => Complex.Asin(z),
-            "arccos" => Complex.Acos(z),
-            "arctan" => Complex.Atan(z),
-            "sinh" => Complex.Sinh(z),
-            "cosh" => Complex.Cosh(z),
-            "tanh" => Complex.Tanh(z),
             "ln" => z == Complex.Zero ? Complex.NaN : Complex.Log(z),
             "log" => z == Complex.Zero ? Complex.NaN
                 : logBase is { IsDefined: true } b ? Complex.Log(z) / Complex.Log(b.Approximate) : Complex.Log(z),
-            "exp" => Complex.Exp(z),
-            _ => Complex.NaN,
+            _ => ElementaryFunctions.OfComplex(name, z) ?? Complex.NaN,
         };
         return NumericValue.Of(result);
     }

@@ -44,28 +44,13 @@ internal static class ExpressionEvaluator
         return Math.Pow(x, 1 / n);
     }
 
-    // The same function names as FreeForm/PointEvaluator, kept as a separate table on purpose: that one evaluates in
-    // complex arithmetic (branches, i), this one in double, so real-valued answers keep the exact Math results.
     private static double Function(string name, double x, double logBase) => name switch
     {
-        "sin" => Math.Sin(x),
-        "cos" => Math.Cos(x),
-        "tan" => Math.Tan(x),
-        "cot" => 1 / Math.Tan(x),
-        "sec" => 1 / Math.Cos(x),
-        "csc" => 1 / Math.Sin(x),
-        "arcsin" => Math.Asin(x),
-        "arccos" => Math.Acos(x),
-        "arctan" => Math.Atan(x),
-        "sinh" => Math.Sinh(x),
-        "cosh" => Math.Cosh(x),
-        "tanh" => Math.Tanh(x),
         "ln" => x > 0 ? Math.Log(x) : double.NaN,
         "log" => x > 0 ? (double.IsNaN(logBase) ? Math.Log(x) : Math.Log(x) / Math.Log(logBase)) : double.NaN,
-        "exp" => Math.Exp(x),
         "abs" => Math.Abs(x),
         "factorial" => Factorial(x),
-        _ => double.NaN,
+        _ => ElementaryFunctions.Real(name, x) ?? double.NaN,
     };
 
     private static double Factorial(double x)

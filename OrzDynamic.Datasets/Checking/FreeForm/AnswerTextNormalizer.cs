@@ -28,9 +28,11 @@ internal static partial class AnswerTextNormalizer
         ("\\euro", ""), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""), ("\\$", ""), ("$", ""), ("\\degree", ""), ("\\measuredangle", " "), ("\\angle", " "),
     ];
 
+    // A degree sign: ^\circ, ^{\circ} or a bare \circ.
     [GeneratedRegex(@"\^\s*\{?\s*\\circ\s*\}?|\\circ\b", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Degrees();
 
+    // A percent sign or word.
     [GeneratedRegex(@"\\%|%|\b(?:percent|percentage|pct)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Percent();
 
@@ -48,15 +50,19 @@ internal static partial class AnswerTextNormalizer
     [GeneratedRegex(@"(?<=\d)\s*(?:m|s|g|l|h|in|mi|L)(?:\s*\^\s*\{?\s*[23]\s*\}?)?(?=\s*$)", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex ShortUnitAfterNumber();
 
+    // "and", "or" or a semicolon between the parts of a list answer.
     [GeneratedRegex(@"\s*(?:\band\b|\bor\b|;)\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex ListWords();
 
+    // A LaTeX thin space used as a thousands separator ("12\,345").
     [GeneratedRegex(@"(\d)\\[,;: ](?=\d{3}(?!\d))", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex ThinSpaceThousands();
 
+    // LaTeX spacing commands and ties.
     [GeneratedRegex(@"(?<!\\)\\(?:,|;|:|quad|qquad| )|~", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Spacing();
 
+    // Any run of white space.
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Whitespace();
 
@@ -73,12 +79,15 @@ internal static partial class AnswerTextNormalizer
         RegexOptions.CultureInvariant, 1000)]
     private static partial Regex TrailingTextUnit();
 
+    // \mathbb{R}, the whole real line.
     [GeneratedRegex(@"\\mathbb\s*\{?\s*R\s*\}?", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex RealLine();
 
+    // A decimal comma: "0,5" or "1234,5" (a thousands comma follows one to three digits).
     [GeneratedRegex(@"^-?(?:0|\d{4,}),\d+$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex DecimalComma();
 
+    // Two or more commas in a row (left where a removed part stood).
     [GeneratedRegex(@"\s*,\s*(?:,\s*)+", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex RepeatedCommas();
 

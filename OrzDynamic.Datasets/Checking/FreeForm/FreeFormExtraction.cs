@@ -21,27 +21,17 @@ internal static partial class FreeFormExtraction
         AnswerSource.WholeText, AnswerSource.BareNumber,
     ];
 
-    [GeneratedRegex(@"final\s+answer\b(?:[^\n]{0,100}?\s+is\b\s*:?|\s*\**\s*[:：])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex FinalAnswerIs();
-
-    [GeneratedRegex(@"\banswer\b\s*\**\s*(?:is\b\s*:?|[:：])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex AnswerColon();
-
-    [GeneratedRegex(@"\banswer\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex AnswerWord();
-
+    /// <summary>A number (currency sign, thousands commas, decimals, a simple fraction) with an optional percent suffix.</summary>
     [GeneratedRegex(@"(?<![\w.])(?:[$€£¥₹]\s?)?(?<n>-?(?:\d+(?:,\d+)*(?:\.\d+)?|\.\d+)(?:\s*/\s*\d+)?)(?:\s*(?<pct>\\?%|percent\b|percentage\b|pct\b))?",
         RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Number();
 
-    [GeneratedRegex(@"^\s*(?:\\?%|percent\b|percentage\b|pct\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex PercentSuffix();
-
+    /// <summary>
+    /// What may stand between two parts of one list answer (commas, "and", "or", LaTeX spaces), so that
+    /// <c>\boxed{1}, \boxed{2}</c> is read as the answer "1, 2".
+    /// </summary>
     [GeneratedRegex(@"^(?:[\s,;$]|\band\b|\bor\b|\\quad|\\qquad|\\,|\\;|\\text\{\s*(?:and|or|,)?\s*\})*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex ListSeparator();
-
-    [GeneratedRegex(@"\s*I hope it is correct\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex HopeSuffix();
 
     /// <summary>
     /// The answer of <paramref name="text"/> by the first of <paramref name="sources"/> that finds one, or null.
@@ -138,6 +128,14 @@ internal static partial class FreeFormExtraction
         return string.Join(", ", boxes.Skip(first).Select(b => b.Content.Trim()).Where(c => c.Length > 0));
     }
 
+    /// <summary>"final answer … is" or "final answer:" (the phrase that introduces a stated answer).</summary>
+    [GeneratedRegex(@"final\s+answer\b(?:[^\n]{0,100}?\s+is\b\s*:?|\s*\**\s*[:：])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex FinalAnswerIs();
+
+    /// <summary>"answer is" or "answer:", with optional bold markers.</summary>
+    [GeneratedRegex(@"\banswer\b\s*\**\s*(?:is\b\s*:?|[:：])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex AnswerColon();
+
     private static string? AfterPhrase(string region, Func<string, bool> isAnswerLike)
     {
         foreach (var pattern in new[] { FinalAnswerIs(), AnswerColon() })
@@ -158,12 +156,23 @@ internal static partial class FreeFormExtraction
         return null;
     }
 
+    /// <summary>
+    /// The bare word "answer": when neither phrase gives an answer, a math block shortly after the last one is taken
+    /// ("Answer \[ 9 \]").
+    /// </summary>
+    [GeneratedRegex(@"\banswer\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex AnswerWord();
+
     private static Match? LastMatch(Regex pattern, string s)
     {
         Match? last = null;
         for (var m = pattern.Match(s); m.Success; m = m.NextMatch()) last = m;
         return last;
     }
+
+    /// <summary>The "I hope it is correct." that Minerva-style few-shot answers end with.</summary>
+    [GeneratedRegex(@"\s*I hope it is correct\.?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex HopeSuffix();
 
     /// <summary>The answer stated right after a phrase: a math block near the start, else the rest of the sentence.</summary>
     private static string? FromTail(string region, int from, Func<string, bool> isAnswerLike)
@@ -296,6 +305,10 @@ internal static partial class FreeFormExtraction
         var joined = string.Join(", ", blocks.Skip(first).Take(last - first + 1).Select(b => b.Content.Trim()));
         return WithPercent(region, blocks[last].End, joined);
     }
+
+    /// <summary>A percent sign or word right after a number.</summary>
+    [GeneratedRegex(@"^\s*(?:\\?%|percent\b|percentage\b|pct\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PercentSuffix();
 
     private static string WithPercent(string region, int end, string answer)
         => PercentSuffix().IsMatch(region[end..Math.Min(region.Length, end + 20)]) ? answer + "\\%" : answer;

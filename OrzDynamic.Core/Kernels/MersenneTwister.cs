@@ -17,16 +17,8 @@ namespace OrzDynamic.Core.Kernels;
 /// </summary>
 internal sealed class MersenneTwister
 {
-    /// <summary>Words of state.</summary>
-    private const int N = 624;
-
-    /// <summary>The twist's offset.</summary>
-    private const int M = 397;
-
-    /// <summary>Bytes of a libtorch CPU generator's state.</summary>
-    public const int StateBytes = 5056;
-
-    private const int LeftOffset = 8, SeededOffset = 12, NextOffset = 16, WordsOffset = 24;
+    /// <summary>Words of state (N) and the twist's offset (M); bytes of a libtorch CPU generator's state, and where its fields start.</summary>
+    private const int N = 624, M = 397, StateBytes = 5056, LeftOffset = 8, SeededOffset = 12, NextOffset = 16, WordsOffset = 24;
 
     private readonly uint[] _words = new uint[N];
     private int _left;

@@ -33,12 +33,8 @@ internal sealed class AttentionMask : IDisposable
         if (queryChunk is < 1) throw new ArgumentOutOfRangeException(nameof(queryChunk), queryChunk, "The query chunk must be positive.");
         if (keyPadding is not null && (keyPadding.dim() != 2 || keyPadding.shape[0] != batchSize || keyPadding.shape[1] != pastLength + queryLength || keyPadding.dtype != ScalarType.Bool))
             throw new ArgumentException($"keyPadding must be a boolean [B={batchSize}, S={pastLength + queryLength}], got {keyPadding.dtype} [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
-        BatchSize = batchSize;
-        QueryLength = queryLength;
-        PastLength = pastLength;
-        KeyPadding = keyPadding;
-        Path = path;
-        QueryChunk = queryChunk;
+        (BatchSize, QueryLength, PastLength) = (batchSize, queryLength, pastLength);
+        (KeyPadding, Path, QueryChunk) = (keyPadding, path, queryChunk);
     }
 
     /// <summary>B.</summary>

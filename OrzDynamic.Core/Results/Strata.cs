@@ -9,6 +9,9 @@ namespace OrzDynamic.Core.Results;
 /// </summary>
 public static class Strata
 {
+    /// <summary>The three strata of an evaluated dataset, in chart order.</summary>
+    public static IReadOnlyList<string> Ordered { get; } = [Correct, Incorrect, Random];
+
     /// <summary>Answers the checker accepted.</summary>
     public const string Correct = "correct";
 
@@ -20,9 +23,6 @@ public static class Strata
 
     /// <summary>Every answer (or every item of a probe source or custom sentence file).</summary>
     public const string All = "all";
-
-    /// <summary>The three strata of an evaluated dataset, in chart order.</summary>
-    public static IReadOnlyList<string> Ordered { get; } = [Correct, Incorrect, Random];
 
     /// <summary>The three strata as <see cref="Stratum"/> values, in chart order (Correct, Incorrect, Random).</summary>
     public static IReadOnlyList<Stratum> Values { get; } = [Stratum.Correct, Stratum.Incorrect, Stratum.Random];

@@ -7,17 +7,11 @@ namespace OrzDynamic.Plotting.Charts;
 /// </summary>
 internal static class SeriesNesting
 {
-    /// <summary>Stroke width of the top (last drawn) series, in pixels.</summary>
-    public const double TopThickness = 1.8;
+    /// <summary>Stroke width in pixels: of the top (last drawn) series, and the extra per series below (a rim of half the step on each side).</summary>
+    private static readonly (double Top, double Step) Stroke = (1.8, 1.6);
 
-    /// <summary>Extra stroke width per series below, in pixels (a rim of half this on each side).</summary>
-    public const double ThicknessStep = 1.6;
-
-    /// <summary>Outer radius of the top series' markers, in pixels.</summary>
-    public const double TopMarkerExtent = 3.6;
-
-    /// <summary>Extra marker radius per series below, in pixels.</summary>
-    public const double MarkerExtentStep = 1.7;
+    /// <summary>Outer marker radius in pixels: of the top series' markers, and the extra per series below.</summary>
+    private static readonly (double Top, double Step) Marker = (3.6, 1.7);
 
     /// <summary>The text the legend shows to explain the nesting.</summary>
     /// <param name="first">Name of the widest series (drawn underneath).</param>
@@ -30,13 +24,13 @@ internal static class SeriesNesting
     /// <param name="index">Drawing position.</param>
     /// <param name="count">Number of nested series in the panel.</param>
     /// <returns>The stroke thickness in pixels.</returns>
-    public static double Thickness(int index, int count) => TopThickness + (ThicknessStep * Depth(index, count));
+    public static double Thickness(int index, int count) => Stroke.Top + (Stroke.Step * Depth(index, count));
 
     /// <summary>Outer radius of the markers of the <paramref name="index"/>-th of <paramref name="count"/> series.</summary>
     /// <param name="index">Drawing position.</param>
     /// <param name="count">Number of nested series in the panel.</param>
     /// <returns>The largest distance of the marker outline from the point, in pixels.</returns>
-    public static double MarkerExtent(int index, int count) => TopMarkerExtent + (MarkerExtentStep * Depth(index, count));
+    public static double MarkerExtent(int index, int count) => Marker.Top + (Marker.Step * Depth(index, count));
 
     /// <summary>The OxyPlot <c>MarkerSize</c> that gives <paramref name="marker"/> the outer radius
     /// <paramref name="extent"/> (OxyPlot sizes a circle by its radius, a square by half its side, a diamond or

@@ -8,31 +8,24 @@ namespace OrzDynamic.Datasets.Checking.FreeForm;
 /// </summary>
 internal readonly record struct NumericValue
 {
-    private NumericValue(Rational? exact, Complex approx, bool defined)
-    {
-        Exact = exact;
-        Approximate = approx;
-        IsDefined = defined;
-    }
-
     /// <summary>The exact value, when known.</summary>
-    public Rational? Exact { get; }
+    public Rational? Exact { get; private init; }
 
     /// <summary>The complex value (always set when defined).</summary>
-    public Complex Approximate { get; }
+    public Complex Approximate { get; private init; }
 
     /// <summary>False for an undefined result.</summary>
-    public bool IsDefined { get; }
+    public bool IsDefined { get; private init; }
 
     /// <summary>The undefined value.</summary>
-    public static NumericValue Undefined => new(null, Complex.NaN, false);
+    public static NumericValue Undefined => new() { Approximate = Complex.NaN };
 
     /// <summary>An exact value.</summary>
-    public static NumericValue Of(Rational r) => new(r, new Complex(r.ToDouble(), 0), true);
+    public static NumericValue Of(Rational r) => new() { Exact = r, Approximate = new Complex(r.ToDouble(), 0), IsDefined = true };
 
     /// <summary>A floating-point value (undefined when NaN).</summary>
     public static NumericValue Of(Complex c)
-        => double.IsNaN(c.Real) || double.IsNaN(c.Imaginary) ? Undefined : new NumericValue(null, c, true);
+        => double.IsNaN(c.Real) || double.IsNaN(c.Imaginary) ? Undefined : new() { Approximate = c, IsDefined = true };
 
     /// <summary>Either exact or floating point.</summary>
     public static NumericValue Of(Rational? r, Complex fallback) => r is { } x ? Of(x) : Of(fallback);

@@ -9,9 +9,11 @@ namespace OrzDynamic.Core.Kernels;
 
 /// <summary>
 /// The switch and the shared input checks of the decoding-step kernels (<see cref="SmallBatchGemv"/>,
-/// <see cref="DecodeRmsNorm"/>, <see cref="DecodeRotary"/>, <see cref="DecodeAttention"/>): vectorised C# for the
-/// few rows of one new token each, where libtorch's per-operation overhead (dispatch, allocation, waking its OpenMP
-/// threads) costs more than the arithmetic. They run only on the CPU, in float32 or bfloat16, while autograd is off.
+/// <see cref="DecodeRmsNorm"/>, <see cref="DecodeRotary"/>, <see cref="DecodeAttention"/>, and the sampler's
+/// <see cref="MultinomialDraw"/>): vectorised C# where libtorch is slow for a decoding step — the few rows of one new
+/// token each, where its per-operation overhead (dispatch, allocation, waking its OpenMP threads) costs more than the
+/// arithmetic, and the token draw, which it makes one vocabulary entry at a time. They run only on the CPU, the
+/// model's kernels in float32 or bfloat16 while autograd is off.
 /// </summary>
 internal static class DecodeKernels
 {

@@ -14,6 +14,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["generation"] = OrzDynamic.Benchmarks.Generation.EndToEndBenchmark.Run,
     ["prefix-sharing"] = OrzDynamic.Benchmarks.Generation.PrefixSharingBenchmark.Run,
     ["decode-step-norms"] = OrzDynamic.Benchmarks.Generation.HeadNormStepProbe.Run,
+    ["batch-decode"] = OrzDynamic.Benchmarks.Generation.BatchDecodeProfile.Run,
     ["long-decode"] = OrzDynamic.Benchmarks.Generation.LongContextDecode.Run,
     ["stats-fpr"] = OrzDynamic.Benchmarks.Statistics.FalsePositiveRateStudy.Run,
     ["checker"] = OrzDynamic.Benchmarks.Checker.CheckerBenchmark.Run,

@@ -127,10 +127,14 @@ internal static class EndToEndBenchmark
             foreach (var t in table) report.AppendLine(t);
         }
         var text = report.ToString();
-        var path = s.Output ?? "generation-benchmark-raw.md";
-        File.WriteAllText(path, text);
         Console.WriteLine(text);
-        Console.WriteLine($"written to {path}");
+        // Like the other suites: a file only when asked for (a default name would land in the working directory,
+        // often the repository's top level).
+        if (s.Output is { } path)
+        {
+            File.WriteAllText(path, text);
+            Console.WriteLine($"written to {path}");
+        }
         return 0;
     }
 

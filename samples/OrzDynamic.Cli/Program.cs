@@ -46,7 +46,7 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
 }
 
 // Ctrl-C and SIGTERM: finish writing the current sample, then stop (exit 130). A second signal ends the process at once.
-using var stop = new StopSignals(cts);
+StopSignals.Install(cts);
 
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await parse.InvokeAsync(invocation);

@@ -80,6 +80,7 @@ internal static class MultinomialDraw
     /// The exponentials libtorch's <c>exponential_(1)</c> would write into <paramref name="output"/> from
     /// <paramref name="engine"/> (advancing it as libtorch advances the generator).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run on the kernel workers: no shared tier-0 counters
     internal static unsafe void Exponentials(MersenneTwister engine, Span<float> output)
     {
         var words = ArrayPool<uint>.Shared.Rent(2 * Block);
@@ -106,7 +107,6 @@ internal static class MultinomialDraw
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe long Race(MersenneTwister engine, float* p, int vocab)
     {
-        var words = ArrayPool<uint>.Shared.Rent(2 * Block);
         var q = ArrayPool<float>.Shared.Rent(Block);
         var bestValue = Vector256.Create(-1f);
         var bestIndex = Vector256<int>.Zero;
@@ -118,8 +118,7 @@ internal static class MultinomialDraw
             for (var start = 0; start < vocab; start += Block)
             {
                 var n = Math.Min(Block, vocab - start);
-                engine.Fill(words.AsSpan(0, 2 * n));
-                ToExponentials(words, q.AsSpan(0, n));
+                Exponentials(engine, q.AsSpan(0, n));
                 var i = 0;
                 fixed (float* qp = q)
                 {
@@ -143,7 +142,6 @@ internal static class MultinomialDraw
         }
         finally
         {
-            ArrayPool<uint>.Shared.Return(words);
             ArrayPool<float>.Shared.Return(q);
         }
         if (firstNaN >= 0) return firstNaN;

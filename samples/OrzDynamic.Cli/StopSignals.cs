@@ -30,29 +30,14 @@ internal static class StopSignals
     {
         if (Interlocked.Increment(ref _count) > 1) return;   // second signal: the default action ends the process
         context.Cancel = true;
-        if (_cts is not { } cts || Finished(cts)) return;    // the command has finished: nothing left to stop
+        try
+        {
+            _cts?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;                                           // the command has finished: nothing left to stop
+        }
         Console.Error.WriteLine("Cancelling after the current sample… (Ctrl-C or SIGTERM again to stop at once)");
-        try
-        {
-            cts.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The command finished meanwhile.
-        }
-    }
-
-    /// <summary>True once the command's token source is disposed (its <c>using</c> ended with the command).</summary>
-    private static bool Finished(CancellationTokenSource cts)
-    {
-        try
-        {
-            _ = cts.Token;
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return true;
-        }
     }
 }

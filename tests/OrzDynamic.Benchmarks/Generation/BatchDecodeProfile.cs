@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using OrzDynamic.Benchmarks.Model;
 using OrzDynamic.Core.Generation;
@@ -56,15 +55,8 @@ internal static class BatchDecodeProfile
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {ms:F1} | {(gflop > 0 ? gflop.ToString("F1", CultureInfo.InvariantCulture) : "")} | {(gflop > 0 ? (gflop / ms * 1e3).ToString("F0", CultureInfo.InvariantCulture) : "")} |"));
         double Best(Action run)
         {
-            run();
-            var best = double.MaxValue;
-            for (var i = 0; i < repeats; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                run();
-                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
-            }
-            return best;
+            run(); // warm-up, not timed
+            return ModelBenchmark.Time(run, repeats) * 1e3;
         }
 
         int layers = c.NumHiddenLayers, h = c.HiddenSize;

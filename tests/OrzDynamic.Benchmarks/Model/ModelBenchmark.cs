@@ -217,7 +217,7 @@ internal static class ModelBenchmark
     }
 
     /// <summary>Fastest of <paramref name="reps"/> timed runs (the machine is shared: the minimum is the least disturbed run).</summary>
-    private static double Time(Action action, int reps)
+    internal static double Time(Action action, int reps)
     {
         var best = double.MaxValue;
         for (var i = 0; i < reps; i++)

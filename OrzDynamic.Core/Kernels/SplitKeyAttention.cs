@@ -24,6 +24,11 @@ namespace OrzDynamic.Core.Kernels;
 /// that sees at most <see cref="ChunkKeys"/> keys is one chunk and no combination takes place.
 /// </para>
 /// <para>
+/// The chunks of a longer row over a bfloat16 cache go to <see cref="LongRowChunk"/> where the CPU has 512-bit vectors:
+/// it reads the cache rows in place and scores sixteen keys per pass without lane reductions, about a third faster on a
+/// long cache. Rows of one chunk keep the eight-key kernels below, so short answers give the same bits as before.
+/// </para>
+/// <para>
 /// Every method that runs per block is compiled fully optimised from its first call
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): the tiered JIT's first, instrumented code updates shared
 /// counters, and two threads running it at once slowed the step several times over until it was replaced.
@@ -135,7 +140,8 @@ internal static class SplitKeyAttention
         int d = job.D, g = job.Heads / job.KvHeads, block = KeyBlock(d);
         // The key block, the chunk's scores and the group's queries, from a 64-byte boundary: vector loads that cross a
         // cache line cost two, and the loops here are bound by their loads.
-        var floats = ArrayPool<float>.Shared.Rent(block * d + g * ChunkKeys + g * d + 16);
+        // The long rows' chunks (LongRowChunk) use the scores and their own work space after the queries.
+        var floats = ArrayPool<float>.Shared.Rent(block * d + g * ChunkKeys + g * d + 16 + LongRowChunk.WorkBytes(d) / 4 + 16);
         try
         {
             fixed (float* pinned = floats)
@@ -150,6 +156,12 @@ internal static class SplitKeyAttention
                     var first = local % chunks * ChunkKeys;
                     int kvHead = local / chunks, count = Math.Min(ChunkKeys, visible[row] - first);
                     float* scores = space + block * d, queries = scores + g * ChunkKeys, partial = (float*)job.Partials + (long)task * g * (d + 2);
+                    if (LongRowChunk.Applies(job.BFloat16, d, visible[row]))
+                    {
+                        RunLongChunk(job, row, kvHead, first, count, scores, (byte*)(((nint)(queries + g * d) + 63) & ~(nint)63), partial);
+                        WeightReadAhead.Fetch(ahead, task - start, end - start);
+                        continue;
+                    }
                     // The common head sizes get code compiled for their size (constant offsets, fewer live registers).
                     if (d == 64) RunChunk<HeadSize64>(job, row, kvHead, first, count, space, scores, queries, partial);
                     else if (d == 128) RunChunk<HeadSize128>(job, row, kvHead, first, count, space, scores, queries, partial);
@@ -223,6 +235,21 @@ internal static class SplitKeyAttention
                 AccumulatePair(partial + h * (d + 2) + 2, partial + (h + 1) * (d + 2) + 2, block, scores + h * ChunkKeys + b, scores + (h + 1) * ChunkKeys + b, n, d);
             for (; h < g; h++) AccumulateBlock(partial + h * (d + 2) + 2, block, scores + h * ChunkKeys + b, n, d);
         }
+    }
+
+    /// <summary>
+    /// <see cref="RunChunk{TSize}"/> for a row that <see cref="LongRowChunk"/> serves: the chunk's keys read straight
+    /// from the bfloat16 cache, with <paramref name="work"/> (64-byte aligned) as its work space.
+    /// </summary>
+    private static unsafe void RunLongChunk(Job job, int row, int kvHead, int first, int count, float* scores, byte* work, float* partial)
+    {
+        int d = job.D, g = job.Heads / job.KvHeads;
+        var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
+        var slots = job.Slots == 0 ? null : (int*)job.Slots + (long)row * job.KeyCount + first;
+        var following = slots is null ? Math.Min(ChunkKeys, job.KeyCount - first - count) : 0;
+        var queries = (float*)job.Q + ((long)row * job.Heads + kvHead * g) * d;
+        LongRowChunk.Run((byte*)job.Keys + cacheRow * d * 2, (byte*)job.Values + cacheRow * d * 2, slots, first, count, following, d, g, queries,
+            job.Scale, scores, work, partial);
     }
 
     /// <summary>A head size known when the code is compiled (<see cref="RunChunk"/> is compiled once per size).</summary>
@@ -341,7 +368,7 @@ internal static class SplitKeyAttention
     /// start + <paramref name="count"/>) asked into L2: the first half of the parts (an even number) fetch the keys, the
     /// second half the values.
     /// </summary>
-    private static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
+    internal static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
     {
         if (count <= 0 || !Prefetching) return;
         var half = parts / 2;
@@ -581,7 +608,7 @@ internal static class SplitKeyAttention
     /// accumulated lane-wise in order and then across lanes (NaN everywhere when a score is NaN or infinite).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float Softmax(float* scores, int n, int width, out float max)
+    internal static unsafe float Softmax(float* scores, int n, int width, out float max)
     {
         // The largest score, eight lanes at a time (any order gives the same maximum), and whether any is NaN.
         var lanes = Vector256.Create(float.NegativeInfinity);

@@ -18,11 +18,26 @@ namespace OrzDynamic.Benchmarks.Generation;
 /// length, blocks of steps interleaved across the lengths so each samples the same stretch of time, with the rate at
 /// each length as a share of the rate at the shortest. The caches are filled with random keys and values (the
 /// attention's cost does not depend on them), so no long prefill is needed. Usage:
-/// <c>long-decode [--shape qwen2.5-0.5b] [--dtype bfloat16] [--contexts 128,1024,2048,4096,8192] [--rounds 8] [--steps 4] [--calls 20] [--parts attention,decode|attention-only] [--threads N] [--small] [--compare-prefetch]</c>.
+/// <c>long-decode [--shape qwen2.5-0.5b] [--dtype bfloat16] [--contexts 128,1024,2048,4096,8192] [--rounds 8] [--steps 4] [--calls 20] [--parts attention,decode|attention-only] [--threads N] [--small] [--compare-prefetch] [--compare-kernels]</c>.
 /// </summary>
 internal static class LongContextDecode
 {
-    private sealed record Settings(ModelConfig Config, string ShapeName, ScalarType DType, int[] Contexts, int Rounds, int Steps, int Calls, string[] Parts, int Threads, bool ComparePrefetch);
+    private sealed record Settings(ModelConfig Config, string ShapeName, ScalarType DType, int[] Contexts, int Rounds, int Steps, int Calls, string[] Parts, int Threads, Variant[] Variants);
+
+    /// <summary>
+    /// A setting of the attention kernel compared within one run: as shipped, without its software prefetch
+    /// (<c>--compare-prefetch</c>), or with long rows on the eight-key kernels of short rows (<c>--compare-kernels</c>).
+    /// </summary>
+    private enum Variant { AsShipped, NoPrefetch, EightKeyKernels }
+
+    private static void Apply(Variant v)
+    {
+        SplitKeyAttention.Prefetching = v != Variant.NoPrefetch;
+        LongRowChunk.Enabled = v != Variant.EightKeyKernels;
+    }
+
+    private static string Label(Settings s, int context, Variant v) => s.Variants.Length == 1 ? $"{s.Contexts[context]}"
+        : $"{s.Contexts[context]}, {v switch { Variant.NoPrefetch => "no prefetch", Variant.EightKeyKernels => "eight-key kernels", _ => "as shipped" }}";
 
     public static int Run(string[] args)
     {
@@ -34,7 +49,7 @@ internal static class LongContextDecode
         catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"long-decode: {e.Message}");
-            Console.Error.WriteLine("options: --shape qwen2.5-0.5b|qwen3-0.6b --dtype bfloat16|float32 --contexts 128,1024,… --rounds N --steps N --calls N --parts attention,decode --threads N --small");
+            Console.Error.WriteLine("options: --shape qwen2.5-0.5b|qwen3-0.6b --dtype bfloat16|float32 --contexts 128,1024,… --rounds N --steps N --calls N --parts attention,decode --threads N --small --compare-prefetch --compare-kernels");
             return 2;
         }
         TorchNativeLoader.EnsureRegistered();
@@ -79,11 +94,11 @@ internal static class LongContextDecode
             Console.WriteLine("The fused attention step does not apply on this host (kernels off or unsupported).");
             return;
         }
-        // Cases: every context, and with --compare-prefetch each once with the next-block prefetch and once without.
-        var cases = s.Contexts.SelectMany((n, i) => (s.ComparePrefetch ? new[] { true, false } : [true]).Select(pf => (Store: i, Prefetch: pf))).ToArray();
+        // Cases: every context in every variant compared.
+        var cases = s.Contexts.SelectMany((n, i) => s.Variants.Select(v => (Store: i, Variant: v))).ToArray();
         void Call(int which)
         {
-            SplitKeyAttention.Prefetching = cases[which].Prefetch;
+            Apply(cases[which].Variant);
             var i = cases[which].Store;
             DecodeAttention.Step(q, k, v, cos, sin, stores[i].Keys, stores[i].Values, s.Contexts[i] - 1, null).Dispose();
         }
@@ -108,7 +123,7 @@ internal static class LongContextDecode
         var size = PrecisionPlan.ElementSize(s.DType);
         Console.WriteLine($"Attention step of one layer ({heads} query heads, {kvHeads} kv heads × {d}), median of {times[0].Count} blocks of {s.Calls} calls:");
         Console.WriteLine();
-        SplitKeyAttention.Prefetching = true;
+        Apply(Variant.AsShipped);
         Console.WriteLine("| cached keys | µs / layer | × layers, ms / token | cache read GB/s | share of streaming read | q·k + p·v GFLOP/s | share of multiply–add peak | process CPU µs / layer |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (var i = 0; i < cases.Length; i++)
@@ -118,7 +133,7 @@ internal static class LongContextDecode
             var bytes = 2.0 * kvHeads * n * d * size;
             var flops = 4.0 * heads * n * d;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Contexts[cases[i].Store]}{(s.ComparePrefetch ? (cases[i].Prefetch ? ", prefetch" : ", no prefetch") : "")} | {median * 1e6:F1} | {median * 1e3 * c.NumHiddenLayers:F2} | {bytes / median / 1e9:F1} | {100 * bytes / median / read:F0} % | {flops / median / 1e9:F0} | {100 * flops / median / fma:F0} % | {SampleMedian.Of(cpu[i]) * 1e6:F0} |"));
+                $"| {Label(s, cases[i].Store, cases[i].Variant)} | {median * 1e6:F1} | {median * 1e3 * c.NumHiddenLayers:F2} | {bytes / median / 1e9:F1} | {100 * bytes / median / read:F0} % | {flops / median / 1e9:F0} | {100 * flops / median / fma:F0} % | {SampleMedian.Of(cpu[i]) * 1e6:F0} |"));
         }
         Console.WriteLine();
     }
@@ -151,8 +166,8 @@ internal static class LongContextDecode
                 for (var i = 0; i < 8; i++) token = Step(model, token, cache);
                 next.Add(token);
             }
-            // Cases: every context, and with --compare-prefetch each with and without the next-block prefetch.
-            var cases = s.Contexts.SelectMany((n, i) => (s.ComparePrefetch ? new[] { true, false } : [true]).Select(pf => (Cache: i, Prefetch: pf))).ToArray();
+            // Cases: every context in every variant compared.
+            var cases = s.Contexts.SelectMany((n, i) => s.Variants.Select(v => (Cache: i, Variant: v))).ToArray();
             var times = cases.Select(_ => new List<double>()).ToArray();
             var reads = new List<double>();
             for (var round = 0; round < s.Rounds; round++)
@@ -162,7 +177,7 @@ internal static class LongContextDecode
                 {
                     var w = (round + j) % cases.Length;
                     var i = cases[w].Cache;
-                    SplitKeyAttention.Prefetching = cases[w].Prefetch;
+                    Apply(cases[w].Variant);
                     next[i] = Step(model, next[i], caches[i]); // settle after the other cases' steps
                     for (var n = 0; n < s.Steps; n++)
                     {
@@ -171,15 +186,15 @@ internal static class LongContextDecode
                         times[w].Add(sw.Elapsed.TotalSeconds);
                     }
                 }
-                SplitKeyAttention.Prefetching = true;
+                Apply(Variant.AsShipped);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[long-decode] round {round + 1}/{s.Rounds}: {string.Join(", ", cases.Select((c, w) => $"{Name(c.Cache, c.Prefetch)}: {times[w][^1] * 1e3:F1} ms"))}; read {reads[^1] / 1e9:F0} GB/s"));
+                    $"[long-decode] round {round + 1}/{s.Rounds}: {string.Join(", ", cases.Select((c, w) => $"{Label(s, c.Cache, c.Variant)}: {times[w][^1] * 1e3:F1} ms"))}; read {reads[^1] / 1e9:F0} GB/s"));
             }
             reads.Add(StreamingRead.Measure(probe, 1));
             var weights = (double)c.ParameterCount * PrecisionPlan.ElementSize(s.DType);
             var kvPerToken = 2.0 * c.NumHiddenLayers * c.NumKeyValueHeads * c.HeadDim * PrecisionPlan.ElementSize(s.DType);
             // Each variant's rate at the shortest context is its own base.
-            double BaseRate(bool prefetch) => 1 / SampleMedian.Of(times[Array.FindIndex(cases, c => c.Cache == 0 && c.Prefetch == prefetch)]);
+            double BaseRate(Variant v) => 1 / SampleMedian.Of(times[Array.FindIndex(cases, c => c.Cache == 0 && c.Variant == v)]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Whole decoding steps (median of {times[0].Count} steps per length, {s.Rounds} interleaved rounds; streaming read between rounds {SampleMedian.Of(reads) / 1e9:F1} GB/s, range {reads.Min() / 1e9:F1}–{reads.Max() / 1e9:F1}; {MachineLoad.Averages(", ", "load average ")}):"));
             Console.WriteLine();
@@ -191,7 +206,7 @@ internal static class LongContextDecode
                 var median = SampleMedian.Of(times[w]);
                 var kv = kvPerToken * s.Contexts[i];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {Name(i, cases[w].Prefetch)} | {median * 1e3:F1} | {1 / median:F2} | **{100 / median / BaseRate(cases[w].Prefetch):F0} %** | {100 * kv / weights:F1} % | {(weights + kv) / SampleMedian.Of(reads) * 1e3:F1} ms |"));
+                    $"| {Label(s, i, cases[w].Variant)} | {median * 1e3:F1} | {1 / median:F2} | **{100 / median / BaseRate(cases[w].Variant):F0} %** | {100 * kv / weights:F1} % | {(weights + kv) / SampleMedian.Of(reads) * 1e3:F1} ms |"));
             }
             Console.WriteLine();
         }
@@ -199,8 +214,6 @@ internal static class LongContextDecode
         {
             foreach (var cache in caches) cache.Dispose();
         }
-
-        string Name(int context, bool prefetch) => $"{s.Contexts[context]}{(s.ComparePrefetch ? (prefetch ? ", prefetch" : ", no prefetch") : "")}";
     }
 
     private static Tensor Step(CausalLM model, Tensor input, KvCache cache)
@@ -259,7 +272,7 @@ internal static class LongContextDecode
         int rounds = 8, steps = 4, calls = 20, threads = 0;
         string[] parts = ["attention", "decode"];
         var small = false;
-        var comparePrefetch = false;
+        var variants = new List<Variant> { Variant.AsShipped };
         string shape = "qwen2.5-0.5b";
         for (var i = 0; i < args.Length; i++)
         {
@@ -274,7 +287,8 @@ internal static class LongContextDecode
                 case "--parts": parts = args[++i].Split(','); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--small": small = true; break;
-                case "--compare-prefetch": comparePrefetch = true; break;
+                case "--compare-prefetch": variants.Add(Variant.NoPrefetch); break;
+                case "--compare-kernels": variants.Add(Variant.EightKeyKernels); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -287,6 +301,6 @@ internal static class LongContextDecode
         }
         if (contexts.Length == 0 || contexts.Any(n => n < 1) || rounds < 1 || steps < 1 || calls < 1) throw new ArgumentException("--contexts, --rounds, --steps and --calls must be positive");
         if (parts.Except(["attention", "decode", "attention-only"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"unknown part '{unknown}'");
-        return new Settings(config, shapeName, dtype, contexts, rounds, steps, calls, parts, threads, comparePrefetch);
+        return new Settings(config, shapeName, dtype, contexts, rounds, steps, calls, parts, threads, [.. variants.Distinct()]);
     }
 }

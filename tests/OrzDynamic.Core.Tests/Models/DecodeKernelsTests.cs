@@ -142,6 +142,44 @@ public sealed class DecodeKernelsTests
     }
 
     [Test]
+    public void LongRowsOfABFloat16CacheMatchTheEightKeyKernelsAndScaledDotProductAttention([Values(1, 2, 5, 8, 10)] int groupSize,
+        [Values(32, 128)] int d, [Values(257, 530)] int keys, [Values] bool padded)
+    {
+        // More than one chunk of keys: LongRowChunk where 512-bit vectors exist. 257 keys end one key into the second
+        // chunk, 530 in a partial group of sixteen; 10 heads per key/value head take two passes (8 + 2). Row 1's padding
+        // has gaps inside the row (every seventh slot), so its keys are gathered slot by slot.
+        Assert.That(LongRowChunk.Applies(true, d, keys), Is.EqualTo(System.Runtime.Intrinsics.X86.Avx512F.IsSupported));
+        Assert.That(LongRowChunk.Applies(true, d, SplitKeyAttention.ChunkKeys), Is.False, "a row of one chunk keeps the eight-key kernels");
+        using var ng = no_grad();
+        const int rows = 2, kvHeads = 2;
+        var (q, k, v) = AttentionInputs(rows, groupSize * kvHeads, kvHeads, d, keys + 5, ScalarType.BFloat16, 60);
+        using var _q = q;
+        using var _k = k;
+        using var _v = v;
+        using var padding = ones([rows, keys], ScalarType.Bool);
+        for (var j = 3; j < keys - 1; j += 7) padding[1, j] = false;
+        var keyPadding = padded ? padding : null;
+        using var mine = DecodeAttention.Forward(q, k, v, keys, keyPadding);
+        Tensor eightKey;
+        LongRowChunk.Enabled = false;
+        try
+        {
+            eightKey = DecodeAttention.Forward(q, k, v, keys, keyPadding);
+        }
+        finally
+        {
+            LongRowChunk.Enabled = true;
+        }
+        using var _e = eightKey;
+        using var mask = new AttentionMask(rows, 1, keys - 1, keyPadding);
+        using var built = mask.Build(0, 1, groupSize, CPU);
+        using var reference = AttentionKernels.Grouped(q, k.narrow(2, 0, keys), v.narrow(2, 0, keys), built, groupSize);
+        AssertClose(mine, reference, 1.6e-2, 2e-3, "attention");
+        // Both sum in float32 and round the output once: they differ at most in the last bfloat16 bit.
+        AssertClose(mine, eightKey, 8e-3, 1e-4, "long-row kernel against the eight-key kernels");
+    }
+
+    [Test]
     public void AttentionOfARowIsBitIdenticalWhateverItsPaddingItsBatchAndTheThreads([Values(ScalarType.Float32, ScalarType.BFloat16)] ScalarType dtype,
         [Values(45, 700)] int real)
     {

@@ -1,0 +1,406 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace OrzDynamic.Core.Kernels;
+
+/// <summary>
+/// One chunk of <see cref="SplitKeyAttention"/> for a row that sees more than <see cref="SplitKeyAttention.ChunkKeys"/>
+/// keys of a bfloat16 cache, on 512-bit vectors, straight from the cache rows (no float32 copy of a block):
+/// <list type="bullet">
+/// <item>Scores, sixteen keys at a time. Each 64-byte line of the sixteen key rows (32 bfloat16, read as 16 words of
+/// two) is transposed in registers, so that one vector holds one pair of elements of all sixteen keys; its two halves
+/// become float32 by a shift and a mask. Every query head of the group multiplies it by its broadcast element and adds
+/// it to its own vector of sixteen scores: each score is one multiply–add chain over D in element order, with no
+/// reduction across lanes, and each key line is read and converted once for all the heads.</item>
+/// <item>Σ p·v, 32 elements of D at a time: each value line is converted in registers (even and odd elements) and
+/// added, weighted, into every head's two accumulators; each output element sums over the keys in order, as
+/// <see cref="SplitKeyAttention"/>'s short rows do.</item>
+/// </list>
+/// Heads go in passes of at most eight (sixteen accumulators and the transposed line fit the 32 registers). The
+/// arithmetic depends only on the row's own keys, so a row's result is the same bits whatever its padding, its
+/// batch-mates and the thread count; rows of at most <see cref="SplitKeyAttention.ChunkKeys"/> keys never come here
+/// (their numbers stay those of the eight-key kernels).
+/// </summary>
+internal static class LongRowChunk
+{
+    /// <summary>Keys scored together (one per lane of a 512-bit vector).</summary>
+    internal const int GroupKeys = 16;
+
+    /// <summary>Query heads per pass (each needs one score vector, or two accumulators for the values).</summary>
+    private const int PassHeads = 8;
+
+    /// <summary>Set to false (benchmarks) to run long rows on <see cref="SplitKeyAttention"/>'s eight-key kernels too.</summary>
+    internal static bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// True when a row that sees <paramref name="visible"/> keys of a cache of this kind takes this path: a bfloat16
+    /// cache, D a multiple of 32 (whole 64-byte lines), 512-bit vectors, and more than one chunk of keys.
+    /// </summary>
+    public static bool Applies(bool bfloat16, int d, int visible) =>
+        bfloat16 && d % 32 == 0 && visible > SplitKeyAttention.ChunkKeys && Avx512F.IsSupported && Enabled;
+
+    /// <summary>Bytes of work space <see cref="Run"/> needs at head size <paramref name="d"/>: key row addresses and a zero row.</summary>
+    public static int WorkBytes(int d) => (SplitKeyAttention.ChunkKeys + GroupKeys) * sizeof(long) + d * 2 + 64;
+
+    /// <summary>
+    /// Keys [<paramref name="first"/>, first + <paramref name="count"/>) of the row's visible keys (cache slots
+    /// <paramref name="slots"/>[0 …) or, without padding, first …) of one key/value head, for its
+    /// <paramref name="g"/> query heads (float32, <paramref name="queries"/>, G × D): per head, the chunk's maximum score,
+    /// its sum of e^(s − max) and Σ e^(s − max)·v into <paramref name="partial"/> (G × (2 + D) floats).
+    /// <paramref name="scores"/> (G × <see cref="SplitKeyAttention.ChunkKeys"/> floats) and <paramref name="work"/>
+    /// (<see cref="WorkBytes"/>, 64-byte aligned) are work space. While the chunk is worked on, the next
+    /// <paramref name="following"/> keys (consecutive slots) are asked into L2, a slice per group of keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(byte* keys, byte* values, int* slots, int first, int count, int following, int d, int g, float* queries,
+        float scale, float* scores, byte* work, float* partial)
+    {
+        var rowBytes = d * 2L;
+        // The address of each key row of the chunk, then zero rows up to a whole group (their scores are masked).
+        var zero = work + (SplitKeyAttention.ChunkKeys + GroupKeys) * sizeof(long);
+        new Span<byte>(zero, d * 2).Clear();
+        var rows = (byte**)work;
+        var groups = (count + GroupKeys - 1) / GroupKeys;
+        if (slots is null)
+        {
+            // Eight addresses per step: first + t … first + t + 7 rows on.
+            var step = Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 7) * rowBytes + Vector512.Create((long)(keys + first * rowBytes));
+            for (var t = 0; t < count; t += 8) (step + Vector512.Create(t * rowBytes)).Store((long*)rows + t);
+        }
+        else
+        {
+            for (var t = 0; t < count; t++) rows[t] = keys + slots[t] * rowBytes;
+        }
+        for (var t = count; t < groups * GroupKeys; t++) rows[t] = zero;
+
+        for (var group = 0; group < groups; group++)
+        {
+            for (var h = 0; h < g; h += PassHeads)
+                ScoreGroup(rows + group * GroupKeys, d, Math.Min(PassHeads, g - h), queries + h * d, scale, scores + h * SplitKeyAttention.ChunkKeys + group * GroupKeys);
+            if (following > 0) SplitKeyAttention.PrefetchChunk(keys, values, first + count, following, rowBytes, group, groups);
+        }
+        var width = (count + 7) & ~7;
+        for (var h = 0; h < g; h++)
+        {
+            var p = partial + h * (d + 2);
+            p[1] = SplitKeyAttention.Softmax(scores + h * SplitKeyAttention.ChunkKeys, count, width, out p[0]);
+        }
+        var valueShift = values - keys;
+        for (var h = 0; h < g; h += PassHeads)
+            for (var slice = 0; slice < d; slice += 32)
+                AccumulateSlice(rows, valueShift + slice * 2, count, Math.Min(PassHeads, g - h), scores + h * SplitKeyAttention.ChunkKeys,
+                    partial + h * (d + 2) + 2 + slice, d + 2);
+    }
+
+    /// <summary>Scores of sixteen keys (row addresses <paramref name="rows"/>) for <paramref name="heads"/> heads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ScoreGroup(byte** rows, int d, int heads, float* q, float scale, float* scores)
+    {
+        switch (heads)
+        {
+            case 1: ScoreGroup<Heads1>(rows, d, q, scale, scores); break;
+            case 2: ScoreGroup<Heads2>(rows, d, q, scale, scores); break;
+            case 3: ScoreGroup<Heads3>(rows, d, q, scale, scores); break;
+            case 4: ScoreGroup<Heads4>(rows, d, q, scale, scores); break;
+            case 5: ScoreGroup<Heads5>(rows, d, q, scale, scores); break;
+            case 6: ScoreGroup<Heads6>(rows, d, q, scale, scores); break;
+            case 7: ScoreGroup<Heads7>(rows, d, q, scale, scores); break;
+            default: ScoreGroup<Heads8>(rows, d, q, scale, scores); break;
+        }
+    }
+
+    /// <summary>Σ p·v of one 32-element slice for <paramref name="heads"/> heads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AccumulateSlice(byte** rows, long shift, int count, int heads, float* p, float* o, int stride)
+    {
+        switch (heads)
+        {
+            case 1: AccumulateSlice<Heads1>(rows, shift, count, p, o, stride); break;
+            case 2: AccumulateSlice<Heads2>(rows, shift, count, p, o, stride); break;
+            case 3: AccumulateSlice<Heads3>(rows, shift, count, p, o, stride); break;
+            case 4: AccumulateSlice<Heads4>(rows, shift, count, p, o, stride); break;
+            case 5: AccumulateSlice<Heads5>(rows, shift, count, p, o, stride); break;
+            case 6: AccumulateSlice<Heads6>(rows, shift, count, p, o, stride); break;
+            case 7: AccumulateSlice<Heads7>(rows, shift, count, p, o, stride); break;
+            default: AccumulateSlice<Heads8>(rows, shift, count, p, o, stride); break;
+        }
+    }
+
+    /// <summary>
+    /// scores[h·ChunkKeys + j] = (q_h · key j) · scale for the sixteen keys and <typeparamref name="THeads"/> heads
+    /// (q_h = <paramref name="q"/> + h·D): per 64-byte line of the key rows, a 16 × 16 transpose of 32-bit words (four
+    /// rounds of sixteen shuffles), then per word two multiply–adds per head. The transpose is written out on purpose
+    /// (sixteen registers in flight; a loop over arrays would live in memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ScoreGroup<THeads>(byte** rows, int d, float* q, float scale, float* scores) where THeads : struct, IHeadCount
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (var line = 0; line < d * 2; line += 64)
+        {
+            var r0 = Vector512.Load((uint*)(rows[0] + line));
+            var r1 = Vector512.Load((uint*)(rows[1] + line));
+            var r2 = Vector512.Load((uint*)(rows[2] + line));
+            var r3 = Vector512.Load((uint*)(rows[3] + line));
+            var r4 = Vector512.Load((uint*)(rows[4] + line));
+            var r5 = Vector512.Load((uint*)(rows[5] + line));
+            var r6 = Vector512.Load((uint*)(rows[6] + line));
+            var r7 = Vector512.Load((uint*)(rows[7] + line));
+            var r8 = Vector512.Load((uint*)(rows[8] + line));
+            var r9 = Vector512.Load((uint*)(rows[9] + line));
+            var r10 = Vector512.Load((uint*)(rows[10] + line));
+            var r11 = Vector512.Load((uint*)(rows[11] + line));
+            var r12 = Vector512.Load((uint*)(rows[12] + line));
+            var r13 = Vector512.Load((uint*)(rows[13] + line));
+            var r14 = Vector512.Load((uint*)(rows[14] + line));
+            var r15 = Vector512.Load((uint*)(rows[15] + line));
+            // Round 1, words of key pairs interleaved: t(2i) = [k(2i)w0, k(2i+1)w0, k(2i)w1, k(2i+1)w1] per 128-bit block.
+            var t0 = Avx512F.UnpackLow(r0, r1);
+            var t1 = Avx512F.UnpackHigh(r0, r1);
+            var t2 = Avx512F.UnpackLow(r2, r3);
+            var t3 = Avx512F.UnpackHigh(r2, r3);
+            var t4 = Avx512F.UnpackLow(r4, r5);
+            var t5 = Avx512F.UnpackHigh(r4, r5);
+            var t6 = Avx512F.UnpackLow(r6, r7);
+            var t7 = Avx512F.UnpackHigh(r6, r7);
+            var t8 = Avx512F.UnpackLow(r8, r9);
+            var t9 = Avx512F.UnpackHigh(r8, r9);
+            var t10 = Avx512F.UnpackLow(r10, r11);
+            var t11 = Avx512F.UnpackHigh(r10, r11);
+            var t12 = Avx512F.UnpackLow(r12, r13);
+            var t13 = Avx512F.UnpackHigh(r12, r13);
+            var t14 = Avx512F.UnpackLow(r14, r15);
+            var t15 = Avx512F.UnpackHigh(r14, r15);
+            // Round 2, pairs of words: each 128-bit block holds one word of four keys (block b: word 4b + the offset).
+            r0 = UnpackLow64(t0, t2);   // word 0 (+4b) of keys 0–3
+            r1 = UnpackHigh64(t0, t2);  // word 1
+            r2 = UnpackLow64(t1, t3);   // word 2
+            r3 = UnpackHigh64(t1, t3);  // word 3
+            r4 = UnpackLow64(t4, t6);   // keys 4–7
+            r5 = UnpackHigh64(t4, t6);
+            r6 = UnpackLow64(t5, t7);
+            r7 = UnpackHigh64(t5, t7);
+            r8 = UnpackLow64(t8, t10);  // keys 8–11
+            r9 = UnpackHigh64(t8, t10);
+            r10 = UnpackLow64(t9, t11);
+            r11 = UnpackHigh64(t9, t11);
+            r12 = UnpackLow64(t12, t14); // keys 12–15
+            r13 = UnpackHigh64(t12, t14);
+            r14 = UnpackLow64(t13, t15);
+            r15 = UnpackHigh64(t13, t15);
+            // Round 3, blocks of keys 0–3 with 4–7 and 8–11 with 12–15: even blocks (words 0–3, 8–11) and odd blocks (4–7, 12–15).
+            t0 = Avx512F.Shuffle4x128(r0, r4, 0x88);
+            t1 = Avx512F.Shuffle4x128(r0, r4, 0xDD);
+            t2 = Avx512F.Shuffle4x128(r1, r5, 0x88);
+            t3 = Avx512F.Shuffle4x128(r1, r5, 0xDD);
+            t4 = Avx512F.Shuffle4x128(r2, r6, 0x88);
+            t5 = Avx512F.Shuffle4x128(r2, r6, 0xDD);
+            t6 = Avx512F.Shuffle4x128(r3, r7, 0x88);
+            t7 = Avx512F.Shuffle4x128(r3, r7, 0xDD);
+            t8 = Avx512F.Shuffle4x128(r8, r12, 0x88);
+            t9 = Avx512F.Shuffle4x128(r8, r12, 0xDD);
+            t10 = Avx512F.Shuffle4x128(r9, r13, 0x88);
+            t11 = Avx512F.Shuffle4x128(r9, r13, 0xDD);
+            t12 = Avx512F.Shuffle4x128(r10, r14, 0x88);
+            t13 = Avx512F.Shuffle4x128(r10, r14, 0xDD);
+            t14 = Avx512F.Shuffle4x128(r11, r15, 0x88);
+            t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
+            // Round 4: one word of all sixteen keys per vector (word w of the line: its elements 2w and 2w + 1).
+            var e = (float*)q + line / 2;
+            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0x88), e, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);      // word 0
+            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0x88), e + 2, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7); // word 1
+            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0x88), e + 4, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0x88), e + 6, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0x88), e + 8, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0x88), e + 10, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0x88), e + 12, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0x88), e + 14, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0xDD), e + 16, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0xDD), e + 18, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0xDD), e + 20, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0xDD), e + 22, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0xDD), e + 24, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0xDD), e + 26, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0xDD), e + 28, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0xDD), e + 30, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+        }
+        var factor = Vector512.Create(scale);
+        const int stride = SplitKeyAttention.ChunkKeys;
+        (a0 * factor).Store(scores);
+        if (THeads.Count > 1) (a1 * factor).Store(scores + stride);
+        if (THeads.Count > 2) (a2 * factor).Store(scores + 2 * stride);
+        if (THeads.Count > 3) (a3 * factor).Store(scores + 3 * stride);
+        if (THeads.Count > 4) (a4 * factor).Store(scores + 4 * stride);
+        if (THeads.Count > 5) (a5 * factor).Store(scores + 5 * stride);
+        if (THeads.Count > 6) (a6 * factor).Store(scores + 6 * stride);
+        if (THeads.Count > 7) (a7 * factor).Store(scores + 7 * stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> UnpackLow64(Vector512<uint> a, Vector512<uint> b) => Avx512F.UnpackLow(a.AsUInt64(), b.AsUInt64()).AsUInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> UnpackHigh64(Vector512<uint> a, Vector512<uint> b) => Avx512F.UnpackHigh(a.AsUInt64(), b.AsUInt64()).AsUInt32();
+
+    /// <summary>
+    /// One word (elements e and e + 1) of sixteen keys into each head's scores: a_h += q_h[e]·even + q_h[e+1]·odd, where
+    /// <paramref name="q"/> points at q_0[e] and heads are <paramref name="d"/> floats apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Word<THeads>(Vector512<uint> word, float* q, int d, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2,
+        ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7)
+        where THeads : struct, IHeadCount
+    {
+        var even = Vector512.ShiftLeft(word, 16).AsSingle();
+        var odd = (word & Vector512.Create(0xFFFF0000u)).AsSingle();
+        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[0]), even, a0);
+        if (THeads.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), even, a1);
+        if (THeads.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d]), even, a2);
+        if (THeads.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d]), even, a3);
+        if (THeads.Count > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d]), even, a4);
+        if (THeads.Count > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d]), even, a5);
+        if (THeads.Count > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d]), even, a6);
+        if (THeads.Count > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d]), even, a7);
+        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[1]), odd, a0);
+        if (THeads.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), odd, a1);
+        if (THeads.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d + 1]), odd, a2);
+        if (THeads.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d + 1]), odd, a3);
+        if (THeads.Count > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d + 1]), odd, a4);
+        if (THeads.Count > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d + 1]), odd, a5);
+        if (THeads.Count > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d + 1]), odd, a6);
+        if (THeads.Count > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d + 1]), odd, a7);
+    }
+
+    /// <summary>
+    /// o_h[0 … 32) = Σₜ p_h[t]·v_t[0 … 32) over t &lt; <paramref name="count"/> in order, for <typeparamref name="THeads"/>
+    /// heads (p_h = <paramref name="p"/> + h·ChunkKeys, o_h = <paramref name="o"/> + h·<paramref name="stride"/>); value
+    /// row t's slice is at rows[t] + <paramref name="shift"/>. Its 32 bfloat16 become float32 as the even and the odd
+    /// elements (a shift and a mask), each head adds into two accumulators, and the two are interleaved at the end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AccumulateSlice<THeads>(byte** rows, long shift, int count, float* p, float* o, int stride) where THeads : struct, IHeadCount
+    {
+        const int s = SplitKeyAttention.ChunkKeys;
+        Vector512<float> e0 = default, o0 = default, e1 = default, o1 = default, e2 = default, o2 = default, e3 = default, o3 = default;
+        Vector512<float> e4 = default, o4 = default, e5 = default, o5 = default, e6 = default, o6 = default, e7 = default, o7 = default;
+        var high = Vector512.Create(0xFFFF0000u);
+        for (var t = 0; t < count; t++)
+        {
+            var word = Vector512.Load((uint*)(rows[t] + shift));
+            var even = Vector512.ShiftLeft(word, 16).AsSingle();
+            var odd = (word & high).AsSingle();
+            var w = p + t;
+            var x = Vector512.Create(w[0]);
+            e0 = Vector512.FusedMultiplyAdd(x, even, e0);
+            o0 = Vector512.FusedMultiplyAdd(x, odd, o0);
+            if (THeads.Count > 1)
+            {
+                x = Vector512.Create(w[s]);
+                e1 = Vector512.FusedMultiplyAdd(x, even, e1);
+                o1 = Vector512.FusedMultiplyAdd(x, odd, o1);
+            }
+            if (THeads.Count > 2)
+            {
+                x = Vector512.Create(w[2 * s]);
+                e2 = Vector512.FusedMultiplyAdd(x, even, e2);
+                o2 = Vector512.FusedMultiplyAdd(x, odd, o2);
+            }
+            if (THeads.Count > 3)
+            {
+                x = Vector512.Create(w[3 * s]);
+                e3 = Vector512.FusedMultiplyAdd(x, even, e3);
+                o3 = Vector512.FusedMultiplyAdd(x, odd, o3);
+            }
+            if (THeads.Count > 4)
+            {
+                x = Vector512.Create(w[4 * s]);
+                e4 = Vector512.FusedMultiplyAdd(x, even, e4);
+                o4 = Vector512.FusedMultiplyAdd(x, odd, o4);
+            }
+            if (THeads.Count > 5)
+            {
+                x = Vector512.Create(w[5 * s]);
+                e5 = Vector512.FusedMultiplyAdd(x, even, e5);
+                o5 = Vector512.FusedMultiplyAdd(x, odd, o5);
+            }
+            if (THeads.Count > 6)
+            {
+                x = Vector512.Create(w[6 * s]);
+                e6 = Vector512.FusedMultiplyAdd(x, even, e6);
+                o6 = Vector512.FusedMultiplyAdd(x, odd, o6);
+            }
+            if (THeads.Count > 7)
+            {
+                x = Vector512.Create(w[7 * s]);
+                e7 = Vector512.FusedMultiplyAdd(x, even, e7);
+                o7 = Vector512.FusedMultiplyAdd(x, odd, o7);
+            }
+        }
+        Interleave(e0, o0, o);
+        if (THeads.Count > 1) Interleave(e1, o1, o + stride);
+        if (THeads.Count > 2) Interleave(e2, o2, o + 2 * stride);
+        if (THeads.Count > 3) Interleave(e3, o3, o + 3 * stride);
+        if (THeads.Count > 4) Interleave(e4, o4, o + 4 * stride);
+        if (THeads.Count > 5) Interleave(e5, o5, o + 5 * stride);
+        if (THeads.Count > 6) Interleave(e6, o6, o + 6 * stride);
+        if (THeads.Count > 7) Interleave(e7, o7, o + 7 * stride);
+    }
+
+    /// <summary>The 32 elements whose even ones are <paramref name="even"/> and odd ones <paramref name="odd"/>, in order at <paramref name="o"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Interleave(Vector512<float> even, Vector512<float> odd, float* o)
+    {
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        Avx512F.PermuteVar16x32x2(even, low, odd).Store(o);
+        Avx512F.PermuteVar16x32x2(even, high, odd).Store(o + 16);
+    }
+
+    /// <summary>A number of query heads known when the code is compiled (each pass is compiled once per count).</summary>
+    private interface IHeadCount
+    {
+        /// <summary>Heads in the pass (1 … 8).</summary>
+        static abstract int Count { get; }
+    }
+
+    private readonly struct Heads1 : IHeadCount
+    {
+        public static int Count => 1;
+    }
+
+    private readonly struct Heads2 : IHeadCount
+    {
+        public static int Count => 2;
+    }
+
+    private readonly struct Heads3 : IHeadCount
+    {
+        public static int Count => 3;
+    }
+
+    private readonly struct Heads4 : IHeadCount
+    {
+        public static int Count => 4;
+    }
+
+    private readonly struct Heads5 : IHeadCount
+    {
+        public static int Count => 5;
+    }
+
+    private readonly struct Heads6 : IHeadCount
+    {
+        public static int Count => 6;
+    }
+
+    private readonly struct Heads7 : IHeadCount
+    {
+        public static int Count => 7;
+    }
+
+    private readonly struct Heads8 : IHeadCount
+    {
+        public static int Count => 8;
+    }
+}

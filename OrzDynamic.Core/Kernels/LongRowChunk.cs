@@ -50,7 +50,7 @@ internal static class LongRowChunk
     /// its sum of e^(s − max) and Σ e^(s − max)·v into <paramref name="partial"/> (G × (2 + D) floats).
     /// <paramref name="scores"/> (G × <see cref="SplitKeyAttention.ChunkKeys"/> floats) and <paramref name="work"/>
     /// (<see cref="WorkBytes"/>, 64-byte aligned) are work space. While the chunk is worked on, the next
-    /// <paramref name="following"/> keys (consecutive slots) are asked into L2, a slice per group of keys.
+    /// <paramref name="following"/> keys (consecutive slots) are asked into L2, a line per step of the arithmetic.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(byte* keys, byte* values, int* slots, int first, int count, int following, int d, int g, float* queries,
@@ -74,12 +74,15 @@ internal static class LongRowChunk
         }
         for (var t = count; t < groups * GroupKeys; t++) rows[t] = zero;
 
+        // The next chunk's rows are asked into L2 a line at a time between the multiply–adds: its keys while this chunk's
+        // are scored (the rows of group j while group j is), its values while these values are added. Without a next chunk
+        // (or with prefetching off) the hints point at this chunk's own first rows, which are cached already.
+        var fetching = following > 0 && SplitKeyAttention.Prefetching;
+        var ahead = fetching ? (first + count) * rowBytes : (slots is null ? first : slots[0]) * rowBytes;
         for (var group = 0; group < groups; group++)
-        {
             for (var h = 0; h < g; h += PassHeads)
-                ScoreGroup(rows + group * GroupKeys, d, Math.Min(PassHeads, g - h), queries + h * d, scale, scores + h * SplitKeyAttention.ChunkKeys + group * GroupKeys);
-            if (following > 0) SplitKeyAttention.PrefetchChunk(keys, values, first + count, following, rowBytes, group, groups);
-        }
+                ScoreGroup(rows + group * GroupKeys, d, Math.Min(PassHeads, g - h), queries + h * d, scale, scores + h * SplitKeyAttention.ChunkKeys + group * GroupKeys,
+                    keys + ahead + (fetching ? group * GroupKeys * rowBytes : 0));
         var width = (count + 7) & ~7;
         for (var h = 0; h < g; h++)
         {
@@ -90,40 +93,40 @@ internal static class LongRowChunk
         for (var h = 0; h < g; h += PassHeads)
             for (var slice = 0; slice < d; slice += 32)
                 AccumulateSlice(rows, valueShift + slice * 2, count, Math.Min(PassHeads, g - h), scores + h * SplitKeyAttention.ChunkKeys,
-                    partial + h * (d + 2) + 2 + slice, d + 2);
+                    partial + h * (d + 2) + 2 + slice, d + 2, values + ahead + slice * 2, fetching ? rowBytes : 0);
     }
 
     /// <summary>Scores of sixteen keys (row addresses <paramref name="rows"/>) for <paramref name="heads"/> heads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ScoreGroup(byte** rows, int d, int heads, float* q, float scale, float* scores)
+    private static unsafe void ScoreGroup(byte** rows, int d, int heads, float* q, float scale, float* scores, byte* ahead)
     {
         switch (heads)
         {
-            case 1: ScoreGroup<Heads1>(rows, d, q, scale, scores); break;
-            case 2: ScoreGroup<Heads2>(rows, d, q, scale, scores); break;
-            case 3: ScoreGroup<Heads3>(rows, d, q, scale, scores); break;
-            case 4: ScoreGroup<Heads4>(rows, d, q, scale, scores); break;
-            case 5: ScoreGroup<Heads5>(rows, d, q, scale, scores); break;
-            case 6: ScoreGroup<Heads6>(rows, d, q, scale, scores); break;
-            case 7: ScoreGroup<Heads7>(rows, d, q, scale, scores); break;
-            default: ScoreGroup<Heads8>(rows, d, q, scale, scores); break;
+            case 1: ScoreGroup<Heads1>(rows, d, q, scale, scores, ahead); break;
+            case 2: ScoreGroup<Heads2>(rows, d, q, scale, scores, ahead); break;
+            case 3: ScoreGroup<Heads3>(rows, d, q, scale, scores, ahead); break;
+            case 4: ScoreGroup<Heads4>(rows, d, q, scale, scores, ahead); break;
+            case 5: ScoreGroup<Heads5>(rows, d, q, scale, scores, ahead); break;
+            case 6: ScoreGroup<Heads6>(rows, d, q, scale, scores, ahead); break;
+            case 7: ScoreGroup<Heads7>(rows, d, q, scale, scores, ahead); break;
+            default: ScoreGroup<Heads8>(rows, d, q, scale, scores, ahead); break;
         }
     }
 
     /// <summary>Σ p·v of one 32-element slice for <paramref name="heads"/> heads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AccumulateSlice(byte** rows, long shift, int count, int heads, float* p, float* o, int stride)
+    private static unsafe void AccumulateSlice(byte** rows, long shift, int count, int heads, float* p, float* o, int stride, byte* ahead, long aheadStride)
     {
         switch (heads)
         {
-            case 1: AccumulateSlice<Heads1>(rows, shift, count, p, o, stride); break;
-            case 2: AccumulateSlice<Heads2>(rows, shift, count, p, o, stride); break;
-            case 3: AccumulateSlice<Heads3>(rows, shift, count, p, o, stride); break;
-            case 4: AccumulateSlice<Heads4>(rows, shift, count, p, o, stride); break;
-            case 5: AccumulateSlice<Heads5>(rows, shift, count, p, o, stride); break;
-            case 6: AccumulateSlice<Heads6>(rows, shift, count, p, o, stride); break;
-            case 7: AccumulateSlice<Heads7>(rows, shift, count, p, o, stride); break;
-            default: AccumulateSlice<Heads8>(rows, shift, count, p, o, stride); break;
+            case 1: AccumulateSlice<Heads1>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 2: AccumulateSlice<Heads2>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 3: AccumulateSlice<Heads3>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 4: AccumulateSlice<Heads4>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 5: AccumulateSlice<Heads5>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 6: AccumulateSlice<Heads6>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 7: AccumulateSlice<Heads7>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            default: AccumulateSlice<Heads8>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
         }
     }
 
@@ -134,7 +137,7 @@ internal static class LongRowChunk
     /// (sixteen registers in flight; a loop over arrays would live in memory).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ScoreGroup<THeads>(byte** rows, int d, float* q, float scale, float* scores) where THeads : struct, IHeadCount
+    private static unsafe void ScoreGroup<THeads>(byte** rows, int d, float* q, float scale, float* scores, byte* ahead) where THeads : struct, IHeadCount
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (var line = 0; line < d * 2; line += 64)
@@ -208,22 +211,23 @@ internal static class LongRowChunk
             t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
             // Round 4: one word of all sixteen keys per vector (word w of the line: its elements 2w and 2w + 1).
             var e = (float*)q + line / 2;
-            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0x88), e, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);      // word 0
-            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0x88), e + 2, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7); // word 1
-            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0x88), e + 4, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0x88), e + 6, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0x88), e + 8, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0x88), e + 10, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0x88), e + 12, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0x88), e + 14, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0xDD), e + 16, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0xDD), e + 18, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0xDD), e + 20, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0xDD), e + 22, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0xDD), e + 24, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0xDD), e + 26, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0xDD), e + 28, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0xDD), e + 30, d, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            var f = ahead + line * GroupKeys; // the line-th sixteenth of the next rows, a line per word
+            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0x88), e, d, f + 0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);      // word 0
+            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0x88), e + 2, d, f + 64, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7); // word 1
+            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0x88), e + 4, d, f + 128, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0x88), e + 6, d, f + 192, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0x88), e + 8, d, f + 256, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0x88), e + 10, d, f + 320, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0x88), e + 12, d, f + 384, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0x88), e + 14, d, f + 448, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t0, t8, 0xDD), e + 16, d, f + 512, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t2, t10, 0xDD), e + 18, d, f + 576, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t4, t12, 0xDD), e + 20, d, f + 640, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t6, t14, 0xDD), e + 22, d, f + 704, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t1, t9, 0xDD), e + 24, d, f + 768, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t3, t11, 0xDD), e + 26, d, f + 832, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t5, t13, 0xDD), e + 28, d, f + 896, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            Word<THeads>(Avx512F.Shuffle4x128(t7, t15, 0xDD), e + 30, d, f + 960, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
         }
         var factor = Vector512.Create(scale);
         const int stride = SplitKeyAttention.ChunkKeys;
@@ -245,13 +249,15 @@ internal static class LongRowChunk
 
     /// <summary>
     /// One word (elements e and e + 1) of sixteen keys into each head's scores: a_h += q_h[e]·even + q_h[e+1]·odd, where
-    /// <paramref name="q"/> points at q_0[e] and heads are <paramref name="d"/> floats apart.
+    /// <paramref name="q"/> points at q_0[e] and heads are <paramref name="d"/> floats apart; the line at
+    /// <paramref name="fetch"/> is asked into L2 meanwhile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Word<THeads>(Vector512<uint> word, float* q, int d, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2,
+    private static unsafe void Word<THeads>(Vector512<uint> word, float* q, int d, byte* fetch, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2,
         ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7)
         where THeads : struct, IHeadCount
     {
+        Sse.Prefetch1(fetch);
         var even = Vector512.ShiftLeft(word, 16).AsSingle();
         var odd = (word & Vector512.Create(0xFFFF0000u)).AsSingle();
         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[0]), even, a0);
@@ -276,10 +282,12 @@ internal static class LongRowChunk
     /// o_h[0 … 32) = Σₜ p_h[t]·v_t[0 … 32) over t &lt; <paramref name="count"/> in order, for <typeparamref name="THeads"/>
     /// heads (p_h = <paramref name="p"/> + h·ChunkKeys, o_h = <paramref name="o"/> + h·<paramref name="stride"/>); value
     /// row t's slice is at rows[t] + <paramref name="shift"/>. Its 32 bfloat16 become float32 as the even and the odd
-    /// elements (a shift and a mask), each head adds into two accumulators, and the two are interleaved at the end.
+    /// elements (a shift and a mask), each head adds into two accumulators, and the two are interleaved at the end. Per
+    /// key, the line at <paramref name="ahead"/> + t·<paramref name="aheadStride"/> is asked into L2.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AccumulateSlice<THeads>(byte** rows, long shift, int count, float* p, float* o, int stride) where THeads : struct, IHeadCount
+    private static unsafe void AccumulateSlice<THeads>(byte** rows, long shift, int count, float* p, float* o, int stride, byte* ahead, long aheadStride)
+        where THeads : struct, IHeadCount
     {
         const int s = SplitKeyAttention.ChunkKeys;
         Vector512<float> e0 = default, o0 = default, e1 = default, o1 = default, e2 = default, o2 = default, e3 = default, o3 = default;
@@ -288,6 +296,7 @@ internal static class LongRowChunk
         for (var t = 0; t < count; t++)
         {
             var word = Vector512.Load((uint*)(rows[t] + shift));
+            Sse.Prefetch1(ahead + t * aheadStride);
             var even = Vector512.ShiftLeft(word, 16).AsSingle();
             var odd = (word & high).AsSingle();
             var w = p + t;

@@ -368,7 +368,7 @@ internal static class SplitKeyAttention
     /// start + <paramref name="count"/>) asked into L2: the first half of the parts (an even number) fetch the keys, the
     /// second half the values.
     /// </summary>
-    internal static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
+    private static unsafe void PrefetchChunk(byte* keys, byte* values, int start, int count, long rowBytes, int part, int parts)
     {
         if (count <= 0 || !Prefetching) return;
         var half = parts / 2;

@@ -300,51 +300,14 @@ internal static class LongRowChunk
             var even = Vector512.ShiftLeft(word, 16).AsSingle();
             var odd = (word & high).AsSingle();
             var w = p + t;
-            var x = Vector512.Create(w[0]);
-            e0 = Vector512.FusedMultiplyAdd(x, even, e0);
-            o0 = Vector512.FusedMultiplyAdd(x, odd, o0);
-            if (THeads.Count > 1)
-            {
-                x = Vector512.Create(w[s]);
-                e1 = Vector512.FusedMultiplyAdd(x, even, e1);
-                o1 = Vector512.FusedMultiplyAdd(x, odd, o1);
-            }
-            if (THeads.Count > 2)
-            {
-                x = Vector512.Create(w[2 * s]);
-                e2 = Vector512.FusedMultiplyAdd(x, even, e2);
-                o2 = Vector512.FusedMultiplyAdd(x, odd, o2);
-            }
-            if (THeads.Count > 3)
-            {
-                x = Vector512.Create(w[3 * s]);
-                e3 = Vector512.FusedMultiplyAdd(x, even, e3);
-                o3 = Vector512.FusedMultiplyAdd(x, odd, o3);
-            }
-            if (THeads.Count > 4)
-            {
-                x = Vector512.Create(w[4 * s]);
-                e4 = Vector512.FusedMultiplyAdd(x, even, e4);
-                o4 = Vector512.FusedMultiplyAdd(x, odd, o4);
-            }
-            if (THeads.Count > 5)
-            {
-                x = Vector512.Create(w[5 * s]);
-                e5 = Vector512.FusedMultiplyAdd(x, even, e5);
-                o5 = Vector512.FusedMultiplyAdd(x, odd, o5);
-            }
-            if (THeads.Count > 6)
-            {
-                x = Vector512.Create(w[6 * s]);
-                e6 = Vector512.FusedMultiplyAdd(x, even, e6);
-                o6 = Vector512.FusedMultiplyAdd(x, odd, o6);
-            }
-            if (THeads.Count > 7)
-            {
-                x = Vector512.Create(w[7 * s]);
-                e7 = Vector512.FusedMultiplyAdd(x, even, e7);
-                o7 = Vector512.FusedMultiplyAdd(x, odd, o7);
-            }
+            Add(w[0], even, odd, ref e0, ref o0);
+            if (THeads.Count > 1) Add(w[s], even, odd, ref e1, ref o1);
+            if (THeads.Count > 2) Add(w[2 * s], even, odd, ref e2, ref o2);
+            if (THeads.Count > 3) Add(w[3 * s], even, odd, ref e3, ref o3);
+            if (THeads.Count > 4) Add(w[4 * s], even, odd, ref e4, ref o4);
+            if (THeads.Count > 5) Add(w[5 * s], even, odd, ref e5, ref o5);
+            if (THeads.Count > 6) Add(w[6 * s], even, odd, ref e6, ref o6);
+            if (THeads.Count > 7) Add(w[7 * s], even, odd, ref e7, ref o7);
         }
         Interleave(e0, o0, o);
         if (THeads.Count > 1) Interleave(e1, o1, o + stride);
@@ -354,6 +317,15 @@ internal static class LongRowChunk
         if (THeads.Count > 5) Interleave(e5, o5, o + 5 * stride);
         if (THeads.Count > 6) Interleave(e6, o6, o + 6 * stride);
         if (THeads.Count > 7) Interleave(e7, o7, o + 7 * stride);
+    }
+
+    /// <summary>One head's weight <paramref name="p"/> times a value line's even and odd elements, into its two accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float p, Vector512<float> even, Vector512<float> odd, ref Vector512<float> sumEven, ref Vector512<float> sumOdd)
+    {
+        var weight = Vector512.Create(p);
+        sumEven = Vector512.FusedMultiplyAdd(weight, even, sumEven);
+        sumOdd = Vector512.FusedMultiplyAdd(weight, odd, sumOdd);
     }
 
     /// <summary>The 32 elements whose even ones are <paramref name="even"/> and odd ones <paramref name="odd"/>, in order at <paramref name="o"/>.</summary>

@@ -17,7 +17,9 @@ namespace OrzDynamic.Core.Kernels;
 /// added, weighted, into every head's two accumulators; each output element sums over the keys in order, as
 /// <see cref="SplitKeyAttention"/>'s short rows do.</item>
 /// </list>
-/// Heads go in passes of at most eight (sixteen accumulators and the transposed line fit the 32 registers). The
+/// Heads go in passes of at most eight (eight score vectors beside a transposed line, or sixteen value accumulators,
+/// fit the 32 vector registers). The next chunk's rows are asked into L2 one line per step of the arithmetic (hints
+/// only: a line past the cache's end is never read). The
 /// arithmetic depends only on the row's own keys, so a row's result is the same bits whatever its padding, its
 /// batch-mates and the thread count; rows of at most <see cref="SplitKeyAttention.ChunkKeys"/> keys never come here
 /// (their numbers stay those of the eight-key kernels).

@@ -104,14 +104,14 @@ internal static class LongRowChunk
     {
         switch (heads)
         {
-            case 1: ScoreGroup<Heads1>(rows, d, q, scale, scores, ahead); break;
-            case 2: ScoreGroup<Heads2>(rows, d, q, scale, scores, ahead); break;
-            case 3: ScoreGroup<Heads3>(rows, d, q, scale, scores, ahead); break;
-            case 4: ScoreGroup<Heads4>(rows, d, q, scale, scores, ahead); break;
-            case 5: ScoreGroup<Heads5>(rows, d, q, scale, scores, ahead); break;
-            case 6: ScoreGroup<Heads6>(rows, d, q, scale, scores, ahead); break;
-            case 7: ScoreGroup<Heads7>(rows, d, q, scale, scores, ahead); break;
-            default: ScoreGroup<Heads8>(rows, d, q, scale, scores, ahead); break;
+            case 1: ScoreGroup<FixedCount.One>(rows, d, q, scale, scores, ahead); break;
+            case 2: ScoreGroup<FixedCount.Two>(rows, d, q, scale, scores, ahead); break;
+            case 3: ScoreGroup<FixedCount.Three>(rows, d, q, scale, scores, ahead); break;
+            case 4: ScoreGroup<FixedCount.Four>(rows, d, q, scale, scores, ahead); break;
+            case 5: ScoreGroup<FixedCount.Five>(rows, d, q, scale, scores, ahead); break;
+            case 6: ScoreGroup<FixedCount.Six>(rows, d, q, scale, scores, ahead); break;
+            case 7: ScoreGroup<FixedCount.Seven>(rows, d, q, scale, scores, ahead); break;
+            default: ScoreGroup<FixedCount.Eight>(rows, d, q, scale, scores, ahead); break;
         }
     }
 
@@ -121,14 +121,14 @@ internal static class LongRowChunk
     {
         switch (heads)
         {
-            case 1: AccumulateSlice<Heads1>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 2: AccumulateSlice<Heads2>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 3: AccumulateSlice<Heads3>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 4: AccumulateSlice<Heads4>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 5: AccumulateSlice<Heads5>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 6: AccumulateSlice<Heads6>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            case 7: AccumulateSlice<Heads7>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
-            default: AccumulateSlice<Heads8>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 1: AccumulateSlice<FixedCount.One>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 2: AccumulateSlice<FixedCount.Two>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 3: AccumulateSlice<FixedCount.Three>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 4: AccumulateSlice<FixedCount.Four>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 5: AccumulateSlice<FixedCount.Five>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 6: AccumulateSlice<FixedCount.Six>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            case 7: AccumulateSlice<FixedCount.Seven>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
+            default: AccumulateSlice<FixedCount.Eight>(rows, shift, count, p, o, stride, ahead, aheadStride); break;
         }
     }
 
@@ -139,7 +139,7 @@ internal static class LongRowChunk
     /// (sixteen registers in flight; a loop over arrays would live in memory).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ScoreGroup<THeads>(byte** rows, int d, float* q, float scale, float* scores, byte* ahead) where THeads : struct, IHeadCount
+    private static unsafe void ScoreGroup<THeads>(byte** rows, int d, float* q, float scale, float* scores, byte* ahead) where THeads : struct, IFixedCount
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (var line = 0; line < d * 2; line += 64)
@@ -234,13 +234,13 @@ internal static class LongRowChunk
         var factor = Vector512.Create(scale);
         const int stride = SplitKeyAttention.ChunkKeys;
         (a0 * factor).Store(scores);
-        if (THeads.Count > 1) (a1 * factor).Store(scores + stride);
-        if (THeads.Count > 2) (a2 * factor).Store(scores + 2 * stride);
-        if (THeads.Count > 3) (a3 * factor).Store(scores + 3 * stride);
-        if (THeads.Count > 4) (a4 * factor).Store(scores + 4 * stride);
-        if (THeads.Count > 5) (a5 * factor).Store(scores + 5 * stride);
-        if (THeads.Count > 6) (a6 * factor).Store(scores + 6 * stride);
-        if (THeads.Count > 7) (a7 * factor).Store(scores + 7 * stride);
+        if (THeads.Value > 1) (a1 * factor).Store(scores + stride);
+        if (THeads.Value > 2) (a2 * factor).Store(scores + 2 * stride);
+        if (THeads.Value > 3) (a3 * factor).Store(scores + 3 * stride);
+        if (THeads.Value > 4) (a4 * factor).Store(scores + 4 * stride);
+        if (THeads.Value > 5) (a5 * factor).Store(scores + 5 * stride);
+        if (THeads.Value > 6) (a6 * factor).Store(scores + 6 * stride);
+        if (THeads.Value > 7) (a7 * factor).Store(scores + 7 * stride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -257,27 +257,27 @@ internal static class LongRowChunk
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Word<THeads>(Vector512<uint> word, float* q, int d, byte* fetch, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2,
         ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7)
-        where THeads : struct, IHeadCount
+        where THeads : struct, IFixedCount
     {
         Sse.Prefetch1(fetch);
         var even = Vector512.ShiftLeft(word, 16).AsSingle();
         var odd = (word & Vector512.Create(0xFFFF0000u)).AsSingle();
         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[0]), even, a0);
-        if (THeads.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), even, a1);
-        if (THeads.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d]), even, a2);
-        if (THeads.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d]), even, a3);
-        if (THeads.Count > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d]), even, a4);
-        if (THeads.Count > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d]), even, a5);
-        if (THeads.Count > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d]), even, a6);
-        if (THeads.Count > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d]), even, a7);
+        if (THeads.Value > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), even, a1);
+        if (THeads.Value > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d]), even, a2);
+        if (THeads.Value > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d]), even, a3);
+        if (THeads.Value > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d]), even, a4);
+        if (THeads.Value > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d]), even, a5);
+        if (THeads.Value > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d]), even, a6);
+        if (THeads.Value > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d]), even, a7);
         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[1]), odd, a0);
-        if (THeads.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), odd, a1);
-        if (THeads.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d + 1]), odd, a2);
-        if (THeads.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d + 1]), odd, a3);
-        if (THeads.Count > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d + 1]), odd, a4);
-        if (THeads.Count > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d + 1]), odd, a5);
-        if (THeads.Count > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d + 1]), odd, a6);
-        if (THeads.Count > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d + 1]), odd, a7);
+        if (THeads.Value > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), odd, a1);
+        if (THeads.Value > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d + 1]), odd, a2);
+        if (THeads.Value > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3 * d + 1]), odd, a3);
+        if (THeads.Value > 4) a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4 * d + 1]), odd, a4);
+        if (THeads.Value > 5) a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5 * d + 1]), odd, a5);
+        if (THeads.Value > 6) a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6 * d + 1]), odd, a6);
+        if (THeads.Value > 7) a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7 * d + 1]), odd, a7);
     }
 
     /// <summary>
@@ -289,7 +289,7 @@ internal static class LongRowChunk
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AccumulateSlice<THeads>(byte** rows, long shift, int count, float* p, float* o, int stride, byte* ahead, long aheadStride)
-        where THeads : struct, IHeadCount
+        where THeads : struct, IFixedCount
     {
         const int s = SplitKeyAttention.ChunkKeys;
         Vector512<float> e0 = default, o0 = default, e1 = default, o1 = default, e2 = default, o2 = default, e3 = default, o3 = default;
@@ -303,22 +303,22 @@ internal static class LongRowChunk
             var odd = (word & high).AsSingle();
             var w = p + t;
             Add(w[0], even, odd, ref e0, ref o0);
-            if (THeads.Count > 1) Add(w[s], even, odd, ref e1, ref o1);
-            if (THeads.Count > 2) Add(w[2 * s], even, odd, ref e2, ref o2);
-            if (THeads.Count > 3) Add(w[3 * s], even, odd, ref e3, ref o3);
-            if (THeads.Count > 4) Add(w[4 * s], even, odd, ref e4, ref o4);
-            if (THeads.Count > 5) Add(w[5 * s], even, odd, ref e5, ref o5);
-            if (THeads.Count > 6) Add(w[6 * s], even, odd, ref e6, ref o6);
-            if (THeads.Count > 7) Add(w[7 * s], even, odd, ref e7, ref o7);
+            if (THeads.Value > 1) Add(w[s], even, odd, ref e1, ref o1);
+            if (THeads.Value > 2) Add(w[2 * s], even, odd, ref e2, ref o2);
+            if (THeads.Value > 3) Add(w[3 * s], even, odd, ref e3, ref o3);
+            if (THeads.Value > 4) Add(w[4 * s], even, odd, ref e4, ref o4);
+            if (THeads.Value > 5) Add(w[5 * s], even, odd, ref e5, ref o5);
+            if (THeads.Value > 6) Add(w[6 * s], even, odd, ref e6, ref o6);
+            if (THeads.Value > 7) Add(w[7 * s], even, odd, ref e7, ref o7);
         }
         Interleave(e0, o0, o);
-        if (THeads.Count > 1) Interleave(e1, o1, o + stride);
-        if (THeads.Count > 2) Interleave(e2, o2, o + 2 * stride);
-        if (THeads.Count > 3) Interleave(e3, o3, o + 3 * stride);
-        if (THeads.Count > 4) Interleave(e4, o4, o + 4 * stride);
-        if (THeads.Count > 5) Interleave(e5, o5, o + 5 * stride);
-        if (THeads.Count > 6) Interleave(e6, o6, o + 6 * stride);
-        if (THeads.Count > 7) Interleave(e7, o7, o + 7 * stride);
+        if (THeads.Value > 1) Interleave(e1, o1, o + stride);
+        if (THeads.Value > 2) Interleave(e2, o2, o + 2 * stride);
+        if (THeads.Value > 3) Interleave(e3, o3, o + 3 * stride);
+        if (THeads.Value > 4) Interleave(e4, o4, o + 4 * stride);
+        if (THeads.Value > 5) Interleave(e5, o5, o + 5 * stride);
+        if (THeads.Value > 6) Interleave(e6, o6, o + 6 * stride);
+        if (THeads.Value > 7) Interleave(e7, o7, o + 7 * stride);
     }
 
     /// <summary>One head's weight <paramref name="p"/> times a value line's even and odd elements, into its two accumulators.</summary>
@@ -338,52 +338,5 @@ internal static class LongRowChunk
         var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
         Avx512F.PermuteVar16x32x2(even, low, odd).Store(o);
         Avx512F.PermuteVar16x32x2(even, high, odd).Store(o + 16);
-    }
-
-    /// <summary>A number of query heads known when the code is compiled (each pass is compiled once per count).</summary>
-    private interface IHeadCount
-    {
-        /// <summary>Heads in the pass (1 … 8).</summary>
-        static abstract int Count { get; }
-    }
-
-    private readonly struct Heads1 : IHeadCount
-    {
-        public static int Count => 1;
-    }
-
-    private readonly struct Heads2 : IHeadCount
-    {
-        public static int Count => 2;
-    }
-
-    private readonly struct Heads3 : IHeadCount
-    {
-        public static int Count => 3;
-    }
-
-    private readonly struct Heads4 : IHeadCount
-    {
-        public static int Count => 4;
-    }
-
-    private readonly struct Heads5 : IHeadCount
-    {
-        public static int Count => 5;
-    }
-
-    private readonly struct Heads6 : IHeadCount
-    {
-        public static int Count => 6;
-    }
-
-    private readonly struct Heads7 : IHeadCount
-    {
-        public static int Count => 7;
-    }
-
-    private readonly struct Heads8 : IHeadCount
-    {
-        public static int Count => 8;
     }
 }

@@ -163,9 +163,9 @@ internal static class SplitKeyAttention
                         continue;
                     }
                     // The common head sizes get code compiled for their size (constant offsets, fewer live registers).
-                    if (d == 64) RunChunk<HeadSize64>(job, row, kvHead, first, count, space, scores, queries, partial);
-                    else if (d == 128) RunChunk<HeadSize128>(job, row, kvHead, first, count, space, scores, queries, partial);
-                    else RunChunk<AnyHeadSize>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    if (d == 64) RunChunk<FixedCount.SixtyFour>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    else if (d == 128) RunChunk<FixedCount.OneHundredTwentyEight>(job, row, kvHead, first, count, space, scores, queries, partial);
+                    else RunChunk<FixedCount.AtRunTime>(job, row, kvHead, first, count, space, scores, queries, partial);
                     WeightReadAhead.Fetch(ahead, task - start, end - start);
                 }
             }
@@ -190,9 +190,9 @@ internal static class SplitKeyAttention
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunChunk<TSize>(Job job, int row, int kvHead, int first, int count, float* block, float* scores, float* queries, float* partial)
-        where TSize : struct, IHeadSize
+        where TSize : struct, IFixedCount
     {
-        int d = typeof(TSize) == typeof(AnyHeadSize) ? job.D : TSize.D, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4, blockKeys = KeyBlock(d);
+        int d = TSize.Value == 0 ? job.D : TSize.Value, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4, blockKeys = KeyBlock(d);
         new ReadOnlySpan<float>((float*)job.Q + ((long)row * job.Heads + kvHead * g) * d, g * d).CopyTo(new Span<float>(queries, g * d));
         var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
         var keys = (byte*)job.Keys + cacheRow * d * size;
@@ -250,31 +250,6 @@ internal static class SplitKeyAttention
         var queries = (float*)job.Q + ((long)row * job.Heads + kvHead * g) * d;
         LongRowChunk.Run((byte*)job.Keys + cacheRow * d * 2, (byte*)job.Values + cacheRow * d * 2, slots, first, count, following, d, g, queries,
             job.Scale, scores, work, partial);
-    }
-
-    /// <summary>A head size known when the code is compiled (<see cref="RunChunk"/> is compiled once per size).</summary>
-    private interface IHeadSize
-    {
-        /// <summary>Elements per head.</summary>
-        static abstract int D { get; }
-    }
-
-    /// <summary>Head size 64 (Qwen2.5, Llama 3.2 1B, …).</summary>
-    private readonly struct HeadSize64 : IHeadSize
-    {
-        public static int D => 64;
-    }
-
-    /// <summary>Head size 128 (Qwen3, Llama 3 8B, Mistral, …).</summary>
-    private readonly struct HeadSize128 : IHeadSize
-    {
-        public static int D => 128;
-    }
-
-    /// <summary>Any other head size: taken from the job at run time.</summary>
-    private readonly struct AnyHeadSize : IHeadSize
-    {
-        public static int D => 0;
     }
 
     /// <summary>

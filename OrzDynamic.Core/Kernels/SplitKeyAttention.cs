@@ -25,8 +25,8 @@ namespace OrzDynamic.Core.Kernels;
 /// </para>
 /// <para>
 /// The chunks of a longer row over a bfloat16 cache go to <see cref="LongRowChunk"/> where the CPU has 512-bit vectors:
-/// it reads the cache rows in place and scores sixteen keys per pass without lane reductions, about a third faster on a
-/// long cache. Rows of one chunk keep the eight-key kernels below, so short answers give the same bits as before.
+/// it reads the cache rows in place and scores sixteen keys per pass without lane reductions, in a little over half
+/// the time on a long cache. Rows of one chunk keep the eight-key kernels below, so short answers keep their numbers.
 /// </para>
 /// <para>
 /// Every method that runs per block is compiled fully optimised from its first call

@@ -143,11 +143,12 @@ public sealed class DecodeKernelsTests
 
     [Test]
     public void LongRowsOfABFloat16CacheMatchTheEightKeyKernelsAndScaledDotProductAttention([Values(1, 2, 5, 8, 10)] int groupSize,
-        [Values(32, 128)] int d, [Values(257, 530)] int keys, [Values] bool padded)
+        [Values(32, 96, 128)] int d, [Values(257, 530)] int keys, [Values] bool padded)
     {
         // More than one chunk of keys: LongRowChunk where 512-bit vectors exist. 257 keys end one key into the second
-        // chunk, 530 in a partial group of sixteen; 10 heads per key/value head take two passes (8 + 2). Row 1's padding
-        // has gaps inside the row (every seventh slot), so its keys are gathered slot by slot.
+        // chunk, 530 in a partial group of sixteen; D = 96 is three 64-byte lines per row; 10 heads per key/value head
+        // take two passes (8 + 2). Row 1's padding has gaps inside the row (every seventh slot), so its keys are
+        // gathered slot by slot.
         Assert.That(LongRowChunk.Applies(true, d, keys), Is.EqualTo(System.Runtime.Intrinsics.X86.Avx512F.IsSupported));
         Assert.That(LongRowChunk.Applies(true, d, SplitKeyAttention.ChunkKeys), Is.False, "a row of one chunk keeps the eight-key kernels");
         using var ng = no_grad();

@@ -127,7 +127,40 @@ internal static class SplitKeyAttention
     /// then D floats of Σ p·v).
     /// </summary>
     private readonly record struct Job(nint Q, nint Keys, nint Values, nint Slots, int Heads, int KvHeads, int D, int Capacity, int KeyCount,
-        bool BFloat16, float Scale, nint Partials);
+        bool BFloat16, float Scale, nint Partials)
+    {
+        /// <summary>Query heads per key/value head (G).</summary>
+        public int Group => Heads / KvHeads;
+
+        /// <summary>Bytes of one cache element (2 for bfloat16, 4 for float32).</summary>
+        public int ElementBytes => BFloat16 ? 2 : 4;
+
+        /// <summary>
+        /// Where the chunk of visible keys [<paramref name="first"/>, first + <paramref name="count"/>) of row
+        /// <paramref name="row"/> and key/value head <paramref name="kvHead"/> lives: see <see cref="ChunkPlace"/>.
+        /// </summary>
+        public unsafe ChunkPlace Place(int row, int kvHead, int first, int count)
+        {
+            var headBytes = ((long)row * KvHeads + kvHead) * Capacity * D * ElementBytes;
+            var slots = Slots == 0 ? null : (int*)Slots + (long)row * KeyCount + first;
+            return new ChunkPlace((float*)Q + ((long)row * Heads + kvHead * Group) * D, (byte*)Keys + headBytes, (byte*)Values + headBytes, slots,
+                slots is null ? Math.Min(ChunkKeys, KeyCount - first - count) : 0);
+        }
+    }
+
+    /// <summary>
+    /// A chunk's inputs: the G float32 queries of its key/value head, the head's key and value storage (slot 0), its
+    /// visible slots (null without padding: slots first … follow on) and how many keys the next chunk of the row has
+    /// (0 with padding, whose slots need not follow on: nothing is fetched ahead).
+    /// </summary>
+    private readonly unsafe ref struct ChunkPlace(float* queries, byte* keys, byte* values, int* slots, int following)
+    {
+        public readonly float* Queries = queries;
+        public readonly byte* Keys = keys;
+        public readonly byte* Values = values;
+        public readonly int* Slots = slots;
+        public readonly int Following = following;
+    }
 
     /// <summary>
     /// Tasks [<paramref name="start"/>, <paramref name="end"/>) with one work space (a key block and a chunk's scores),
@@ -137,7 +170,7 @@ internal static class SplitKeyAttention
     private static unsafe void RunTasks(Job job, int[] visible, int[] firstTask, int start, int end, WeightReadAhead.Range ahead)
     {
         if (start >= end) return;
-        int d = job.D, g = job.Heads / job.KvHeads, block = KeyBlock(d);
+        int d = job.D, g = job.Group, block = KeyBlock(d);
         // The key block, the chunk's scores and the group's queries, from a 64-byte boundary: vector loads that cross a
         // cache line cost two, and the loops here are bound by their loads.
         // The long rows' chunks (LongRowChunk) use the scores and their own work space after the queries.
@@ -192,18 +225,17 @@ internal static class SplitKeyAttention
     private static unsafe void RunChunk<TSize>(Job job, int row, int kvHead, int first, int count, float* block, float* scores, float* queries, float* partial)
         where TSize : struct, IFixedCount
     {
-        int d = TSize.Value == 0 ? job.D : TSize.Value, g = job.Heads / job.KvHeads, size = job.BFloat16 ? 2 : 4, blockKeys = KeyBlock(d);
-        new ReadOnlySpan<float>((float*)job.Q + ((long)row * job.Heads + kvHead * g) * d, g * d).CopyTo(new Span<float>(queries, g * d));
-        var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
-        var keys = (byte*)job.Keys + cacheRow * d * size;
-        var values = (byte*)job.Values + cacheRow * d * size;
-        var slots = job.Slots == 0 ? null : (int*)job.Slots + (long)row * job.KeyCount + first;
+        int d = TSize.Value == 0 ? job.D : TSize.Value, g = job.Group, size = job.ElementBytes, blockKeys = KeyBlock(d);
+        var place = job.Place(row, kvHead, first, count);
+        new ReadOnlySpan<float>(place.Queries, g * d).CopyTo(new Span<float>(queries, g * d));
+        byte* keys = place.Keys, values = place.Values;
+        var slots = place.Slots;
         var width = (count + 7) & ~7; // score rows padded to whole vectors (the padding lanes get weight 0)
 
         var rowBytes = (long)d * size;
         // The next chunk of this row and head (without padding: slots follow on), fetched into L2 a slice per block step
         // while this chunk is worked on, so its read has a whole chunk's arithmetic to hide behind.
-        var following = slots is null ? Math.Min(ChunkKeys, job.KeyCount - first - count) : 0;
+        var following = place.Following;
         int step = 0, steps = 2 * ((count + blockKeys - 1) / blockKeys);
         for (var b = 0; b < count; b += blockKeys)
         {
@@ -243,13 +275,8 @@ internal static class SplitKeyAttention
     /// </summary>
     private static unsafe void RunLongChunk(Job job, int row, int kvHead, int first, int count, float* scores, byte* work, float* partial)
     {
-        int d = job.D, g = job.Heads / job.KvHeads;
-        var cacheRow = ((long)row * job.KvHeads + kvHead) * job.Capacity;
-        var slots = job.Slots == 0 ? null : (int*)job.Slots + (long)row * job.KeyCount + first;
-        var following = slots is null ? Math.Min(ChunkKeys, job.KeyCount - first - count) : 0;
-        var queries = (float*)job.Q + ((long)row * job.Heads + kvHead * g) * d;
-        LongRowChunk.Run((byte*)job.Keys + cacheRow * d * 2, (byte*)job.Values + cacheRow * d * 2, slots, first, count, following, d, g, queries,
-            job.Scale, scores, work, partial);
+        var place = job.Place(row, kvHead, first, count);
+        LongRowChunk.Run(place.Keys, place.Values, place.Slots, first, count, place.Following, job.D, job.Group, place.Queries, job.Scale, scores, work, partial);
     }
 
     /// <summary>
@@ -259,7 +286,7 @@ internal static class SplitKeyAttention
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Combine(Job job, float* partials, int firstTask, int chunks, int row, int kvHead, byte* output)
     {
-        int d = job.D, g = job.Heads / job.KvHeads, stride = g * (d + 2), size = job.BFloat16 ? 2 : 4;
+        int d = job.D, g = job.Group, stride = g * (d + 2), size = job.ElementBytes;
         var first = partials + (long)(firstTask + kvHead * chunks) * stride;
         Span<float> sums = d <= 256 ? stackalloc float[d] : new float[d];
         fixed (float* o = sums)

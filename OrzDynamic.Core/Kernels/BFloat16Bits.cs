@@ -23,6 +23,17 @@ internal static class BFloat16Bits
         return (ushort)((bits + rounding) >> 16);
     }
 
+    /// <summary>
+    /// Sixteen 32-bit words, each two bfloat16 values, as float32: the even elements (each word's low half) and the odd
+    /// ones (its high half) — a shift and a mask, no shuffle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SplitPairs(Vector512<uint> words, out Vector512<float> even, out Vector512<float> odd)
+    {
+        even = Vector512.ShiftLeft(words, 16).AsSingle();
+        odd = (words & Vector512.Create(0xFFFF0000u)).AsSingle();
+    }
+
     /// <summary>Eight bfloat16 values at <paramref name="source"/> as float32 lanes (in order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<float> LoadEight(ushort* source) =>

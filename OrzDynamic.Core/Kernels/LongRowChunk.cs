@@ -43,7 +43,7 @@ internal static class LongRowChunk
         bfloat16 && d % 32 == 0 && visible > SplitKeyAttention.ChunkKeys && Avx512F.IsSupported && Enabled;
 
     /// <summary>Bytes of work space <see cref="Run"/> needs at head size <paramref name="d"/>: key row addresses and a zero row.</summary>
-    public static int WorkBytes(int d) => (SplitKeyAttention.ChunkKeys + GroupKeys) * sizeof(long) + d * 2 + 64;
+    public static int WorkBytes(int d) => (SplitKeyAttention.ChunkKeys + GroupKeys) * sizeof(long) + d * 2;
 
     /// <summary>
     /// Keys [<paramref name="first"/>, first + <paramref name="count"/>) of the row's visible keys (cache slots
@@ -260,8 +260,7 @@ internal static class LongRowChunk
         where THeads : struct, IFixedCount
     {
         Sse.Prefetch1(fetch);
-        var even = Vector512.ShiftLeft(word, 16).AsSingle();
-        var odd = (word & Vector512.Create(0xFFFF0000u)).AsSingle();
+        BFloat16Bits.SplitPairs(word, out var even, out var odd);
         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[0]), even, a0);
         if (THeads.Value > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), even, a1);
         if (THeads.Value > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2 * d]), even, a2);
@@ -294,13 +293,11 @@ internal static class LongRowChunk
         const int s = SplitKeyAttention.ChunkKeys;
         Vector512<float> e0 = default, o0 = default, e1 = default, o1 = default, e2 = default, o2 = default, e3 = default, o3 = default;
         Vector512<float> e4 = default, o4 = default, e5 = default, o5 = default, e6 = default, o6 = default, e7 = default, o7 = default;
-        var high = Vector512.Create(0xFFFF0000u);
         for (var t = 0; t < count; t++)
         {
             var word = Vector512.Load((uint*)(rows[t] + shift));
             Sse.Prefetch1(ahead + t * aheadStride);
-            var even = Vector512.ShiftLeft(word, 16).AsSingle();
-            var odd = (word & high).AsSingle();
+            BFloat16Bits.SplitPairs(word, out var even, out var odd);
             var w = p + t;
             Add(w[0], even, odd, ref e0, ref o0);
             if (THeads.Value > 1) Add(w[s], even, odd, ref e1, ref o1);

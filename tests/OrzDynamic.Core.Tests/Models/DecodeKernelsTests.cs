@@ -16,16 +16,19 @@ public sealed class DecodeKernelsTests
 {
     private static Tensor Random(long[] shape, ScalarType dtype, int seed, double scale = 1) => SeededTensors.Normal(shape, dtype, seed, scale);
 
-    private static Tensor WithKernelsOff(Func<Tensor> compute)
+    private static Tensor WithKernelsOff(Func<Tensor> compute) => WithSwitchOff(on => DecodeKernels.Enabled = on, compute);
+
+    /// <summary><paramref name="compute"/> with a kernel switch off (<paramref name="set"/>(false)), turned on again after.</summary>
+    private static Tensor WithSwitchOff(Action<bool> set, Func<Tensor> compute)
     {
-        DecodeKernels.Enabled = false;
+        set(false);
         try
         {
             return compute();
         }
         finally
         {
-            DecodeKernels.Enabled = true;
+            set(true);
         }
     }
 
@@ -161,17 +164,7 @@ public sealed class DecodeKernelsTests
         for (var j = 3; j < keys - 1; j += 7) padding[1, j] = false;
         var keyPadding = padded ? padding : null;
         using var mine = DecodeAttention.Forward(q, k, v, keys, keyPadding);
-        Tensor eightKey;
-        LongRowChunk.Enabled = false;
-        try
-        {
-            eightKey = DecodeAttention.Forward(q, k, v, keys, keyPadding);
-        }
-        finally
-        {
-            LongRowChunk.Enabled = true;
-        }
-        using var _e = eightKey;
+        using var eightKey = WithSwitchOff(on => LongRowChunk.Enabled = on, () => DecodeAttention.Forward(q, k, v, keys, keyPadding));
         using var mask = new AttentionMask(rows, 1, keys - 1, keyPadding);
         using var built = mask.Build(0, 1, groupSize, CPU);
         using var reference = AttentionKernels.Grouped(q, k.narrow(2, 0, keys), v.narrow(2, 0, keys), built, groupSize);
